@@ -1,0 +1,37 @@
+// softmax_xent.wgsl: softmax, cross-entropy loss and the logits' gradient, per example.
+//
+//   logits  (B, C) f32
+//   labels  (N) u32, example order[batch.start + i] is row i
+//   loss    (B) f32: -log softmax(z)[y] = log Σ exp(z - m) - (z_y - m), m = max z
+//   dlogits (B, C) f32: softmax(z) - onehot(y), not yet divided by B (the gradient kernel does)
+// The max is subtracted before exp so that large logits cannot overflow.
+// Dispatch: ceil(B / WORKGROUP_SIZE) workgroups, one thread per example.
+
+const CLASSES: u32 = 10u;
+override WORKGROUP_SIZE: u32 = 64u;
+
+struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
+
+@group(0) @binding(0) var<uniform> batch: Batch;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read> labels: array<u32>;
+@group(0) @binding(3) var<storage, read> order: array<u32>;
+@group(0) @binding(4) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dlogits: array<f32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= batch.size) { return; }
+  let row = i * CLASSES;
+  var m = logits[row];
+  for (var c = 1u; c < CLASSES; c++) { m = max(m, logits[row + c]); }
+  var sum = 0.0;
+  for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[row + c] - m); }
+  let y = labels[order[batch.start + i]];
+  loss[i] = log(sum) - (logits[row + y] - m);
+  let inv_sum = 1.0 / sum;
+  for (var c = 0u; c < CLASSES; c++) {
+    dlogits[row + c] = exp(logits[row + c] - m) * inv_sum - select(0.0, 1.0, c == y);
+  }
+}

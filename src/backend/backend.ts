@@ -1,0 +1,47 @@
+/**
+ * The contract between the trainer (src/train) and the two ways of running the kernels:
+ * WebGPU (backend/webgpu.ts) and the plain CPU reference (backend/cpu.ts). The trainer only sees
+ * this interface, so both are scheduled and measured the same way.
+ */
+import type { AdapterReport } from '../device/adapter-info';
+import type { Dataset } from '../data/dataset';
+
+export interface Step {
+  /** first row of the batch in the epoch's order */
+  start: number;
+  /** examples in the batch (the last batch of an epoch may be smaller) */
+  size: number;
+  lr: number;
+}
+
+export interface Evaluation {
+  count: number;
+  /** mean cross-entropy */
+  loss: number;
+  accuracy: number;
+  /** CLASSES×CLASSES counts, [true][predicted] */
+  confusion: Uint32Array;
+}
+
+export type Split = 'train' | 'test';
+
+/** Data a backend is created with; it stays resident (on the GPU for WebGPU) for its lifetime. */
+export interface BackendData {
+  train: Dataset;
+  test?: Dataset;
+}
+
+export interface Backend {
+  readonly name: 'webgpu' | 'cpu';
+  readonly adapter: AdapterReport;
+  setParams(params: Float32Array): Promise<void>;
+  getParams(): Promise<Float32Array>;
+  /** The steps of one epoch, identical every epoch; set before training (again for a new run). */
+  setPlan(steps: readonly Step[]): Promise<void>;
+  /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
+  setOrder(order: Uint32Array): void;
+  /** Runs plan steps [first, first + count) and resolves when they have completed. */
+  runSteps(first: number, count: number): Promise<void>;
+  evaluate(split: Split): Promise<Evaluation>;
+  destroy(): Promise<void>;
+}

@@ -1,0 +1,189 @@
+/**
+ * The WebGPU backend: datasets, parameters and every intermediate stay on the GPU; a training
+ * step is four dispatches (forward, softmax_xent, gradient, sgd_update) recorded into one compute
+ * pass with many other steps, submitted together and awaited once. Each step finds its batch
+ * (start, size, lr) in a table of uniforms uploaded once per run, selected with a dynamic offset,
+ * so nothing is written or read back per step.
+ */
+import type { AdapterReport } from '../device/adapter-info';
+import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
+import type { Dataset } from '../data/dataset';
+import { evaluateKernel } from '../kernels/evaluate';
+import { forwardKernel } from '../kernels/forward';
+import { type BatchUniform, type Kernel, writeBatchUniform } from '../kernels/kernel';
+import { gradientKernel } from '../kernels/gradient';
+import { sgdUpdateKernel } from '../kernels/sgd-update';
+import { softmaxXentKernel } from '../kernels/softmax-xent';
+import { CLASSES, type ParamLayout, paramLayout } from '../model';
+import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
+import { summarizeEvaluation } from './evaluation';
+
+/** Steps recorded per command buffer: bounds the size of one submission. */
+const STEPS_PER_SUBMIT = 1024;
+
+interface ResidentSet {
+  images: GPUBuffer;
+  labels: GPUBuffer;
+  count: number;
+}
+
+interface Launch {
+  kernel: Kernel;
+  pipeline: Pipeline;
+  bindGroup: GPUBindGroup;
+}
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu';
+  private plan: readonly Step[] = [];
+  private stepTable: GPUBuffer | undefined;
+  private stepLaunches: Launch[] = [];
+
+  private constructor(
+    private readonly gpu: Gpu,
+    private readonly layout: ParamLayout,
+    private readonly pipelines: Record<'forward' | 'softmax' | 'gradient' | 'update' | 'evaluate', Pipeline>,
+    private readonly sets: Partial<Record<Split, ResidentSet>>,
+    private readonly buffers: Record<'params' | 'grads' | 'order' | 'identity' | 'logits' | 'dlogits' | 'loss' | 'lossSums' | 'confusion' | 'evalTable', GPUBuffer>,
+  ) {}
+
+  get adapter(): AdapterReport {
+    return this.gpu.adapter;
+  }
+
+  static async create(gpu: Gpu, data: BackendData): Promise<WebGpuBackend> {
+    const layout = paramLayout(data.train.features);
+    if (data.test && data.test.features !== data.train.features) {
+      throw new Error(`train and test sets differ in features: ${data.train.features} vs ${data.test.features}`);
+    }
+    const maxRows = Math.max(data.train.count, data.test?.count ?? 0);
+    const maxGroups = gpu.limits.maxComputeWorkgroupsPerDimension;
+    if (forwardKernel.workgroups(maxRows, layout) > maxGroups) {
+      throw new Error(`${maxRows} examples need ${forwardKernel.workgroups(maxRows, layout)} workgroups in one dispatch; this adapter allows ${maxGroups}`);
+    }
+    const compile = (k: Kernel) => gpu.pipeline(k, k.constants(layout));
+    const forward = await compile(forwardKernel);
+    const softmax = await compile(softmaxXentKernel);
+    const gradient = await compile(gradientKernel);
+    const update = await compile(sgdUpdateKernel);
+    const evaluate = await compile(evaluateKernel);
+    const identity = new Uint32Array(maxRows).map((_, i) => i);
+    const paramBytes = layout.paddedCount * 4;
+    const buffers = {
+      params: await gpu.buffer('params', paramBytes, 'storage'),
+      grads: await gpu.buffer('grads', paramBytes, 'storage'),
+      order: await gpu.buffer('order', data.train.count * 4, 'storage'),
+      identity: await gpu.buffer('identity order', maxRows * 4, 'storage', identity),
+      logits: await gpu.buffer('logits', maxRows * CLASSES * 4, 'storage'),
+      dlogits: await gpu.buffer('dlogits', data.train.count * CLASSES * 4, 'storage'),
+      loss: await gpu.buffer('loss', data.train.count * 4, 'storage'),
+      lossSums: await gpu.buffer('loss sums', evaluateKernel.workgroups(maxRows, layout) * 4, 'storage'),
+      confusion: await gpu.buffer('confusion', CLASSES * CLASSES * 4, 'storage'),
+      evalTable: await gpu.buffer('evaluation batches', 2 * UNIFORM_STRIDE_BYTES, 'uniform'),
+    };
+    const sets: Partial<Record<Split, ResidentSet>> = { train: await upload(gpu, 'train', data.train) };
+    if (data.test) sets.test = await upload(gpu, 'test', data.test);
+    const evalTable = new DataView(new ArrayBuffer(2 * UNIFORM_STRIDE_BYTES));
+    writeBatchUniform(evalTable, 0, { start: 0, size: data.train.count, lr: 0 });
+    writeBatchUniform(evalTable, UNIFORM_STRIDE_BYTES, { start: 0, size: data.test?.count ?? 1, lr: 0 });
+    gpu.write(buffers.evalTable, evalTable);
+    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, update, evaluate }, sets, buffers);
+  }
+
+  async setParams(params: Float32Array): Promise<void> {
+    if (params.length !== this.layout.paddedCount) {
+      throw new Error(`expected ${this.layout.paddedCount} parameters (padded), got ${params.length}`);
+    }
+    this.gpu.write(this.buffers.params, params);
+    await this.gpu.finish();
+  }
+
+  async getParams(): Promise<Float32Array> {
+    return new Float32Array(await this.gpu.read(this.buffers.params, this.layout.paddedCount * 4));
+  }
+
+  async setPlan(steps: readonly Step[]): Promise<void> {
+    const train = this.sets.train!;
+    for (const s of steps) {
+      if (s.size < 1 || s.start + s.size > train.count) throw new Error(`step ${JSON.stringify(s)} is outside the ${train.count} training examples`);
+    }
+    if (this.stepTable) this.gpu.free(this.stepTable);
+    const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
+    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, s satisfies BatchUniform));
+    this.stepTable = await this.gpu.buffer('step table', table.byteLength, 'uniform', table);
+    const b = this.buffers;
+    const { forward, softmax, gradient, update } = this.pipelines;
+    this.stepLaunches = [
+      { kernel: forwardKernel, pipeline: forward, bindGroup: this.gpu.bindGroup(forward, [this.stepTable, train.images, b.order, b.params, b.logits]) },
+      { kernel: softmaxXentKernel, pipeline: softmax, bindGroup: this.gpu.bindGroup(softmax, [this.stepTable, b.logits, train.labels, b.order, b.loss, b.dlogits]) },
+      { kernel: gradientKernel, pipeline: gradient, bindGroup: this.gpu.bindGroup(gradient, [this.stepTable, train.images, b.order, b.dlogits, b.grads]) },
+      { kernel: sgdUpdateKernel, pipeline: update, bindGroup: this.gpu.bindGroup(update, [this.stepTable, b.grads, b.params]) },
+    ];
+    this.plan = steps;
+  }
+
+  setOrder(order: Uint32Array): void {
+    if (order.length !== this.sets.train!.count) throw new Error(`order has ${order.length} entries for ${this.sets.train!.count} examples`);
+    this.gpu.write(this.buffers.order, order);
+  }
+
+  async runSteps(first: number, count: number): Promise<void> {
+    if (first < 0 || first + count > this.plan.length) throw new Error(`steps ${first}..${first + count} are outside the plan of ${this.plan.length}`);
+    for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
+      const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
+      const encoder = this.gpu.device.createCommandEncoder({ label: `steps ${chunk}..${end}` });
+      const pass = encoder.beginComputePass();
+      for (let s = chunk; s < end; s++) {
+        const offset = [s * UNIFORM_STRIDE_BYTES];
+        for (const { kernel, pipeline, bindGroup } of this.stepLaunches) {
+          pass.setPipeline(pipeline.pipeline);
+          pass.setBindGroup(0, bindGroup, offset);
+          pass.dispatchWorkgroups(kernel.workgroups(this.plan[s]!.size, this.layout));
+        }
+      }
+      pass.end();
+      this.gpu.submit([encoder.finish()]);
+    }
+    await this.gpu.finish();
+  }
+
+  async evaluate(split: Split): Promise<Evaluation> {
+    const set = this.sets[split];
+    if (!set) throw new Error(`no ${split} set was loaded`);
+    const b = this.buffers;
+    const { forward, evaluate } = this.pipelines;
+    const offset = [split === 'train' ? 0 : UNIFORM_STRIDE_BYTES];
+    const encoder = this.gpu.device.createCommandEncoder({ label: `evaluate ${split}` });
+    encoder.clearBuffer(b.confusion);
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(forward.pipeline);
+    pass.setBindGroup(0, this.gpu.bindGroup(forward, [b.evalTable, set.images, b.identity, b.params, b.logits]), offset);
+    pass.dispatchWorkgroups(forwardKernel.workgroups(set.count, this.layout));
+    pass.setPipeline(evaluate.pipeline);
+    pass.setBindGroup(0, this.gpu.bindGroup(evaluate, [b.evalTable, b.logits, set.labels, b.identity, b.lossSums, b.confusion]), offset);
+    const groups = evaluateKernel.workgroups(set.count, this.layout);
+    pass.dispatchWorkgroups(groups);
+    pass.end();
+    this.gpu.submit([encoder.finish()]);
+    const [sums, confusion] = await Promise.all([
+      this.gpu.read(b.lossSums, groups * 4),
+      this.gpu.read(b.confusion, CLASSES * CLASSES * 4),
+    ]);
+    // the per-workgroup sums are added in float64, in index order
+    const lossSum = new Float32Array(sums).reduce((a, x) => a + x, 0);
+    return summarizeEvaluation(set.count, lossSum, new Uint32Array(confusion));
+  }
+
+  async destroy(): Promise<void> {
+    await this.gpu.destroy();
+  }
+}
+
+async function upload(gpu: Gpu, name: string, data: Dataset): Promise<ResidentSet> {
+  if (data.images.byteLength % 4 !== 0) throw new Error(`${name} images are ${data.images.byteLength} bytes, not a multiple of 4`);
+  return {
+    images: await gpu.buffer(`${name} images`, data.images.byteLength, 'storage', data.images),
+    labels: await gpu.buffer(`${name} labels`, data.count * 4, 'storage', Uint32Array.from(data.labels)),
+    count: data.count,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Builds train/test Datasets from the four standard IDX files, checking that they describe
+ * 28×28 images with labels in 0..9, the same number of each.
+ */
+import { UserError } from '../errors';
+import { CLASSES, IMAGE_SIDE } from '../model';
+import type { Dataset } from './dataset';
+import { parseIdx } from './idx';
+
+export const IDX_FILES = {
+  train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
+  test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
+} as const;
+
+export function datasetFromIdx(imageBytes: Uint8Array, imagesName: string, labelBytes: Uint8Array, labelsName: string): Dataset {
+  const images = parseIdx(imageBytes, imagesName);
+  const labels = parseIdx(labelBytes, labelsName);
+  if (images.dims.length !== 3 || images.dims[1] !== IMAGE_SIDE || images.dims[2] !== IMAGE_SIDE) {
+    throw new UserError(`${imagesName}: expected images of ${IMAGE_SIDE}x${IMAGE_SIDE} (dimensions Nx${IMAGE_SIDE}x${IMAGE_SIDE}), found ${images.dims.join('x')}`);
+  }
+  if (labels.dims.length !== 1) {
+    throw new UserError(`${labelsName}: expected a 1-dimensional label file, found dimensions ${labels.dims.join('x')}`);
+  }
+  const count = images.dims[0]!;
+  if (labels.dims[0] !== count) {
+    throw new UserError(`${labelsName}: ${labels.dims[0]} labels for ${count} images in ${imagesName}`);
+  }
+  if (count === 0) throw new UserError(`${imagesName}: the file holds no images`);
+  const bad = labels.data.findIndex((y) => y >= CLASSES);
+  if (bad >= 0) {
+    throw new UserError(`${labelsName}: label ${labels.data[bad]} at index ${bad} is outside the ${CLASSES} classes 0..${CLASSES - 1}`);
+  }
+  return { images: images.data, labels: labels.data, count, features: IMAGE_SIDE * IMAGE_SIDE };
+}

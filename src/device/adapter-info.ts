@@ -1,0 +1,33 @@
+/** What we report about the adapter a run used: printed by the CLI, stored in JSON results. */
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** true when the adapter is a software rasteriser (SwiftShader or another fallback adapter). */
+  software: boolean;
+  /** where the device came from: dawn-node, a browser, or the CPU reference backend. */
+  runtime: 'dawn-node' | 'browser' | 'cpu';
+}
+
+export function describeAdapter(adapter: GPUAdapter, runtime: AdapterReport['runtime']): AdapterReport {
+  const info = adapter.info;
+  const software =
+    info.architecture === 'swiftshader' ||
+    info.description.toLowerCase().includes('swiftshader') ||
+    (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    software,
+    runtime,
+  };
+}
+
+export function adapterLabel(a: AdapterReport): string {
+  const name = [a.vendor, a.architecture].filter((s) => s.length > 0).join(' ') || 'unknown adapter';
+  const description = a.description ? ` (${a.description})` : '';
+  return `${name}${description}${a.software ? ', software' : ''}`;
+}

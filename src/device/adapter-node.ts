@@ -1,0 +1,104 @@
+/**
+ * Acquires a WebGPU adapter in Node through dawn-node (the `webgpu` package).
+ *
+ * Dawn reaches the GPU through the Vulkan loader (Debian's libvulkan1). On a machine without a
+ * GPU, SwiftShader's Vulkan driver (shipped by Debian's chromium package) gives a real, if slow,
+ * WebGPU implementation on the CPU; the loader is pointed at it with VK_ICD_FILENAMES, which must
+ * be set before Dawn creates its Vulkan instance, i.e. before `create()`.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { create, globals } from 'webgpu';
+import { UserError } from '../errors';
+import { type AdapterReport, describeAdapter } from './adapter-info';
+
+export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader';
+export const ADAPTER_CHOICES: readonly AdapterChoice[] = ['auto', 'hardware', 'swiftshader'];
+
+const SWIFTSHADER_MANIFESTS = [
+  '/usr/lib/chromium/vk_swiftshader_icd.json',
+  '/usr/lib/chromium-browser/vk_swiftshader_icd.json',
+];
+const VULKAN_MANIFEST_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
+const INSTALL_HINT = 'install the Vulkan loader and SwiftShader (apt-get install libvulkan1 chromium) or a GPU driver';
+
+export interface NodeAdapter {
+  adapter: GPUAdapter;
+  report: AdapterReport;
+  /** a line for the user saying which adapter was chosen and why */
+  note: string;
+}
+
+function findSwiftShaderManifest(): string | undefined {
+  const fromEnv = process.env.DOWNHILL_SWIFTSHADER_ICD;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  return SWIFTSHADER_MANIFESTS.find((p) => existsSync(p));
+}
+
+/** True when the Vulkan loader has a driver to try besides SwiftShader. */
+function vulkanDriversConfigured(): boolean {
+  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return true;
+  return VULKAN_MANIFEST_DIRS.some((dir) => {
+    try {
+      return readdirSync(dir).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Every Dawn instance made here stays referenced for the life of the process: if the GPU object
+ * returned by create() is garbage-collected, Dawn frees the instance while its adapter and device
+ * still use it, and the next event poll aborts the process (a crash we hit, at random).
+ */
+const instances: GPU[] = [];
+
+async function requestAdapter(): Promise<GPUAdapter | null> {
+  if (instances.length === 0) {
+    // GPUBufferUsage, GPUShaderStage, GPUMapMode … as in a browser.
+    Object.assign(globalThis, globals);
+  }
+  const gpu = create([]);
+  instances.push(gpu);
+  return gpu.requestAdapter({ powerPreference: 'high-performance' });
+}
+
+async function swiftShaderAdapter(): Promise<GPUAdapter | null> {
+  const manifest = findSwiftShaderManifest();
+  if (!manifest) return null;
+  process.env.VK_ICD_FILENAMES = manifest;
+  process.env.VK_DRIVER_FILES = manifest;
+  return requestAdapter();
+}
+
+export async function acquireNodeAdapter(choice: AdapterChoice): Promise<NodeAdapter> {
+  if (choice === 'swiftshader') {
+    if (!findSwiftShaderManifest()) {
+      throw new UserError(`--adapter swiftshader: SwiftShader's Vulkan driver was not found (looked for ${SWIFTSHADER_MANIFESTS.join(', ')}); apt-get install chromium`);
+    }
+    const adapter = await swiftShaderAdapter();
+    if (!adapter) throw new UserError(`--adapter swiftshader: no adapter could be created; ${INSTALL_HINT}`);
+    return { adapter, report: describeAdapter(adapter, 'dawn-node'), note: 'SwiftShader (software Vulkan), as asked' };
+  }
+
+  let hardware: GPUAdapter | null = null;
+  if (choice === 'hardware' || vulkanDriversConfigured()) hardware = await requestAdapter();
+  const hardwareReport = hardware ? describeAdapter(hardware, 'dawn-node') : undefined;
+  if (choice === 'hardware') {
+    if (!hardware || !hardwareReport || hardwareReport.software) {
+      throw new UserError(`--adapter hardware: no hardware WebGPU adapter was found; use --adapter swiftshader or auto, or ${INSTALL_HINT}`);
+    }
+    return { adapter: hardware, report: hardwareReport, note: 'hardware adapter, as asked' };
+  }
+  if (hardware && hardwareReport && !hardwareReport.software) {
+    return { adapter: hardware, report: hardwareReport, note: 'hardware adapter' };
+  }
+  const swift = await swiftShaderAdapter();
+  if (swift) {
+    return { adapter: swift, report: describeAdapter(swift, 'dawn-node'), note: 'no hardware adapter found, using SwiftShader (software Vulkan on the CPU)' };
+  }
+  if (hardware && hardwareReport) {
+    return { adapter: hardware, report: hardwareReport, note: 'only a software adapter was found' };
+  }
+  throw new UserError(`no WebGPU adapter could be created: ${INSTALL_HINT}`);
+}

@@ -1,0 +1,30 @@
+/**
+ * Host-side description of a WGSL kernel: its bindings (the device module builds the layout from
+ * them), its override constants and its dispatch geometry for a batch of `rows` examples.
+ */
+import type { KernelSpec } from '../device/gpu';
+import type { ParamLayout } from '../model';
+
+export interface Kernel extends KernelSpec {
+  constants(layout: ParamLayout): Record<string, number>;
+  /** workgroups along x for a batch of `rows` examples */
+  workgroups(rows: number, layout: ParamLayout): number;
+}
+
+/**
+ * The per-step uniform every kernel reads (struct Batch in the WGSL files): the batch is rows
+ * order[start .. start + size), lr is the step size, invSize = 1 / size.
+ */
+export interface BatchUniform {
+  start: number;
+  size: number;
+  lr: number;
+}
+export const BATCH_UNIFORM_BYTES = 16;
+
+export function writeBatchUniform(view: DataView, offsetBytes: number, b: BatchUniform): void {
+  view.setUint32(offsetBytes, b.start, true);
+  view.setUint32(offsetBytes + 4, b.size, true);
+  view.setFloat32(offsetBytes + 8, b.lr, true);
+  view.setFloat32(offsetBytes + 12, 1 / b.size, true);
+}

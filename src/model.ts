@@ -1,0 +1,36 @@
+/**
+ * The model: multinomial logistic regression (linear softmax), logits = W·x + b.
+ *
+ * Parameters live in one flat f32 array, the layout every kernel and the weights file share:
+ *   W (C, D) row-major, then b (C), then zeros up to a multiple of 4 floats (so the GPU can read
+ *   the array as vec4). D must be a multiple of 4: images are packed 4 bytes per u32 word.
+ */
+export const CLASSES = 10;
+export const IMAGE_SIDE = 28;
+export const IMAGE_FEATURES = IMAGE_SIDE * IMAGE_SIDE;
+
+export interface ParamLayout {
+  features: number;
+  /** u32 words per image row (features / 4) */
+  rowWords: number;
+  /** offset of b in the flat array */
+  biasOffset: number;
+  /** meaningful parameters, C·D + C */
+  count: number;
+  /** length of the flat array including padding */
+  paddedCount: number;
+}
+
+export function paramLayout(features: number): ParamLayout {
+  if (!Number.isInteger(features) || features <= 0 || features % 4 !== 0) {
+    throw new Error(`features must be a positive multiple of 4, got ${features}`);
+  }
+  const biasOffset = CLASSES * features;
+  const count = biasOffset + CLASSES;
+  return { features, rowWords: features / 4, biasOffset, count, paddedCount: Math.ceil(count / 4) * 4 };
+}
+
+/** Initial parameters: all zeros, so every run starts at loss ln(10) and no seed is involved. */
+export function zeroParams(layout: ParamLayout): Float32Array {
+  return new Float32Array(layout.paddedCount);
+}
