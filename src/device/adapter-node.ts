@@ -34,16 +34,24 @@ function findSwiftShaderManifest(): string | undefined {
   return SWIFTSHADER_MANIFESTS.find((p) => existsSync(p));
 }
 
-/** True when the Vulkan loader has a driver to try besides SwiftShader. */
-function vulkanDriversConfigured(): boolean {
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * True when a hardware Vulkan driver may be there to try: the user named one, or a GPU device
+ * node exists (DRM render nodes for Mesa/AMD/Intel, /dev/nvidia* for NVIDIA) and a driver
+ * manifest is installed. Without this check, auto mode would try Mesa's lavapipe (installed with
+ * chromium), which Dawn rejects with a warning on every run.
+ */
+function hardwareVulkanLikely(): boolean {
   if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return true;
-  return VULKAN_MANIFEST_DIRS.some((dir) => {
-    try {
-      return readdirSync(dir).some((f) => f.endsWith('.json'));
-    } catch {
-      return false;
-    }
-  });
+  const gpuNode = listDir('/dev/dri').some((f) => f.startsWith('renderD')) || listDir('/dev').some((f) => /^nvidia\d+$/.test(f));
+  return gpuNode && VULKAN_MANIFEST_DIRS.some((dir) => listDir(dir).some((f) => f.endsWith('.json')));
 }
 
 /**
@@ -82,7 +90,7 @@ export async function acquireNodeAdapter(choice: AdapterChoice): Promise<NodeAda
   }
 
   let hardware: GPUAdapter | null = null;
-  if (choice === 'hardware' || vulkanDriversConfigured()) hardware = await requestAdapter();
+  if (choice === 'hardware' || hardwareVulkanLikely()) hardware = await requestAdapter();
   const hardwareReport = hardware ? describeAdapter(hardware, 'dawn-node') : undefined;
   if (choice === 'hardware') {
     if (!hardware || !hardwareReport || hardwareReport.software) {

@@ -1,0 +1,43 @@
+/** Command-line parsing shared by the commands: node:util parseArgs, errors as UserErrors. */
+import { parseArgs } from 'node:util';
+import { ADAPTER_CHOICES, type AdapterChoice } from '../device/adapter-node';
+import { UserError, check } from '../errors';
+import { BACKEND_CHOICES, type BackendChoice } from './session';
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+export function parseCommandLine(argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}' (see --help)`);
+    return values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const message = (e as Error).message;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UserError(`unknown option ${message.match(/'([^']+)'/)?.[1] ?? ''} (see --help)`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UserError(`${message.split('\n')[0]} (see --help)`);
+    throw new UserError(message.split('\n')[0] ?? message);
+  }
+}
+
+export function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  check((choices as readonly string[]).includes(value), `${flag} must be one of ${choices.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+export function backendOption(value: string | boolean | undefined): BackendChoice {
+  return choice('--backend', value as string | undefined, BACKEND_CHOICES, 'webgpu');
+}
+
+export function adapterOption(value: string | boolean | undefined): AdapterChoice {
+  return choice('--adapter', value as string | undefined, ADAPTER_CHOICES, 'auto');
+}
+
+export const COMMON_OPTIONS: OptionSpec = {
+  data: { type: 'string' },
+  backend: { type: 'string' },
+  adapter: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};

@@ -1,0 +1,58 @@
+/**
+ * Output files are written atomically: to a temporary file beside the target, flushed to disk,
+ * then renamed over it, so a crash or an error never leaves a half-written file. Output paths are
+ * checked before training starts, so a run is not lost to an unwritable path at the end.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors';
+
+function describe(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'the folder does not exist';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EISDIR': return 'it is a folder';
+    case 'ENOTDIR': return 'a parent is not a folder';
+    default: return (e as Error).message;
+  }
+}
+
+function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+export function writeFileAtomic(path: string, data: Uint8Array | string, flag: string): void {
+  const tmp = temporaryPath(path);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
+  }
+}
+
+/** Fails now if `path` could not be written later (missing folder, no permission, a folder). */
+export function checkWritable(path: string, flag: string): void {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+  } catch (e) {
+    throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
+  }
+  const tmp = temporaryPath(path);
+  try {
+    closeSync(openSync(tmp, 'w'));
+    rmSync(tmp, { force: true });
+  } catch (e) {
+    throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
+  }
+}

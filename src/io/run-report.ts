@@ -1,0 +1,53 @@
+/**
+ * The JSON written by `train --json PATH` (schema "downhill-run/1", documented in the README).
+ */
+import type { Evaluation } from '../backend/backend';
+import type { AdapterReport } from '../device/adapter-info';
+import { CLASSES } from '../model';
+import type { BatchSizeOption } from '../train/options';
+import type { TrainConfig, TrainResult } from '../train/trainer';
+
+export interface RunReport {
+  schema: 'downhill-run/1';
+  createdAt: string;
+  config: TrainConfig & {
+    batchSizeOption: BatchSizeOption;
+    backend: 'webgpu' | 'cpu';
+    adapterChoice: string;
+    data: string;
+    trainExamples: number;
+    testExamples: number;
+    stepsPerEpoch: number;
+  };
+  adapter: AdapterReport;
+  environment: { node: string; platform: string; arch: string; webgpuPackage: string | null };
+  history: TrainResult['history'];
+  final: {
+    train: { loss: number; accuracy: number };
+    test: { loss: number; accuracy: number; confusion: number[][] };
+  };
+  timings: {
+    setupMs: number;
+    trainMs: number;
+    evalMs: number;
+    testEvalMs: number;
+    epochMs: number;
+    steps: number;
+    samples: number;
+    samplesPerSecond: number;
+    updatesPerSecond: number;
+  };
+}
+
+export function confusionRows(confusion: Uint32Array): number[][] {
+  return Array.from({ length: CLASSES }, (_, t) => Array.from(confusion.subarray(t * CLASSES, (t + 1) * CLASSES)));
+}
+
+export function lastTrainPoint(result: TrainResult): { loss: number; accuracy: number } {
+  const last = result.history[result.history.length - 1]!;
+  return { loss: last.loss, accuracy: last.accuracy };
+}
+
+export function testSummary(e: Evaluation): RunReport['final']['test'] {
+  return { loss: e.loss, accuracy: e.accuracy, confusion: confusionRows(e.confusion) };
+}

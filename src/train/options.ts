@@ -1,0 +1,64 @@
+/**
+ * Validation of user-facing training options (CLI flags, the browser page's form), each failing
+ * with a one-line UserError that names the option, the value and what is allowed.
+ */
+import { UserError, check } from '../errors';
+
+export type BatchSizeOption = number | 'full';
+
+const MAX_SEED = 2 ** 32 - 1;
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  check(/^\s*\+?\d+\s*$/.test(text) && Number.isSafeInteger(value) && value > 0, `${flag} must be a positive whole number, got '${text}'`);
+  return value;
+}
+
+export function parseBatchSize(text: string): BatchSizeOption {
+  if (text.trim() === 'full') return 'full';
+  const value = Number(text);
+  check(/^\s*\+?\d+\s*$/.test(text) && Number.isSafeInteger(value) && value > 0, `--batch-size must be a whole number of at least 1, or 'full', got '${text}'`);
+  return value;
+}
+
+/** Resolves 'full' and checks the size against the training set. */
+export function resolveBatchSize(option: BatchSizeOption, examples: number): number {
+  if (option === 'full') return examples;
+  if (option > examples) throw new UserError(`--batch-size ${option} is larger than the ${examples} training examples (use 'full' for full-batch)`);
+  return option;
+}
+
+export function parseEpochs(text: string): number {
+  return positiveInteger('--epochs', text);
+}
+
+export function parseRecordEvery(text: string): number {
+  return positiveInteger('--record-every', text);
+}
+
+export function parseLearningRate(text: string): number {
+  const value = Number(text);
+  check(text.trim() !== '' && Number.isFinite(value) && value > 0, `--lr must be a positive finite number, got '${text}'`);
+  return value;
+}
+
+export function parseSeed(text: string): number {
+  const value = Number(text);
+  check(/^\s*\d+\s*$/.test(text) && Number.isSafeInteger(value) && value <= MAX_SEED, `--seed must be a whole number from 0 to ${MAX_SEED}, got '${text}'`);
+  return value;
+}
+
+/**
+ * Default learning rate for a batch size: 0.01·b, capped at 0.5 (the linear scaling rule up to
+ * the rate where batch 100 trains fastest). Measured on MNIST: b=1 at 0.01, b=10 at 0.1 and
+ * b=100 at 0.5 each reach about 92% test accuracy in one to three epochs; b=1 at 0.05 and
+ * b=100 at 1.0 do worse.
+ */
+export function defaultLearningRate(batchSize: number): number {
+  return Math.min(0.5, 0.01 * batchSize);
+}
+
+/** Default recording interval: four recordings of the training loss per epoch. */
+export function defaultRecordEvery(stepsPerEpoch: number): number {
+  return Math.max(1, Math.ceil(stepsPerEpoch / 4));
+}

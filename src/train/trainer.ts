@@ -1,0 +1,125 @@
+/**
+ * The scheduler: drives a Backend through epochs of shuffled batches, records the loss on the
+ * whole training set at regular intervals, and keeps two clocks. The training clock runs while
+ * steps are shuffled, encoded, submitted and completed; evaluation (the recorded losses) runs
+ * on its own clock and is excluded, as in the classic batch-size comparison.
+ */
+import type { Backend, Evaluation } from '../backend/backend';
+import { epochPlan } from './plan';
+import { Rng, permutation } from './rng';
+
+export interface TrainConfig {
+  /** examples per update, 1..N */
+  batchSize: number;
+  epochs: number;
+  lr: number;
+  seed: number;
+  /** updates between two recordings of the training loss (also recorded at each epoch's end) */
+  recordEvery: number;
+}
+
+export interface HistoryPoint {
+  /** samples / N: fractional epochs done */
+  epoch: number;
+  /** updates done */
+  step: number;
+  samples: number;
+  /** training time so far, evaluation excluded */
+  trainMs: number;
+  /** mean cross-entropy on the whole training set */
+  loss: number;
+  /** accuracy on the whole training set */
+  accuracy: number;
+}
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  samples: number;
+  trainMs: number;
+  /** last recorded training loss */
+  loss: number;
+}
+
+export interface TrainResult {
+  history: HistoryPoint[];
+  params: Float32Array;
+  steps: number;
+  samples: number;
+  trainMs: number;
+  evalMs: number;
+  samplesPerSecond: number;
+  updatesPerSecond: number;
+}
+
+/** Updates between progress callbacks: about 100 per epoch, never more often than each record. */
+function progressChunk(stepsPerEpoch: number, recordEvery: number): number {
+  return Math.max(1, Math.min(recordEvery, Math.ceil(stepsPerEpoch / 100)));
+}
+
+export async function train(
+  backend: Backend,
+  examples: number,
+  initialParams: Float32Array,
+  config: TrainConfig,
+  onProgress: (p: Progress, recorded?: HistoryPoint) => void = () => {},
+): Promise<TrainResult> {
+  const plan = epochPlan(examples, config.batchSize, config.lr);
+  const rng = new Rng(config.seed);
+  const history: HistoryPoint[] = [];
+  let trainMs = 0;
+  let evalMs = 0;
+  let steps = 0;
+  let samples = 0;
+
+  await backend.setParams(initialParams);
+  await backend.setPlan(plan);
+
+  const record = async (epoch: number, stepInEpoch: number) => {
+    const t0 = performance.now();
+    const e: Evaluation = await backend.evaluate('train');
+    evalMs += performance.now() - t0;
+    const point = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
+    history.push(point);
+    onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: plan.length, samples, trainMs, loss: e.loss }, point);
+  };
+
+  await record(0, 0);
+  const chunk = progressChunk(plan.length, config.recordEvery);
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    let t0 = performance.now();
+    backend.setOrder(permutation(examples, rng));
+    let s = 0;
+    while (s < plan.length) {
+      const toRecord = config.recordEvery - (steps % config.recordEvery);
+      const count = Math.min(chunk, toRecord, plan.length - s);
+      await backend.runSteps(s, count);
+      for (let i = s; i < s + count; i++) samples += plan[i]!.size;
+      s += count;
+      steps += count;
+      const now = performance.now();
+      trainMs += now - t0;
+      t0 = now;
+      if (steps % config.recordEvery === 0 || s === plan.length) {
+        await record(epoch + 1, s);
+        t0 = performance.now();
+      } else {
+        const last = history[history.length - 1]!;
+        onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples, trainMs, loss: last.loss });
+      }
+    }
+  }
+  const seconds = trainMs / 1000;
+  return {
+    history,
+    params: await backend.getParams(),
+    steps,
+    samples,
+    trainMs,
+    evalMs,
+    samplesPerSecond: samples / seconds,
+    updatesPerSecond: steps / seconds,
+  };
+}
