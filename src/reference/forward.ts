@@ -11,7 +11,7 @@ export function forwardRef(
   order: Uint32Array,
   start: number,
   size: number,
-  params: Float32Array,
+  params: ArrayLike<number>,
 ): Float64Array {
   const { biasOffset } = paramLayout(features);
   const logits = new Float64Array(size * CLASSES);

@@ -1,0 +1,66 @@
+/**
+ * The trainer on both backends: the WebGPU run must follow the CPU reference run step for step
+ * (same seed, same order, same partial batches), in every regime, on real MNIST images.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Backend } from '../../src/backend/backend';
+import { CpuBackend } from '../../src/backend/cpu';
+import { WebGpuBackend } from '../../src/backend/webgpu';
+import { paramLayout, zeroParams } from '../../src/model';
+import { type TrainConfig, train } from '../../src/train/trainer';
+import { testGpu } from '../helpers/gpu';
+import { head } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+
+const { train: fullTrain, test: fullTest } = mnist();
+const small = { train: head(fullTrain, 503), test: head(fullTest, 211) }; // primes: partial last batches
+let gpuBackend: WebGpuBackend;
+beforeAll(async () => (gpuBackend = await WebGpuBackend.create(await testGpu(), small)));
+afterAll(async () => gpuBackend?.destroy());
+
+const run = (backend: Backend, config: TrainConfig) => train(backend, small.train.count, zeroParams(paramLayout(784)), config);
+
+describe('WebGPU training follows the CPU reference', () => {
+  test.each([
+    { regime: 'SGD', batchSize: 1, lr: 0.01, epochs: 1, recordEvery: 100 },
+    { regime: 'mini-batch 10', batchSize: 10, lr: 0.1, epochs: 2, recordEvery: 13 },
+    { regime: 'mini-batch 64 (partial last batch of 55)', batchSize: 64, lr: 0.5, epochs: 3, recordEvery: 3 },
+    { regime: 'full batch', batchSize: 503, lr: 0.5, epochs: 4, recordEvery: 1 },
+  ])('$regime', async ({ batchSize, lr, epochs, recordEvery }) => {
+    const config = { batchSize, lr, epochs, recordEvery, seed: 3 };
+    const gpu = await run(gpuBackend, config);
+    const cpu = await run(new CpuBackend(small), config);
+    expect(gpu.steps).toBe(cpu.steps);
+    expect(gpu.samples).toBe(small.train.count * epochs);
+    expect(gpu.history.map((h) => h.step)).toEqual(cpu.history.map((h) => h.step));
+    // f32 on the GPU vs float64 on the CPU, compounded over up to 503 updates
+    expect(gpu.params).toBeAllclose(cpu.params, { atol: 2e-4, rtol: 1e-3 });
+    expect(gpu.history.map((h) => h.loss)).toBeAllclose(cpu.history.map((h) => h.loss), { atol: 1e-4, rtol: 1e-3 });
+    // training makes progress from ln(10)
+    expect(gpu.history[0]!.loss).toBeCloseTo(Math.log(10), 5);
+    expect(gpu.history.at(-1)!.loss).toBeLessThan(gpu.history[0]!.loss * 0.8);
+  });
+});
+
+describe('history and clocks', () => {
+  test('records at step 0, every recordEvery updates and at each epoch end', async () => {
+    const r = await run(gpuBackend, { batchSize: 50, lr: 0.5, epochs: 2, recordEvery: 4, seed: 1 });
+    // 503 / 50 -> 11 steps per epoch; records at 0, 4, 8, 11 (end), 12, 16, 20, 22 (end)
+    expect(r.history.map((h) => h.step)).toEqual([0, 4, 8, 11, 12, 16, 20, 22]);
+    expect(r.history.map((h) => h.samples)).toEqual([0, 200, 400, 503, 553, 753, 953, 1006]);
+    expect(r.history.at(-1)!.epoch).toBe(2);
+    const times = r.history.map((h) => h.trainMs);
+    expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
+    expect(r.evalMs).toBeGreaterThan(0);
+    expect(r.samplesPerSecond).toBeCloseTo(r.samples / (r.trainMs / 1000), 6);
+  });
+
+  test('the same seed gives bit-identical weights; another seed does not', async () => {
+    const config = { batchSize: 32, lr: 0.3, epochs: 2, recordEvery: 100, seed: 11 };
+    const a = await run(gpuBackend, config);
+    const b = await run(gpuBackend, config);
+    const c = await run(gpuBackend, { ...config, seed: 12 });
+    expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer))).toBe(true);
+    expect(Buffer.from(a.params.buffer).equals(Buffer.from(c.params.buffer))).toBe(false);
+  });
+});
