@@ -6,9 +6,29 @@ import { BACKEND_CHOICES, type BackendChoice } from './session';
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
+/**
+ * parseArgs refuses `--lr -1` as ambiguous; a negative number after a value-taking option is
+ * joined to it (`--lr=-1`) so that the option's own check can say what is wrong with it.
+ */
+function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export function parseCommandLine(argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
     if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}' (see --help)`);
     return values as Record<string, string | boolean | undefined>;
   } catch (e) {

@@ -1,0 +1,90 @@
+/**
+ * Every user error: exit code 2, exactly one line on stderr naming the problem, no stack trace,
+ * and no output file created.
+ */
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { IDX_FILES } from '../../src/data/load';
+import { encodeWeights } from '../../src/io/weights';
+import { paramLayout } from '../../src/model';
+import { runCli } from '../helpers/cli';
+import { head, writeIdxFolder } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+
+const out = mkdtempSync(join(tmpdir(), 'downhill-cli-'));
+const json = join(out, 'run.json');
+const tiny = writeIdxFolder(head(mnist().train, 40), head(mnist().test, 10));
+
+function corruptFolder(file: string, bytes: Uint8Array): string {
+  const dir = writeIdxFolder(head(mnist().train, 40), head(mnist().test, 10));
+  writeFileSync(join(dir, file), bytes);
+  return dir;
+}
+
+const weightsFile = (name: string, bytes: Uint8Array) => {
+  const path = join(out, name);
+  writeFileSync(path, bytes);
+  return path;
+};
+
+function expectUserError(command: 'train' | 'evaluate', args: string[], message: RegExp) {
+  const r = runCli(command, args);
+  expect(r.signal).toBeNull();
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^${command}: `));
+  expect(lines[0]).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(existsSync(json)).toBe(false);
+  expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+}
+
+describe('train rejects impossible options', () => {
+  test.each([
+    { args: ['--batch-size', '0'], error: /--batch-size must be a whole number of at least 1, or 'full', got '0'/ },
+    { args: ['--batch-size', '-5'], error: /--batch-size must be .* got '-5'/ },
+    { args: ['--batch-size', '2.5'], error: /--batch-size must be .* got '2.5'/ },
+    { args: ['--batch-size', '41', '--data', tiny], error: /--batch-size 41 is larger than the 40 training examples/ },
+    { args: ['--lr', '0'], error: /--lr must be a positive finite number, got '0'/ },
+    { args: ['--lr', '-1'], error: /--lr must be a positive finite number, got '-1'/ },
+    { args: ['--lr', 'Infinity'], error: /--lr must be a positive finite number/ },
+    { args: ['--lr', 'NaN'], error: /--lr must be a positive finite number/ },
+    { args: ['--epochs', '0'], error: /--epochs must be a positive whole number, got '0'/ },
+    { args: ['--epochs', '-3'], error: /--epochs must be a positive whole number, got '-3'/ },
+    { args: ['--seed', 'x'], error: /--seed must be a whole number/ },
+    { args: ['--backend', 'tpu'], error: /--backend must be one of webgpu, cpu, got 'tpu'/ },
+    { args: ['--adapter', 'gpu0'], error: /--adapter must be one of auto, hardware, swiftshader, got 'gpu0'/ },
+    { args: ['--batchsize', '10'], error: /unknown option --batchsize/ },
+    { args: ['--epochs'], error: /--epochs/ },
+    { args: ['extra'], error: /unexpected argument 'extra'/ },
+  ])('$args', ({ args, error }) => expectUserError('train', [...args, '--json', json], error));
+
+  test('an unwritable --json path', () => expectUserError('train', ['--json', join(out, 'missing', 'run.json')], /cannot write --json .*missing\/run.json: the folder does not exist/));
+  test('a --save path that is a folder', () => expectUserError('train', ['--save', out, '--json', json], /cannot write --save .*: it is a folder/));
+});
+
+describe('train rejects bad data', () => {
+  test('a missing folder', () => expectUserError('train', ['--data', join(out, 'nope'), '--json', json], /cannot read .*nope\/train-images-idx3-ubyte: no such file/));
+  test.each([
+    { file: IDX_FILES.train.images, bytes: Uint8Array.from([7, 7, 7, 7]), error: /train-images-idx3-ubyte: not an IDX file \(bad magic number/ },
+    { file: IDX_FILES.train.images, bytes: Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 40, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2]), error: /train-images-idx3-ubyte: truncated: header says 40x28x28 = 31360 bytes of data, file has 2/ },
+    { file: IDX_FILES.test.labels, bytes: Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8]), error: /t10k-labels-idx1-ubyte: 9 labels for 10 images/ },
+    { file: IDX_FILES.train.labels, bytes: Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 40, ...new Array(39).fill(1), 12]), error: /train-labels-idx1-ubyte: label 12 at index 39 is outside the 10 classes/ },
+  ])('$file: $error', ({ file, bytes, error }) => expectUserError('train', ['--data', corruptFolder(file, bytes), '--json', json], error));
+});
+
+describe('evaluate rejects bad weights', () => {
+  const layout = paramLayout(784);
+  const good = encodeWeights(new Float32Array(layout.paddedCount), layout);
+  test.each([
+    { name: 'no --load', args: [], error: /--load PATH is required/ },
+    { name: 'a missing file', args: ['--load', join(out, 'none.bin')], error: /cannot read --load .*none.bin: no such file/ },
+    { name: 'a folder', args: ['--load', out], error: /cannot read --load .*: is a directory/ },
+    { name: 'not weights', args: ['--load', weightsFile('text.bin', new TextEncoder().encode('plain text'))], error: /not a downhill weights file/ },
+    { name: 'truncated', args: ['--load', weightsFile('short.bin', good.subarray(0, good.length - 10))], error: /truncated or padded/ },
+    { name: 'wrong shape', args: ['--load', weightsFile('small.bin', encodeWeights(new Float32Array(paramLayout(8).paddedCount), paramLayout(8)))], error: /weights are for 10 classes x 8 features/ },
+  ])('$name', ({ args, error }) => expectUserError('evaluate', [...args, '--data', tiny], error));
+});

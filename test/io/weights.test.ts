@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import { UserError } from '../../src/errors';
+import { decodeWeights, encodeWeights } from '../../src/io/weights';
+import { paramLayout } from '../../src/model';
+import { Rng } from '../../src/train/rng';
+import { randomFloats } from '../helpers/random';
+
+const layout = paramLayout(784);
+const params = randomFloats(new Rng(5), layout.paddedCount, 1).fill(0, layout.count);
+const file = encodeWeights(params, layout);
+
+describe('weights file', () => {
+  test('round-trips exactly, header first', () => {
+    expect(new TextDecoder().decode(file.subarray(0, 8))).toBe('DOWNHILL');
+    expect(decodeWeights(file, 'w', 784)).toEqual(params);
+    // read from a Node Buffer at an odd offset, as readFileSync may return
+    const shifted = Buffer.concat([Buffer.from([1]), file]).subarray(1);
+    expect(decodeWeights(shifted, 'w', 784)).toEqual(params);
+  });
+
+  const flip = (at: number) => {
+    const copy = file.slice();
+    copy[at]! ^= 0x10;
+    return copy;
+  };
+  const headerLength = new DataView(file.buffer).getUint32(8, true);
+  test.each([
+    { name: 'not a weights file', bytes: new TextEncoder().encode('hello world, not weights'), error: /w: not a downhill weights file/ },
+    { name: 'empty', bytes: new Uint8Array(0), error: /not a downhill weights file/ },
+    { name: 'huge header length', bytes: Uint8Array.from([...file.subarray(0, 8), 255, 255, 255, 127, ...file.subarray(12)]), error: /corrupt header length/ },
+    { name: 'header not JSON', bytes: flip(12), error: /corrupt header \(not valid JSON\)/ },
+    { name: 'truncated values', bytes: file.subarray(0, file.length - 4), error: /expected 31400 bytes .* found 31396/ },
+    { name: 'a flipped bit in the values', bytes: flip(12 + headerLength + 100), error: /checksum mismatch/ },
+  ])('rejects $name', ({ bytes, error }) => {
+    expect(() => decodeWeights(bytes, 'w', 784)).toThrow(UserError);
+    expect(() => decodeWeights(bytes, 'w', 784)).toThrow(error);
+  });
+
+  test('rejects weights of another shape', () => {
+    const small = encodeWeights(new Float32Array(paramLayout(8).paddedCount), paramLayout(8));
+    expect(() => decodeWeights(small, 'w', 784)).toThrow(/weights are for 10 classes x 8 features \(90 values\); this data needs 10 x 784 \(7850\)/);
+  });
+
+  test('rejects non-finite values even with a valid checksum', () => {
+    const bad = params.slice();
+    bad[3] = NaN;
+    expect(() => decodeWeights(encodeWeights(bad, layout), 'w', 784)).toThrow(/not finite/);
+  });
+});
