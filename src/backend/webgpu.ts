@@ -131,7 +131,7 @@ export class WebGpuBackend implements Backend {
     if (first < 0 || first + count > this.plan.length) throw new Error(`steps ${first}..${first + count} are outside the plan of ${this.plan.length}`);
     for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
       const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
-      const encoder = this.gpu.device.createCommandEncoder({ label: `steps ${chunk}..${end}` });
+      const encoder = this.gpu.encoder(`steps ${chunk}..${end}`);
       const pass = encoder.beginComputePass();
       for (let s = chunk; s < end; s++) {
         const offset = [s * UNIFORM_STRIDE_BYTES];
@@ -153,7 +153,7 @@ export class WebGpuBackend implements Backend {
     const b = this.buffers;
     const { forward, evaluate } = this.pipelines;
     const offset = [split === 'train' ? 0 : UNIFORM_STRIDE_BYTES];
-    const encoder = this.gpu.device.createCommandEncoder({ label: `evaluate ${split}` });
+    const encoder = this.gpu.encoder(`evaluate ${split}`);
     encoder.clearBuffer(b.confusion);
     const pass = encoder.beginComputePass();
     pass.setPipeline(forward.pipeline);

@@ -167,6 +167,11 @@ export class Gpu {
     });
   }
 
+  encoder(label: string): GPUCommandEncoder {
+    this.assertAlive();
+    return this.device.createCommandEncoder({ label });
+  }
+
   submit(commands: GPUCommandBuffer[]): void {
     this.assertAlive();
     this.device.queue.submit(commands);
@@ -184,7 +189,7 @@ export class Gpu {
     const size = Math.ceil(sizeBytes / 4) * 4;
     const staging = this.device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
-      const encoder = this.device.createCommandEncoder({ label: 'readback' });
+      const encoder = this.encoder('readback');
       encoder.copyBufferToBuffer(source, offsetBytes, staging, 0, size);
       this.device.queue.submit([encoder.finish()]);
       await staging.mapAsync(GPUMapMode.READ);

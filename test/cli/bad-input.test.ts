@@ -29,8 +29,8 @@ const weightsFile = (name: string, bytes: Uint8Array) => {
   return path;
 };
 
-function expectUserError(command: 'train' | 'evaluate', args: string[], message: RegExp) {
-  const r = runCli(command, args);
+function expectUserError(command: 'train' | 'evaluate', args: string[], message: RegExp, env: Record<string, string> = {}) {
+  const r = runCli(command, args, env);
   expect(r.signal).toBeNull();
   expect(r.code).toBe(2);
   const lines = r.stderr.trim().split('\n');
@@ -87,4 +87,14 @@ describe('evaluate rejects bad weights', () => {
     { name: 'truncated', args: ['--load', weightsFile('short.bin', good.subarray(0, good.length - 10))], error: /truncated or padded/ },
     { name: 'wrong shape', args: ['--load', weightsFile('small.bin', encodeWeights(new Float32Array(paramLayout(8).paddedCount), paramLayout(8)))], error: /weights are for 10 classes x 8 features/ },
   ])('$name', ({ args, error }) => expectUserError('evaluate', [...args, '--data', tiny], error));
+});
+
+describe('no adapter', () => {
+  const noSwiftShader = { DOWNHILL_SWIFTSHADER_ICD: join(out, 'missing_icd.json') };
+  test('--adapter swiftshader without SwiftShader says what to install', () =>
+    expectUserError('train', ['--adapter', 'swiftshader', '--batch-size', '10', '--data', tiny, '--json', json], /--adapter swiftshader: SwiftShader's Vulkan driver was not found .*apt-get install chromium/, noSwiftShader));
+
+  const gpuVisible = existsSync('/dev/dri') || readdirSync('/dev').some((f) => /^nvidia\d+$/.test(f));
+  test.skipIf(gpuVisible)('auto with no GPU and no SwiftShader says what to install', () =>
+    expectUserError('train', ['--batch-size', '10', '--data', tiny, '--json', json], /no WebGPU adapter could be created: install the Vulkan loader and SwiftShader \(apt-get install libvulkan1 chromium\)/, noSwiftShader));
 });

@@ -9,8 +9,12 @@ export interface CliResult {
 }
 
 /** Runs `npm run <command>`'s script directly (node + tsx), as a user would, and waits. */
-export function runCli(command: 'train' | 'evaluate', args: string[]): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], { encoding: 'utf8', timeout: 120_000 });
+export function runCli(command: 'train' | 'evaluate', args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  });
   const stderr = r.stderr
     .split('\n')
     .filter((l) => !l.startsWith('error: XDG_RUNTIME_DIR is invalid'))

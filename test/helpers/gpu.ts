@@ -33,7 +33,7 @@ export async function runKernel(
     if ('outputBytes' in d) buffers.push(await gpu.buffer(`binding ${i + 1}`, d.outputBytes, 'storage', new Float32Array(Math.ceil(d.outputBytes / 4)).fill(NaN)));
     else buffers.push(await gpu.buffer(`binding ${i + 1}`, d.byteLength, 'storage', d));
   }
-  const encoder = gpu.device.createCommandEncoder();
+  const encoder = gpu.encoder(kernel.name);
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline.pipeline);
   pass.setBindGroup(0, gpu.bindGroup(pipeline, buffers), [UNIFORM_STRIDE_BYTES]);
