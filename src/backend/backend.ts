@@ -32,7 +32,8 @@ export interface BackendData {
 }
 
 export interface Backend {
-  readonly name: 'webgpu' | 'cpu';
+  /** 'webgpu', 'cpu', or a peer's name in the benchmark */
+  readonly name: string;
   readonly adapter: AdapterReport;
   setParams(params: Float32Array): Promise<void>;
   getParams(): Promise<Float32Array>;

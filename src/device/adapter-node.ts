@@ -22,6 +22,8 @@ const VULKAN_MANIFEST_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/
 const INSTALL_HINT = 'install the Vulkan loader and SwiftShader (apt-get install libvulkan1 chromium) or a GPU driver';
 
 export interface NodeAdapter {
+  /** the Dawn instance the adapter came from (for libraries that want a navigator.gpu) */
+  gpu: GPU;
   adapter: GPUAdapter;
   report: AdapterReport;
   /** a line for the user saying which adapter was chosen and why */
@@ -61,17 +63,18 @@ function hardwareVulkanLikely(): boolean {
  */
 const instances: GPU[] = [];
 
-async function requestAdapter(): Promise<GPUAdapter | null> {
+async function requestAdapter(): Promise<{ gpu: GPU; adapter: GPUAdapter } | null> {
   if (instances.length === 0) {
     // GPUBufferUsage, GPUShaderStage, GPUMapMode … as in a browser.
     Object.assign(globalThis, globals);
   }
   const gpu = create([]);
   instances.push(gpu);
-  return gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  return adapter ? { gpu, adapter } : null;
 }
 
-async function swiftShaderAdapter(): Promise<GPUAdapter | null> {
+async function swiftShaderAdapter(): Promise<{ gpu: GPU; adapter: GPUAdapter } | null> {
   const manifest = findSwiftShaderManifest();
   if (!manifest) return null;
   process.env.VK_ICD_FILENAMES = manifest;
@@ -84,29 +87,28 @@ export async function acquireNodeAdapter(choice: AdapterChoice): Promise<NodeAda
     if (!findSwiftShaderManifest()) {
       throw new UserError(`--adapter swiftshader: SwiftShader's Vulkan driver was not found (looked for ${SWIFTSHADER_MANIFESTS.join(', ')}); apt-get install chromium`);
     }
-    const adapter = await swiftShaderAdapter();
-    if (!adapter) throw new UserError(`--adapter swiftshader: no adapter could be created; ${INSTALL_HINT}`);
-    return { adapter, report: describeAdapter(adapter, 'dawn-node'), note: 'SwiftShader (software Vulkan), as asked' };
+    const swift = await swiftShaderAdapter();
+    if (!swift) throw new UserError(`--adapter swiftshader: no adapter could be created; ${INSTALL_HINT}`);
+    return { ...swift, report: describeAdapter(swift.adapter, 'dawn-node'), note: 'SwiftShader (software Vulkan), as asked' };
   }
 
-  let hardware: GPUAdapter | null = null;
-  if (choice === 'hardware' || hardwareVulkanLikely()) hardware = await requestAdapter();
-  const hardwareReport = hardware ? describeAdapter(hardware, 'dawn-node') : undefined;
+  const hardware = choice === 'hardware' || hardwareVulkanLikely() ? await requestAdapter() : null;
+  const hardwareReport = hardware ? describeAdapter(hardware.adapter, 'dawn-node') : undefined;
   if (choice === 'hardware') {
     if (!hardware || !hardwareReport || hardwareReport.software) {
       throw new UserError(`--adapter hardware: no hardware WebGPU adapter was found; use --adapter swiftshader or auto, or ${INSTALL_HINT}`);
     }
-    return { adapter: hardware, report: hardwareReport, note: 'hardware adapter, as asked' };
+    return { ...hardware, report: hardwareReport, note: 'hardware adapter, as asked' };
   }
   if (hardware && hardwareReport && !hardwareReport.software) {
-    return { adapter: hardware, report: hardwareReport, note: 'hardware adapter' };
+    return { ...hardware, report: hardwareReport, note: 'hardware adapter' };
   }
   const swift = await swiftShaderAdapter();
   if (swift) {
-    return { adapter: swift, report: describeAdapter(swift, 'dawn-node'), note: 'no hardware adapter found, using SwiftShader (software Vulkan on the CPU)' };
+    return { ...swift, report: describeAdapter(swift.adapter, 'dawn-node'), note: 'no hardware adapter found, using SwiftShader (software Vulkan on the CPU)' };
   }
   if (hardware && hardwareReport) {
-    return { adapter: hardware, report: hardwareReport, note: 'only a software adapter was found' };
+    return { ...hardware, report: hardwareReport, note: 'only a software adapter was found' };
   }
   throw new UserError(`no WebGPU adapter could be created: ${INSTALL_HINT}`);
 }

@@ -16,6 +16,12 @@ export interface TrainConfig {
   seed: number;
   /** updates between two recordings of the training loss (also recorded at each epoch's end) */
   recordEvery: number;
+  /** record at exactly these update counts instead of every recordEvery (and at each epoch's end) */
+  recordSteps?: readonly number[];
+  /** stop after the chunk of updates during which the training clock passes this many ms */
+  maxTrainMs?: number;
+  /** also record loss and accuracy on the test set at each recording */
+  recordTest?: boolean;
 }
 
 export interface HistoryPoint {
@@ -30,6 +36,9 @@ export interface HistoryPoint {
   loss: number;
   /** accuracy on the whole training set */
   accuracy: number;
+  /** on the test set, when recordTest is set */
+  testLoss?: number;
+  testAccuracy?: number;
 }
 
 export interface Progress {
@@ -80,20 +89,31 @@ export async function train(
   const record = async (epoch: number, stepInEpoch: number) => {
     const t0 = performance.now();
     const e: Evaluation = await backend.evaluate('train');
+    const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
+    if (config.recordTest) {
+      const t = await backend.evaluate('test');
+      point.testLoss = t.loss;
+      point.testAccuracy = t.accuracy;
+    }
     evalMs += performance.now() - t0;
-    const point = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
     history.push(point);
     onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: plan.length, samples, trainMs, loss: e.loss }, point);
   };
 
+  const marks = config.recordSteps;
+  const isRecordStep = (done: number) => (marks ? marks.includes(done) : done % config.recordEvery === 0);
+  const untilRecord = (done: number) =>
+    marks ? (marks.find((r) => r > done) ?? Infinity) - done : config.recordEvery - (done % config.recordEvery);
+  const overBudget = () => config.maxTrainMs !== undefined && trainMs >= config.maxTrainMs;
+
   await record(0, 0);
   const chunk = progressChunk(plan.length, config.recordEvery);
-  for (let epoch = 0; epoch < config.epochs; epoch++) {
+  for (let epoch = 0; epoch < config.epochs && !overBudget(); epoch++) {
     let t0 = performance.now();
     backend.setOrder(permutation(examples, rng));
     let s = 0;
-    while (s < plan.length) {
-      const toRecord = config.recordEvery - (steps % config.recordEvery);
+    while (s < plan.length && !overBudget()) {
+      const toRecord = untilRecord(steps);
       const count = Math.min(chunk, toRecord, plan.length - s);
       await backend.runSteps(s, count);
       for (let i = s; i < s + count; i++) samples += plan[i]!.size;
@@ -102,7 +122,7 @@ export async function train(
       const now = performance.now();
       trainMs += now - t0;
       t0 = now;
-      if (steps % config.recordEvery === 0 || s === plan.length) {
+      if (isRecordStep(steps) || s === plan.length || overBudget()) {
         await record(epoch + 1, s);
         t0 = performance.now();
       } else {

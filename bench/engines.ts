@@ -1,0 +1,37 @@
+/**
+ * The engines the benchmark compares, each opened in its own process: downhill on WebGPU,
+ * downhill's CPU reference, and TensorFlow.js on its webgpu (same Dawn adapter), wasm and cpu
+ * backends.
+ */
+import type { Backend, BackendData } from '../src/backend/backend';
+import { CpuBackend } from '../src/backend/cpu';
+import { WebGpuBackend } from '../src/backend/webgpu';
+import type { AdapterReport } from '../src/device/adapter-info';
+import { type AdapterChoice, acquireNodeAdapter } from '../src/device/adapter-node';
+import { Gpu } from '../src/device/gpu';
+import { nodeShaderFiles } from '../src/device/shader-files-node';
+import { TfjsBackend } from './peers/tfjs';
+
+export const ENGINES = ['downhill-webgpu', 'downhill-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+const CPU: AdapterReport = { vendor: 'cpu', architecture: '', device: '', description: 'JavaScript on the CPU', software: true, runtime: 'cpu' };
+
+export async function openEngine(name: EngineName, adapter: AdapterChoice, data: BackendData): Promise<Backend> {
+  switch (name) {
+    case 'downhill-webgpu': {
+      const found = await acquireNodeAdapter(adapter);
+      return WebGpuBackend.create(await Gpu.create(found.adapter, found.report, nodeShaderFiles), data);
+    }
+    case 'downhill-cpu':
+      return new CpuBackend(data);
+    case 'tfjs-webgpu': {
+      const found = await acquireNodeAdapter(adapter);
+      return TfjsBackend.create('webgpu', data, found.report, found.gpu);
+    }
+    case 'tfjs-wasm':
+      return TfjsBackend.create('wasm', data, { ...CPU, description: 'TensorFlow.js wasm backend' });
+    case 'tfjs-cpu':
+      return TfjsBackend.create('cpu', data, { ...CPU, description: 'TensorFlow.js cpu backend' });
+  }
+}
