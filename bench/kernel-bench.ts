@@ -1,0 +1,130 @@
+/**
+ * Kernel microbenchmarks on the adapter: each kernel alone, dispatched many times in one
+ * submission and timed to completion, reported as GFLOP/s and GB/s beside the adapter's
+ * measured bandwidth ceiling (a large buffer-to-buffer copy).
+ *
+ * Traffic models (bytes a kernel must move at least; B rows, D features, C classes, P params):
+ *   forward      B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)     2BDC flops
+ *   softmax_xent 4BC (logits) + 8B (order, labels) + 4B (loss) + 4BC (dlogits)   ~5BC flops
+ *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
+ *   sgd_update   12P (read params and grads, write params)                       2P flops
+ *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
+ */
+import { type AdapterChoice, acquireNodeAdapter } from '../src/device/adapter-node';
+import { Gpu, UNIFORM_STRIDE_BYTES } from '../src/device/gpu';
+import { nodeShaderFiles } from '../src/device/shader-files-node';
+import { evaluateKernel } from '../src/kernels/evaluate';
+import { forwardKernel } from '../src/kernels/forward';
+import { gradientKernel } from '../src/kernels/gradient';
+import { type Kernel, writeBatchUniform } from '../src/kernels/kernel';
+import { sgdUpdateKernel } from '../src/kernels/sgd-update';
+import { softmaxXentKernel } from '../src/kernels/softmax-xent';
+import { CLASSES, IMAGE_FEATURES, paramLayout } from '../src/model';
+import { Rng, permutation } from '../src/train/rng';
+
+export interface KernelResult {
+  kernel: string;
+  rows: number;
+  dispatches: number;
+  microsecondsPerDispatch: number;
+  gflopsPerSecond: number;
+  gigabytesPerSecond: number;
+  /** gigabytesPerSecond / the copy ceiling */
+  bandwidthFraction: number;
+}
+
+export interface KernelBench {
+  copyCeilingGBps: number;
+  copyBytes: number;
+  results: KernelResult[];
+}
+
+const N = 60000;
+const MIN_TIMED_MS = 250;
+
+export async function benchKernels(adapterChoice: AdapterChoice, rowsList: readonly number[] = [100, N]): Promise<KernelBench> {
+  const found = await acquireNodeAdapter(adapterChoice);
+  const gpu = await Gpu.create(found.adapter, found.report, nodeShaderFiles);
+  try {
+    const layout = paramLayout(IMAGE_FEATURES);
+    const rng = new Rng(1);
+    const D = IMAGE_FEATURES;
+    const P = layout.paddedCount;
+    const storage = (label: string, data: ArrayBufferView) => gpu.buffer(label, data.byteLength, 'storage', data);
+    const images = await storage('images', Uint8Array.from({ length: N * D }, () => rng.below(256)));
+    const order = await storage('order', permutation(N, rng));
+    const labels = await storage('labels', Uint32Array.from({ length: N }, () => rng.below(CLASSES)));
+    const params = await storage('params', Float32Array.from({ length: P }, () => (rng.next() - 0.5) * 0.01));
+    const grads = await storage('grads', new Float32Array(P));
+    const logits = await storage('logits', Float32Array.from({ length: N * CLASSES }, () => rng.next() - 0.5));
+    const dlogits = await storage('dlogits', new Float32Array(N * CLASSES));
+    const loss = await storage('loss', new Float32Array(N));
+    const lossSums = await storage('loss sums', new Float32Array(Math.ceil(N / 64)));
+    const confusion = await storage('confusion', new Uint32Array(CLASSES * CLASSES));
+
+    const copyBytes = 64 * 1024 * 1024;
+    const copySrc = await gpu.buffer('copy source', copyBytes, 'storage');
+    const copyDst = await gpu.buffer('copy target', copyBytes, 'storage');
+    const copyMs = await timeRepeated(gpu, (encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes));
+    const copyCeilingGBps = (2 * copyBytes) / (copyMs.perCallMs * 1e6);
+    gpu.free(copySrc);
+    gpu.free(copyDst);
+
+    const bindings: Array<[Kernel, GPUBuffer[], (B: number) => { flops: number; bytes: number }]> = [
+      [forwardKernel, [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })],
+      [softmaxXentKernel, [logits, labels, order, loss, dlogits], (B) => ({ flops: 5 * B * CLASSES, bytes: 8 * B * CLASSES + 12 * B })],
+      [gradientKernel, [images, order, dlogits, grads], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P })],
+      [sgdUpdateKernel, [grads, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+      [evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
+    ];
+    const results: KernelResult[] = [];
+    for (const rows of rowsList) {
+      const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
+      writeBatchUniform(table, 0, { start: 0, size: rows, lr: 1e-6 });
+      const uniform = await gpu.buffer('batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
+      for (const [kernel, buffers, model] of bindings) {
+        const pipeline = await gpu.pipeline(kernel, kernel.constants(layout));
+        const group = gpu.bindGroup(pipeline, [uniform, ...buffers]);
+        const groups = kernel.workgroups(rows, layout);
+        const t = await timeRepeated(gpu, (encoder) => {
+          const pass = encoder.beginComputePass();
+          pass.setPipeline(pipeline.pipeline);
+          pass.setBindGroup(0, group, [0]);
+          pass.dispatchWorkgroups(groups);
+          pass.end();
+        });
+        const { flops, bytes } = model(rows);
+        const gigabytesPerSecond = bytes / (t.perCallMs * 1e6);
+        results.push({
+          kernel: kernel.name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000,
+          gflopsPerSecond: flops / (t.perCallMs * 1e6), gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps,
+        });
+        process.stderr.write(`  kernel ${kernel.name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gigabytesPerSecond.toFixed(2)} GB/s\n`);
+      }
+      gpu.free(uniform);
+    }
+    return { copyCeilingGBps, copyBytes, results };
+  } finally {
+    await gpu.destroy();
+  }
+}
+
+/**
+ * Times `record` (one command, recorded `calls` times into one command buffer) to completion,
+ * doubling `calls` until one submission takes at least MIN_TIMED_MS; one untimed warm-up first.
+ */
+async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<{ calls: number; perCallMs: number }> {
+  const submit = async (calls: number) => {
+    const encoder = gpu.encoder('kernel bench');
+    for (let i = 0; i < calls; i++) record(encoder);
+    const t0 = performance.now();
+    gpu.submit([encoder.finish()]);
+    await gpu.finish();
+    return performance.now() - t0;
+  };
+  await submit(1);
+  for (let calls = 1; ; calls *= 2) {
+    const ms = await submit(calls);
+    if (ms >= MIN_TIMED_MS || calls >= 1 << 16) return { calls, perCallMs: ms / calls };
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The two measurements of one engine at one batch size.
+ *
+ * Throughput: after a warm-up, repeated timed runs of K consecutive training steps, each timed
+ * from the first encode to completion (the backend's runSteps resolves only when the work is
+ * done); samples/s as median and spread over the repetitions.
+ *
+ * Curve: a training run from zero weights under a wall-time budget, recording loss and accuracy
+ * on the whole training set and the test set at log-spaced update counts; evaluation is off the
+ * training clock. Times and samples to the targets are read off the recorded points.
+ */
+import type { Backend } from '../src/backend/backend';
+import { paramLayout, zeroParams } from '../src/model';
+import { epochPlan } from '../src/train/plan';
+import { Rng, permutation } from '../src/train/rng';
+import { type HistoryPoint, train } from '../src/train/trainer';
+import { type Summary, logSpacedSteps, summarize } from './stats';
+
+export interface ThroughputOptions {
+  warmupMs: number;
+  /** target duration of one timed repetition */
+  repMs: number;
+  reps: number;
+  /** stop repeating after this long (at least 3 repetitions are always made) */
+  maxMs: number;
+}
+
+export interface Throughput {
+  stepsPerRep: number;
+  samplesPerSecond: Summary;
+  updatesPerSecond: Summary;
+  /** N / median samples/s */
+  epochMs: number;
+}
+
+export async function measureThroughput(backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number, o: ThroughputOptions): Promise<Throughput> {
+  const plan = epochPlan(examples, batchSize, lr);
+  await backend.setParams(zeroParams(paramLayout(features)));
+  await backend.setPlan(plan);
+  backend.setOrder(permutation(examples, new Rng(seed)));
+  let next = 0;
+  // runs `count` steps, wrapping around the epoch; returns elapsed ms and samples
+  const run = async (count: number) => {
+    let samples = 0;
+    const t0 = performance.now();
+    for (let left = count; left > 0; ) {
+      const n = Math.min(left, plan.length - next);
+      await backend.runSteps(next, n);
+      for (let s = next; s < next + n; s++) samples += plan[s]!.size;
+      next = (next + n) % plan.length;
+      left -= n;
+    }
+    return { ms: performance.now() - t0, samples };
+  };
+  let warm = { steps: 0, ms: 0 };
+  while (warm.ms < o.warmupMs || warm.steps < 2) {
+    const n = Math.max(1, warm.steps);
+    warm = { steps: warm.steps + n, ms: warm.ms + (await run(n)).ms };
+  }
+  const stepMs = warm.ms / warm.steps;
+  const stepsPerRep = Math.max(1, Math.round(o.repMs / stepMs));
+  const samplesPerSecond: number[] = [];
+  const updatesPerSecond: number[] = [];
+  const started = performance.now();
+  while (samplesPerSecond.length < o.reps && (samplesPerSecond.length < 3 || performance.now() - started < o.maxMs)) {
+    const r = await run(stepsPerRep);
+    samplesPerSecond.push(r.samples / (r.ms / 1000));
+    updatesPerSecond.push(stepsPerRep / (r.ms / 1000));
+  }
+  const sps = summarize(samplesPerSecond);
+  return { stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
+}
+
+export interface CurveOptions {
+  budgetMs: number;
+  points: number;
+  maxEpochs: number;
+}
+
+export interface Reached {
+  trainMs: number;
+  samples: number;
+  step: number;
+}
+
+export interface Curve {
+  history: HistoryPoint[];
+  trainMs: number;
+  evalMs: number;
+  /** first recorded point at or below the target training loss, or null: not reached */
+  toTargetLoss: Reached | null;
+  /** first recorded point at or above the target test accuracy, or null: not reached */
+  toTargetAccuracy: Reached | null;
+}
+
+export function firstReached(history: readonly HistoryPoint[], hit: (p: HistoryPoint) => boolean): Reached | null {
+  const p = history.find(hit);
+  return p ? { trainMs: p.trainMs, samples: p.samples, step: p.step } : null;
+}
+
+export async function measureCurve(
+  backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number,
+  expectedUpdatesPerSecond: number, targets: { loss: number; accuracy: number }, o: CurveOptions,
+): Promise<Curve> {
+  const stepsPerEpoch = Math.ceil(examples / batchSize);
+  const expectedSteps = Math.min(o.maxEpochs * stepsPerEpoch, Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000)));
+  const r = await train(backend, examples, zeroParams(paramLayout(features)), {
+    batchSize, lr, seed, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER,
+    recordSteps: logSpacedSteps(expectedSteps, o.points), maxTrainMs: o.budgetMs, recordTest: true,
+  });
+  return {
+    history: r.history,
+    trainMs: r.trainMs,
+    evalMs: r.evalMs,
+    toTargetLoss: firstReached(r.history, (p) => p.loss <= targets.loss),
+    toTargetAccuracy: firstReached(r.history, (p) => (p.testAccuracy ?? 0) >= targets.accuracy),
+  };
+}

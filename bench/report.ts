@@ -1,0 +1,179 @@
+/**
+ * The markdown report and the plots, generated from a results file alone (so a report can be
+ * regenerated, and tested on synthetic results). Every figure and every sentence of the
+ * conclusions is computed from the measurements.
+ */
+import type { RunResult } from './engine-main';
+import type { EngineName } from './engines';
+import {
+  type BenchResults, MAIN_ENGINE, engineRuns, firstToTargetLoss, lowestLoss, medianSamplesPerSecond, ratio, throughputKnee,
+} from './results';
+import { type Chart, lineChart } from './svg';
+
+const int = (x: number) => Math.round(x).toLocaleString('en-US');
+const rate = (x: number) => (x >= 10 ? int(x) : x.toFixed(2));
+const secs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const times = (x: number | undefined) => (x === undefined ? 'n/a' : x >= 10 ? `${x.toFixed(0)}x` : `${x.toFixed(2)}x`);
+const batchName = (b: number, n: number) => (b === n ? `${int(b)} (full)` : int(b));
+const spread = (run: RunResult) => {
+  const s = run.throughput!.samplesPerSecond;
+  return `${int(s.median)} (${int(s.min)}–${int(s.max)}, n=${s.n})`;
+};
+
+export interface PlotFiles {
+  lossVsTime: string;
+  lossVsSamples: string;
+  throughput: string;
+}
+
+export function charts(r: BenchResults): Record<keyof PlotFiles, Chart> {
+  const n = trainExamples(r);
+  const curves = engineRuns(r, MAIN_ENGINE).filter((x) => x.curve);
+  const name = (x: RunResult) => `batch ${batchName(x.batchSize, n)}, lr ${x.lr}`;
+  return {
+    lossVsTime: {
+      title: `Training loss against training time (${adapterName(r)})`,
+      xLabel: 'training time, s (evaluation excluded)', yLabel: 'loss on the whole training set', xLog: true,
+      series: curves.map((x) => ({ name: name(x), points: x.curve!.history.map((h) => [h.trainMs / 1000, h.loss] as const) })),
+    },
+    lossVsSamples: {
+      title: 'Training loss against examples seen',
+      xLabel: 'examples seen', yLabel: 'loss on the whole training set', xLog: true,
+      series: curves.map((x) => ({ name: name(x), points: x.curve!.history.map((h) => [h.samples, h.loss] as const) })),
+    },
+    throughput: {
+      title: `Training throughput against batch size (${adapterName(r)})`,
+      xLabel: 'batch size', yLabel: 'samples per second (median)', xLog: true, yLog: true,
+      series: r.engines.map((e) => ({
+        name: e.engine,
+        dashed: e.engine !== MAIN_ENGINE,
+        points: e.runs.filter((x) => x.throughput).map((x) => [x.batchSize, x.throughput!.samplesPerSecond.median] as const),
+      })),
+    },
+  };
+}
+
+export function plots(r: BenchResults): Record<keyof PlotFiles, string> {
+  const c = charts(r);
+  return { lossVsTime: lineChart(c.lossVsTime), lossVsSamples: lineChart(c.lossVsSamples), throughput: lineChart(c.throughput) };
+}
+
+function adapterName(r: BenchResults): string {
+  return [r.adapter.vendor, r.adapter.architecture].filter(Boolean).join(' ') || r.adapter.description;
+}
+
+function trainExamples(r: BenchResults): number {
+  return Math.max(...r.engines.flatMap((e) => e.runs.map((x) => x.batchSize)));
+}
+
+export function markdownReport(r: BenchResults, files: PlotFiles): string {
+  const n = trainExamples(r);
+  const { targetLoss, targetAccuracy } = r.config;
+  const main = engineRuns(r, MAIN_ENGINE);
+  const peers = r.engines.map((e) => e.engine).filter((e) => e !== MAIN_ENGINE);
+  const out: string[] = [];
+  out.push(`# downhill benchmark: ${adapterName(r)}, ${r.createdAt.slice(0, 10)}`, '');
+  out.push(`Linear softmax classifier on the MNIST training set (${int(n)} images), plain SGD, zero initial weights, shuffle seed ${r.config.seed}.`);
+  out.push(`Adapter: ${r.adapter.description || adapterName(r)}${r.adapter.software ? ' (software)' : ''}. Machine: ${r.environment.cpuModel}, ${r.environment.cores} cores; Node ${r.environment.node}, webgpu ${r.environment.webgpuPackage}, TensorFlow.js ${r.environment.tfjs}; commit ${r.environment.gitCommit}.`);
+  out.push(`Throughput: samples/s over ${r.config.reps} timed repetitions after a warm-up, median (min–max); each repetition is timed to completion. Curves: ${secs(r.config.budgetMs)} of training per batch size; loss evaluation excluded from the clock.`, '');
+
+  out.push('## Summary: downhill on WebGPU', '');
+  const peerCols = peers.map((p) => `vs ${p}`);
+  out.push(`| batch | lr | samples/s | updates/s | epoch time | time to loss ≤ ${targetLoss} | examples to it | time to test acc ≥ ${pct(targetAccuracy)} | final loss | final test acc | ${peerCols.join(' | ')} |`);
+  out.push(`|${' --- |'.repeat(10 + peers.length)}`);
+  for (const x of main) {
+    if (!x.throughput) {
+      out.push(`| ${batchName(x.batchSize, n)} | ${x.lr} | failed: ${x.error ?? 'no measurement'} |${' |'.repeat(8 + peers.length)}`);
+      continue;
+    }
+    const c = x.curve;
+    const last = c?.history.at(-1);
+    const reach = (v: { trainMs: number } | null | undefined) => (c === undefined ? 'n/a' : v ? secs(v.trainMs) : 'not reached');
+    out.push(
+      `| ${batchName(x.batchSize, n)} | ${x.lr} | ${spread(x)} | ${rate(x.throughput.updatesPerSecond.median)} | ${secs(x.throughput.epochMs)} | ` +
+        `${reach(c?.toTargetLoss)} | ${c ? (c.toTargetLoss ? int(c.toTargetLoss.samples) : 'not reached') : 'n/a'} | ${reach(c?.toTargetAccuracy)} | ` +
+        `${last ? last.loss.toFixed(4) : 'n/a'} | ${last?.testAccuracy !== undefined ? pct(last.testAccuracy) : 'n/a'} | ${peers.map((p) => times(ratio(r, p, x.batchSize))).join(' | ')} |`,
+    );
+  }
+  out.push('', `"vs peer" is downhill's median samples/s divided by the peer's at the same batch size and learning rate. Times and examples to a target are those of the first recorded point past it (points are log-spaced in updates), so they are upper bounds.`, '');
+
+  out.push('## Throughput of every engine (samples/s, median (min–max))', '');
+  out.push(`| batch | ${r.engines.map((e) => e.engine).join(' | ')} |`);
+  out.push(`|${' --- |'.repeat(1 + r.engines.length)}`);
+  for (const x of main.length ? main : r.engines[0]!.runs) {
+    const cells = r.engines.map((e) => {
+      const run = e.runs.find((y) => y.batchSize === x.batchSize);
+      return run?.throughput ? spread(run) : run?.error ? `failed: ${run.error}` : 'not run';
+    });
+    out.push(`| ${batchName(x.batchSize, n)} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+
+  const kernels = r.engines.find((e) => e.engine === MAIN_ENGINE)?.kernels;
+  if (kernels) {
+    out.push('## Kernels on this adapter', '');
+    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written). Each kernel alone, many dispatches per submission; traffic models in bench/kernel-bench.ts.`, '');
+    out.push('| kernel | rows | µs per dispatch | GFLOP/s | GB/s | of the copy ceiling |');
+    out.push('| --- | --- | --- | --- | --- | --- |');
+    for (const k of kernels.results) {
+      out.push(`| ${k.kernel} | ${int(k.rows)} | ${k.microsecondsPerDispatch.toFixed(1)} | ${k.gflopsPerSecond.toFixed(2)} | ${k.gigabytesPerSecond.toFixed(2)} | ${pct(k.bandwidthFraction)} |`);
+    }
+    out.push('');
+  }
+
+  out.push('## Conclusions', '', ...conclusions(r).map((c) => `- ${c}`), '');
+  out.push('## Plots', '');
+  out.push(`![loss against time](${files.lossVsTime})`, '', `![loss against examples](${files.lossVsSamples})`, '', `![throughput against batch size](${files.throughput})`, '');
+  return out.join('\n');
+}
+
+/** The answers the benchmark exists for, each stated with its numbers, or why it cannot be. */
+export function conclusions(r: BenchResults): string[] {
+  const n = trainExamples(r);
+  const { targetLoss, budgetMs } = r.config;
+  const main = engineRuns(r, MAIN_ENGINE);
+  const at = (b: number) => main.find((x) => x.batchSize === b);
+  const out: string[] = [];
+  const reached = (x: RunResult) => x.curve?.toTargetLoss;
+  const describe = (x: RunResult) =>
+    reached(x)
+      ? `reached loss ${targetLoss} after ${secs(reached(x)!.trainMs)} (${int(reached(x)!.samples)} examples, ${int(reached(x)!.step)} updates)`
+      : `did not reach loss ${targetLoss} within ${secs(budgetMs)} (lowest ${lowestLoss(x).toFixed(4)} after ${int(x.curve!.history.at(-1)!.step)} updates)`;
+
+  const b100 = at(100);
+  const gd = at(n);
+  if (b100?.curve && gd?.curve) {
+    const faster = reached(b100) && (!reached(gd) || reached(b100)!.trainMs < reached(gd)!.trainMs);
+    out.push(`Mini-batch 100 against full-batch GD: batch 100 ${describe(b100)}; GD ${describe(gd)}. ${faster ? 'Mini-batch 100 gets there sooner in wall time, as the textbook says' : 'Mini-batch 100 does not get there sooner here, unlike the textbook'}; GD processes ${times(medianSamplesPerSecond(gd)! / medianSamplesPerSecond(b100)!)} the samples/s of batch 100 but makes one update per ${secs(gd.throughput!.epochMs)} epoch.`);
+  } else {
+    out.push('Mini-batch 100 against full-batch GD: not measured (both need convergence curves).');
+  }
+
+  const b10 = at(10);
+  const sgd = at(1);
+  if (b10?.throughput && sgd?.throughput) {
+    const speed = medianSamplesPerSecond(b10)! / medianSamplesPerSecond(sgd)!;
+    const curveText = b10.curve && sgd.curve ? ` To the loss target: batch 10 ${describe(b10)}; SGD ${describe(sgd)}.` : '';
+    out.push(`Mini-batch 10 against SGD: batch 10 processes ${int(medianSamplesPerSecond(b10)!)} samples/s, SGD ${int(medianSamplesPerSecond(sgd)!)}: ${times(speed)} ${speed > 1 ? 'more efficient per second' : 'as efficient per second'}.${curveText}`);
+  }
+
+  const knee = throughputKnee(main.filter((x) => x.throughput).map((x) => ({ batchSize: x.batchSize, samplesPerSecond: medianSamplesPerSecond(x)! })));
+  if (knee) {
+    out.push(`Throughput knee: samples/s reach 80% of the best measured (${int(knee.best)}) at batch ${batchName(knee.batchSize, n)} (${int(knee.samplesPerSecond)}); larger batches buy little more speed per sample, only fewer updates.`);
+  }
+
+  const first = firstToTargetLoss(main);
+  if (first) out.push(`First to the loss target in wall time: batch ${batchName(first.batchSize, n)} (lr ${first.lr}), after ${secs(first.curve!.toTargetLoss!.trainMs)}.`);
+  else if (main.some((x) => x.curve)) out.push(`No batch size reached loss ${targetLoss} within ${secs(budgetMs)}.`);
+
+  for (const peer of r.engines.map((e) => e.engine).filter((e) => e !== MAIN_ENGINE) as EngineName[]) {
+    const ratios = main.map((x) => ({ b: x.batchSize, q: ratio(r, peer, x.batchSize) })).filter((x) => x.q !== undefined);
+    if (ratios.length) {
+      const lo = ratios.reduce((a, x) => (x.q! < a.q! ? x : a));
+      const hi = ratios.reduce((a, x) => (x.q! > a.q! ? x : a));
+      out.push(`Against ${peer}: downhill is ${times(lo.q)} (batch ${batchName(lo.b, n)}) to ${times(hi.q)} (batch ${batchName(hi.b, n)}) its samples/s.`);
+    }
+  }
+  return out;
+}

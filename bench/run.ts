@@ -1,0 +1,133 @@
+/**
+ * npm run bench -- [options]: the batch-size comparison on this machine, downhill beside its
+ * peers. Each engine runs in its own process, one after another, so no CPU peer is ever timed
+ * while a WebGPU device is alive (dawn-node keeps a core busy polling). Writes
+ * bench/results/<adapter>-<date>.json, a markdown report and SVG plots from it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
+import { runCommand } from '../src/cli/main';
+import { defaultMnistDir } from '../src/data/load-node';
+import { UserError, check } from '../src/errors';
+import { nodeEnvironment, packageVersion } from '../src/io/environment';
+import { writeFileAtomic } from '../src/io/files';
+import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../src/train/options';
+import type { EngineJob, EngineResult } from './engine-main';
+import type { KernelBench } from './kernel-bench';
+import { ENGINES, type EngineName } from './engines';
+import { type BenchResults, resultsBaseName } from './results';
+import { writeReport } from './write-report';
+
+const HELP = `usage: npm run bench -- [options]
+
+  --batch-sizes LIST   comma-separated, 1..N or 'full'. Default 1,10,100,1000,full
+  --lrs LIST           one learning rate per batch size. Default min(0.5, 0.01 x batch size)
+  --engines LIST       of ${ENGINES.join(', ')}. Default all
+  --budget-ms MS       training time per convergence curve (downhill-webgpu). Default 5000 (--full: 30000)
+  --reps R             timed repetitions per throughput measurement. Default 5 (--full: 9)
+  --target-loss L      training-loss target for "time to target". Default 0.35
+  --target-accuracy A  test-accuracy target for "time to target". Default 0.9
+  --seed S             shuffle seed. Default 1
+  --full               the complete sweep: longer curves, more repetitions, curves for downhill-cpu too
+  --out DIR            where results go. Default bench/results
+  --data DIR, --adapter A   as for train`;
+
+function list<T>(text: string | undefined, fallback: T[], parse: (s: string) => T): T[] {
+  return text === undefined ? fallback : text.split(',').map((s) => parse(s.trim()));
+}
+
+async function main(): Promise<void> {
+  const args = parseCommandLine(process.argv.slice(2), {
+    ...COMMON_OPTIONS,
+    'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' },
+    reps: { type: 'string' }, 'target-loss': { type: 'string' }, 'target-accuracy': { type: 'string' }, seed: { type: 'string' },
+    full: { type: 'boolean' }, out: { type: 'string' },
+  });
+  if (args.help) return void console.log(HELP);
+  const str = (k: string) => args[k] as string | undefined;
+  const full = args.full === true;
+  const batchSizes = list<BatchSizeOption>(str('batch-sizes'), [1, 10, 100, 1000, 'full'], parseBatchSize);
+  const lrs = list(str('lrs'), batchSizes.map((b) => defaultLearningRate(b === 'full' ? Infinity : b)), parseLearningRate);
+  check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
+  const engines = list(str('engines'), [...ENGINES], (e) => {
+    check((ENGINES as readonly string[]).includes(e), `--engines: unknown engine '${e}' (one of ${ENGINES.join(', ')})`);
+    return e as EngineName;
+  });
+  const number = (flag: string, fallback: number, ok: (x: number) => boolean) => {
+    const text = str(flag);
+    const x = text === undefined ? fallback : Number(text);
+    check(Number.isFinite(x) && ok(x), `--${flag} got '${text}'`);
+    return x;
+  };
+  const budgetMs = number('budget-ms', full ? 30000 : 5000, (x) => x > 0);
+  const reps = number('reps', full ? 9 : 5, (x) => Number.isInteger(x) && x >= 3);
+  const targetLoss = number('target-loss', 0.35, (x) => x > 0);
+  const targetAccuracy = number('target-accuracy', 0.9, (x) => x > 0 && x <= 1);
+  const seed = parseSeed(str('seed') ?? '1');
+  const adapter = adapterOption(args.adapter);
+  const dataDir = str('data') ?? defaultMnistDir();
+  const outDir = str('out') ?? 'bench/results';
+  mkdirSync(outDir, { recursive: true });
+
+  const runs = batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! }));
+  const config = { batchSizes, lrs, engines, budgetMs, reps, targetLoss, targetAccuracy, seed, full, adapter };
+  console.log(`bench: ${engines.join(', ')} at batch sizes ${batchSizes.join(', ')} (lr ${lrs.join(', ')}); curves of ${budgetMs / 1000} s, ${reps} repetitions`);
+  const work = mkdtempSync(join(tmpdir(), 'downhill-bench-'));
+  const results: EngineResult[] = [];
+  for (const engine of engines) {
+    const curves = engine === 'downhill-webgpu' || (full && engine === 'downhill-cpu');
+    const job: EngineJob = {
+      engine, adapter, dataDir, runs, seed,
+      throughput: { warmupMs: 300, repMs: full ? 1000 : 400, reps, maxMs: full ? 20000 : 6000 },
+      curve: curves ? { budgetMs, points: full ? 16 : 10, maxEpochs: 1000, targetLoss, targetAccuracy } : undefined,
+    };
+    console.log(`bench: ${engine}`);
+    const result = runChild<EngineResult>(work, engine, job);
+    if (engine === 'downhill-webgpu') {
+      console.log('bench: kernels');
+      result.kernels = runChild<KernelBench>(work, 'kernels', { ...job, kernelsOnly: true });
+    }
+    results.push(result);
+  }
+
+  const downhill = results.find((r) => r.engine === 'downhill-webgpu') ?? results[0]!;
+  const bench: BenchResults = {
+    schema: 'downhill-bench/1',
+    createdAt: new Date().toISOString(),
+    config,
+    environment: {
+      ...nodeEnvironment(),
+      tfjs: packageVersion('@tensorflow/tfjs'),
+      chromium: commandOutput('chromium', ['--version']),
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      gitCommit: commandOutput('git', ['rev-parse', '--short', 'HEAD']),
+    },
+    adapter: downhill.adapter,
+    engines: results,
+  };
+  const base = join(outDir, resultsBaseName(bench));
+  writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 1)}\n`, '--out');
+  const written = writeReport(bench, base);
+  console.log(`bench: wrote ${[`${base}.json`, ...written].join(', ')}`);
+}
+
+/** Runs one job in a process of its own and returns what it wrote. */
+function runChild<T>(work: string, name: string, job: EngineJob): T {
+  const jobPath = join(work, `${name}.job.json`);
+  const outPath = join(work, `${name}.result.json`);
+  writeFileSync(jobPath, JSON.stringify(job));
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/engine-main.ts', jobPath, outPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (child.status !== 0) throw new UserError(`${name} failed (exit ${child.status ?? child.signal}); see the lines above`);
+  return JSON.parse(readFileSync(outPath, 'utf8')) as T;
+}
+
+function commandOutput(command: string, argv: string[]): string | null {
+  const r = spawnSync(command, argv, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+runCommand('bench', main);
