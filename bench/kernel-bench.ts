@@ -21,12 +21,17 @@ import { sgdUpdateKernel } from '../src/kernels/sgd-update';
 import { softmaxXentKernel } from '../src/kernels/softmax-xent';
 import { CLASSES, IMAGE_FEATURES, paramLayout } from '../src/model';
 import { Rng, permutation } from '../src/train/rng';
+import { summarize } from './stats';
 
 export interface KernelResult {
   kernel: string;
   rows: number;
+  /** dispatches per timed submission */
   dispatches: number;
+  /** median over REPS submissions */
   microsecondsPerDispatch: number;
+  /** min and max over the submissions */
+  microsecondsRange: [number, number];
   gflopsPerSecond: number;
   gigabytesPerSecond: number;
   /** gigabytesPerSecond / the copy ceiling */
@@ -34,13 +39,15 @@ export interface KernelResult {
 }
 
 export interface KernelBench {
+  /** median over REPS timed copies */
   copyCeilingGBps: number;
   copyBytes: number;
   results: KernelResult[];
 }
 
 const N = 60000;
-const MIN_TIMED_MS = 250;
+const MIN_TIMED_MS = 150;
+const REPS = 5;
 
 export async function benchKernels(adapterChoice: AdapterChoice, rowsList: readonly number[] = [100, N]): Promise<KernelBench> {
   const found = await acquireNodeAdapter(adapterChoice);
@@ -96,7 +103,7 @@ export async function benchKernels(adapterChoice: AdapterChoice, rowsList: reado
         const { flops, bytes } = model(rows);
         const gigabytesPerSecond = bytes / (t.perCallMs * 1e6);
         results.push({
-          kernel: kernel.name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000,
+          kernel: kernel.name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000, microsecondsRange: [t.minMs * 1000, t.maxMs * 1000],
           gflopsPerSecond: flops / (t.perCallMs * 1e6), gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps,
         });
         process.stderr.write(`  kernel ${kernel.name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gigabytesPerSecond.toFixed(2)} GB/s\n`);
@@ -110,10 +117,11 @@ export async function benchKernels(adapterChoice: AdapterChoice, rowsList: reado
 }
 
 /**
- * Times `record` (one command, recorded `calls` times into one command buffer) to completion,
- * doubling `calls` until one submission takes at least MIN_TIMED_MS; one untimed warm-up first.
+ * Times `record` (one command, recorded `calls` times into one command buffer) to completion:
+ * doubles `calls` until one submission takes at least MIN_TIMED_MS, then times REPS submissions
+ * of that size; per-call time as median, min and max.
  */
-async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<{ calls: number; perCallMs: number }> {
+async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<{ calls: number; perCallMs: number; minMs: number; maxMs: number }> {
   const submit = async (calls: number) => {
     const encoder = gpu.encoder('kernel bench');
     for (let i = 0; i < calls; i++) record(encoder);
@@ -123,8 +131,10 @@ async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => vo
     return performance.now() - t0;
   };
   await submit(1);
-  for (let calls = 1; ; calls *= 2) {
-    const ms = await submit(calls);
-    if (ms >= MIN_TIMED_MS || calls >= 1 << 16) return { calls, perCallMs: ms / calls };
-  }
+  let calls = 1;
+  while ((await submit(calls)) < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
+  const times: number[] = [];
+  for (let i = 0; i < REPS; i++) times.push((await submit(calls)) / calls);
+  const s = summarize(times);
+  return { calls, perCallMs: s.median, minMs: s.min, maxMs: s.max };
 }

@@ -21,7 +21,8 @@ export interface ThroughputOptions {
   /** target duration of one timed repetition */
   repMs: number;
   reps: number;
-  /** stop repeating after this long (at least 3 repetitions are always made) */
+  /** stop repeating after this long: at least 3 repetitions are made, unless one repetition
+   *  alone takes over a third of it (a peer needing a minute per full-batch step), then 1 */
   maxMs: number;
 }
 
@@ -52,17 +53,19 @@ export async function measureThroughput(backend: Backend, examples: number, feat
     }
     return { ms: performance.now() - t0, samples };
   };
+  // warm-up: at least two steps (the first compiles and uploads), unless one already took maxMs / 3
   let warm = { steps: 0, ms: 0 };
-  while (warm.ms < o.warmupMs || warm.steps < 2) {
+  while (warm.ms < o.warmupMs || (warm.steps < 2 && warm.ms < o.maxMs / 3)) {
     const n = Math.max(1, warm.steps);
     warm = { steps: warm.steps + n, ms: warm.ms + (await run(n)).ms };
   }
   const stepMs = warm.ms / warm.steps;
   const stepsPerRep = Math.max(1, Math.round(o.repMs / stepMs));
+  const minReps = stepMs * stepsPerRep > o.maxMs / 3 ? 1 : 3;
   const samplesPerSecond: number[] = [];
   const updatesPerSecond: number[] = [];
   const started = performance.now();
-  while (samplesPerSecond.length < o.reps && (samplesPerSecond.length < 3 || performance.now() - started < o.maxMs)) {
+  while (samplesPerSecond.length < o.reps && (samplesPerSecond.length < minReps || performance.now() - started < o.maxMs)) {
     const r = await run(stepsPerRep);
     samplesPerSecond.push(r.samples / (r.ms / 1000));
     updatesPerSecond.push(stepsPerRep / (r.ms / 1000));

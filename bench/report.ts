@@ -113,11 +113,12 @@ export function markdownReport(r: BenchResults, files: PlotFiles): string {
   const kernels = r.engines.find((e) => e.engine === MAIN_ENGINE)?.kernels;
   if (kernels) {
     out.push('## Kernels on this adapter', '');
-    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written). Each kernel alone, many dispatches per submission; traffic models in bench/kernel-bench.ts.`, '');
+    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written, median). Each kernel alone, many dispatches per submission, median of 5 submissions (min–max); traffic models in bench/kernel-bench.ts. Achieved rates are from the median time.`, '');
     out.push('| kernel | rows | µs per dispatch | GFLOP/s | GB/s | of the copy ceiling |');
     out.push('| --- | --- | --- | --- | --- | --- |');
     for (const k of kernels.results) {
-      out.push(`| ${k.kernel} | ${int(k.rows)} | ${k.microsecondsPerDispatch.toFixed(1)} | ${k.gflopsPerSecond.toFixed(2)} | ${k.gigabytesPerSecond.toFixed(2)} | ${pct(k.bandwidthFraction)} |`);
+      const range = k.microsecondsRange ? ` (${k.microsecondsRange[0].toFixed(0)}–${k.microsecondsRange[1].toFixed(0)})` : '';
+      out.push(`| ${k.kernel} | ${int(k.rows)} | ${k.microsecondsPerDispatch.toFixed(1)}${range} | ${k.gflopsPerSecond.toFixed(2)} | ${k.gigabytesPerSecond.toFixed(2)} | ${pct(k.bandwidthFraction)} |`);
     }
     out.push('');
   }

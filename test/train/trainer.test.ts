@@ -55,6 +55,16 @@ describe('history and clocks', () => {
     expect(r.samplesPerSecond).toBeCloseTo(r.samples / (r.trainMs / 1000), 6);
   });
 
+  test('explicit record steps, test-set tracking and a time budget', async () => {
+    const r = await run(gpuBackend, { batchSize: 10, lr: 0.1, epochs: 100, recordEvery: 1e9, recordSteps: [1, 3, 7], recordTest: true, seed: 2, maxTrainMs: 150 });
+    // 51 steps per epoch: records at 0, 1, 3, 7, each epoch end, and where the budget ran out
+    expect(r.history.slice(0, 4).map((h) => h.step)).toEqual([0, 1, 3, 7]);
+    expect(r.history.every((h) => h.testAccuracy !== undefined && h.testLoss !== undefined)).toBe(true);
+    expect(r.trainMs).toBeGreaterThanOrEqual(150);
+    expect(r.steps).toBeLessThan(100 * 51);
+    expect(r.history.at(-1)!.step).toBe(r.steps);
+  });
+
   test('the same seed gives bit-identical weights; another seed does not', async () => {
     const config = { batchSize: 32, lr: 0.3, epochs: 2, recordEvery: 100, seed: 11 };
     const a = await run(gpuBackend, config);

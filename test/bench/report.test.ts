@@ -1,0 +1,122 @@
+/**
+ * Report generation on synthetic results: the table carries the measured numbers, targets not
+ * reached say so, the conclusions follow the numbers (both ways), and the plots are valid SVG
+ * with one line per series.
+ */
+import { describe, expect, test } from 'vitest';
+import type { EngineResult, RunResult } from '../../bench/engine-main';
+import { firstReached } from '../../bench/measure';
+import { conclusions, markdownReport, plots } from '../../bench/report';
+import { type BenchResults, ratio, resultsBaseName, throughputKnee } from '../../bench/results';
+import { summarize } from '../../bench/stats';
+import { lineChart, niceLog, ticks } from '../../bench/svg';
+import type { HistoryPoint } from '../../src/train/trainer';
+
+const N = 60000;
+const point = (trainMs: number, step: number, batch: number, loss: number, testAccuracy: number): HistoryPoint => ({
+  epoch: (step * batch) / N, step, samples: step * batch, trainMs, loss, accuracy: testAccuracy, testLoss: loss, testAccuracy,
+});
+
+function run(batchSize: number, samplesPerSecond: number, history?: HistoryPoint[]): RunResult {
+  const r: RunResult = {
+    batchSize, lr: 0.5,
+    throughput: {
+      stepsPerRep: 10,
+      samplesPerSecond: summarize([samplesPerSecond * 0.9, samplesPerSecond, samplesPerSecond * 1.1]),
+      updatesPerSecond: summarize([samplesPerSecond / batchSize]),
+      epochMs: (N / samplesPerSecond) * 1000,
+    },
+  };
+  if (history) {
+    r.curve = {
+      history, trainMs: history.at(-1)!.trainMs, evalMs: 100,
+      toTargetLoss: firstReached(history, (p) => p.loss <= 0.35),
+      toTargetAccuracy: firstReached(history, (p) => (p.testAccuracy ?? 0) >= 0.9),
+    };
+  }
+  return r;
+}
+
+const adapter = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader driver 5.0.0', software: true, runtime: 'dawn-node' as const };
+function results(gdReaches: boolean): BenchResults {
+  const downhill: EngineResult = {
+    engine: 'downhill-webgpu', adapter, setupMs: 1,
+    runs: [
+      run(1, 2000, [point(0, 0, 1, 2.3, 0.1), point(10, 10, 1, 1.5, 0.6), point(5000, 10000, 1, 0.4, 0.89)]),
+      run(10, 11000, [point(0, 0, 10, 2.3, 0.1), point(500, 500, 10, 1.0, 0.8), point(3000, 3000, 10, 0.34, 0.905)]),
+      run(100, 30000, [point(0, 0, 100, 2.3, 0.1), point(300, 90, 100, 0.8, 0.85), point(1500, 450, 100, 0.345, 0.91)]),
+      // in the second case GD reaches the target first (1.0 s against batch 100's 1.5 s)
+      run(N, 25000, [point(0, 0, N, 2.3, 0.1), point(gdReaches ? 1000 : 2400, 1, N, gdReaches ? 0.3 : 1.8, 0.68)]),
+    ],
+  };
+  const peer: EngineResult = { engine: 'tfjs-webgpu', adapter, setupMs: 1, runs: [run(1, 100), run(10, 500), run(100, 1000), { batchSize: N, lr: 0.5, error: 'out of memory' }] };
+  return {
+    schema: 'downhill-bench/1', createdAt: '2026-11-22T12:00:00.000Z',
+    config: { batchSizes: [1, 10, 100, 'full'], lrs: [0.01, 0.1, 0.5, 0.5], engines: ['downhill-webgpu', 'tfjs-webgpu'], budgetMs: 5000, reps: 3, targetLoss: 0.35, targetAccuracy: 0.9, seed: 1, full: false, adapter: 'auto' },
+    environment: { cpuModel: 'test cpu', cores: 2, node: 'v20', webgpuPackage: '0.6.2', tfjs: '4.22.0', gitCommit: 'abc' },
+    adapter,
+    engines: [downhill, peer],
+  };
+}
+const files = { lossVsTime: 'a.svg', lossVsSamples: 'b.svg', throughput: 'c.svg' };
+
+describe('results analysis', () => {
+  test('ratios per batch size, undefined where a peer failed', () => {
+    const r = results(false);
+    expect(ratio(r, 'tfjs-webgpu', 100)).toBeCloseTo(30);
+    expect(ratio(r, 'tfjs-webgpu', N)).toBeUndefined();
+  });
+
+  test('the throughput knee is the smallest batch within 80% of the best', () => {
+    expect(throughputKnee([{ batchSize: 1, samplesPerSecond: 10 }, { batchSize: 10, samplesPerSecond: 85 }, { batchSize: 100, samplesPerSecond: 100 }])).toEqual({ batchSize: 10, samplesPerSecond: 85, best: 100 });
+    expect(throughputKnee([])).toBeUndefined();
+  });
+
+  test('file names carry the adapter and the date', () => {
+    expect(resultsBaseName(results(false))).toBe('google-swiftshader-2026-11-22');
+  });
+});
+
+describe('markdown report', () => {
+  const md = markdownReport(results(false), files);
+  test('summary rows with medians, spreads, targets and ratios', () => {
+    expect(md).toMatch(/\| 100 \| 0\.5 \| 30,000 \(27,000–33,000, n=3\) \| 300 \| 2\.00 s \| 1\.50 s \| 45,000 \| 1\.50 s \| 0\.3450 \| 91\.00% \| 30x \|/);
+    expect(md).toMatch(/\| 60,000 \(full\) \| 0\.5 \| 25,000 .* \| 0\.42 \| 2\.40 s \| not reached \| not reached \| not reached \| 1\.8000 \| 68\.00% \| n\/a \|/);
+    expect(md).toContain('failed: out of memory');
+    expect(md).toContain('![loss against time](a.svg)');
+  });
+
+  test('conclusions follow the numbers', () => {
+    const c = conclusions(results(false)).join('\n');
+    expect(c).toMatch(/batch 100 reached loss 0\.35 after 1\.50 s \(45,000 examples, 450 updates\); GD did not reach loss 0\.35 within 5\.00 s \(lowest 1\.8000 after 1 updates\)\. Mini-batch 100 gets there sooner/);
+    expect(c).toMatch(/batch 10 processes 11,000 samples\/s, SGD 2,000: 5\.50x more efficient per second/);
+    expect(c).toMatch(/Throughput knee: .* at batch 60,000 \(full\)|Throughput knee: .* at batch 100 \(30,000\)/);
+    expect(c).toMatch(/Against tfjs-webgpu: downhill is 20x \(batch 1\) to 30x \(batch 100\)/);
+    // when GD gets there first, the report says the textbook picture does not hold
+    expect(conclusions(results(true)).join('\n')).toMatch(/does not get there sooner here, unlike the textbook/);
+  });
+});
+
+describe('SVG plots', () => {
+  test('one polyline per series with more than one drawable point; valid structure', () => {
+    const svg = plots(results(false));
+    expect(svg.lossVsTime.startsWith('<svg')).toBe(true);
+    expect(svg.lossVsTime.trim().endsWith('</svg>')).toBe(true);
+    // on a log time axis the t = 0 points cannot be drawn: the GD curve is a single marker
+    expect(svg.lossVsTime.match(/<polyline/g)).toHaveLength(3);
+    expect(svg.throughput.match(/<polyline/g)).toHaveLength(2);
+    expect(svg.throughput).toContain('stroke-dasharray');
+  });
+
+  test('log ticks land on the 1-2-5 grid and include both ends', () => {
+    expect(niceLog(10500, 'down')).toBe(10000);
+    expect(niceLog(31000, 'up')).toBe(50000);
+    expect(ticks(10000, 50000, true)).toEqual([10000, 20000, 50000]);
+    expect(ticks(1, 100000, true)).toEqual([1, 10, 100, 1000, 10000, 100000]);
+    expect(ticks(0, 2.3, false)).toEqual([0, 0.5, 1, 1.5, 2]);
+  });
+
+  test('a chart with nothing drawable is an error, not an empty picture', () => {
+    expect(() => lineChart({ title: 't', xLabel: 'x', yLabel: 'y', xLog: true, series: [{ name: 's', points: [[0, 1]] }] })).toThrow(/no points/);
+  });
+});
