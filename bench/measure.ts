@@ -75,15 +75,20 @@ export async function measureThroughput(backend: Backend, examples: number, feat
 }
 
 export interface CurveOptions {
-  budgetMs: number;
+  /** wall-time budget of training, or undefined to train maxEpochs epochs */
+  budgetMs?: number;
   points: number;
   maxEpochs: number;
 }
 
 export interface Reached {
+  /** where the target was crossed, interpolated linearly between the two recorded points around it */
   trainMs: number;
   samples: number;
   step: number;
+  /** the recorded points just before and at the crossing (the interpolation's bounds) */
+  before: { trainMs: number; samples: number; step: number } | null;
+  after: { trainMs: number; samples: number; step: number };
 }
 
 export interface Curve {
@@ -96,9 +101,25 @@ export interface Curve {
   toTargetAccuracy: Reached | null;
 }
 
-export function firstReached(history: readonly HistoryPoint[], hit: (p: HistoryPoint) => boolean): Reached | null {
-  const p = history.find(hit);
-  return p ? { trainMs: p.trainMs, samples: p.samples, step: p.step } : null;
+/**
+ * The first crossing of a target by `value` (falling to `target` when `falling`, else rising),
+ * interpolated linearly between the recorded points around it; null when never reached.
+ */
+export function firstReached(history: readonly HistoryPoint[], value: (p: HistoryPoint) => number | undefined, target: number, falling: boolean): Reached | null {
+  const hit = (p: HistoryPoint) => {
+    const v = value(p);
+    return v !== undefined && (falling ? v <= target : v >= target);
+  };
+  const i = history.findIndex(hit);
+  if (i < 0) return null;
+  const at = history[i]!;
+  const pick = (p: HistoryPoint) => ({ trainMs: p.trainMs, samples: p.samples, step: p.step });
+  if (i === 0) return { ...pick(at), before: null, after: pick(at) };
+  const prev = history[i - 1]!;
+  const [v0, v1] = [value(prev)!, value(at)!];
+  const f = v1 === v0 ? 1 : (target - v0) / (v1 - v0);
+  const lerp = (a: number, b: number) => a + (b - a) * f;
+  return { trainMs: lerp(prev.trainMs, at.trainMs), samples: lerp(prev.samples, at.samples), step: lerp(prev.step, at.step), before: pick(prev), after: pick(at) };
 }
 
 export async function measureCurve(
@@ -106,7 +127,8 @@ export async function measureCurve(
   expectedUpdatesPerSecond: number, targets: { loss: number; accuracy: number }, o: CurveOptions,
 ): Promise<Curve> {
   const stepsPerEpoch = Math.ceil(examples / batchSize);
-  const expectedSteps = Math.min(o.maxEpochs * stepsPerEpoch, Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000)));
+  const byTime = o.budgetMs === undefined ? Infinity : Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000));
+  const expectedSteps = Math.min(o.maxEpochs * stepsPerEpoch, byTime);
   const r = await train(backend, examples, zeroParams(paramLayout(features)), {
     batchSize, lr, seed, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER,
     recordSteps: logSpacedSteps(expectedSteps, o.points), maxTrainMs: o.budgetMs, recordTest: true,
@@ -115,7 +137,7 @@ export async function measureCurve(
     history: r.history,
     trainMs: r.trainMs,
     evalMs: r.evalMs,
-    toTargetLoss: firstReached(r.history, (p) => p.loss <= targets.loss),
-    toTargetAccuracy: firstReached(r.history, (p) => (p.testAccuracy ?? 0) >= targets.accuracy),
+    toTargetLoss: firstReached(r.history, (p) => p.loss, targets.loss, true),
+    toTargetAccuracy: firstReached(r.history, (p) => p.testAccuracy, targets.accuracy, false),
   };
 }

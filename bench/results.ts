@@ -15,7 +15,9 @@ export interface BenchResults {
     batchSizes: BatchSizeOption[];
     lrs: number[];
     engines: EngineName[];
-    budgetMs: number;
+    /** wall-time budget per curve, or undefined when budgetEpochs is set */
+    budgetMs?: number;
+    budgetEpochs?: number;
     reps: number;
     targetLoss: number;
     targetAccuracy: number;

@@ -27,6 +27,7 @@ const HELP = `usage: npm run bench -- [options]
   --lrs LIST           one learning rate per batch size. Default min(0.5, 0.01 x batch size)
   --engines LIST       of ${ENGINES.join(', ')}. Default all
   --budget-ms MS       training time per convergence curve (downhill-webgpu). Default 5000 (--full: 30000)
+  --budget-epochs E    train each curve for E epochs instead of a time budget
   --reps R             timed repetitions per throughput measurement. Default 5 (--full: 9)
   --target-loss L      training-loss target for "time to target". Default 0.35
   --target-accuracy A  test-accuracy target for "time to target". Default 0.9
@@ -42,7 +43,7 @@ function list<T>(text: string | undefined, fallback: T[], parse: (s: string) => 
 async function main(): Promise<void> {
   const args = parseCommandLine(process.argv.slice(2), {
     ...COMMON_OPTIONS,
-    'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' },
+    'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' }, 'budget-epochs': { type: 'string' },
     reps: { type: 'string' }, 'target-loss': { type: 'string' }, 'target-accuracy': { type: 'string' }, seed: { type: 'string' },
     full: { type: 'boolean' }, out: { type: 'string' },
   });
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
     check(Number.isFinite(x) && ok(x), `--${flag} got '${text}'`);
     return x;
   };
-  const budgetMs = number('budget-ms', full ? 30000 : 5000, (x) => x > 0);
+  const budgetEpochs = str('budget-epochs') === undefined ? undefined : number('budget-epochs', 1, (x) => Number.isInteger(x) && x > 0);
+  check(budgetEpochs === undefined || str('budget-ms') === undefined, '--budget-ms and --budget-epochs exclude each other: choose one budget');
+  const budgetMs = budgetEpochs === undefined ? number('budget-ms', full ? 30000 : 5000, (x) => x > 0) : undefined;
   const reps = number('reps', full ? 9 : 5, (x) => Number.isInteger(x) && x >= 3);
   const targetLoss = number('target-loss', 0.35, (x) => x > 0);
   const targetAccuracy = number('target-accuracy', 0.9, (x) => x > 0 && x <= 1);
@@ -73,8 +76,9 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
 
   const runs = batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! }));
-  const config = { batchSizes, lrs, engines, budgetMs, reps, targetLoss, targetAccuracy, seed, full, adapter };
-  console.log(`bench: ${engines.join(', ')} at batch sizes ${batchSizes.join(', ')} (lr ${lrs.join(', ')}); curves of ${budgetMs / 1000} s, ${reps} repetitions`);
+  const config = { batchSizes, lrs, engines, budgetMs, budgetEpochs, reps, targetLoss, targetAccuracy, seed, full, adapter };
+  const budget = budgetMs === undefined ? `${budgetEpochs} epochs` : `${budgetMs / 1000} s`;
+  console.log(`bench: ${engines.join(', ')} at batch sizes ${batchSizes.join(', ')} (lr ${lrs.join(', ')}); curves of ${budget}, ${reps} repetitions`);
   const work = mkdtempSync(join(tmpdir(), 'downhill-bench-'));
   const results: EngineResult[] = [];
   for (const engine of engines) {
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
     const job: EngineJob = {
       engine, adapter, dataDir, runs, seed,
       throughput: { warmupMs: 300, repMs: full ? 1000 : 400, reps, maxMs: full ? 20000 : 6000 },
-      curve: curves ? { budgetMs, points: full ? 16 : 10, maxEpochs: 1000, targetLoss, targetAccuracy } : undefined,
+      curve: curves ? { budgetMs, points: full ? 16 : 10, maxEpochs: budgetEpochs ?? 1000, targetLoss, targetAccuracy } : undefined,
     };
     console.log(`bench: ${engine}`);
     const result = runChild<EngineResult>(work, engine, job);

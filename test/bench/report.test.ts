@@ -30,8 +30,8 @@ function run(batchSize: number, samplesPerSecond: number, history?: HistoryPoint
   if (history) {
     r.curve = {
       history, trainMs: history.at(-1)!.trainMs, evalMs: 100,
-      toTargetLoss: firstReached(history, (p) => p.loss <= 0.35),
-      toTargetAccuracy: firstReached(history, (p) => (p.testAccuracy ?? 0) >= 0.9),
+      toTargetLoss: firstReached(history, (p) => p.loss, 0.35, true),
+      toTargetAccuracy: firstReached(history, (p) => p.testAccuracy, 0.9, false),
     };
   }
   return r;
@@ -61,6 +61,17 @@ function results(gdReaches: boolean): BenchResults {
 const files = { lossVsTime: 'a.svg', lossVsSamples: 'b.svg', throughput: 'c.svg' };
 
 describe('results analysis', () => {
+  test('the target crossing is interpolated between the recorded points around it', () => {
+    const h = [point(0, 0, 10, 2.3, 0.1), point(1000, 100, 10, 0.5, 0.8), point(3000, 300, 10, 0.3, 0.92)];
+    // loss 0.5 -> 0.3 between 1 s and 3 s: 0.35 is three quarters of the way
+    const r = firstReached(h, (p) => p.loss, 0.35, true)!;
+    expect([r.trainMs, r.samples, r.step]).toBeAllclose([2500, 2500, 250], { atol: 1e-9, rtol: 1e-12 });
+    expect([r.before, r.after]).toEqual([{ trainMs: 1000, samples: 1000, step: 100 }, { trainMs: 3000, samples: 3000, step: 300 }]);
+    expect(firstReached(h, (p) => p.testAccuracy, 0.9, false)!.trainMs).toBeCloseTo(1000 + 2000 * (0.1 / 0.12));
+    expect(firstReached(h, (p) => p.loss, 0.1, true)).toBeNull();
+    expect(firstReached(h, (p) => p.loss, 3, true)).toMatchObject({ trainMs: 0, before: null });
+  });
+
   test('ratios per batch size, undefined where a peer failed', () => {
     const r = results(false);
     expect(ratio(r, 'tfjs-webgpu', 100)).toBeCloseTo(30);
@@ -80,7 +91,9 @@ describe('results analysis', () => {
 describe('markdown report', () => {
   const md = markdownReport(results(false), files);
   test('summary rows with medians, spreads, targets and ratios', () => {
-    expect(md).toMatch(/\| 100 \| 0\.5 \| 30,000 \(27,000–33,000, n=3\) \| 300 \| 2\.00 s \| 1\.50 s \| 45,000 \| 1\.50 s \| 0\.3450 \| 91\.00% \| 30x \|/);
+    // batch 100 crosses loss 0.35 at f = 0.45 / 0.455 of the way from (0.3 s, 9,000) to (1.5 s, 45,000),
+    // and test accuracy 0.9 at f = 5/6 of the way from 0.3 s to 1.5 s
+    expect(md).toMatch(/\| 100 \| 0\.5 \| 30,000 \(27,000–33,000, n=3\) \| 300 \| 2\.00 s \| 1\.49 s \| 44,604 \| 1\.30 s \| 0\.3450 \| 91\.00% \| 30x \|/);
     expect(md).toMatch(/\| 60,000 \(full\) \| 0\.5 \| 25,000 .* \| 0\.42 \| 2\.40 s \| not reached \| not reached \| not reached \| 1\.8000 \| 68\.00% \| n\/a \|/);
     expect(md).toContain('failed: out of memory');
     expect(md).toContain('![loss against time](a.svg)');
@@ -88,7 +101,7 @@ describe('markdown report', () => {
 
   test('conclusions follow the numbers', () => {
     const c = conclusions(results(false)).join('\n');
-    expect(c).toMatch(/batch 100 reached loss 0\.35 after 1\.50 s \(45,000 examples, 450 updates\); GD did not reach loss 0\.35 within 5\.00 s \(lowest 1\.8000 after 1 updates\)\. Mini-batch 100 gets there sooner/);
+    expect(c).toMatch(/batch 100 reached loss 0\.35 after 1\.49 s \(44,604 examples, 446 updates\); GD did not reach loss 0\.35 within 5\.00 s \(lowest 1\.8000 after 1 updates\)\. Mini-batch 100 gets there sooner/);
     expect(c).toMatch(/batch 10 processes 11,000 samples\/s, SGD 2,000: 5\.50x more efficient per second/);
     expect(c).toMatch(/Throughput knee: .* at batch 60,000 \(full\)|Throughput knee: .* at batch 100 \(30,000\)/);
     expect(c).toMatch(/Against tfjs-webgpu: downhill is 20x \(batch 1\) to 30x \(batch 100\)/);
