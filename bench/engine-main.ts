@@ -36,6 +36,8 @@ export interface RunResult {
 export interface EngineResult {
   engine: EngineName;
   adapter: AdapterReport;
+  /** training examples (N); absent in results written before it was recorded */
+  examples?: number;
   setupMs: number;
   runs: RunResult[];
   kernels?: KernelBench;
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
   const train = loadSplit(job.dataDir, 'train');
   const test = loadSplit(job.dataDir, 'test');
   const backend = await openEngine(job.engine, job.adapter, { train, test });
-  const result: EngineResult = { engine: job.engine, adapter: backend.adapter, setupMs: performance.now() - t0, runs: [] };
+  const result: EngineResult = { engine: job.engine, adapter: backend.adapter, examples: train.count, setupMs: performance.now() - t0, runs: [] };
   try {
     for (const { batchSize: option, lr } of job.runs) {
       const batchSize = resolveBatchSize(option, train.count);

@@ -6,7 +6,7 @@
 import type { RunResult } from './engine-main';
 import type { EngineName } from './engines';
 import {
-  type BenchResults, MAIN_ENGINE, engineRuns, firstToTargetLoss, lowestLoss, medianSamplesPerSecond, ratio, throughputKnee,
+  type BenchResults, MAIN_ENGINE, engineRuns, firstToTargetLoss, lossAtSamples, lowestLoss, medianSamplesPerSecond, ratio, throughputKnee,
 } from './results';
 import { type Chart, lineChart } from './svg';
 
@@ -54,9 +54,13 @@ export function charts(r: BenchResults): Record<keyof PlotFiles, Chart> {
   };
 }
 
-export function plots(r: BenchResults): Record<keyof PlotFiles, string> {
-  const c = charts(r);
-  return { lossVsTime: lineChart(c.lossVsTime), lossVsSamples: lineChart(c.lossVsSamples), throughput: lineChart(c.throughput) };
+/** The SVG of each chart that has something to draw (no curves: no loss plots). */
+export function plots(r: BenchResults): Partial<Record<keyof PlotFiles, string>> {
+  const out: Partial<Record<keyof PlotFiles, string>> = {};
+  for (const [key, chart] of Object.entries(charts(r)) as Array<[keyof PlotFiles, Chart]>) {
+    if (chart.series.some((s) => s.points.length > 0)) out[key] = lineChart(chart);
+  }
+  return out;
 }
 
 function budgetText(r: BenchResults): string {
@@ -68,10 +72,14 @@ function adapterName(r: BenchResults): string {
 }
 
 function trainExamples(r: BenchResults): number {
+  const recorded = r.engines.find((e) => e.examples !== undefined)?.examples;
+  if (recorded !== undefined) return recorded;
+  // older results: N is known only when the sweep included 'full'
+  if (!r.config.batchSizes.includes('full')) throw new Error('these results do not record the training-set size');
   return Math.max(...r.engines.flatMap((e) => e.runs.map((x) => x.batchSize)));
 }
 
-export function markdownReport(r: BenchResults, files: PlotFiles): string {
+export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): string {
   const n = trainExamples(r);
   const { targetLoss, targetAccuracy } = r.config;
   const main = engineRuns(r, MAIN_ENGINE);
@@ -81,7 +89,9 @@ export function markdownReport(r: BenchResults, files: PlotFiles): string {
   out.push(`Linear softmax classifier on the MNIST training set (${int(n)} images), plain SGD, zero initial weights, shuffle seed ${r.config.seed}.`);
   out.push(`Adapter: ${r.adapter.description || adapterName(r)}${r.adapter.software ? ' (software)' : ''}. Machine: ${r.environment.cpuModel}, ${r.environment.cores} cores; Node ${r.environment.node}, webgpu ${r.environment.webgpuPackage}, TensorFlow.js ${r.environment.tfjs}; commit ${r.environment.gitCommit}.`);
   const evalMs = main.reduce((a, x) => a + (x.curve?.evalMs ?? 0), 0);
-  out.push(`Throughput: samples/s over ${r.config.reps} timed repetitions after a warm-up, median (min–max); each repetition is timed to completion. Curves: ${budgetText(r)} of training per batch size; the loss and accuracy evaluations (${secs(evalMs)} in all) are excluded from the training clock.`, '');
+  const ns = r.engines.flatMap((e) => e.runs.flatMap((x) => (x.throughput ? [x.throughput.samplesPerSecond.n] : [])));
+  const repText = Math.min(...ns) === Math.max(...ns) ? `${Math.max(...ns)}` : `${Math.min(...ns)} to ${Math.max(...ns)} (fewer where one step takes seconds; n in each cell)`;
+  out.push(`Throughput: samples/s over ${repText} timed repetitions after a warm-up, median (min–max); each repetition is timed to completion. Curves: ${budgetText(r)} of training per batch size; the loss and accuracy evaluations (${secs(evalMs)} in all) are excluded from the training clock.`, '');
 
   out.push('## Summary: downhill on WebGPU', '');
   const peerCols = peers.map((p) => `vs ${p}`);
@@ -130,7 +140,9 @@ export function markdownReport(r: BenchResults, files: PlotFiles): string {
 
   out.push('## Conclusions', '', ...conclusions(r).map((c) => `- ${c}`), '');
   out.push('## Plots', '');
-  out.push(`![loss against time](${files.lossVsTime})`, '', `![loss against examples](${files.lossVsSamples})`, '', `![throughput against batch size](${files.throughput})`, '');
+  if (files.lossVsTime) out.push(`![loss against time](${files.lossVsTime})`, '');
+  if (files.lossVsSamples) out.push(`![loss against examples](${files.lossVsSamples})`, '');
+  if (files.throughput) out.push(`![throughput against batch size](${files.throughput})`, '');
   return out.join('\n');
 }
 
@@ -162,7 +174,28 @@ export function conclusions(r: BenchResults): string[] {
   if (b10?.throughput && sgd?.throughput) {
     const speed = medianSamplesPerSecond(b10)! / medianSamplesPerSecond(sgd)!;
     const curveText = b10.curve && sgd.curve ? ` To the loss target: batch 10 ${describe(b10)}; SGD ${describe(sgd)}.` : '';
-    out.push(`Mini-batch 10 against SGD: batch 10 processes ${int(medianSamplesPerSecond(b10)!)} samples/s, SGD ${int(medianSamplesPerSecond(sgd)!)}: ${times(speed)} ${speed > 1 ? 'more efficient per second' : 'as efficient per second'}.${curveText}`);
+    out.push(`Mini-batch 10 against SGD: batch 10 processes ${int(medianSamplesPerSecond(b10)!)} samples/s, SGD ${int(medianSamplesPerSecond(sgd)!)}: ${times(speed)} the throughput.${curveText}`);
+  }
+
+  // per example: the textbook says small batches make more progress per example seen
+  const small = [1, 10, 100].map(at).filter((x): x is RunResult => !!x?.curve);
+  if (small.length >= 2) {
+    const common = Math.min(...small.map((x) => x.curve!.history.at(-1)!.samples));
+    const losses = small.map((x) => ({ b: x.batchSize, loss: lossAtSamples(x, common)! }));
+    const best = losses.reduce((a, x) => (x.loss < a.loss ? x : a));
+    out.push(`Per example seen: after ${int(common)} examples the training loss is ${losses.map((x) => `${x.loss.toFixed(4)} at batch ${x.b}`).join(', ')}; batch ${best.b} has made the most progress per example${best.b === small[0]!.batchSize ? ', as the textbook says' : ', unlike the textbook, which expects the smallest batch to'}.`);
+  }
+
+  // why SGD is slow here: the cost of one update, against downhill's own CPU reference
+  const cpuSgd = engineRuns(r, 'downhill-cpu').find((x) => x.batchSize === 1);
+  if (sgd?.throughput && cpuSgd?.throughput) {
+    const gpuUs = 1e6 / sgd.throughput.updatesPerSecond.median;
+    const cpuUs = 1e6 / cpuSgd.throughput.updatesPerSecond.median;
+    if (gpuUs > cpuUs) {
+      out.push(`SGD on this adapter costs ${int(gpuUs)} µs per update against ${int(cpuUs)} µs for the plain CPU reference: with one example per step the four dispatches' fixed cost, not arithmetic, sets the speed (the textbook's point about SGD and parallel hardware, made sharper by a software adapter).`);
+    } else {
+      out.push(`SGD costs ${int(gpuUs)} µs per update on WebGPU against ${int(cpuUs)} µs on the CPU reference.`);
+    }
   }
 
   const knee = throughputKnee(main.filter((x) => x.throughput).map((x) => ({ batchSize: x.batchSize, samplesPerSecond: medianSamplesPerSecond(x)! })));
@@ -170,8 +203,12 @@ export function conclusions(r: BenchResults): string[] {
     out.push(`Throughput knee: samples/s reach 80% of the best measured (${int(knee.best)}) at batch ${batchName(knee.batchSize, n)} (${int(knee.samplesPerSecond)}); larger batches buy little more speed per sample, only fewer updates.`);
   }
 
-  const first = firstToTargetLoss(main);
-  if (first) out.push(`First to the loss target in wall time: batch ${batchName(first.batchSize, n)} (lr ${first.lr}), after ${secs(first.curve!.toTargetLoss!.trainMs)}.`);
+  const [first, second] = firstToTargetLoss(main);
+  if (first && second && second.curve!.toTargetLoss!.before && first.curve!.toTargetLoss!.after.trainMs > second.curve!.toTargetLoss!.before.trainMs) {
+    out.push(`First to the loss target in wall time: batch ${batchName(first.batchSize, n)} (${secs(first.curve!.toTargetLoss!.trainMs)}) and batch ${batchName(second.batchSize, n)} (${secs(second.curve!.toTargetLoss!.trainMs)}) are within the resolution of the recorded points (their bracketing points overlap): a tie on this evidence.`);
+  } else if (first) {
+    out.push(`First to the loss target in wall time: batch ${batchName(first.batchSize, n)} (lr ${first.lr}), after ${secs(first.curve!.toTargetLoss!.trainMs)}${second ? `; next batch ${batchName(second.batchSize, n)} after ${secs(second.curve!.toTargetLoss!.trainMs)}` : ''}.`);
+  }
   else if (main.some((x) => x.curve)) out.push(`No batch size reached loss ${targetLoss} within ${budget}.`);
 
   for (const peer of r.engines.map((e) => e.engine).filter((e) => e !== MAIN_ENGINE) as EngineName[]) {

@@ -63,11 +63,21 @@ export function throughputKnee(points: ReadonlyArray<{ batchSize: number; sample
   return { ...knee, best };
 }
 
-/** Among runs with a curve, the one that reached the target training loss first in training time. */
-export function firstToTargetLoss(runs: readonly RunResult[]): RunResult | undefined {
-  return runs.filter((x) => x.curve?.toTargetLoss).sort((a, b) => a.curve!.toTargetLoss!.trainMs - b.curve!.toTargetLoss!.trainMs)[0];
+/** Runs that reached the target training loss, soonest first in training time. */
+export function firstToTargetLoss(runs: readonly RunResult[]): RunResult[] {
+  return runs.filter((x) => x.curve?.toTargetLoss).sort((a, b) => a.curve!.toTargetLoss!.trainMs - b.curve!.toTargetLoss!.trainMs);
 }
 
 export function lowestLoss(run: RunResult): number {
   return Math.min(...(run.curve?.history.map((h) => h.loss) ?? [Infinity]));
+}
+
+/** Training loss after `samples` examples, interpolated linearly between recorded points; undefined past the curve. */
+export function lossAtSamples(run: RunResult, samples: number): number | undefined {
+  const h = run.curve?.history ?? [];
+  const i = h.findIndex((p) => p.samples >= samples);
+  if (i < 0) return undefined;
+  if (i === 0 || h[i]!.samples === samples) return h[i]!.loss;
+  const [a, b] = [h[i - 1]!, h[i]!];
+  return a.loss + ((b.loss - a.loss) * (samples - a.samples)) / (b.samples - a.samples);
 }

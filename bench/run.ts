@@ -36,8 +36,16 @@ const HELP = `usage: npm run bench -- [options]
   --out DIR            where results go. Default bench/results
   --data DIR, --adapter A   as for train`;
 
-function list<T>(text: string | undefined, fallback: T[], parse: (s: string) => T): T[] {
-  return text === undefined ? fallback : text.split(',').map((s) => parse(s.trim()));
+/** A comma-separated option; errors from parsing one item name the list's flag. */
+function list<T>(flag: string, text: string | undefined, fallback: T[], parse: (s: string) => T): T[] {
+  if (text === undefined) return fallback;
+  return text.split(',').map((s) => {
+    try {
+      return parse(s.trim());
+    } catch (e) {
+      throw e instanceof UserError ? new UserError(`${flag}: ${e.message}`) : e;
+    }
+  });
 }
 
 async function main(): Promise<void> {
@@ -50,10 +58,10 @@ async function main(): Promise<void> {
   if (args.help) return void console.log(HELP);
   const str = (k: string) => args[k] as string | undefined;
   const full = args.full === true;
-  const batchSizes = list<BatchSizeOption>(str('batch-sizes'), [1, 10, 100, 1000, 'full'], parseBatchSize);
-  const lrs = list(str('lrs'), batchSizes.map((b) => defaultLearningRate(b === 'full' ? Infinity : b)), parseLearningRate);
+  const batchSizes = list<BatchSizeOption>('--batch-sizes', str('batch-sizes'), [1, 10, 100, 1000, 'full'], parseBatchSize);
+  const lrs = list('--lrs', str('lrs'), batchSizes.map((b) => defaultLearningRate(b === 'full' ? Infinity : b)), parseLearningRate);
   check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
-  const engines = list(str('engines'), [...ENGINES], (e) => {
+  const engines = list('--engines', str('engines'), [...ENGINES], (e) => {
     check((ENGINES as readonly string[]).includes(e), `--engines: unknown engine '${e}' (one of ${ENGINES.join(', ')})`);
     return e as EngineName;
   });
@@ -73,7 +81,11 @@ async function main(): Promise<void> {
   const adapter = adapterOption(args.adapter);
   const dataDir = str('data') ?? defaultMnistDir();
   const outDir = str('out') ?? 'bench/results';
-  mkdirSync(outDir, { recursive: true });
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create --out ${outDir}: ${(e as Error).message}`);
+  }
 
   const runs = batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! }));
   const config = { batchSizes, lrs, engines, budgetMs, budgetEpochs, reps, targetLoss, targetAccuracy, seed, full, adapter };

@@ -4,11 +4,18 @@ import { writeFileAtomic } from '../src/io/files';
 import { type PlotFiles, markdownReport, plots } from './report';
 import type { BenchResults } from './results';
 
+const SUFFIX: PlotFiles = { lossVsTime: '-loss-vs-time.svg', lossVsSamples: '-loss-vs-samples.svg', throughput: '-throughput.svg' };
+
 export function writeReport(r: BenchResults, base: string): string[] {
-  const files: PlotFiles = { lossVsTime: `${base}-loss-vs-time.svg`, lossVsSamples: `${base}-loss-vs-samples.svg`, throughput: `${base}-throughput.svg` };
   const svg = plots(r);
-  for (const key of Object.keys(files) as Array<keyof PlotFiles>) writeFileAtomic(files[key], svg[key], 'report');
-  const relative = { lossVsTime: basename(files.lossVsTime), lossVsSamples: basename(files.lossVsSamples), throughput: basename(files.throughput) };
+  const written: string[] = [];
+  const relative: Partial<PlotFiles> = {};
+  for (const key of Object.keys(svg) as Array<keyof PlotFiles>) {
+    const path = `${base}${SUFFIX[key]}`;
+    writeFileAtomic(path, svg[key]!, 'report');
+    relative[key] = basename(path);
+    written.push(path);
+  }
   writeFileAtomic(`${base}.md`, markdownReport(r, relative), 'report');
-  return [`${base}.md`, ...Object.values(files)];
+  return [`${base}.md`, ...written];
 }

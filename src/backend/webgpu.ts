@@ -8,6 +8,7 @@
 import type { AdapterReport } from '../device/adapter-info';
 import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
 import type { Dataset } from '../data/dataset';
+import { UserError } from '../errors';
 import { evaluateKernel } from '../kernels/evaluate';
 import { forwardKernel } from '../kernels/forward';
 import { type BatchUniform, type Kernel, writeBatchUniform } from '../kernels/kernel';
@@ -59,7 +60,7 @@ export class WebGpuBackend implements Backend {
     const maxRows = Math.max(data.train.count, data.test?.count ?? 0);
     const maxGroups = gpu.limits.maxComputeWorkgroupsPerDimension;
     if (forwardKernel.workgroups(maxRows, layout) > maxGroups) {
-      throw new Error(`${maxRows} examples need ${forwardKernel.workgroups(maxRows, layout)} workgroups in one dispatch; this adapter allows ${maxGroups}`);
+      throw new UserError(`${maxRows} examples need ${forwardKernel.workgroups(maxRows, layout)} workgroups in one dispatch; this adapter allows ${maxGroups}`);
     }
     const compile = (k: Kernel) => gpu.pipeline(k, k.constants(layout));
     const forward = await compile(forwardKernel);

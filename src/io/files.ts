@@ -3,7 +3,7 @@
  * then renamed over it, so a crash or an error never leaves a half-written file. Output paths are
  * checked before training starts, so a run is not lost to an unwritable path at the end.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors';
 
@@ -29,7 +29,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, flag: s
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      writeFileSync(fd, data); // loops until everything is written, unlike a single writeSync
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -57,12 +57,14 @@ export function decodeWeights(bytes: Uint8Array, name: string, features: number)
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail('not a downhill weights file (missing DOWNHILL magic)');
   const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (headerBytes > MAX_HEADER_BYTES || 12 + headerBytes > bytes.length) fail(`corrupt header length ${headerBytes} (file has ${bytes.length} bytes)`);
-  let header: Partial<WeightsHeader>;
+  let parsed: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerBytes))) as Partial<WeightsHeader>;
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerBytes)));
   } catch {
     return fail('corrupt header (not valid JSON)');
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('corrupt header (not a JSON object)');
+  const header = parsed as Partial<WeightsHeader>;
   if (header.format !== 'downhill-weights' || header.version !== 1 || header.dtype !== 'float32') {
     fail(`unsupported header (format ${String(header.format)}, version ${String(header.version)}, dtype ${String(header.dtype)})`);
   }

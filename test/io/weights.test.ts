@@ -24,11 +24,21 @@ describe('weights file', () => {
     return copy;
   };
   const headerLength = new DataView(file.buffer).getUint32(8, true);
+  function withHeader(json: string): Uint8Array {
+    const text = new TextEncoder().encode(json);
+    const out = new Uint8Array(12 + text.length);
+    out.set(file.subarray(0, 8));
+    new DataView(out.buffer).setUint32(8, text.length, true);
+    out.set(text, 12);
+    return out;
+  }
   test.each([
     { name: 'not a weights file', bytes: new TextEncoder().encode('hello world, not weights'), error: /w: not a downhill weights file/ },
     { name: 'empty', bytes: new Uint8Array(0), error: /not a downhill weights file/ },
     { name: 'huge header length', bytes: Uint8Array.from([...file.subarray(0, 8), 255, 255, 255, 127, ...file.subarray(12)]), error: /corrupt header length/ },
     { name: 'header not JSON', bytes: flip(12), error: /corrupt header \(not valid JSON\)/ },
+    { name: 'header JSON null', bytes: withHeader('null'), error: /corrupt header \(not a JSON object\)/ },
+    { name: 'header JSON array', bytes: withHeader('[1,2]'), error: /corrupt header \(not a JSON object\)/ },
     { name: 'truncated values', bytes: file.subarray(0, file.length - 4), error: /expected 31400 bytes .* found 31396/ },
     { name: 'a flipped bit in the values', bytes: flip(12 + headerLength + 100), error: /checksum mismatch/ },
   ])('rejects $name', ({ bytes, error }) => {
