@@ -125,13 +125,19 @@ export function firstReached(history: readonly HistoryPoint[], value: (p: Histor
 export async function measureCurve(
   backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number,
   expectedUpdatesPerSecond: number, targets: { loss: number; accuracy: number }, o: CurveOptions,
+  onRecord: (history: readonly HistoryPoint[]) => void = () => {},
 ): Promise<Curve> {
   const stepsPerEpoch = Math.ceil(examples / batchSize);
   const byTime = o.budgetMs === undefined ? Infinity : Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000));
   const expectedSteps = Math.min(o.maxEpochs * stepsPerEpoch, byTime);
+  const live: HistoryPoint[] = [];
   const r = await train(backend, examples, zeroParams(paramLayout(features)), {
     batchSize, lr, seed, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER,
     recordSteps: logSpacedSteps(expectedSteps, o.points), maxTrainMs: o.budgetMs, recordTest: true,
+  }, (_progress, recorded) => {
+    if (!recorded) return;
+    live.push(recorded);
+    onRecord(live);
   });
   return {
     history: r.history,

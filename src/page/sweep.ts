@@ -1,0 +1,62 @@
+/**
+ * The browser's run of the batch-size comparison: the same measurements as the Node benchmark
+ * (bench/measure.ts) on the page's WebGPU device, one batch size after another, producing the
+ * same downhill-bench/1 results.
+ */
+import type { EngineResult, RunResult } from '../../bench/engine-main';
+import { measureCurve, measureThroughput } from '../../bench/measure';
+import type { BenchResults } from '../../bench/results';
+import type { Backend } from '../backend/backend';
+import type { Dataset } from '../data/dataset';
+import { type BatchSizeOption, resolveBatchSize } from '../train/options';
+import type { HistoryPoint } from '../train/trainer';
+
+export interface SweepSettings {
+  runs: Array<{ batchSize: BatchSizeOption; lr: number }>;
+  budgetMs?: number;
+  budgetEpochs?: number;
+  seed: number;
+}
+
+export interface SweepEvents {
+  status(text: string): void;
+  /** the partial results, whenever a curve records a point or a measurement ends */
+  update(results: BenchResults): void;
+}
+
+const TARGETS = { loss: 0.35, accuracy: 0.9 };
+
+export async function runSweep(backend: Backend, train: Dataset, settings: SweepSettings, setupMs: number, events: SweepEvents): Promise<BenchResults> {
+  const engine: EngineResult = { engine: 'downhill-webgpu', adapter: backend.adapter, examples: train.count, setupMs, runs: [] };
+  const results: BenchResults = {
+    schema: 'downhill-bench/1',
+    createdAt: new Date().toISOString(),
+    config: {
+      batchSizes: settings.runs.map((r) => r.batchSize), lrs: settings.runs.map((r) => r.lr), engines: ['downhill-webgpu'],
+      budgetMs: settings.budgetMs, budgetEpochs: settings.budgetEpochs, reps: 3,
+      targetLoss: TARGETS.loss, targetAccuracy: TARGETS.accuracy, seed: settings.seed, full: false, adapter: 'browser',
+    },
+    environment: { userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency ?? null, runtime: 'browser' },
+    adapter: backend.adapter,
+    engines: [engine],
+  };
+  for (const { batchSize: option, lr } of settings.runs) {
+    const batchSize = resolveBatchSize(option, train.count);
+    const run: RunResult = { batchSize, lr };
+    engine.runs.push(run);
+    events.status(`batch ${batchSize}: measuring throughput…`);
+    run.throughput = await measureThroughput(backend, train.count, train.features, batchSize, lr, settings.seed, { warmupMs: 200, repMs: 300, reps: 3, maxMs: 3000 });
+    events.update(results);
+    events.status(`batch ${batchSize}: training from zero weights…`);
+    const budget = { budgetMs: settings.budgetMs, points: 10, maxEpochs: settings.budgetEpochs ?? 1000 };
+    run.curve = await measureCurve(
+      backend, train.count, train.features, batchSize, lr, settings.seed, run.throughput.updatesPerSecond.median, TARGETS, budget,
+      (history: readonly HistoryPoint[]) => {
+        run.curve = { history: [...history], trainMs: history.at(-1)!.trainMs, evalMs: 0, toTargetLoss: null, toTargetAccuracy: null };
+        events.update(results);
+      },
+    );
+    events.update(results);
+  }
+  return results;
+}

@@ -1,0 +1,82 @@
+/** Renders results into the page: charts (the benchmark's own SVG), tables, digits. */
+import { type PlotFiles, charts } from '../../bench/report';
+import { type BenchResults, engineRuns, MAIN_ENGINE } from '../../bench/results';
+import { lineChart } from '../../bench/svg';
+import type { Dataset } from '../data/dataset';
+import { CLASSES, IMAGE_SIDE } from '../model';
+
+const int = (x: number) => Math.round(x).toLocaleString('en-US');
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page has no #${id}`);
+  return el as T;
+}
+
+const CHART_IDS: Record<keyof PlotFiles, string> = { lossVsTime: 'chart-time', lossVsSamples: 'chart-samples', throughput: 'chart-throughput' };
+
+export function renderCharts(r: BenchResults): void {
+  const all = charts(r);
+  for (const key of Object.keys(CHART_IDS) as Array<keyof PlotFiles>) {
+    const chart = all[key];
+    const drawable = chart.series.some((s) => s.points.some(([x, y]) => x > 0 && y > 0));
+    byId(CHART_IDS[key]).innerHTML = drawable ? lineChart(chart) : '';
+  }
+}
+
+export function renderResultsTable(r: BenchResults): void {
+  const table = byId<HTMLTableElement>('results');
+  table.tHead!.innerHTML = '<tr><th scope="col">batch</th><th scope="col">lr</th><th scope="col">samples/s</th><th scope="col">updates/s</th><th scope="col">epoch time</th><th scope="col">time to loss ≤ 0.35</th><th scope="col">time to test acc ≥ 90%</th><th scope="col">final loss</th><th scope="col">test accuracy</th></tr>';
+  const rows = engineRuns(r, MAIN_ENGINE).map((x) => {
+    const t = x.throughput;
+    const c = x.curve;
+    const last = c?.history.at(-1);
+    const reach = (v: { trainMs: number } | null | undefined) => (v ? secs(v.trainMs) : c && c.evalMs > 0 ? 'not reached' : '…');
+    const cells = [
+      int(x.batchSize), String(x.lr), t ? int(t.samplesPerSecond.median) : '…', t ? (t.updatesPerSecond.median >= 10 ? int(t.updatesPerSecond.median) : t.updatesPerSecond.median.toFixed(2)) : '…',
+      t ? secs(t.epochMs) : '…', reach(c?.toTargetLoss), reach(c?.toTargetAccuracy), last ? last.loss.toFixed(4) : '…', last?.testAccuracy !== undefined ? pct(last.testAccuracy) : '…',
+    ];
+    return `<tr data-batch="${x.batchSize}">${cells.map((v, i) => (i === 0 ? `<th scope="row">${v}</th>` : `<td>${v}</td>`)).join('')}</tr>`;
+  });
+  table.tBodies[0]!.innerHTML = rows.join('');
+}
+
+export function renderConfusion(confusion: Uint32Array, which: string): void {
+  byId('confusion-which').textContent = which;
+  const head = `<tr><th scope="col">true \\ predicted</th>${Array.from({ length: CLASSES }, (_, c) => `<th scope="col">${c}</th>`).join('')}</tr>`;
+  const rows = Array.from({ length: CLASSES }, (_, t) => {
+    const cells = Array.from({ length: CLASSES }, (_, p) => `<td${t === p ? ' class="diagonal"' : ''}>${confusion[t * CLASSES + p]}</td>`).join('');
+    return `<tr><th scope="row">${t}</th>${cells}</tr>`;
+  });
+  byId<HTMLTableElement>('confusion').innerHTML = `<caption>Rows: true digit; columns: predicted digit (test set)</caption><thead>${head}</thead><tbody>${rows.join('')}</tbody>`;
+}
+
+/** Digits `indices` of the test set with their predicted and true labels; mistakes outlined. */
+export function renderDigits(test: Dataset, indices: readonly number[], predicted: readonly number[]): void {
+  const list = byId<HTMLOListElement>('digits');
+  list.innerHTML = '';
+  indices.forEach((index, k) => {
+    const truth = test.labels[index]!;
+    const item = document.createElement('li');
+    const wrong = predicted[k] !== truth;
+    item.className = wrong ? 'mistake' : 'correct';
+    const canvas = document.createElement('canvas');
+    canvas.width = IMAGE_SIDE;
+    canvas.height = IMAGE_SIDE;
+    const ctx = canvas.getContext('2d')!;
+    const image = ctx.createImageData(IMAGE_SIDE, IMAGE_SIDE);
+    for (let p = 0; p < IMAGE_SIDE * IMAGE_SIDE; p++) {
+      const v = 255 - test.images[index * test.features + p]!;
+      image.data.set([v, v, v, 255], p * 4);
+    }
+    ctx.putImageData(image, 0, 0);
+    canvas.setAttribute('aria-hidden', 'true');
+    const caption = document.createElement('div');
+    caption.textContent = `predicted ${predicted[k]}, true ${truth}`;
+    item.setAttribute('aria-label', `test image ${index}: predicted ${predicted[k]}, true ${truth}${wrong ? ', a mistake' : ''}`);
+    item.append(canvas, caption);
+    list.append(item);
+  });
+}
