@@ -53,9 +53,10 @@ describe('the page in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(origin);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-    await page.fill('#batch-sizes', '10,100');
-    await page.fill('#budget', '1.5');
-    await page.click('#train');
+    // through the labels and the keyboard, as a screen-reader or keyboard user would
+    await page.getByLabel(/Batch sizes/).fill('10,100');
+    await page.getByLabel(/Budget per batch size/).fill('1.5');
+    await page.getByLabel(/Budget per batch size/).press('Enter');
     await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 240_000 });
     expect(await page.textContent('#error')).toBe('');
     expect(await page.getAttribute('body', 'data-state')).toBe('done');
@@ -114,6 +115,24 @@ describe('the page in Chromium', () => {
     expect(await page.isVisible('#unsupported')).toBe(true);
     expect(await page.textContent('#unsupported')).toMatch(/WebGPU is not available.*enable-unsafe-webgpu/s);
     expect(await page.isDisabled('#train')).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('when no adapter is granted, pressing Train explains it and nothing crashes', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      GPU.prototype.requestAdapter = async () => null;
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(origin);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
+    expect(await page.textContent('#error')).toMatch(/granted no adapter.*chrome:\/\/gpu.*enable-unsafe-webgpu/);
+    expect(await page.isDisabled('#train')).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   });
