@@ -38,6 +38,8 @@ export interface EngineResult {
   adapter: AdapterReport;
   /** training examples (N); absent in results written before it was recorded */
   examples?: number;
+  /** peak bytes in the engine's GPU buffers, where it reports them */
+  peakGpuBytes?: number;
   setupMs: number;
   runs: RunResult[];
   kernels?: KernelBench;
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
       result.runs.push(run);
     }
   } finally {
+    const memory = (backend as { memory?: { peakBytes: number } }).memory;
+    if (memory) result.peakGpuBytes = memory.peakBytes;
     await backend.destroy();
   }
   writeFileSync(outPath!, JSON.stringify(result));

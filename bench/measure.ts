@@ -27,6 +27,8 @@ export interface ThroughputOptions {
 }
 
 export interface Throughput {
+  /** how the engine ran the steps (e.g. downhill's kernel variant and why), when it says */
+  variant?: string;
   stepsPerRep: number;
   samplesPerSecond: Summary;
   updatesPerSecond: Summary;
@@ -71,7 +73,7 @@ export async function measureThroughput(backend: Backend, examples: number, feat
     updatesPerSecond.push(stepsPerRep / (r.ms / 1000));
   }
   const sps = summarize(samplesPerSecond);
-  return { stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
+  return { variant: backend.variant, stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
 }
 
 export interface CurveOptions {

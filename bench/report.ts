@@ -111,6 +111,10 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
         `${last ? last.loss.toFixed(4) : 'n/a'} | ${last?.testAccuracy !== undefined ? pct(last.testAccuracy) : 'n/a'} | ${peers.map((p) => times(ratio(r, p, x.batchSize))).join(' | ')} |`,
     );
   }
+  const variants = main.filter((x) => x.throughput?.variant).map((x) => `batch ${batchName(x.batchSize, n)}: ${x.throughput!.variant}`);
+  if (variants.length) out.push('', 'Step variant chosen per batch size (by measurement on this adapter):', '', ...variants.map((v) => `- ${v}`));
+  const peak = r.engines.find((e) => e.engine === MAIN_ENGINE)?.peakGpuBytes;
+  if (peak !== undefined) out.push('', `Peak GPU memory in downhill's buffers: ${(peak / 2 ** 20).toFixed(1)} MiB (training and test sets as bytes, parameters, per-batch intermediates; nothing is allocated per step).`);
   out.push('', `"vs peer" is downhill's median samples/s divided by the peer's at the same batch size and learning rate. Times and examples to a target are interpolated linearly between the two recorded points around the crossing (points are log-spaced in updates; both are in the JSON).`, '');
 
   out.push('## Throughput of every engine (samples/s, median (min–max))', '');

@@ -35,6 +35,8 @@ export interface Backend {
   /** 'webgpu', 'cpu', or a peer's name in the benchmark */
   readonly name: string;
   readonly adapter: AdapterReport;
+  /** how the current plan's steps are run (e.g. which kernels), for the results */
+  readonly variant?: string;
   setParams(params: Float32Array): Promise<void>;
   getParams(): Promise<Float32Array>;
   /** The steps of one epoch, identical every epoch; set before training (again for a new run). */

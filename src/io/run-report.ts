@@ -12,6 +12,8 @@ export interface RunReport {
   createdAt: string;
   config: TrainConfig & {
     batchSizeOption: BatchSizeOption;
+    /** how WebGPU ran the steps and why (null on the CPU backend) */
+    stepVariant: string | null;
     backend: 'webgpu' | 'cpu';
     adapterChoice: string;
     data: string;

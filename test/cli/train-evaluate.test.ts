@@ -39,6 +39,14 @@ describe.each(['webgpu', 'cpu'])('%s backend', (backend) => {
   });
 });
 
+test('--step-variant fixes how small-batch steps run, and the JSON records it', () => {
+  const json = join(out, 'variant.json');
+  const r = runCli('train', ['--data', data, '--batch-size', '1', '--epochs', '1', '--step-variant', 'fused-32', '--json', json]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('steps: fused-32 (forced)');
+  expect((JSON.parse(readFileSync(json, 'utf8')) as RunReport).config.stepVariant).toBe('fused-32 (forced)');
+});
+
 test('--batch-size full trains full-batch gradient descent', () => {
   const r = runCli('train', ['--data', data, '--batch-size', 'full', '--epochs', '3']);
   expect(r.code).toBe(0);

@@ -1,0 +1,85 @@
+// sgd_fused.wgsl: many small-batch SGD steps in one dispatch, run by a single workgroup.
+//
+// For each step s in [run.first, run.first + run.count), with B = run.batch and N = run.rows:
+//   the batch is rows order[s·B .. s·B + size), size = min(B, N - s·B)
+//   logits = X·Wᵀ + b;  dlogits = (softmax(logits) - onehot) / size;  params -= lr · dlogitsᵀ·[X 1]
+// the arithmetic of forward → softmax_xent → gradient → sgd_update, without their four launches
+// per step: for SGD the launches, not the arithmetic, are the cost (see bench/results).
+// Phases are separated by barriers inside the one workgroup, so no step sees a half-updated W:
+//   1. logit j = (j / C, j % C) for j < size·C is computed in full by thread j % WORKGROUP_SIZE
+//   2. example i < size's logits become dlogits in thread i % WORKGROUP_SIZE
+//   3. feature word k < ROW_WORDS of every class is updated by thread k % WORKGROUP_SIZE, and the
+//      bias by thread ROW_WORDS % WORKGROUP_SIZE
+// Any WORKGROUP_SIZE works; it is tuned per adapter (fewer threads make barriers cheaper on a
+// CPU implementation, more give a GPU parallelism).
+// Every sum runs in a fixed order: deterministic.
+// Shapes: images (N, D) bytes packed 4 per u32; order, labels (N) u32; params as in forward.wgsl.
+// Dispatch: exactly 1 workgroup; B <= MAX_BATCH.
+
+const CLASSES: u32 = 10u;
+const MAX_BATCH: u32 = 16u;
+override WORKGROUP_SIZE: u32 = 256u;
+override ROW_WORDS: u32 = 196u;
+
+struct Run { first: u32, count: u32, batch: u32, rows: u32, lr: f32 }
+
+@group(0) @binding(0) var<uniform> run: Run;
+@group(0) @binding(1) var<storage, read> images: array<u32>;
+@group(0) @binding(2) var<storage, read> labels: array<u32>;
+@group(0) @binding(3) var<storage, read> order: array<u32>;
+@group(0) @binding(4) var<storage, read_write> params: array<vec4<f32>>;
+
+var<workgroup> logits: array<f32, 160>; // MAX_BATCH · CLASSES
+var<workgroup> dl: array<f32, 160>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(local_invocation_index) t: u32) {
+  let bias = CLASSES * ROW_WORDS;
+  for (var s = run.first; s < run.first + run.count; s++) {
+    let start = s * run.batch;
+    let size = min(run.batch, run.rows - start);
+    for (var j = t; j < size * CLASSES; j += WORKGROUP_SIZE) {
+      let i = j / CLASSES;
+      let c = j % CLASSES;
+      let row = order[start + i] * ROW_WORDS;
+      var acc = 0.0;
+      for (var k = 0u; k < ROW_WORDS; k++) { acc += dot(unpack4x8unorm(images[row + k]), params[c * ROW_WORDS + k]); }
+      logits[j] = acc + params[bias + c / 4u][c % 4u];
+    }
+    workgroupBarrier();
+    for (var e = t; e < size; e += WORKGROUP_SIZE) {
+      let r = e * CLASSES;
+      var m = logits[r];
+      for (var c = 1u; c < CLASSES; c++) { m = max(m, logits[r + c]); }
+      var sum = 0.0;
+      for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[r + c] - m); }
+      let y = labels[order[start + e]];
+      for (var c = 0u; c < CLASSES; c++) {
+        dl[r + c] = (exp(logits[r + c] - m) / sum - select(0.0, 1.0, c == y)) / f32(size);
+      }
+    }
+    workgroupBarrier();
+    for (var k = t; k < ROW_WORDS; k += WORKGROUP_SIZE) {
+      for (var c = 0u; c < CLASSES; c++) {
+        var g = vec4(0.0);
+        for (var i = 0u; i < size; i++) { g += dl[i * CLASSES + c] * unpack4x8unorm(images[order[start + i] * ROW_WORDS + k]); }
+        params[c * ROW_WORDS + k] -= run.lr * g;
+      }
+    }
+    if (t == ROW_WORDS % WORKGROUP_SIZE) {
+      var g0 = vec4(0.0); var g1 = vec4(0.0); var g2 = vec2(0.0);
+      for (var i = 0u; i < size; i++) {
+        let r = i * CLASSES;
+        g0 += vec4(dl[r], dl[r + 1u], dl[r + 2u], dl[r + 3u]);
+        g1 += vec4(dl[r + 4u], dl[r + 5u], dl[r + 6u], dl[r + 7u]);
+        g2 += vec2(dl[r + 8u], dl[r + 9u]);
+      }
+      params[bias] -= run.lr * g0;
+      params[bias + 1u] -= run.lr * g1;
+      params[bias + 2u] -= run.lr * vec4(g2, 0.0, 0.0);
+    }
+    // the next step's forward pass must see this step's parameters
+    storageBarrier();
+    workgroupBarrier();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * sgd_fused (many small-batch steps in one single-workgroup dispatch) against the CPU reference
+ * of the four-kernel step, for every workgroup size the backend may choose, on real MNIST images
+ * with partial last batches and on an awkward synthetic shape (20 features, 37 examples).
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { CpuBackend } from '../../src/backend/cpu';
+import { type StepVariant, WebGpuBackend } from '../../src/backend/webgpu';
+import type { Dataset } from '../../src/data/dataset';
+import type { Gpu } from '../../src/device/gpu';
+import { paramLayout, zeroParams } from '../../src/model';
+import { Rng } from '../../src/train/rng';
+import { type TrainConfig, train } from '../../src/train/trainer';
+import { testGpu } from '../helpers/gpu';
+import { head } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+import { randomImages, randomLabels } from '../helpers/random';
+
+const gpus: Gpu[] = [];
+afterAll(async () => {
+  for (const g of gpus) await g.destroy();
+});
+
+async function compare(data: { train: Dataset; test: Dataset }, variant: StepVariant | 'auto', config: TrainConfig) {
+  const gpu = await testGpu();
+  gpus.push(gpu);
+  const backend = await WebGpuBackend.create(gpu, data);
+  backend.variantChoice = variant;
+  const init = zeroParams(paramLayout(data.train.features));
+  const ours = await train(backend, data.train.count, init, config);
+  const ref = await train(new CpuBackend(data), data.train.count, init, config);
+  return { backend, ours, ref };
+}
+
+const VARIANTS: StepVariant[] = ['fused-32', 'fused-64', 'fused-256'];
+const mnistSmall = { train: head(mnist().train, 503), test: head(mnist().test, 50) };
+
+describe('fused small-batch steps follow the CPU reference', () => {
+  test.each(VARIANTS.flatMap((variant) => [1, 7, 16].map((batchSize) => ({ variant, batchSize }))))(
+    '$variant, batch $batchSize on MNIST (503 examples: a partial last batch)',
+    async ({ variant, batchSize }) => {
+      const { backend, ours, ref } = await compare(mnistSmall, variant, { batchSize, lr: 0.01 * batchSize, epochs: 1, recordEvery: 40, seed: 9 });
+      expect(backend.variant).toBe(`${variant} (forced)`);
+      expect(ours.steps).toBe(ref.steps);
+      expect(ours.params).toBeAllclose(ref.params, { atol: 2e-4, rtol: 1e-3 });
+      expect(ours.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 1e-4, rtol: 1e-3 });
+    },
+  );
+
+  test('an awkward shape: 20 features, 37 examples, batch 3', async () => {
+    const rng = new Rng(4);
+    const set = (count: number): Dataset => ({ images: randomImages(rng, count, 20), labels: randomLabels(rng, count), count, features: 20 });
+    for (const variant of VARIANTS) {
+      const { ours, ref } = await compare({ train: set(37), test: set(11) }, variant, { batchSize: 3, lr: 0.05, epochs: 3, recordEvery: 5, seed: 2 });
+      expect(ours.params).toBeAllclose(ref.params, { atol: 1e-5, rtol: 1e-4 });
+    }
+  });
+
+  test('auto mode measures the candidates and records its choice', async () => {
+    const { backend } = await compare(mnistSmall, 'auto', { batchSize: 1, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
+    expect(backend.variant).toMatch(/^(four-kernels|fused-\d+) \(measured over 48 steps, µs\/step: .*four-kernels \d+/);
+    const big = await compare(mnistSmall, 'auto', { batchSize: 32, lr: 0.3, epochs: 1, recordEvery: 100, seed: 1 });
+    expect(big.backend.variant).toMatch(/^four-kernels \(the fused step takes batches of at most 16\)/);
+  });
+});
