@@ -35,7 +35,7 @@ const CHOICE_MARGIN = 0.9;
  * fastest: the best choice differs between adapters (SwiftShader wants few threads).
  */
 export type StepVariant = 'four-kernels' | `fused-${number}`;
-export type VariantChoice = StepVariant | 'fused' | 'auto';
+export type VariantChoice = StepVariant | 'auto';
 
 interface ResidentSet {
   images: GPUBuffer;
@@ -57,6 +57,8 @@ export class WebGpuBackend implements Backend {
   private fusedTable: GPUBuffer | undefined;
   private readonly fusedLaunches = new Map<StepVariant, Launch>();
   private chosen: StepVariant = 'four-kernels';
+  /** the current plan's (batch, lr) when sgd_fused can run it, set with the plan */
+  private fusedPlan: { batch: number; lr: number } | undefined;
   private variantNote = 'four-kernels';
   /** 'auto' unless a test or benchmark forces one */
   variantChoice: VariantChoice = 'auto';
@@ -170,6 +172,7 @@ export class WebGpuBackend implements Backend {
   private async chooseVariant(rows: number): Promise<void> {
     this.chosen = 'four-kernels';
     const shape = this.fusedShape(rows);
+    this.fusedPlan = shape;
     if (!shape || this.variantChoice === 'four-kernels') {
       this.variantNote = shape ? 'four-kernels (forced)' : 'four-kernels (the fused step takes batches of at most 16)';
       return;
@@ -181,11 +184,6 @@ export class WebGpuBackend implements Backend {
     const b = this.buffers;
     for (const [variant, pipeline] of this.fusedPipelines) {
       this.fusedLaunches.set(variant, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params]) });
-    }
-    if (this.variantChoice === 'fused') {
-      this.chosen = 'fused-64';
-      this.variantNote = 'fused-64 (forced)';
-      return;
     }
     if (this.variantChoice !== 'auto') {
       this.chosen = this.variantChoice;
@@ -241,7 +239,7 @@ export class WebGpuBackend implements Backend {
 
   /** Steps [first, first + count) as sgd_fused dispatches of up to FUSED_STEPS_PER_DISPATCH steps. */
   private async runFused(launch: Launch, first: number, count: number): Promise<void> {
-    const { batch, lr } = this.fusedShape(this.sets.train!.count)!;
+    const { batch, lr } = this.fusedPlan!;
     const dispatches = Math.ceil(count / FUSED_STEPS_PER_DISPATCH);
     const table = new DataView(new ArrayBuffer(dispatches * UNIFORM_STRIDE_BYTES));
     for (let d = 0; d < dispatches; d++) {
