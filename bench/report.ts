@@ -8,12 +8,11 @@ import type { EngineName } from './engines';
 import {
   type BenchResults, MAIN_ENGINE, engineRuns, firstToTargetLoss, lossAtSamples, lowestLoss, medianSamplesPerSecond, ratio, throughputKnee,
 } from './results';
+import { count as int, percent as pct } from '../src/format';
 import { type Chart, lineChart } from './svg';
 
-const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const rate = (x: number) => (x >= 10 ? int(x) : x.toFixed(2));
 const secs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const times = (x: number | undefined) => (x === undefined ? 'n/a' : x >= 10 ? `${x.toFixed(0)}x` : `${x.toFixed(2)}x`);
 const batchName = (b: number, n: number) => (b === n ? `${int(b)} (full)` : int(b));
 const spread = (run: RunResult) => {

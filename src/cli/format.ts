@@ -1,9 +1,7 @@
 /** Text formatting for the terminal. */
 import { CLASSES } from '../model';
 
-export const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
-export const count = (x: number) => Math.round(x).toLocaleString('en-US');
-export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export { count, percent, seconds } from '../format';
 
 export function confusionTable(confusion: Uint32Array): string {
   const width = Math.max(5, ...Array.from(confusion, (v) => String(v).length + 1));

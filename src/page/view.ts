@@ -3,11 +3,9 @@ import { type PlotFiles, charts } from '../../bench/report';
 import { type BenchResults, engineRuns, MAIN_ENGINE } from '../../bench/results';
 import { lineChart } from '../../bench/svg';
 import type { Dataset } from '../data/dataset';
+import { count, percent, seconds } from '../format';
 import { CLASSES, IMAGE_SIDE } from '../model';
 
-const int = (x: number) => Math.round(x).toLocaleString('en-US');
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -33,10 +31,10 @@ export function renderResultsTable(r: BenchResults): void {
     const t = x.throughput;
     const c = x.curve;
     const last = c?.history.at(-1);
-    const reach = (v: { trainMs: number } | null | undefined) => (v ? secs(v.trainMs) : c && c.evalMs > 0 ? 'not reached' : '…');
+    const reach = (v: { trainMs: number } | null | undefined) => (v ? seconds(v.trainMs) : c && c.evalMs > 0 ? 'not reached' : '…');
     const cells = [
-      int(x.batchSize), String(x.lr), t ? int(t.samplesPerSecond.median) : '…', t ? (t.updatesPerSecond.median >= 10 ? int(t.updatesPerSecond.median) : t.updatesPerSecond.median.toFixed(2)) : '…',
-      t ? secs(t.epochMs) : '…', reach(c?.toTargetLoss), reach(c?.toTargetAccuracy), last ? last.loss.toFixed(4) : '…', last?.testAccuracy !== undefined ? pct(last.testAccuracy) : '…',
+      count(x.batchSize), String(x.lr), t ? count(t.samplesPerSecond.median) : '…', t ? (t.updatesPerSecond.median >= 10 ? count(t.updatesPerSecond.median) : t.updatesPerSecond.median.toFixed(2)) : '…',
+      t ? seconds(t.epochMs) : '…', reach(c?.toTargetLoss), reach(c?.toTargetAccuracy), last ? last.loss.toFixed(4) : '…', last?.testAccuracy !== undefined ? percent(last.testAccuracy) : '…',
     ];
     return `<tr data-batch="${x.batchSize}">${cells.map((v, i) => (i === 0 ? `<th scope="row">${v}</th>` : `<td>${v}</td>`)).join('')}</tr>`;
   });
