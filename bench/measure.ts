@@ -76,6 +76,9 @@ export async function measureThroughput(backend: Backend, examples: number, feat
   return { variant: backend.variant, stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
 }
 
+/** Default targets of "time to target": training loss 0.35, test accuracy 90%. */
+export const DEFAULT_TARGETS = { loss: 0.35, accuracy: 0.9 } as const;
+
 export interface CurveOptions {
   /** wall-time budget of training, or undefined to train maxEpochs epochs */
   budgetMs?: number;

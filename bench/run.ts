@@ -16,6 +16,7 @@ import { nodeEnvironment, packageVersion } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
 import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../src/train/options';
 import type { EngineJob, EngineResult } from './engine-main';
+import { DEFAULT_TARGETS } from './measure';
 import type { KernelBench } from './kernel-bench';
 import { ENGINES, type EngineName } from './engines';
 import { type BenchResults, resultsBaseName } from './results';
@@ -75,8 +76,8 @@ async function main(): Promise<void> {
   check(budgetEpochs === undefined || str('budget-ms') === undefined, '--budget-ms and --budget-epochs exclude each other: choose one budget');
   const budgetMs = budgetEpochs === undefined ? number('budget-ms', full ? 30000 : 5000, (x) => x > 0) : undefined;
   const reps = number('reps', full ? 9 : 5, (x) => Number.isInteger(x) && x >= 3);
-  const targetLoss = number('target-loss', 0.35, (x) => x > 0);
-  const targetAccuracy = number('target-accuracy', 0.9, (x) => x > 0 && x <= 1);
+  const targetLoss = number('target-loss', DEFAULT_TARGETS.loss, (x) => x > 0);
+  const targetAccuracy = number('target-accuracy', DEFAULT_TARGETS.accuracy, (x) => x > 0 && x <= 1);
   const seed = parseSeed(str('seed') ?? '1');
   const adapter = adapterOption(args.adapter);
   const dataDir = str('data') ?? defaultMnistDir();

@@ -4,7 +4,7 @@
  * same downhill-bench/1 results.
  */
 import type { EngineResult, RunResult } from '../../bench/engine-main';
-import { measureCurve, measureThroughput } from '../../bench/measure';
+import { DEFAULT_TARGETS, measureCurve, measureThroughput } from '../../bench/measure';
 import type { BenchResults } from '../../bench/results';
 import type { Backend } from '../backend/backend';
 import type { Dataset } from '../data/dataset';
@@ -24,7 +24,6 @@ export interface SweepEvents {
   update(results: BenchResults): void;
 }
 
-const TARGETS = { loss: 0.35, accuracy: 0.9 };
 
 export async function runSweep(backend: Backend, train: Dataset, settings: SweepSettings, setupMs: number, events: SweepEvents): Promise<BenchResults> {
   const engine: EngineResult = { engine: 'downhill-webgpu', adapter: backend.adapter, examples: train.count, setupMs, runs: [] };
@@ -34,7 +33,7 @@ export async function runSweep(backend: Backend, train: Dataset, settings: Sweep
     config: {
       batchSizes: settings.runs.map((r) => r.batchSize), lrs: settings.runs.map((r) => r.lr), engines: ['downhill-webgpu'],
       budgetMs: settings.budgetMs, budgetEpochs: settings.budgetEpochs, reps: 3,
-      targetLoss: TARGETS.loss, targetAccuracy: TARGETS.accuracy, seed: settings.seed, full: false, adapter: 'browser',
+      targetLoss: DEFAULT_TARGETS.loss, targetAccuracy: DEFAULT_TARGETS.accuracy, seed: settings.seed, full: false, adapter: 'browser',
     },
     environment: { userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency ?? null, runtime: 'browser' },
     adapter: backend.adapter,
@@ -50,7 +49,7 @@ export async function runSweep(backend: Backend, train: Dataset, settings: Sweep
     events.status(`batch ${batchSize}: training from zero weights…`);
     const budget = { budgetMs: settings.budgetMs, points: 10, maxEpochs: settings.budgetEpochs ?? 1000 };
     run.curve = await measureCurve(
-      backend, train.count, train.features, batchSize, lr, settings.seed, run.throughput.updatesPerSecond.median, TARGETS, budget,
+      backend, train.count, train.features, batchSize, lr, settings.seed, run.throughput.updatesPerSecond.median, DEFAULT_TARGETS, budget,
       (history: readonly HistoryPoint[]) => {
         run.curve = { history: [...history], trainMs: history.at(-1)!.trainMs, evalMs: 0, toTargetLoss: null, toTargetAccuracy: null };
         events.update(results);
