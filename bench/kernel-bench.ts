@@ -7,6 +7,8 @@
  *   forward      B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)     2BDC flops
  *   softmax_xent 4BC (logits) + 8B (order, labels) + 4B (loss) + 4BC (dlogits)   ~5BC flops
  *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
+ *   gradient_partial/Q  as gradient, with 4P·ceil(B/Q) partials written         2BDC flops
+ *   gradient_reduce/Q   4P·ceil(B/Q) (partials) + 4P (grads)                      P·ceil(B/Q) flops
  *   sgd_update   12P (read params and grads, write params)                       2P flops
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
  */
@@ -16,6 +18,8 @@ import { nodeShaderFiles } from '../src/device/shader-files-node';
 import { evaluateKernel } from '../src/kernels/evaluate';
 import { forwardKernel } from '../src/kernels/forward';
 import { gradientKernel } from '../src/kernels/gradient';
+import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../src/kernels/gradient-partial';
+import { gradientReduceKernel } from '../src/kernels/gradient-reduce';
 import { type Kernel, writeBatchUniform } from '../src/kernels/kernel';
 import { sgdUpdateKernel } from '../src/kernels/sgd-update';
 import { softmaxXentKernel } from '../src/kernels/softmax-xent';
@@ -68,6 +72,8 @@ export async function benchKernels(adapterChoice: AdapterChoice, rowsList: reado
     const loss = await storage('loss', new Float32Array(N));
     const lossSums = await storage('loss sums', new Float32Array(Math.ceil(N / 64)));
     const confusion = await storage('confusion', new Uint32Array(CLASSES * CLASSES));
+    const maxRows = Math.max(...rowsList);
+    const partials = await gpu.buffer('partials', partialsBytes(splitChunks(maxRows, Math.min(...SPLIT_CHUNKS)), layout), 'storage');
 
     const copyBytes = 64 * 1024 * 1024;
     const copySrc = await gpu.buffer('copy source', copyBytes, 'storage');
@@ -77,19 +83,24 @@ export async function benchKernels(adapterChoice: AdapterChoice, rowsList: reado
     gpu.free(copySrc);
     gpu.free(copyDst);
 
-    const bindings: Array<[Kernel, GPUBuffer[], (B: number) => { flops: number; bytes: number }]> = [
-      [forwardKernel, [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })],
-      [softmaxXentKernel, [logits, labels, order, loss, dlogits], (B) => ({ flops: 5 * B * CLASSES, bytes: 8 * B * CLASSES + 12 * B })],
-      [gradientKernel, [images, order, dlogits, grads], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P })],
-      [sgdUpdateKernel, [grads, params], () => ({ flops: 2 * P, bytes: 12 * P })],
-      [evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
+    type Traffic = (B: number) => { flops: number; bytes: number };
+    const bindings: Array<[string, Kernel, GPUBuffer[], Traffic]> = [
+      ['forward', forwardKernel, [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })],
+      ['softmax_xent', softmaxXentKernel, [logits, labels, order, loss, dlogits], (B) => ({ flops: 5 * B * CLASSES, bytes: 8 * B * CLASSES + 12 * B })],
+      ['gradient', gradientKernel, [images, order, dlogits, grads], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P })],
+      ...SPLIT_CHUNKS.flatMap((q): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
+        [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
+        [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
+      ]),
+      ['sgd_update', sgdUpdateKernel, [grads, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+      ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
     ];
     const results: KernelResult[] = [];
     for (const rows of rowsList) {
       const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
       writeBatchUniform(table, 0, { start: 0, size: rows, lr: 1e-6 });
       const uniform = await gpu.buffer('batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
-      for (const [kernel, buffers, model] of bindings) {
+      for (const [name, kernel, buffers, model] of bindings) {
         const pipeline = await gpu.pipeline(kernel, kernel.constants(layout));
         const group = gpu.bindGroup(pipeline, [uniform, ...buffers]);
         const groups = kernel.workgroups(rows, layout);
@@ -103,10 +114,10 @@ export async function benchKernels(adapterChoice: AdapterChoice, rowsList: reado
         const { flops, bytes } = model(rows);
         const gigabytesPerSecond = bytes / (t.perCallMs * 1e6);
         results.push({
-          kernel: kernel.name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000, microsecondsRange: [t.minMs * 1000, t.maxMs * 1000],
+          kernel: name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000, microsecondsRange: [t.minMs * 1000, t.maxMs * 1000],
           gflopsPerSecond: flops / (t.perCallMs * 1e6), gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps,
         });
-        process.stderr.write(`  kernel ${kernel.name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gigabytesPerSecond.toFixed(2)} GB/s\n`);
+        process.stderr.write(`  kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gigabytesPerSecond.toFixed(2)} GB/s\n`);
       }
       gpu.free(uniform);
     }

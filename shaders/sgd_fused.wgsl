@@ -7,13 +7,15 @@
 // per step: for SGD the launches, not the arithmetic, are the cost (see bench/results).
 // Phases are separated by barriers inside the one workgroup, so no step sees a half-updated W:
 //   1. logit j = (j / C, j % C) for j < size·C is computed in full by thread j % WORKGROUP_SIZE
-//   2. example i < size's logits become dlogits in thread i % WORKGROUP_SIZE
+//   2. example i < size's logits become dlogits in thread i % WORKGROUP_SIZE, and its loss is
+//      stored at its epoch position, loss[s·B + i], as softmax_xent does
 //   3. feature word k < ROW_WORDS of every class is updated by thread k % WORKGROUP_SIZE, and the
 //      bias by thread ROW_WORDS % WORKGROUP_SIZE
 // Any WORKGROUP_SIZE works; it is tuned per adapter (fewer threads make barriers cheaper on a
 // CPU implementation, more give a GPU parallelism).
 // Every sum runs in a fixed order: deterministic.
-// Shapes: images (N, D) bytes packed 4 per u32; order, labels (N) u32; params as in forward.wgsl.
+// Shapes: images (N, D) bytes packed 4 per u32; order, labels (N) u32; loss (N) f32;
+// params as in forward.wgsl.
 // Dispatch: exactly 1 workgroup; B <= MAX_BATCH.
 
 const CLASSES: u32 = 10u;
@@ -28,6 +30,7 @@ struct Run { first: u32, count: u32, batch: u32, rows: u32, lr: f32 }
 @group(0) @binding(2) var<storage, read> labels: array<u32>;
 @group(0) @binding(3) var<storage, read> order: array<u32>;
 @group(0) @binding(4) var<storage, read_write> params: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read_write> loss: array<f32>;
 
 var<workgroup> logits: array<f32, 160>; // MAX_BATCH · CLASSES
 var<workgroup> dl: array<f32, 160>;
@@ -54,6 +57,7 @@ fn main(@builtin(local_invocation_index) t: u32) {
       var sum = 0.0;
       for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[r + c] - m); }
       let y = labels[order[start + e]];
+      loss[start + e] = log(sum) - (logits[r + y] - m);
       for (var c = 0u; c < CLASSES; c++) {
         dl[r + c] = (exp(logits[r + c] - m) / sum - select(0.0, 1.0, c == y)) / f32(size);
       }

@@ -2,7 +2,9 @@
 //
 //   logits  (B, C) f32
 //   labels  (N) u32, example order[batch.start + i] is row i
-//   loss    (B) f32: -log softmax(z)[y] = log Σ exp(z - m) - (z_y - m), m = max z
+//   loss    (N) f32: loss[batch.start + i] = -log softmax(z)[y] = log Σ exp(z - m) - (z_y - m),
+//           m = max z. Indexed by position in the epoch, so an epoch's losses accumulate on the
+//           GPU and the trainer reads back a window of them only when it records.
 //   dlogits (B, C) f32: softmax(z) - onehot(y), not yet divided by B (the gradient kernel does)
 // The max is subtracted before exp so that large logits cannot overflow.
 // Dispatch: ceil(B / WORKGROUP_SIZE) workgroups, one thread per example.
@@ -29,7 +31,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var sum = 0.0;
   for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[row + c] - m); }
   let y = labels[order[batch.start + i]];
-  loss[i] = log(sum) - (logits[row + y] - m);
+  loss[batch.start + i] = log(sum) - (logits[row + y] - m);
   let inv_sum = 1.0 / sum;
   for (var c = 0u; c < CLASSES; c++) {
     dlogits[row + c] = exp(logits[row + c] - m) * inv_sum - select(0.0, 1.0, c == y);

@@ -45,6 +45,12 @@ export interface Backend {
   setOrder(order: Uint32Array): void;
   /** Runs plan steps [first, first + count) and resolves when they have completed. */
   runSteps(first: number, count: number): Promise<void>;
+  /**
+   * The mean loss of the examples of plan steps [first, first + count) of the current epoch, each
+   * as its step computed it before updating: the running training loss most frameworks print.
+   * Kept where the steps ran (on the GPU for WebGPU) and read back only when asked for.
+   */
+  batchLoss?(first: number, count: number): Promise<number>;
   evaluate(split: Split): Promise<Evaluation>;
   destroy(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { sgdUpdateRef } from '../reference/sgd-update';
 import { softmaxXentRef } from '../reference/softmax-xent';
 import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
 import { summarizeEvaluation } from './evaluation';
+import { planSpan } from './plan-span';
 
 const CPU_ADAPTER: AdapterReport = {
   vendor: 'downhill',
@@ -30,11 +31,14 @@ export class CpuBackend implements Backend {
   private params: Float32Array;
   private plan: readonly Step[] = [];
   private order: Uint32Array;
+  /** each example's loss at its position in the epoch, as its step computed it */
+  private readonly losses: Float64Array;
 
   constructor(private readonly data: BackendData) {
     this.layout = paramLayout(data.train.features);
     this.params = new Float32Array(this.layout.paddedCount);
     this.order = new Uint32Array(data.train.count).map((_, i) => i);
+    this.losses = new Float64Array(data.train.count);
   }
 
   async setParams(params: Float32Array): Promise<void> {
@@ -61,9 +65,15 @@ export class CpuBackend implements Backend {
     for (let s = first; s < first + count; s++) {
       const { start, size, lr } = this.plan[s]!;
       const logits = forwardRef(images, features, this.order, start, size, this.params);
-      const { dlogits } = softmaxXentRef(logits, labels, this.order, start, size);
+      const { loss, dlogits } = softmaxXentRef(logits, labels, this.order, start, size);
+      this.losses.set(loss, start);
       sgdUpdateRef(this.params, gradientRef(images, features, this.order, start, size, dlogits), lr);
     }
+  }
+
+  async batchLoss(first: number, count: number): Promise<number> {
+    const { from, to } = planSpan(this.plan, first, count);
+    return this.losses.subarray(from, to).reduce((a, x) => a + x, 0) / (to - from);
   }
 
   async evaluate(split: Split): Promise<Evaluation> {

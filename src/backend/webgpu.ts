@@ -1,7 +1,9 @@
 /**
  * The WebGPU backend: datasets, parameters and every intermediate stay on the GPU; a training
  * step is four dispatches (forward, softmax_xent, gradient, sgd_update) recorded into one compute
- * pass with many other steps, submitted together and awaited once. Each step finds its batch
+ * pass with many other steps, submitted together and awaited once. Large batches may split the
+ * gradient in two (split-K: gradient_partial, gradient_reduce); small ones may run many steps per
+ * dispatch (sgd_fused). Which one runs is measured per plan. Each step finds its batch
  * (start, size, lr) in a table of uniforms uploaded once per run, selected with a dynamic offset,
  * so nothing is written or read back per step.
  */
@@ -13,12 +15,15 @@ import { evaluateKernel } from '../kernels/evaluate';
 import { forwardKernel } from '../kernels/forward';
 import { type BatchUniform, type Kernel, writeBatchUniform } from '../kernels/kernel';
 import { gradientKernel } from '../kernels/gradient';
+import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, SPLIT_MAX_CHUNKS, SPLIT_MIN_CHUNKS, splitChunks } from '../kernels/gradient-partial';
+import { gradientReduceKernel } from '../kernels/gradient-reduce';
 import { FUSED_MAX_BATCH, FUSED_STEPS_PER_DISPATCH, FUSED_WORKGROUP_SIZES, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import { sgdUpdateKernel } from '../kernels/sgd-update';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
 import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
 import { summarizeEvaluation } from './evaluation';
+import { planSpan } from './plan-span';
 
 /** Steps recorded per command buffer: bounds the size of one submission. */
 const STEPS_PER_SUBMIT = 1024;
@@ -30,12 +35,20 @@ const CHOICE_MARGIN = 0.9;
 
 /**
  * How a plan's steps run: 'four-kernels' records forward, softmax_xent, gradient and sgd_update
- * per step; 'fused-W' runs up to FUSED_STEPS_PER_DISPATCH small-batch steps in one dispatch of
- * sgd_fused with W threads. 'auto' times every candidate on the plan's own steps and keeps the
- * fastest: the best choice differs between adapters (SwiftShader wants few threads).
+ * per step; 'split-k-Q' replaces gradient by gradient_partial (chunks of Q rows, one thread per
+ * chunk and feature word) and gradient_reduce, which fills a wide GPU on large batches;
+ * 'fused-W' runs up to FUSED_STEPS_PER_DISPATCH small-batch steps in one dispatch of sgd_fused
+ * with W threads. 'auto' times every candidate on the plan's own steps and keeps the fastest: the
+ * best choice differs between adapters (SwiftShader wants few threads, a GPU many).
  */
-export type StepVariant = 'four-kernels' | `fused-${number}`;
+export type StepVariant = 'four-kernels' | `split-k-${number}` | `fused-${number}`;
 export type VariantChoice = StepVariant | 'auto';
+export const STEP_VARIANTS: readonly VariantChoice[] = [
+  'auto',
+  'four-kernels',
+  ...SPLIT_CHUNKS.map((c) => `split-k-${c}` as const),
+  ...FUSED_WORKGROUP_SIZES.map((w) => `fused-${w}` as const),
+];
 
 interface ResidentSet {
   images: GPUBuffer;
@@ -53,7 +66,8 @@ export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
   private plan: readonly Step[] = [];
   private stepTable: GPUBuffer | undefined;
-  private stepLaunches: Launch[] = [];
+  private readonly stepLaunches = new Map<StepVariant, Launch[]>();
+  private partials: GPUBuffer | undefined;
   private fusedTable: GPUBuffer | undefined;
   private readonly fusedLaunches = new Map<StepVariant, Launch>();
   private chosen: StepVariant = 'four-kernels';
@@ -68,6 +82,7 @@ export class WebGpuBackend implements Backend {
     private readonly layout: ParamLayout,
     private readonly pipelines: Record<'forward' | 'softmax' | 'gradient' | 'update' | 'evaluate', Pipeline>,
     private readonly fusedPipelines: ReadonlyMap<StepVariant, Pipeline>,
+    private readonly splitPipelines: ReadonlyMap<number, { partial: Pipeline; reduce: Pipeline }>,
     private readonly sets: Partial<Record<Split, ResidentSet>>,
     private readonly buffers: Record<'params' | 'grads' | 'order' | 'identity' | 'logits' | 'dlogits' | 'loss' | 'lossSums' | 'confusion' | 'evalTable', GPUBuffer>,
   ) {}
@@ -104,6 +119,8 @@ export class WebGpuBackend implements Backend {
     const evaluate = await compile(evaluateKernel);
     const fused = new Map<StepVariant, Pipeline>();
     for (const size of FUSED_WORKGROUP_SIZES) fused.set(`fused-${size}`, await gpu.pipeline(sgdFusedKernel, fusedConstants(layout.rowWords, size)));
+    const split = new Map<number, { partial: Pipeline; reduce: Pipeline }>();
+    for (const chunk of SPLIT_CHUNKS) split.set(chunk, { partial: await compile(gradientPartialKernel(chunk)), reduce: await compile(gradientReduceKernel(chunk)) });
     const identity = new Uint32Array(maxRows).map((_, i) => i);
     const paramBytes = layout.paddedCount * 4;
     const buffers = {
@@ -124,7 +141,7 @@ export class WebGpuBackend implements Backend {
     writeBatchUniform(evalTable, 0, { start: 0, size: data.train.count, lr: 0 });
     writeBatchUniform(evalTable, UNIFORM_STRIDE_BYTES, { start: 0, size: data.test?.count ?? 1, lr: 0 });
     gpu.write(buffers.evalTable, evalTable);
-    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, update, evaluate }, fused, sets, buffers);
+    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, update, evaluate }, fused, split, sets, buffers);
   }
 
   async setParams(params: Float32Array): Promise<void> {
@@ -148,15 +165,35 @@ export class WebGpuBackend implements Backend {
     const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
     steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, s satisfies BatchUniform));
     this.stepTable = await this.gpu.buffer('step table', table.byteLength, 'uniform', table);
+    this.plan = steps;
     const b = this.buffers;
     const { forward, softmax, gradient, update } = this.pipelines;
-    this.stepLaunches = [
-      { kernel: forwardKernel, pipeline: forward, bindGroup: this.gpu.bindGroup(forward, [this.stepTable, train.images, b.order, b.params, b.logits]) },
-      { kernel: softmaxXentKernel, pipeline: softmax, bindGroup: this.gpu.bindGroup(softmax, [this.stepTable, b.logits, train.labels, b.order, b.loss, b.dlogits]) },
-      { kernel: gradientKernel, pipeline: gradient, bindGroup: this.gpu.bindGroup(gradient, [this.stepTable, train.images, b.order, b.dlogits, b.grads]) },
-      { kernel: sgdUpdateKernel, pipeline: update, bindGroup: this.gpu.bindGroup(update, [this.stepTable, b.grads, b.params]) },
+    const launch = (kernel: Kernel, pipeline: Pipeline, buffers: GPUBuffer[]): Launch => ({ kernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) });
+    const head = [
+      launch(forwardKernel, forward, [train.images, b.order, b.params, b.logits]),
+      launch(softmaxXentKernel, softmax, [b.logits, train.labels, b.order, b.loss, b.dlogits]),
     ];
-    this.plan = steps;
+    const tail = launch(sgdUpdateKernel, update, [b.grads, b.params]);
+    this.stepLaunches.clear();
+    this.stepLaunches.set('four-kernels', [...head, launch(gradientKernel, gradient, [train.images, b.order, b.dlogits, b.grads]), tail]);
+    // the partials buffer holds the most chunks any split-K candidate needs on this plan's largest batch
+    const largest = Math.max(1, ...steps.map((s) => s.size));
+    const splits = [...this.splitPipelines.keys()].filter((chunk) => this.splitApplies(chunk, largest));
+    if (this.partials) this.gpu.free(this.partials);
+    this.partials = undefined;
+    if (splits.length > 0) {
+      const chunks = Math.max(...splits.map((chunk) => splitChunks(largest, chunk)));
+      this.partials = await this.gpu.buffer('gradient partials', partialsBytes(chunks, this.layout), 'storage');
+      for (const chunk of splits) {
+        const { partial, reduce } = this.splitPipelines.get(chunk)!;
+        this.stepLaunches.set(`split-k-${chunk}`, [
+          ...head,
+          launch(gradientPartialKernel(chunk), partial, [train.images, b.order, b.dlogits, this.partials]),
+          launch(gradientReduceKernel(chunk), reduce, [this.partials, b.grads]),
+          tail,
+        ]);
+      }
+    }
     await this.chooseVariant(train.count);
   }
 
@@ -169,32 +206,45 @@ export class WebGpuBackend implements Backend {
     return regular ? { batch, lr } : undefined;
   }
 
+  /** whether split-K with this chunk size is worth timing on batches of up to `largest` rows */
+  private splitApplies(chunk: number, largest: number): boolean {
+    if (this.variantChoice === `split-k-${chunk}`) return true;
+    const chunks = splitChunks(largest, chunk);
+    return this.variantChoice === 'auto' && chunks >= SPLIT_MIN_CHUNKS && chunks <= SPLIT_MAX_CHUNKS;
+  }
+
   private async chooseVariant(rows: number): Promise<void> {
     this.chosen = 'four-kernels';
     const shape = this.fusedShape(rows);
     this.fusedPlan = shape;
-    if (!shape || this.variantChoice === 'four-kernels') {
-      this.variantNote = shape ? 'four-kernels (forced)' : 'four-kernels (the fused step takes batches of at most 16)';
+    this.fusedLaunches.clear();
+    const candidates = [...this.stepLaunches.keys()];
+    if (shape) {
+      if (this.fusedTable) this.gpu.free(this.fusedTable);
+      const dispatches = Math.ceil(this.plan.length / FUSED_STEPS_PER_DISPATCH);
+      this.fusedTable = await this.gpu.buffer('fused runs', dispatches * UNIFORM_STRIDE_BYTES, 'uniform');
+      const train = this.sets.train!;
+      const b = this.buffers;
+      for (const [variant, pipeline] of this.fusedPipelines) {
+        this.fusedLaunches.set(variant, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params, b.loss]) });
+        candidates.push(variant);
+      }
+    }
+    const forced = this.variantChoice;
+    if (forced !== 'auto') {
+      this.chosen = candidates.includes(forced) ? forced : 'four-kernels';
+      this.variantNote = this.chosen === forced ? `${forced} (forced)` : `four-kernels (${forced} was asked for, but the fused step takes regular batches of at most ${FUSED_MAX_BATCH})`;
       return;
     }
-    if (this.fusedTable) this.gpu.free(this.fusedTable);
-    const dispatches = Math.ceil(this.plan.length / FUSED_STEPS_PER_DISPATCH);
-    this.fusedTable = await this.gpu.buffer('fused runs', dispatches * UNIFORM_STRIDE_BYTES, 'uniform');
-    const train = this.sets.train!;
-    const b = this.buffers;
-    for (const [variant, pipeline] of this.fusedPipelines) {
-      this.fusedLaunches.set(variant, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params]) });
-    }
-    if (this.variantChoice !== 'auto') {
-      this.chosen = this.variantChoice;
-      this.variantNote = `${this.variantChoice} (forced)`;
+    if (candidates.length === 1) {
+      this.variantNote = `four-kernels (no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks)`;
       return;
     }
     // time every candidate on this plan's first steps from the current parameters, then put them back
     const saved = await this.getParams();
     const count = Math.min(CHOICE_STEPS, this.plan.length);
     const times: Array<[StepVariant, number]> = [];
-    for (const variant of ['four-kernels', ...this.fusedPipelines.keys()] as StepVariant[]) {
+    for (const variant of candidates) {
       let best = Infinity;
       for (let round = 0; round < CHOICE_ROUNDS; round++) {
         this.chosen = variant;
@@ -218,14 +268,16 @@ export class WebGpuBackend implements Backend {
 
   async runSteps(first: number, count: number): Promise<void> {
     if (first < 0 || first + count > this.plan.length) throw new Error(`steps ${first}..${first + count} are outside the plan of ${this.plan.length}`);
-    if (this.chosen !== 'four-kernels') return this.runFused(this.fusedLaunches.get(this.chosen)!, first, count);
+    const fused = this.fusedLaunches.get(this.chosen);
+    if (fused) return this.runFused(fused, first, count);
+    const launches = this.stepLaunches.get(this.chosen)!;
     for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
       const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
       const encoder = this.gpu.encoder(`steps ${chunk}..${end}`);
       const pass = encoder.beginComputePass();
       for (let s = chunk; s < end; s++) {
         const offset = [s * UNIFORM_STRIDE_BYTES];
-        for (const { kernel, pipeline, bindGroup } of this.stepLaunches) {
+        for (const { kernel, pipeline, bindGroup } of launches) {
           pass.setPipeline(pipeline.pipeline);
           pass.setBindGroup(0, bindGroup, offset);
           pass.dispatchWorkgroups(kernel.workgroups(this.plan[s]!.size, this.layout));
@@ -257,6 +309,13 @@ export class WebGpuBackend implements Backend {
     pass.end();
     this.gpu.submit([encoder.finish()]);
     await this.gpu.finish();
+  }
+
+  async batchLoss(first: number, count: number): Promise<number> {
+    const { from, to } = planSpan(this.plan, first, count);
+    const losses = new Float32Array(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4));
+    // added in float64, in epoch order
+    return losses.reduce((a, x) => a + x, 0) / (to - from);
   }
 
   async evaluate(split: Split): Promise<Evaluation> {

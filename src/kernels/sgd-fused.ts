@@ -14,8 +14,8 @@ export const FUSED_UNIFORM_BYTES = 32;
 export const sgdFusedKernel: Kernel = {
   name: 'sgd_fused',
   file: 'sgd_fused.wgsl',
-  // run (first, count, batch, rows, lr), images, labels, order, params
-  bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
+  // run (first, count, batch, rows, lr), images, labels, order, params, loss
+  bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write'],
   uniformBytes: FUSED_UNIFORM_BYTES,
   // the backend compiles one pipeline per FUSED_WORKGROUP_SIZES entry; this is the default
   constants: (layout) => fusedConstants(layout.rowWords, 64),

@@ -5,6 +5,31 @@
  */
 import { CLASSES, paramLayout } from '../model';
 
+/** Σ_i dlogits[i]ᵀ·[x_i 1] over batch rows [from, to), in the params layout, not divided. */
+export function gradientSumRef(
+  images: Uint8Array,
+  features: number,
+  order: Uint32Array,
+  start: number,
+  from: number,
+  to: number,
+  dlogits: ArrayLike<number>,
+): Float64Array {
+  const layout = paramLayout(features);
+  const sums = new Float64Array(layout.paddedCount);
+  for (let i = from; i < to; i++) {
+    const row = order[start + i] * features;
+    for (let c = 0; c < CLASSES; c++) {
+      const g = dlogits[i * CLASSES + c];
+      if (g === 0) continue;
+      const w = c * features;
+      for (let p = 0; p < features; p++) sums[w + p] += (g * images[row + p]) / 255;
+      sums[layout.biasOffset + c] += g;
+    }
+  }
+  return sums;
+}
+
 export function gradientRef(
   images: Uint8Array,
   features: number,
@@ -13,18 +38,7 @@ export function gradientRef(
   size: number,
   dlogits: ArrayLike<number>,
 ): Float64Array {
-  const layout = paramLayout(features);
-  const grads = new Float64Array(layout.paddedCount);
-  for (let i = 0; i < size; i++) {
-    const row = order[start + i] * features;
-    for (let c = 0; c < CLASSES; c++) {
-      const g = dlogits[i * CLASSES + c];
-      if (g === 0) continue;
-      const w = c * features;
-      for (let p = 0; p < features; p++) grads[w + p] += (g * images[row + p]) / 255;
-      grads[layout.biasOffset + c] += g;
-    }
-  }
-  for (let p = 0; p < layout.count; p++) grads[p] /= size;
+  const grads = gradientSumRef(images, features, order, start, 0, size, dlogits);
+  for (let p = 0; p < grads.length; p++) grads[p] /= size;
   return grads;
 }

@@ -2,7 +2,8 @@
  * CPU reference for shaders/softmax_xent.wgsl, per example i of a batch:
  *   loss[i] = log Σ_c exp(z_c - m) - (z_y - m), m = max_c z_c   (max subtracted for stability)
  *   dlogits[i, c] = softmax(z)_c - [c == y]                      (not divided by B here)
- * logits (B, C); labels (N) indexed through order[start + i].
+ * logits (B, C); labels (N) indexed through order[start + i]. (The kernel stores loss[i] at
+ * position start + i of an epoch-long buffer.)
  */
 import { CLASSES } from '../model';
 

@@ -34,6 +34,12 @@ export interface HistoryPoint {
   trainMs: number;
   /** mean cross-entropy on the whole training set */
   loss: number;
+  /**
+   * mean cross-entropy of the mini-batches since the previous recording, each taken before its
+   * update (the noisy running loss most frameworks print); absent at step 0 and for backends
+   * that do not keep it
+   */
+  batchLoss?: number;
   /** accuracy on the whole training set */
   accuracy: number;
   /** on the test set, when recordTest is set */
@@ -86,10 +92,14 @@ export async function train(
   await backend.setParams(initialParams);
   await backend.setPlan(plan);
 
+  /** first plan step of this epoch not yet covered by a recorded batchLoss */
+  let windowFirst = 0;
   const record = async (epoch: number, stepInEpoch: number) => {
     const t0 = performance.now();
     const e: Evaluation = await backend.evaluate('train');
     const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
+    if (stepInEpoch > windowFirst && backend.batchLoss) point.batchLoss = await backend.batchLoss(windowFirst, stepInEpoch - windowFirst);
+    windowFirst = stepInEpoch;
     if (config.recordTest) {
       const t = await backend.evaluate('test');
       point.testLoss = t.loss;
@@ -112,6 +122,7 @@ export async function train(
     let t0 = performance.now();
     backend.setOrder(permutation(examples, rng));
     let s = 0;
+    windowFirst = 0;
     while (s < plan.length && !overBudget()) {
       const toRecord = untilRecord(steps);
       const count = Math.min(chunk, toRecord, plan.length - s);

@@ -18,10 +18,13 @@ async function check({ count, start, size }: Shape, logitScale = 5) {
   const labels = randomLabels(rng, count);
   const order = permutation(count, rng);
   const [, , , loss, dlogits] = await runKernel(gpu, softmaxXentKernel, paramLayout(4), { start, size, lr: 0 }, [
-    logits, Uint32Array.from(labels), order, { outputBytes: size * 4 }, { outputBytes: size * CLASSES * 4 },
+    logits, Uint32Array.from(labels), order, { outputBytes: (start + size) * 4 }, { outputBytes: size * CLASSES * 4 },
   ]);
   const ref = softmaxXentRef(logits, labels, order, start, size);
-  expect(new Float32Array(loss!)).toBeAllclose(ref.loss, { atol: 1e-5, rtol: 1e-5 });
+  // the loss of batch row i lands at epoch position start + i; positions before start are untouched
+  const all = new Float32Array(loss!);
+  expect(all.subarray(start)).toBeAllclose(ref.loss, { atol: 1e-5, rtol: 1e-5 });
+  expect(all.subarray(0, start).every(Number.isNaN)).toBe(true);
   expect(new Float32Array(dlogits!)).toBeAllclose(ref.dlogits, { atol: 1e-6, rtol: 1e-5 });
 }
 

@@ -36,6 +36,9 @@ describe('WebGPU training follows the CPU reference', () => {
     // f32 on the GPU vs float64 on the CPU, compounded over up to 503 updates
     expect(gpu.params).toBeAllclose(cpu.params, { atol: 2e-4, rtol: 1e-3 });
     expect(gpu.history.map((h) => h.loss)).toBeAllclose(cpu.history.map((h) => h.loss), { atol: 1e-4, rtol: 1e-3 });
+    // the running mini-batch loss, kept on the GPU and read back at each recording
+    expect(gpu.history[0]!.batchLoss).toBeUndefined();
+    expect(gpu.history.slice(1).map((h) => h.batchLoss!)).toBeAllclose(cpu.history.slice(1).map((h) => h.batchLoss!), { atol: 1e-4, rtol: 1e-3 });
     // training makes progress from ln(10)
     expect(gpu.history[0]!.loss).toBeCloseTo(Math.log(10), 5);
     expect(gpu.history.at(-1)!.loss).toBeLessThan(gpu.history[0]!.loss * 0.8);
@@ -43,6 +46,25 @@ describe('WebGPU training follows the CPU reference', () => {
 });
 
 describe('history and clocks', () => {
+  test('with a zero learning rate, the running batch loss over an epoch is the training-set loss', async () => {
+    for (const [variant, batchSize] of [['four-kernels', 64], ['fused-32', 7], ['split-k-64', 200]] as const) {
+      gpuBackend.variantChoice = variant;
+      const r = await run(gpuBackend, { batchSize, lr: 0, epochs: 2, recordEvery: 1e9, seed: 5 });
+      expect(gpuBackend.variant).toBe(`${variant} (forced)`);
+      // records at step 0 and at each epoch's end: every example's loss at parameters that never move
+      expect(r.history[0]!.batchLoss).toBeUndefined();
+      expect(r.history.slice(1).map((h) => h.batchLoss!)).toBeAllclose([Math.log(10), Math.log(10)], { atol: 1e-6 });
+    }
+    gpuBackend.variantChoice = 'auto';
+    // from trained parameters, each epoch's examples, whatever their order, average to the training-set loss
+    const trained = (await run(new CpuBackend(small), { batchSize: 50, lr: 0.5, epochs: 1, recordEvery: 1e9, seed: 1 })).params;
+    const r = await train(gpuBackend, small.train.count, trained, { batchSize: 30, lr: 0, epochs: 1, recordEvery: 5, seed: 8 });
+    const windows = r.history.slice(1).map((h, i) => ({ loss: h.batchLoss!, examples: h.samples - r.history[i]!.samples }));
+    const epochMean = windows.reduce((a, w) => a + w.loss * w.examples, 0) / small.train.count;
+    expect(epochMean).toBeCloseTo(r.history[0]!.loss, 5);
+    expect(new Set(windows.map((w) => w.loss.toFixed(6))).size).toBeGreaterThan(1);
+  });
+
   test('records at step 0, every recordEvery updates and at each epoch end', async () => {
     const r = await run(gpuBackend, { batchSize: 50, lr: 0.5, epochs: 2, recordEvery: 4, seed: 1 });
     // 503 / 50 -> 11 steps per epoch; records at 0, 4, 8, 11 (end), 12, 16, 20, 22 (end)

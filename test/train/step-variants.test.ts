@@ -1,7 +1,8 @@
 /**
- * sgd_fused (many small-batch steps in one single-workgroup dispatch) against the CPU reference
- * of the four-kernel step, for every workgroup size the backend may choose, on real MNIST images
- * with partial last batches and on an awkward synthetic shape (20 features, 37 examples).
+ * Every way the WebGPU backend can run a step, against the CPU reference of the four-kernel step:
+ * sgd_fused (many small-batch steps in one single-workgroup dispatch) for every workgroup size,
+ * and the split-K gradient for every chunk size, on real MNIST images with partial last batches
+ * and on awkward synthetic shapes.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu';
@@ -35,7 +36,7 @@ async function compare(data: { train: Dataset; test: Dataset }, variant: StepVar
 const VARIANTS: StepVariant[] = ['fused-32', 'fused-64', 'fused-256'];
 const mnistSmall = { train: head(mnist().train, 503), test: head(mnist().test, 50) };
 
-describe('fused small-batch steps follow the CPU reference', () => {
+describe('every step variant follows the CPU reference', () => {
   test.each(VARIANTS.flatMap((variant) => [1, 7, 16].map((batchSize) => ({ variant, batchSize }))))(
     '$variant, batch $batchSize on MNIST (503 examples: a partial last batch)',
     async ({ variant, batchSize }) => {
@@ -56,10 +57,38 @@ describe('fused small-batch steps follow the CPU reference', () => {
     }
   });
 
+  const mnistLarge = { train: head(mnist().train, 1500), test: head(mnist().test, 50) };
+  test.each([
+    { variant: 'split-k-64', batchSize: 130 },
+    { variant: 'split-k-64', batchSize: 1500 },
+    { variant: 'split-k-512', batchSize: 1100 },
+    { variant: 'split-k-512', batchSize: 20 },
+  ] as const)('$variant, batch $batchSize on MNIST (1500 examples)', async ({ variant, batchSize }) => {
+    const { backend, ours, ref } = await compare(mnistLarge, variant, { batchSize, lr: 0.5, epochs: 2, recordEvery: 5, seed: 3 });
+    expect(backend.variant).toBe(`${variant} (forced)`);
+    expect(ours.params).toBeAllclose(ref.params, { atol: 2e-4, rtol: 1e-3 });
+    expect(ours.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 1e-4, rtol: 1e-3 });
+  });
+
+  test('split-K on an awkward shape: 20 features, 301 examples, batch 150', async () => {
+    const rng = new Rng(5);
+    const set = (count: number): Dataset => ({ images: randomImages(rng, count, 20), labels: randomLabels(rng, count), count, features: 20 });
+    const { ours, ref } = await compare({ train: set(301), test: set(11) }, 'split-k-64', { batchSize: 150, lr: 0.3, epochs: 3, recordEvery: 1, seed: 2 });
+    expect(ours.params).toBeAllclose(ref.params, { atol: 1e-5, rtol: 1e-4 });
+  });
+
+  test('a fused variant asked for on large batches falls back to four kernels, and says so', async () => {
+    const { backend } = await compare(mnistSmall, 'fused-64', { batchSize: 100, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
+    expect(backend.variant).toBe('four-kernels (fused-64 was asked for, but the fused step takes regular batches of at most 16)');
+  });
+
   test('auto mode measures the candidates and records its choice', async () => {
     const { backend } = await compare(mnistSmall, 'auto', { batchSize: 1, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
     expect(backend.variant).toMatch(/^(four-kernels|fused-\d+) \(measured over 48 steps, µs\/step: .*four-kernels \d+/);
     const big = await compare(mnistSmall, 'auto', { batchSize: 32, lr: 0.3, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(big.backend.variant).toMatch(/^four-kernels \(the fused step takes batches of at most 16\)/);
+    expect(big.backend.variant).toMatch(/^four-kernels \(no other variant applies: the fused step takes batches of at most 16/);
+    // batch 200 is 4 chunks of 64 (a candidate) but 1 chunk of 512 (not one)
+    const large = await compare(mnistLarge, 'auto', { batchSize: 200, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
+    expect(large.backend.variant).toMatch(/^(four-kernels|split-k-64) \(measured over 8 steps, µs\/step: (four-kernels|split-k-64) \d+, (four-kernels|split-k-64) \d+\)$/);
   });
 });
