@@ -86,7 +86,8 @@ export class TfjsBackend implements Backend {
     this.order = tf.tensor1d(Int32Array.from(order), 'int32');
   }
 
-  async runSteps(first: number, count: number): Promise<void> {
+  /** Resolves with undefined: the peer keeps no per-example losses (divergence shows at recordings). */
+  async runSteps(first: number, count: number): Promise<undefined> {
     const train = this.sets.train!;
     for (let s = first; s < first + count; s++) {
       const { start, size } = this.plan[s]!;
@@ -98,6 +99,7 @@ export class TfjsBackend implements Backend {
       });
     }
     await this.b.data();
+    return undefined;
   }
 
   async evaluate(split: Split): Promise<Evaluation> {

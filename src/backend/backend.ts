@@ -43,8 +43,12 @@ export interface Backend {
   setPlan(steps: readonly Step[]): Promise<void>;
   /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
   setOrder(order: Uint32Array): void;
-  /** Runs plan steps [first, first + count) and resolves when they have completed. */
-  runSteps(first: number, count: number): Promise<void>;
+  /**
+   * Runs plan steps [first, first + count) and resolves when they have completed, with the mean
+   * loss of their examples (each before its step's update) where the backend keeps it, fetched
+   * with the completion; NaN or an infinity there means the run diverged.
+   */
+  runSteps(first: number, count: number): Promise<number | undefined>;
   /**
    * The mean loss of the examples of plan steps [first, first + count) of the current epoch, each
    * as its step computed it before updating: the running training loss most frameworks print.

@@ -60,7 +60,7 @@ export class CpuBackend implements Backend {
     this.order = order.slice();
   }
 
-  async runSteps(first: number, count: number): Promise<void> {
+  async runSteps(first: number, count: number): Promise<number> {
     const { images, labels, features } = this.data.train;
     for (let s = first; s < first + count; s++) {
       const { start, size, lr } = this.plan[s]!;
@@ -69,6 +69,7 @@ export class CpuBackend implements Backend {
       this.losses.set(loss, start);
       sgdUpdateRef(this.params, gradientRef(images, features, this.order, start, size, dlogits), lr);
     }
+    return this.batchLoss(first, count);
   }
 
   async batchLoss(first: number, count: number): Promise<number> {

@@ -101,6 +101,11 @@ export class WebGpuBackend implements Backend {
     return this.variantNote;
   }
 
+  /** the step variant in use for the current plan (forcing it again reproduces the run) */
+  get stepVariant(): StepVariant {
+    return this.chosen;
+  }
+
   static async create(gpu: Gpu, data: BackendData): Promise<WebGpuBackend> {
     const layout = paramLayout(data.train.features);
     if (data.test && data.test.features !== data.train.features) {
@@ -266,11 +271,12 @@ export class WebGpuBackend implements Backend {
     this.gpu.write(this.buffers.order, order);
   }
 
-  async runSteps(first: number, count: number): Promise<void> {
+  async runSteps(first: number, count: number): Promise<number> {
     if (first < 0 || first + count > this.plan.length) throw new Error(`steps ${first}..${first + count} are outside the plan of ${this.plan.length}`);
     const fused = this.fusedLaunches.get(this.chosen);
     if (fused) return this.runFused(fused, first, count);
     const launches = this.stepLaunches.get(this.chosen)!;
+    let last: GPUCommandEncoder | undefined;
     for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
       const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
       const encoder = this.gpu.encoder(`steps ${chunk}..${end}`);
@@ -284,13 +290,24 @@ export class WebGpuBackend implements Backend {
         }
       }
       pass.end();
-      this.gpu.submit([encoder.finish()]);
+      if (end === first + count) last = encoder;
+      else this.gpu.submit([encoder.finish()]);
     }
-    await this.gpu.finish();
+    return this.completeWithLoss(last!, first, count);
+  }
+
+  /**
+   * Submits the last commands of steps [first, first + count) with a copy of their examples'
+   * losses, and resolves when both are done with the mean loss: the completion wait and the
+   * readback are one round trip.
+   */
+  private async completeWithLoss(encoder: GPUCommandEncoder, first: number, count: number): Promise<number> {
+    const { from, to } = planSpan(this.plan, first, count);
+    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4, encoder));
   }
 
   /** Steps [first, first + count) as sgd_fused dispatches of up to FUSED_STEPS_PER_DISPATCH steps. */
-  private async runFused(launch: Launch, first: number, count: number): Promise<void> {
+  private async runFused(launch: Launch, first: number, count: number): Promise<number> {
     const { batch, lr } = this.fusedPlan!;
     const dispatches = Math.ceil(count / FUSED_STEPS_PER_DISPATCH);
     const table = new DataView(new ArrayBuffer(dispatches * UNIFORM_STRIDE_BYTES));
@@ -307,15 +324,12 @@ export class WebGpuBackend implements Backend {
       pass.dispatchWorkgroups(1);
     }
     pass.end();
-    this.gpu.submit([encoder.finish()]);
-    await this.gpu.finish();
+    return this.completeWithLoss(encoder, first, count);
   }
 
   async batchLoss(first: number, count: number): Promise<number> {
     const { from, to } = planSpan(this.plan, first, count);
-    const losses = new Float32Array(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4));
-    // added in float64, in epoch order
-    return losses.reduce((a, x) => a + x, 0) / (to - from);
+    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4));
   }
 
   async evaluate(split: Split): Promise<Evaluation> {
@@ -357,4 +371,10 @@ async function upload(gpu: Gpu, name: string, data: Dataset): Promise<ResidentSe
     labels: await gpu.buffer(`${name} labels`, data.count * 4, 'storage', Uint32Array.from(data.labels)),
     count: data.count,
   };
+}
+
+/** The mean of float32 losses, added in float64 in epoch order. */
+function meanLoss(bytes: ArrayBuffer): number {
+  const losses = new Float32Array(bytes);
+  return losses.reduce((a, x) => a + x, 0) / losses.length;
 }

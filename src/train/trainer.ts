@@ -3,8 +3,13 @@
  * whole training set at regular intervals, and keeps two clocks. The training clock runs while
  * steps are shuffled, encoded, submitted and completed; evaluation (the recorded losses) runs
  * on its own clock and is excluded, as in the classic batch-size comparison.
+ *
+ * Reliability lives here too: the run's whole state (TrainState) can be handed to a checkpoint
+ * writer at step boundaries and resumed exactly; a stop request (a signal) ends the run at the
+ * next step boundary with a last checkpoint; a loss that is not finite ends it at once.
  */
 import type { Backend, Evaluation } from '../backend/backend';
+import { UserError } from '../errors';
 import { epochPlan } from './plan';
 import { Rng, permutation } from './rng';
 
@@ -58,6 +63,60 @@ export interface Progress {
   loss: number;
 }
 
+/**
+ * Everything needed to continue a run exactly where it stopped (with the parameters, kept
+ * apart): the position in the plan, the counters and clocks, the RNG state from which the
+ * current epoch's order was drawn, and the history so far.
+ */
+export interface TrainState {
+  /** epochs completed (the current epoch's index) */
+  epoch: number;
+  /** updates done in the current epoch, 0 ≤ stepInEpoch < steps per epoch */
+  stepInEpoch: number;
+  steps: number;
+  samples: number;
+  trainMs: number;
+  evalMs: number;
+  /** Rng state before the current epoch's permutation was drawn */
+  rngState: number;
+  /** first update of the current epoch not yet covered by a recorded batchLoss */
+  windowFirst: number;
+  history: HistoryPoint[];
+}
+
+export interface TrainControl {
+  /** continue from this state (its parameters are the initial ones passed to train) */
+  resume?: TrainState;
+  /**
+   * called with a consistent state and its parameters at step boundaries: every `everySteps`
+   * updates, when `everyMs` of wall time have passed since the last call, at each epoch's end,
+   * when the time budget ends the run, and when a stop is requested; never once the loss is not
+   * finite, so a good checkpoint is never replaced by a diverged one
+   */
+  checkpoint?: { everySteps?: number; everyMs?: number; write: (state: TrainState, params: Float32Array) => Promise<void> | void };
+  /** polled at step boundaries: a reason (e.g. 'SIGINT') stops the run there */
+  stopRequested?: () => string | undefined;
+}
+
+/** Why a run ended early; `history` is everything recorded before that. */
+export class TrainingStopped extends UserError {
+  override readonly name = 'TrainingStopped';
+  constructor(
+    readonly reason: 'interrupted' | 'diverged' | 'failed',
+    message: string,
+    readonly history: HistoryPoint[],
+    /** updates completed (for 'diverged': the update whose loss was not finite) */
+    readonly step: number,
+    override readonly exitCode: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** exit code for a stop by signal: 128 + its number */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
 export interface TrainResult {
   history: HistoryPoint[];
   params: Float32Array;
@@ -80,23 +139,29 @@ export async function train(
   initialParams: Float32Array,
   config: TrainConfig,
   onProgress: (p: Progress, recorded?: HistoryPoint) => void = () => {},
+  control: TrainControl = {},
 ): Promise<TrainResult> {
   const plan = epochPlan(examples, config.batchSize, config.lr);
-  const rng = new Rng(config.seed);
-  const history: HistoryPoint[] = [];
-  let trainMs = 0;
-  let evalMs = 0;
-  let steps = 0;
-  let samples = 0;
+  const resume = control.resume;
+  if (resume && (resume.stepInEpoch < 0 || resume.stepInEpoch >= plan.length || resume.epoch < 0)) {
+    throw new UserError(`cannot resume at update ${resume.stepInEpoch} of epoch ${resume.epoch}: an epoch has ${plan.length} updates`);
+  }
+  const rng = new Rng(resume?.rngState ?? config.seed);
+  const history: HistoryPoint[] = resume ? resume.history.slice() : [];
+  let trainMs = resume?.trainMs ?? 0;
+  let evalMs = resume?.evalMs ?? 0;
+  let steps = resume?.steps ?? 0;
+  let samples = resume?.samples ?? 0;
+  /** first plan step of this epoch not yet covered by a recorded batchLoss */
+  let windowFirst = resume?.windowFirst ?? 0;
 
   await backend.setParams(initialParams);
   await backend.setPlan(plan);
 
-  /** first plan step of this epoch not yet covered by a recorded batchLoss */
-  let windowFirst = 0;
   const record = async (epoch: number, stepInEpoch: number) => {
     const t0 = performance.now();
     const e: Evaluation = await backend.evaluate('train');
+    if (!Number.isFinite(e.loss)) diverged(steps, `the training-set loss is ${e.loss} at update ${steps}`);
     const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
     if (stepInEpoch > windowFirst && backend.batchLoss) point.batchLoss = await backend.batchLoss(windowFirst, stepInEpoch - windowFirst);
     windowFirst = stepInEpoch;
@@ -110,37 +175,89 @@ export async function train(
     onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: plan.length, samples, trainMs, loss: e.loss }, point);
   };
 
+  const diverged = (step: number, what: string): never => {
+    throw new TrainingStopped(
+      'diverged',
+      `training diverged: ${what}; the learning rate ${config.lr} is too large for batch ${config.batchSize}, try a smaller one (--lr ${config.lr / 10})`,
+      history, step, 3,
+    );
+  };
+  /** After steps [s, s + count) ran with mean loss `mean`: stop at the first one whose loss is not finite. */
+  const checkFinite = async (s: number, count: number, mean: number | undefined) => {
+    if (mean === undefined || Number.isFinite(mean)) return;
+    for (let i = s; i < s + count; i++) {
+      const loss = backend.batchLoss ? await backend.batchLoss(i, 1) : mean;
+      if (!Number.isFinite(loss)) diverged(steps - count + (i - s) + 1, `the loss became ${loss} at update ${steps - count + (i - s) + 1} (update ${i + 1} of epoch ${stateEpoch + 1})`);
+    }
+  };
+
   const marks = config.recordSteps;
   const isRecordStep = (done: number) => (marks ? marks.includes(done) : done % config.recordEvery === 0);
   const untilRecord = (done: number) =>
     marks ? (marks.find((r) => r > done) ?? Infinity) - done : config.recordEvery - (done % config.recordEvery);
   const overBudget = () => config.maxTrainMs !== undefined && trainMs >= config.maxTrainMs;
 
-  await record(0, 0);
-  const chunk = progressChunk(plan.length, config.recordEvery);
-  for (let epoch = 0; epoch < config.epochs && !overBudget(); epoch++) {
-    let t0 = performance.now();
-    backend.setOrder(permutation(examples, rng));
-    let s = 0;
-    windowFirst = 0;
-    while (s < plan.length && !overBudget()) {
-      const toRecord = untilRecord(steps);
-      const count = Math.min(chunk, toRecord, plan.length - s);
-      await backend.runSteps(s, count);
-      for (let i = s; i < s + count; i++) samples += plan[i]!.size;
-      s += count;
-      steps += count;
-      const now = performance.now();
-      trainMs += now - t0;
-      t0 = now;
-      if (isRecordStep(steps) || s === plan.length || overBudget()) {
-        await record(epoch + 1, s);
+  // checkpoints: the state at the current step boundary
+  const ckpt = control.checkpoint;
+  let stateEpoch = resume?.epoch ?? 0;
+  let epochRng = rng.seedState;
+  let lastCheckpointSteps = steps;
+  let lastCheckpointAt = performance.now();
+  const stateAt = (s: number): TrainState =>
+    s === plan.length
+      ? { epoch: stateEpoch + 1, stepInEpoch: 0, steps, samples, trainMs, evalMs, rngState: rng.seedState, windowFirst: 0, history: history.slice() }
+      : { epoch: stateEpoch, stepInEpoch: s, steps, samples, trainMs, evalMs, rngState: epochRng, windowFirst, history: history.slice() };
+  const writeCheckpoint = async (s: number) => {
+    if (!ckpt) return;
+    await ckpt.write(stateAt(s), await backend.getParams());
+    lastCheckpointSteps = steps;
+    lastCheckpointAt = performance.now();
+  };
+  const checkpointDue = (s: number) =>
+    ckpt !== undefined && steps > lastCheckpointSteps &&
+    (s === plan.length || overBudget() || (ckpt.everySteps !== undefined && steps - lastCheckpointSteps >= ckpt.everySteps) || (ckpt.everyMs !== undefined && performance.now() - lastCheckpointAt >= ckpt.everyMs));
+  const untilCheckpoint = () => (ckpt?.everySteps !== undefined ? ckpt.everySteps - (steps - lastCheckpointSteps) : Infinity);
+
+  try {
+    if (!resume) await record(0, 0);
+    const chunk = progressChunk(plan.length, config.recordEvery);
+    for (; stateEpoch < config.epochs && !overBudget(); stateEpoch++) {
+      const epoch = stateEpoch;
+      let t0 = performance.now();
+      epochRng = rng.seedState;
+      backend.setOrder(permutation(examples, rng));
+      let s = 0;
+      if (resume && epoch === resume.epoch) s = resume.stepInEpoch;
+      else windowFirst = 0;
+      while (s < plan.length && !overBudget()) {
+        const count = Math.min(chunk, untilRecord(steps), untilCheckpoint(), plan.length - s);
+        const mean = await backend.runSteps(s, count);
+        for (let i = s; i < s + count; i++) samples += plan[i]!.size;
+        s += count;
+        steps += count;
+        await checkFinite(s - count, count, mean);
+        const now = performance.now();
+        trainMs += now - t0;
+        if (isRecordStep(steps) || s === plan.length || overBudget()) {
+          await record(epoch + 1, s);
+        } else {
+          const last = history[history.length - 1]!;
+          onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples, trainMs, loss: last.loss });
+        }
+        const stop = control.stopRequested?.();
+        if (stop) {
+          await writeCheckpoint(s);
+          throw new TrainingStopped('interrupted', `stopped by ${stop} after update ${steps}`, history, steps, SIGNAL_EXIT[stop] ?? 1);
+        }
+        if (checkpointDue(s)) await writeCheckpoint(s);
         t0 = performance.now();
-      } else {
-        const last = history[history.length - 1]!;
-        onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples, trainMs, loss: last.loss });
       }
     }
+  } catch (e) {
+    if (e instanceof TrainingStopped) throw e;
+    // a GPU fault (or a checkpoint that cannot be written): keep what was recorded
+    if (e instanceof UserError) throw new TrainingStopped('failed', e.message, history, steps, e.exitCode, { cause: e });
+    throw e;
   }
   const seconds = trainMs / 1000;
   return {

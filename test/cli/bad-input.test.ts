@@ -61,6 +61,19 @@ describe('train rejects impossible options', () => {
     { args: ['--batchsize', '10'], error: /unknown option --batchsize/ },
     { args: ['--epochs'], error: /--epochs/ },
     { args: ['extra'], error: /unexpected argument 'extra'/ },
+    { args: ['--seed', '4294967296'], error: /--seed must be a whole number from 0 to 4294967295, got '4294967296'/ },
+    { args: ['--record-every', '0'], error: /--record-every must be a positive whole number, got '0'/ },
+    { args: ['--checkpoint-every', '0', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be a whole number of updates \(500\) or of seconds \(30s\), greater than 0, got '0'/ },
+    { args: ['--checkpoint-every', '2.5', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be .* got '2.5'/ },
+    { args: ['--checkpoint-every', '10m', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be .* got '10m'/ },
+    { args: ['--checkpoint-every', '-3', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be .* got '-3'/ },
+    // options that conflict
+    { args: ['--checkpoint-every', '100'], error: /--checkpoint-every needs --checkpoint PATH \(or --resume PATH\)/ },
+    { args: ['--backend', 'cpu', '--step-variant', 'fused-32'], error: /--step-variant applies to --backend webgpu only/ },
+    { args: ['--backend', 'cpu', '--adapter', 'swiftshader'], error: /--adapter applies to --backend webgpu only/ },
+    { args: ['--save', json], error: /--json and --save name the same file/ },
+    { args: ['--checkpoint', json], error: /--json and --checkpoint name the same file/ },
+    { args: ['--checkpoint', join(out, 'missing', 'c.ckpt')], error: /cannot write --checkpoint .*missing\/c.ckpt: the folder does not exist/ },
   ])('$args', ({ args, error }) => expectUserError('train', [...args, '--json', json], error));
 
   test('an unwritable --json path', () => expectUserError('train', ['--json', join(out, 'missing', 'run.json')], /cannot write --json .*missing\/run.json: the folder does not exist/));

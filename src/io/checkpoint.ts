@@ -1,0 +1,107 @@
+/**
+ * The checkpoint file: everything `train --resume` needs to continue a run exactly where it
+ * stopped. Same container as the weights file (magic "DOWNCKPT", a JSON header, a payload whose
+ * crc32 the header carries):
+ *   header  { format, version, tensors: [{ name, count }], metaBytes, crc32 }
+ *   payload the tensors' float32 values, little-endian, in order (today 'params', padded
+ *           layout), then metaBytes of UTF-8 JSON { run, state }:
+ *           run: what the run was (batch size, rate, seed, recording interval, epochs, data
+ *                size and checksum, step variant): a resume must match it
+ *           state: TrainState (position, counters, clocks, RNG state, history)
+ * The state is in the payload, under the checksum: a flipped bit in the position or the RNG
+ * state is detected, not resumed from.
+ * Pure (no file system).
+ */
+import { UserError } from '../errors';
+import { paramLayout } from '../model';
+import type { TrainState } from '../train/trainer';
+import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
+
+const MAGIC = 'DOWNCKPT';
+
+/** What a run is: a checkpoint resumes only a run that matches it. */
+export interface RunIdentity {
+  batchSize: number;
+  lr: number;
+  seed: number;
+  recordEvery: number;
+  epochs: number;
+  features: number;
+  trainExamples: number;
+  /** crc32 of the training images and labels: the same data, not just the same size */
+  dataCrc32: number;
+  backend: string;
+  /** the WebGPU step variant that ran (a resume runs the same one, for identical results) */
+  stepVariant: string | null;
+}
+
+export interface Checkpoint {
+  run: RunIdentity;
+  state: TrainState;
+  params: Float32Array;
+}
+
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  if (!c.params.every(Number.isFinite)) throw new Error('refusing to checkpoint parameters that are not finite');
+  const values = new Uint8Array(Float32Array.from(c.params).buffer);
+  const meta = new TextEncoder().encode(JSON.stringify({ run: c.run, state: c.state }));
+  const payload = new Uint8Array(values.length + meta.length);
+  payload.set(values);
+  payload.set(meta, values.length);
+  return encodeContainer(MAGIC, { format: 'downhill-checkpoint', version: 1, tensors: [{ name: 'params', count: c.params.length }], metaBytes: meta.length }, payload);
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
+  const fail = (why: string): never => {
+    throw new UserError(`${name}: ${why}`);
+  };
+  const { header, payload } = decodeContainer(bytes, name, MAGIC, 'a downhill checkpoint');
+  if (header.format !== 'downhill-checkpoint' || header.version !== 1) fail(`unsupported checkpoint (format ${String(header.format)}, version ${String(header.version)})`);
+  const tensors = header.tensors as Array<{ name: string; count: number }>;
+  const metaBytes = header.metaBytes;
+  const isCount = (x: unknown, min = 0) => Number.isSafeInteger(x) && (x as number) >= min;
+  if (!Array.isArray(tensors) || tensors.length !== 1 || tensors[0]?.name !== 'params' || !isCount(tensors[0].count, 1) || !isCount(metaBytes, 2)) {
+    fail('corrupt header (tensors)');
+  }
+  const count = tensors[0]!.count;
+  checkPayload(header, payload, count * 4 + (metaBytes as number), name, 'parameters and state');
+  let meta: { run?: RunIdentity; state?: TrainState };
+  try {
+    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(count * 4))) as typeof meta;
+  } catch {
+    return fail('corrupt training state (not valid JSON)');
+  }
+  const { run, state } = meta;
+  const runOk = typeof run === 'object' && run !== null &&
+    isCount(run.batchSize, 1) && typeof run.lr === 'number' && run.lr > 0 && isCount(run.seed) && isCount(run.recordEvery, 1) && isCount(run.epochs, 1) &&
+    isCount(run.features, 4) && run.features % 4 === 0 && isCount(run.trainExamples, 1) && isCount(run.dataCrc32) && typeof run.backend === 'string' &&
+    (run.stepVariant === null || typeof run.stepVariant === 'string');
+  if (!runOk) fail('corrupt training state (run description)');
+  const stateOk = typeof state === 'object' && state !== null &&
+    isCount(state.epoch) && isCount(state.stepInEpoch) && isCount(state.steps) && isCount(state.samples) && isCount(state.rngState) && state.rngState < 2 ** 32 &&
+    isCount(state.windowFirst) && typeof state.trainMs === 'number' && state.trainMs >= 0 && typeof state.evalMs === 'number' && state.evalMs >= 0 &&
+    Array.isArray(state.history) && state.history.every((h) => typeof h === 'object' && h !== null && isCount(h.step) && typeof h.loss === 'number');
+  if (!stateOk) fail('corrupt training state');
+  if (count !== paramLayout(run!.features).paddedCount) fail(`holds ${count} parameters; ${run!.features} features need ${paramLayout(run!.features).paddedCount}`);
+  const params = new Float32Array(count);
+  readFloats(payload.subarray(0, count * 4), params, name, 'the parameters');
+  return { run: run!, state: state!, params };
+}
+
+/**
+ * Refuses to resume a checkpoint into a different run, naming the first difference: each value
+ * the user asked for explicitly (undefined: take the checkpoint's) and the data.
+ */
+export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdentity]?: RunIdentity[K] }, name: string): void {
+  const labels: Record<keyof RunIdentity, string> = {
+    batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features per image',
+    trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', stepVariant: '--step-variant',
+  };
+  for (const key of Object.keys(labels) as Array<keyof RunIdentity>) {
+    if (key === 'epochs') continue; // a resumed run may be given more (or fewer) epochs
+    const value = asked[key];
+    if (value !== undefined && value !== saved[key]) {
+      throw new UserError(`${name} was written by a different run: its ${labels[key]} is ${String(saved[key])}, this run's is ${String(value)}`);
+    }
+  }
+}

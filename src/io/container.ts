@@ -1,0 +1,61 @@
+/**
+ * The container shared by the weights and checkpoint files: an 8-byte ASCII magic, a u32
+ * little-endian header length H, H bytes of UTF-8 JSON (the header, which carries the crc32 of
+ * the payload), then the payload bytes. Every length is checked against the file before it is
+ * used, so a corrupt header can neither cause a large allocation nor read out of bounds.
+ * Pure (no file system), so the browser can use it too.
+ */
+import { UserError } from '../errors';
+import { crc32 } from './crc32';
+
+const MAX_HEADER_BYTES = 1 << 24;
+
+export function encodeContainer(magic: string, header: Record<string, unknown>, payload: Uint8Array): Uint8Array {
+  if (magic.length !== 8) throw new Error(`magic '${magic}' must be 8 characters`);
+  const json = new TextEncoder().encode(JSON.stringify({ ...header, crc32: crc32(payload) }));
+  const out = new Uint8Array(12 + json.length + payload.length);
+  out.set(new TextEncoder().encode(magic), 0);
+  new DataView(out.buffer).setUint32(8, json.length, true);
+  out.set(json, 12);
+  out.set(payload, 12 + json.length);
+  return out;
+}
+
+/**
+ * The header (a JSON object) and the payload, or a UserError naming `name` and the problem.
+ * `what` describes the file in errors ("a downhill weights file"). The caller checks the header's
+ * fields, then the payload with checkPayload.
+ */
+export function decodeContainer(bytes: Uint8Array, name: string, magic: string, what: string): { header: Record<string, unknown>; payload: Uint8Array } {
+  const fail = (why: string): never => {
+    throw new UserError(`${name}: ${why}`);
+  };
+  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== magic) fail(`not ${what} (missing ${magic} magic)`);
+  const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  if (headerBytes > MAX_HEADER_BYTES || 12 + headerBytes > bytes.length) fail(`corrupt header length ${headerBytes} (file has ${bytes.length} bytes)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerBytes)));
+  } catch {
+    return fail('corrupt header (not valid JSON)');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('corrupt header (not a JSON object)');
+  return { header: parsed as Record<string, unknown>, payload: bytes.subarray(12 + headerBytes) };
+}
+
+/** Checks the payload's length (what the header implies) and then its crc32 against the header's. */
+export function checkPayload(header: Record<string, unknown>, payload: Uint8Array, expectedBytes: number, name: string, what: string): void {
+  if (payload.length !== expectedBytes) {
+    throw new UserError(`${name}: expected ${expectedBytes} bytes of ${what} after the header, found ${payload.length} (truncated or padded)`);
+  }
+  if (crc32(payload) !== header.crc32) throw new UserError(`${name}: checksum mismatch: the ${what} are corrupt`);
+}
+
+/** float32 values from `bytes` (any alignment, length already checked) into `into`, checked finite. */
+export function readFloats(bytes: Uint8Array, into: Float32Array, name: string, what: string): void {
+  const copy = new Uint8Array(bytes.length); // aligned copy: `bytes` may sit at any offset in a pool
+  copy.set(bytes);
+  const values = new Float32Array(copy.buffer);
+  if (!values.every(Number.isFinite)) throw new UserError(`${name}: ${what} include numbers that are not finite (NaN or infinity)`);
+  into.set(values);
+}
