@@ -1,6 +1,7 @@
 /**
  * Output files are written atomically: to a temporary file beside the target, flushed to disk,
- * then renamed over it, so a crash or an error never leaves a half-written file. Output paths are
+ * renamed over it, and the folder flushed, so a crash or an error never leaves a half-written
+ * file, and a checkpoint that was reported written survives a power loss. Output paths are
  * checked before training starts, so a run is not lost to an unwritable path at the end.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,20 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, flag: s
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
+  }
+  syncFolder(dirname(path));
+}
+
+/** Makes the rename itself durable (Linux); where a folder cannot be opened for fsync, skipped. */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not supported here (e.g. Windows): the rename is still atomic, only its durability is the OS's
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

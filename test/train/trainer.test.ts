@@ -87,12 +87,17 @@ describe('history and clocks', () => {
     expect(r.history.at(-1)!.step).toBe(r.steps);
   });
 
-  test('the same seed gives bit-identical weights; another seed does not', async () => {
-    const config = { batchSize: 32, lr: 0.3, epochs: 2, recordEvery: 100, seed: 11 };
+  test.each(['four-kernels', 'split-k-64', 'fused-32'] as const)('the same seed gives bit-identical weights and history (%s); another seed does not', async (variant) => {
+    gpuBackend.variantChoice = variant;
+    const config = { batchSize: variant === 'fused-32' ? 8 : 130, lr: 0.3, epochs: 2, recordEvery: 3, seed: 11 };
     const a = await run(gpuBackend, config);
     const b = await run(gpuBackend, config);
     const c = await run(gpuBackend, { ...config, seed: 12 });
+    gpuBackend.variantChoice = 'auto';
     expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer))).toBe(true);
+    // every recorded number but the clock, exactly
+    const numbers = (h: typeof a.history) => h.map(({ trainMs: _, ...rest }) => rest);
+    expect(numbers(a.history)).toEqual(numbers(b.history));
     expect(Buffer.from(a.params.buffer).equals(Buffer.from(c.params.buffer))).toBe(false);
   });
 });
