@@ -13,7 +13,7 @@ import type { Backend } from '../src/backend/backend';
 import { paramLayout, zeroParams } from '../src/model';
 import { epochPlan } from '../src/train/plan';
 import { Rng, permutation } from '../src/train/rng';
-import { type HistoryPoint, train } from '../src/train/trainer';
+import { type HistoryPoint, type TrainConfig, train } from '../src/train/trainer';
 import { type Summary, logSpacedSteps, summarize } from './stats';
 
 export interface ThroughputOptions {
@@ -131,6 +131,7 @@ export async function measureCurve(
   backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number,
   expectedUpdatesPerSecond: number, targets: { loss: number; accuracy: number }, o: CurveOptions,
   onRecord: (history: readonly HistoryPoint[]) => void = () => {},
+  method: Pick<TrainConfig, 'optimizer' | 'schedule'> = {},
 ): Promise<Curve> {
   const stepsPerEpoch = Math.ceil(examples / batchSize);
   const byTime = o.budgetMs === undefined ? Infinity : Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000));
@@ -138,7 +139,7 @@ export async function measureCurve(
   const live: HistoryPoint[] = [];
   const r = await train(backend, examples, zeroParams(paramLayout(features)), {
     batchSize, lr, seed, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER,
-    recordSteps: logSpacedSteps(expectedSteps, o.points), maxTrainMs: o.budgetMs, recordTest: true,
+    recordSteps: logSpacedSteps(expectedSteps, o.points), maxTrainMs: o.budgetMs, recordTest: true, ...method,
   }, (_progress, recorded) => {
     if (!recorded) return;
     live.push(recorded);

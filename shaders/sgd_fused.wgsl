@@ -3,6 +3,7 @@
 // For each step s in [run.first, run.first + run.count), with B = run.batch and N = run.rows:
 //   the batch is rows order[s·B .. s·B + size), size = min(B, N - s·B)
 //   logits = X·Wᵀ + b;  dlogits = (softmax(logits) - onehot) / size;  params -= lr · dlogitsᵀ·[X 1]
+//   with step s's scheduled rate lr = rates[s].x (plain SGD only: no optimiser state)
 // the arithmetic of forward → softmax_xent → gradient → sgd_update, without their four launches
 // per step: for SGD the launches, not the arithmetic, are the cost (see bench/results).
 // Phases are separated by barriers inside the one workgroup, so no step sees a half-updated W:
@@ -23,7 +24,7 @@ const MAX_BATCH: u32 = 16u;
 override WORKGROUP_SIZE: u32 = 256u;
 override ROW_WORDS: u32 = 196u;
 
-struct Run { first: u32, count: u32, batch: u32, rows: u32, lr: f32 }
+struct Run { first: u32, count: u32, batch: u32, rows: u32 }
 
 @group(0) @binding(0) var<uniform> run: Run;
 @group(0) @binding(1) var<storage, read> images: array<u32>;
@@ -31,6 +32,7 @@ struct Run { first: u32, count: u32, batch: u32, rows: u32, lr: f32 }
 @group(0) @binding(3) var<storage, read> order: array<u32>;
 @group(0) @binding(4) var<storage, read_write> params: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(6) var<storage, read> rates: array<vec4<f32>>;
 
 var<workgroup> logits: array<f32, 160>; // MAX_BATCH · CLASSES
 var<workgroup> dl: array<f32, 160>;
@@ -41,6 +43,7 @@ fn main(@builtin(local_invocation_index) t: u32) {
   for (var s = run.first; s < run.first + run.count; s++) {
     let start = s * run.batch;
     let size = min(run.batch, run.rows - start);
+    let lr = rates[s].x;
     for (var j = t; j < size * CLASSES; j += WORKGROUP_SIZE) {
       let i = j / CLASSES;
       let c = j % CLASSES;
@@ -67,7 +70,7 @@ fn main(@builtin(local_invocation_index) t: u32) {
       for (var c = 0u; c < CLASSES; c++) {
         var g = vec4(0.0);
         for (var i = 0u; i < size; i++) { g += dl[i * CLASSES + c] * unpack4x8unorm(images[order[start + i] * ROW_WORDS + k]); }
-        params[c * ROW_WORDS + k] -= run.lr * g;
+        params[c * ROW_WORDS + k] -= lr * g;
       }
     }
     if (t == ROW_WORDS % WORKGROUP_SIZE) {
@@ -78,9 +81,9 @@ fn main(@builtin(local_invocation_index) t: u32) {
         g1 += vec4(dl[r + 4u], dl[r + 5u], dl[r + 6u], dl[r + 7u]);
         g2 += vec2(dl[r + 8u], dl[r + 9u]);
       }
-      params[bias] -= run.lr * g0;
-      params[bias + 1u] -= run.lr * g1;
-      params[bias + 2u] -= run.lr * vec4(g2, 0.0, 0.0);
+      params[bias] -= lr * g0;
+      params[bias + 1u] -= lr * g1;
+      params[bias + 2u] -= lr * vec4(g2, 0.0, 0.0);
     }
     // the next step's forward pass must see this step's parameters
     storageBarrier();

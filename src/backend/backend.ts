@@ -5,6 +5,7 @@
  */
 import type { AdapterReport } from '../device/adapter-info';
 import type { Dataset } from '../data/dataset';
+import type { Optimizer } from '../optim/optimizer';
 
 export interface Step {
   /** first row of the batch in the epoch's order */
@@ -43,6 +44,16 @@ export interface Backend {
   setPlan(steps: readonly Step[]): Promise<void>;
   /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
   setOrder(order: Uint32Array): void;
+  /**
+   * How gradients become updates, set before the plan; its state (momentum, Adam's moments)
+   * starts at zero. Backends without it run plain SGD.
+   */
+  setOptimizer?(optimizer: Optimizer): Promise<void>;
+  /** This epoch's per-update table (src/optim/rates.ts): scheduled rates and Adam's corrections. */
+  setRates?(rates: Float32Array): void;
+  /** The optimiser's state arrays (none for SGD), for checkpoints; and putting them back. */
+  getOptimizerState?(): Promise<Float32Array[]>;
+  setOptimizerState?(arrays: readonly Float32Array[]): Promise<void>;
   /**
    * Runs plan steps [first, first + count) and resolves when they have completed, with the mean
    * loss of their examples (each before its step's update) where the backend keeps it, fetched

@@ -10,6 +10,10 @@ import { evaluateRef } from '../reference/evaluate';
 import { forwardRef } from '../reference/forward';
 import { gradientRef } from '../reference/gradient';
 import { sgdUpdateRef } from '../reference/sgd-update';
+import { adamUpdateRef } from '../reference/adam-update';
+import { momentumUpdateRef } from '../reference/momentum-update';
+import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
+import { baseRates } from '../optim/rates';
 import { softmaxXentRef } from '../reference/softmax-xent';
 import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
 import { summarizeEvaluation } from './evaluation';
@@ -33,6 +37,10 @@ export class CpuBackend implements Backend {
   private order: Uint32Array;
   /** each example's loss at its position in the epoch, as its step computed it */
   private readonly losses: Float64Array;
+  private optimizer: Optimizer = SGD;
+  private state: Float32Array[] = [];
+  /** (lr, c1, c2, 0) per update of the epoch */
+  private rates: Float32Array = new Float32Array(0);
 
   constructor(private readonly data: BackendData) {
     this.layout = paramLayout(data.train.features);
@@ -54,6 +62,24 @@ export class CpuBackend implements Backend {
 
   async setPlan(steps: readonly Step[]): Promise<void> {
     this.plan = steps;
+    this.rates = baseRates(steps);
+  }
+
+  async setOptimizer(optimizer: Optimizer): Promise<void> {
+    this.optimizer = optimizer;
+    this.state = stateArrays(optimizer.kind).map(() => new Float32Array(this.layout.paddedCount));
+  }
+
+  setRates(rates: Float32Array): void {
+    this.rates = rates.slice();
+  }
+
+  async getOptimizerState(): Promise<Float32Array[]> {
+    return this.state.map((a) => a.slice());
+  }
+
+  async setOptimizerState(arrays: readonly Float32Array[]): Promise<void> {
+    this.state = arrays.map((a) => a.slice());
   }
 
   setOrder(order: Uint32Array): void {
@@ -63,11 +89,16 @@ export class CpuBackend implements Backend {
   async runSteps(first: number, count: number): Promise<number> {
     const { images, labels, features } = this.data.train;
     for (let s = first; s < first + count; s++) {
-      const { start, size, lr } = this.plan[s]!;
+      const { start, size } = this.plan[s]!;
       const logits = forwardRef(images, features, this.order, start, size, this.params);
       const { loss, dlogits } = softmaxXentRef(logits, labels, this.order, start, size);
       this.losses.set(loss, start);
-      sgdUpdateRef(this.params, gradientRef(images, features, this.order, start, size, dlogits), lr);
+      const grads = gradientRef(images, features, this.order, start, size, dlogits);
+      const [lr, c1, c2] = this.rates.subarray(4 * s, 4 * s + 3) as unknown as [number, number, number];
+      const o = this.optimizer;
+      if (o.kind === 'sgd') sgdUpdateRef(this.params, grads, lr);
+      else if (o.kind === 'adam') adamUpdateRef(this.params, this.state[0]!, this.state[1]!, grads, { lr, c1, c2 }, o);
+      else momentumUpdateRef(this.params, this.state[0]!, grads, lr, o.momentum, o.kind === 'nesterov');
     }
     return this.batchLoss(first, count);
   }

@@ -19,6 +19,10 @@ import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, SPLIT_MAX_CHUNKS, S
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
 import { FUSED_MAX_BATCH, FUSED_STEPS_PER_DISPATCH, FUSED_WORKGROUP_SIZES, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import { sgdUpdateKernel } from '../kernels/sgd-update';
+import { adamUpdateKernel } from '../kernels/adam-update';
+import { momentumUpdateKernel } from '../kernels/momentum-update';
+import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
+import { baseRates } from '../optim/rates';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
 import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
@@ -68,11 +72,17 @@ export class WebGpuBackend implements Backend {
   private stepTable: GPUBuffer | undefined;
   private readonly stepLaunches = new Map<StepVariant, Launch[]>();
   private partials: GPUBuffer | undefined;
+  /** per-update (lr, c1, c2, 0) of the current epoch, read by the update kernels and sgd_fused */
+  private rates: GPUBuffer | undefined;
+  private optimizer: Optimizer = SGD;
+  private updatePipeline: Pipeline | undefined;
+  /** the optimiser's state arrays (velocity; or m and v), zero at setOptimizer */
+  private stateBuffers: GPUBuffer[] = [];
   private fusedTable: GPUBuffer | undefined;
   private readonly fusedLaunches = new Map<StepVariant, Launch>();
   private chosen: StepVariant = 'four-kernels';
-  /** the current plan's (batch, lr) when sgd_fused can run it, set with the plan */
-  private fusedPlan: { batch: number; lr: number } | undefined;
+  /** the current plan's batch size when sgd_fused can run it, set with the plan */
+  private fusedPlan: { batch: number } | undefined;
   private variantNote = 'four-kernels';
   /** 'auto' unless a test or benchmark forces one */
   variantChoice: VariantChoice = 'auto';
@@ -161,6 +171,35 @@ export class WebGpuBackend implements Backend {
     return new Float32Array(await this.gpu.read(this.buffers.params, this.layout.paddedCount * 4));
   }
 
+  async setOptimizer(optimizer: Optimizer): Promise<void> {
+    for (const buffer of this.stateBuffers) this.gpu.free(buffer);
+    const bytes = this.layout.paddedCount * 4;
+    this.stateBuffers = [];
+    for (const name of stateArrays(optimizer.kind)) this.stateBuffers.push(await this.gpu.buffer(`optimizer ${name}`, bytes, 'storage', new Float32Array(this.layout.paddedCount)));
+    const kernel = updateKernel(optimizer);
+    this.updatePipeline = optimizer.kind === 'sgd' ? this.pipelines.update : await this.gpu.pipeline(kernel, kernel.constants(this.layout));
+    this.optimizer = optimizer;
+  }
+
+  async getOptimizerState(): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (const buffer of this.stateBuffers) out.push(new Float32Array(await this.gpu.read(buffer, this.layout.paddedCount * 4)));
+    return out;
+  }
+
+  async setOptimizerState(arrays: readonly Float32Array[]): Promise<void> {
+    if (arrays.length !== this.stateBuffers.length || arrays.some((a) => a.length !== this.layout.paddedCount)) {
+      throw new Error(`${this.optimizer.kind} keeps ${this.stateBuffers.length} arrays of ${this.layout.paddedCount}; got ${arrays.length}`);
+    }
+    arrays.forEach((a, i) => this.gpu.write(this.stateBuffers[i]!, a));
+    await this.gpu.finish();
+  }
+
+  setRates(rates: Float32Array): void {
+    if (rates.length !== this.plan.length * 4) throw new Error(`rates hold ${rates.length / 4} updates for a plan of ${this.plan.length}`);
+    this.gpu.write(this.rates!, rates);
+  }
+
   async setPlan(steps: readonly Step[]): Promise<void> {
     const train = this.sets.train!;
     for (const s of steps) {
@@ -168,17 +207,20 @@ export class WebGpuBackend implements Backend {
     }
     if (this.stepTable) this.gpu.free(this.stepTable);
     const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
-    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, s satisfies BatchUniform));
+    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, { ...s, index: i } satisfies BatchUniform));
     this.stepTable = await this.gpu.buffer('step table', table.byteLength, 'uniform', table);
+    if (this.rates) this.gpu.free(this.rates);
+    this.rates = await this.gpu.buffer('rates', Math.max(1, steps.length) * 16, 'storage', baseRates(steps));
     this.plan = steps;
     const b = this.buffers;
-    const { forward, softmax, gradient, update } = this.pipelines;
+    const { forward, softmax, gradient } = this.pipelines;
     const launch = (kernel: Kernel, pipeline: Pipeline, buffers: GPUBuffer[]): Launch => ({ kernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) });
     const head = [
       launch(forwardKernel, forward, [train.images, b.order, b.params, b.logits]),
       launch(softmaxXentKernel, softmax, [b.logits, train.labels, b.order, b.loss, b.dlogits]),
     ];
-    const tail = launch(sgdUpdateKernel, update, [b.grads, b.params]);
+    if (!this.updatePipeline) await this.setOptimizer(this.optimizer);
+    const tail = launch(updateKernel(this.optimizer), this.updatePipeline!, [this.rates, b.grads, ...this.stateBuffers, b.params]);
     this.stepLaunches.clear();
     this.stepLaunches.set('four-kernels', [...head, launch(gradientKernel, gradient, [train.images, b.order, b.dlogits, b.grads]), tail]);
     // the partials buffer holds the most chunks any split-K candidate needs on this plan's largest batch
@@ -202,13 +244,12 @@ export class WebGpuBackend implements Backend {
     await this.chooseVariant(train.count);
   }
 
-  /** The plan as (batch, lr) if sgd_fused can run it: regular batches of at most FUSED_MAX_BATCH, one rate. */
-  private fusedShape(rows: number): { batch: number; lr: number } | undefined {
+  /** The plan's batch size if sgd_fused can run it: regular batches of at most FUSED_MAX_BATCH. */
+  private fusedShape(rows: number): { batch: number } | undefined {
     const batch = this.plan[0]?.size ?? 0;
-    const lr = this.plan[0]?.lr ?? 0;
     if (batch < 1 || batch > FUSED_MAX_BATCH) return undefined;
-    const regular = this.plan.every((s, i) => s.start === i * batch && s.size === Math.min(batch, rows - i * batch) && s.lr === lr);
-    return regular ? { batch, lr } : undefined;
+    const regular = this.plan.every((s, i) => s.start === i * batch && s.size === Math.min(batch, rows - i * batch));
+    return regular ? { batch } : undefined;
   }
 
   /** whether split-K with this chunk size is worth timing on batches of up to `largest` rows */
@@ -220,7 +261,8 @@ export class WebGpuBackend implements Backend {
 
   private async chooseVariant(rows: number): Promise<void> {
     this.chosen = 'four-kernels';
-    const shape = this.fusedShape(rows);
+    // the fused step is plain SGD: it keeps no optimiser state
+    const shape = this.optimizer.kind === 'sgd' ? this.fusedShape(rows) : undefined;
     this.fusedPlan = shape;
     this.fusedLaunches.clear();
     const candidates = [...this.stepLaunches.keys()];
@@ -231,22 +273,24 @@ export class WebGpuBackend implements Backend {
       const train = this.sets.train!;
       const b = this.buffers;
       for (const [variant, pipeline] of this.fusedPipelines) {
-        this.fusedLaunches.set(variant, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params, b.loss]) });
+        this.fusedLaunches.set(variant, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params, b.loss, this.rates!]) });
         candidates.push(variant);
       }
     }
     const forced = this.variantChoice;
     if (forced !== 'auto') {
       this.chosen = candidates.includes(forced) ? forced : 'four-kernels';
-      this.variantNote = this.chosen === forced ? `${forced} (forced)` : `four-kernels (${forced} was asked for, but the fused step takes regular batches of at most ${FUSED_MAX_BATCH})`;
+      this.variantNote = this.chosen === forced ? `${forced} (forced)` : `four-kernels (${forced} was asked for, but the fused step takes plain SGD on regular batches of at most ${FUSED_MAX_BATCH})`;
       return;
     }
     if (candidates.length === 1) {
       this.variantNote = `four-kernels (no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks)`;
       return;
     }
-    // time every candidate on this plan's first steps from the current parameters, then put them back
+    // time every candidate on this plan's first steps from the current parameters and optimiser
+    // state, then put them back
     const saved = await this.getParams();
+    const savedState = await this.getOptimizerState();
     const count = Math.min(CHOICE_STEPS, this.plan.length);
     const times: Array<[StepVariant, number]> = [];
     for (const variant of candidates) {
@@ -260,6 +304,7 @@ export class WebGpuBackend implements Backend {
       times.push([variant, best]);
     }
     await this.setParams(saved);
+    await this.setOptimizerState(savedState);
     const fourMs = times[0]![1];
     times.sort((x, y) => x[1] - y[1]);
     this.chosen = times[0]![0] !== 'four-kernels' && times[0]![1] < CHOICE_MARGIN * fourMs ? times[0]![0] : 'four-kernels';
@@ -308,12 +353,12 @@ export class WebGpuBackend implements Backend {
 
   /** Steps [first, first + count) as sgd_fused dispatches of up to FUSED_STEPS_PER_DISPATCH steps. */
   private async runFused(launch: Launch, first: number, count: number): Promise<number> {
-    const { batch, lr } = this.fusedPlan!;
+    const { batch } = this.fusedPlan!;
     const dispatches = Math.ceil(count / FUSED_STEPS_PER_DISPATCH);
     const table = new DataView(new ArrayBuffer(dispatches * UNIFORM_STRIDE_BYTES));
     for (let d = 0; d < dispatches; d++) {
       const start = first + d * FUSED_STEPS_PER_DISPATCH;
-      writeFusedUniform(table, d * UNIFORM_STRIDE_BYTES, { first: start, count: Math.min(FUSED_STEPS_PER_DISPATCH, first + count - start), batch, rows: this.sets.train!.count, lr });
+      writeFusedUniform(table, d * UNIFORM_STRIDE_BYTES, { first: start, count: Math.min(FUSED_STEPS_PER_DISPATCH, first + count - start), batch, rows: this.sets.train!.count });
     }
     this.gpu.write(this.fusedTable!, table);
     const encoder = this.gpu.encoder(`fused steps ${first}..${first + count}`);
@@ -377,4 +422,11 @@ async function upload(gpu: Gpu, name: string, data: Dataset): Promise<ResidentSe
 function meanLoss(bytes: ArrayBuffer): number {
   const losses = new Float32Array(bytes);
   return losses.reduce((a, x) => a + x, 0) / losses.length;
+}
+
+/** The update kernel of an optimiser. */
+function updateKernel(o: Optimizer): Kernel {
+  if (o.kind === 'adam') return adamUpdateKernel(o);
+  if (o.kind === 'momentum' || o.kind === 'nesterov') return momentumUpdateKernel(o.momentum, o.kind === 'nesterov');
+  return sgdUpdateKernel;
 }

@@ -45,7 +45,7 @@ export function checkpointWriter(path: string, run: () => RunIdentity, interval:
   return {
     ...interval,
     // encoded in full before the atomic write: a failure leaves the previous checkpoint as it was
-    write: (state, params) => writeFileAtomic(path, encodeCheckpoint({ run: run(), state, params }), '--checkpoint'),
+    write: (state, params, optimizerState) => writeFileAtomic(path, encodeCheckpoint({ run: run(), state, params, optimizerState }), '--checkpoint'),
   };
 }
 

@@ -13,8 +13,11 @@ import { checkWritable, writeFileAtomic } from '../io/files';
 import { type RunReport, lastTrainPoint, testSummary } from '../io/run-report';
 import { encodeWeights } from '../io/weights';
 import { paramLayout, zeroParams } from '../model';
+import { OPTIMIZER_KINDS, type Optimizer, SGD, describeOptimizer } from '../optim/optimizer';
+import { CONSTANT, SCHEDULE_KINDS, type Schedule, describeSchedule } from '../optim/schedule';
 import {
-  defaultLearningRate, defaultRecordEvery, parseBatchSize, parseEpochs, parseLearningRate, parseRecordEvery, parseSeed, resolveBatchSize,
+  defaultRateFor, defaultRecordEvery, parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
+  parseMomentum, parseRecordEvery, parseSeed, parseWarmup, resolveBatchSize,
 } from '../train/options';
 import { epochPlan } from '../train/plan';
 import { type TrainControl, TrainingStopped, train } from '../train/trainer';
@@ -29,7 +32,16 @@ const HELP = `usage: npm run train -- [options]
 
   --batch-size B     examples per update: 1 (SGD), any B up to N (mini-batch), or 'full' (GD). Default 100
   --epochs E         passes over the training set. Default 5
-  --lr RATE          learning rate. Default min(0.5, 0.01 x batch size)
+  --lr RATE          learning rate. Default: sgd min(0.5, 0.01 x batch size); momentum and
+                     nesterov (1 - momentum) x that; adam 0.001
+  --optimizer O      sgd, momentum, nesterov or adam. Default sgd
+  --momentum M       momentum and nesterov: the momentum, 0 < M < 1. Default 0.9
+  --beta1 B, --beta2 B, --epsilon E   adam's constants. Default 0.9, 0.999, 1e-8
+  --schedule S       learning-rate schedule: constant, step (x --decay-factor every
+                     --decay-every epochs) or cosine (to 0 at the end). Default constant
+  --decay-every E    step: epochs between decays. Default 1
+  --decay-factor F   step: the rate's multiplier at each decay, 0 < F < 1. Default 0.5
+  --warmup W         updates of linear warm-up at the start (any schedule). Default 0
   --seed S           seed of the per-epoch shuffle (0 to 2^32-1). Default 1
   --record-every K   updates between recordings of the whole-training-set loss. Default: 4 per epoch
   --json PATH        write the run (config, adapter, history, final metrics, timings) as JSON
@@ -66,6 +78,15 @@ async function main(): Promise<void> {
     'checkpoint-every': { type: 'string' },
     resume: { type: 'string' },
     'step-variant': { type: 'string' },
+    optimizer: { type: 'string' },
+    momentum: { type: 'string' },
+    beta1: { type: 'string' },
+    beta2: { type: 'string' },
+    epsilon: { type: 'string' },
+    schedule: { type: 'string' },
+    'decay-every': { type: 'string' },
+    'decay-factor': { type: 'string' },
+    warmup: { type: 'string' },
   });
   if (args.help) {
     console.log(HELP);
@@ -81,11 +102,28 @@ async function main(): Promise<void> {
   const adapterChoice = adapterOption(args.adapter);
   const variantOption = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
   const interval = str('checkpoint-every') === undefined ? { everyMs: DEFAULT_CHECKPOINT_MS } : parseCheckpointEvery(str('checkpoint-every')!);
+  const optimizerKind = choice('--optimizer', str('optimizer'), OPTIMIZER_KINDS, 'sgd');
+  const optimizer: Optimizer = {
+    kind: optimizerKind,
+    momentum: str('momentum') === undefined ? SGD.momentum : parseMomentum(str('momentum')!),
+    beta1: str('beta1') === undefined ? SGD.beta1 : parseBeta('--beta1', str('beta1')!),
+    beta2: str('beta2') === undefined ? SGD.beta2 : parseBeta('--beta2', str('beta2')!),
+    epsilon: str('epsilon') === undefined ? SGD.epsilon : parseEpsilon(str('epsilon')!),
+  };
+  const schedule: Schedule = {
+    kind: choice('--schedule', str('schedule'), SCHEDULE_KINDS, 'constant'),
+    every: str('decay-every') === undefined ? 1 : parseDecayEvery(str('decay-every')!),
+    factor: str('decay-factor') === undefined ? 0.5 : parseDecayFactor(str('decay-factor')!),
+    warmup: str('warmup') === undefined ? CONSTANT.warmup : parseWarmup(str('warmup')!),
+  };
   const resumePath = str('resume');
   const checkpointPath = str('checkpoint') ?? resumePath;
   const jsonPath = str('json');
   const savePath = str('save');
   // options that cannot go together
+  check(str('momentum') === undefined || optimizerKind === 'momentum' || optimizerKind === 'nesterov', '--momentum applies to --optimizer momentum or nesterov only');
+  for (const flag of ['beta1', 'beta2', 'epsilon']) check(str(flag) === undefined || optimizerKind === 'adam', `--${flag} applies to --optimizer adam only`);
+  for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || schedule.kind === 'step', `--${flag} applies to --schedule step only`);
   check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
   if (backendChoice === 'cpu') {
     check(str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
@@ -109,15 +147,19 @@ async function main(): Promise<void> {
     const asked: Partial<RunIdentity> = {
       batchSize: batchOption === undefined ? undefined : resolveBatchSize(batchOption, trainSet.count), lr: lrOption, seed: seedOption, recordEvery: recordOption,
       features: trainSet.features, trainExamples: trainSet.count, dataCrc32, backend: backendChoice, stepVariant: variantOption === 'auto' ? undefined : variantOption,
+      optimizer: str('optimizer') === undefined ? undefined : optimizer, schedule: str('schedule') === undefined && str('warmup') === undefined ? undefined : schedule,
     };
     checkResumable(saved.run, asked, `--resume ${resumePath}`);
     batchSize = saved.run.batchSize;
-    config = { batchSize, epochs: epochsOption ?? saved.run.epochs, lr: saved.run.lr, seed: saved.run.seed, recordEvery: saved.run.recordEvery };
+    config = {
+      batchSize, epochs: epochsOption ?? saved.run.epochs, lr: saved.run.lr, seed: saved.run.seed, recordEvery: saved.run.recordEvery,
+      optimizer: saved.run.optimizer, schedule: saved.run.schedule,
+    };
   } else {
     batchSize = resolveBatchSize(batchOption ?? 100, trainSet.count);
-    const lr = lrOption ?? defaultLearningRate(batchSize);
+    const lr = lrOption ?? defaultRateFor(optimizerKind, batchSize, optimizer.momentum);
     const stepsPerEpoch = epochPlan(trainSet.count, batchSize, lr).length;
-    config = { batchSize, epochs: epochsOption ?? 5, lr, seed: seedOption ?? 1, recordEvery: recordOption ?? defaultRecordEvery(stepsPerEpoch) };
+    config = { batchSize, epochs: epochsOption ?? 5, lr, seed: seedOption ?? 1, recordEvery: recordOption ?? defaultRecordEvery(stepsPerEpoch), optimizer, schedule };
   }
   const stepsPerEpoch = epochPlan(trainSet.count, batchSize, config.lr).length;
   // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
@@ -130,6 +172,7 @@ async function main(): Promise<void> {
     console.log(line);
     console.log(`data: ${count(trainSet.count)} training and ${count(testSet.count)} test images from ${dataDir}`);
     console.log(`training: batch ${batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
+    console.log(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
     if (saved) console.log(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
     const run = (): RunIdentity => ({
       ...config, epochs: config.epochs, features: trainSet.features, trainExamples: trainSet.count, dataCrc32, backend: backendChoice,

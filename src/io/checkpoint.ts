@@ -3,7 +3,8 @@
  * stopped. Same container as the weights file (magic "DOWNCKPT", a JSON header, a payload whose
  * crc32 the header carries):
  *   header  { format, version, tensors: [{ name, count }], metaBytes, crc32 }
- *   payload the tensors' float32 values, little-endian, in order (today 'params', padded
+ *   payload the tensors' float32 values, little-endian, in order: 'params' (padded layout),
+ *           then the optimiser's state ('v' for momentum, 'm' and 'v' for Adam, the same
  *           layout), then metaBytes of UTF-8 JSON { run, state }:
  *           run: what the run was (batch size, rate, seed, recording interval, epochs, data
  *                size and checksum, step variant): a resume must match it
@@ -14,6 +15,8 @@
  */
 import { UserError } from '../errors';
 import { paramLayout } from '../model';
+import { OPTIMIZER_KINDS, type Optimizer, stateArrays } from '../optim/optimizer';
+import { SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 import type { TrainState } from '../train/trainer';
 import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
 
@@ -33,22 +36,34 @@ export interface RunIdentity {
   backend: string;
   /** the WebGPU step variant that ran (a resume runs the same one, for identical results) */
   stepVariant: string | null;
+  optimizer: Optimizer;
+  schedule: Schedule;
 }
 
 export interface Checkpoint {
   run: RunIdentity;
   state: TrainState;
   params: Float32Array;
+  /** the optimiser's state arrays, in stateArrays(run.optimizer.kind) order */
+  optimizerState: Float32Array[];
 }
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
-  if (!c.params.every(Number.isFinite)) throw new Error('refusing to checkpoint parameters that are not finite');
-  const values = new Uint8Array(Float32Array.from(c.params).buffer);
+  const arrays = [c.params, ...c.optimizerState];
+  if (!arrays.every((a) => a.every(Number.isFinite))) throw new Error('refusing to checkpoint values that are not finite');
+  const names = ['params', ...stateArrays(c.run.optimizer.kind)];
+  if (names.length !== arrays.length) throw new Error(`${c.run.optimizer.kind} keeps ${names.length - 1} state arrays, got ${c.optimizerState.length}`);
   const meta = new TextEncoder().encode(JSON.stringify({ run: c.run, state: c.state }));
-  const payload = new Uint8Array(values.length + meta.length);
-  payload.set(values);
-  payload.set(meta, values.length);
-  return encodeContainer(MAGIC, { format: 'downhill-checkpoint', version: 1, tensors: [{ name: 'params', count: c.params.length }], metaBytes: meta.length }, payload);
+  const floats = arrays.reduce((n, a) => n + a.length, 0);
+  const payload = new Uint8Array(floats * 4 + meta.length);
+  let at = 0;
+  for (const a of arrays) {
+    payload.set(new Uint8Array(Float32Array.from(a).buffer), at);
+    at += a.length * 4;
+  }
+  payload.set(meta, at);
+  const tensors = arrays.map((a, i) => ({ name: names[i]!, count: a.length }));
+  return encodeContainer(MAGIC, { format: 'downhill-checkpoint', version: 1, tensors, metaBytes: meta.length }, payload);
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
@@ -60,14 +75,16 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const tensors = header.tensors as Array<{ name: string; count: number }>;
   const metaBytes = header.metaBytes;
   const isCount = (x: unknown, min = 0) => Number.isSafeInteger(x) && (x as number) >= min;
-  if (!Array.isArray(tensors) || tensors.length !== 1 || tensors[0]?.name !== 'params' || !isCount(tensors[0].count, 1) || !isCount(metaBytes, 2)) {
+  if (!Array.isArray(tensors) || tensors.length < 1 || tensors.length > 3 || tensors[0]?.name !== 'params' || !isCount(metaBytes, 2) ||
+    !tensors.every((t) => typeof t === 'object' && t !== null && isCount(t.count, 1) && t.count === tensors[0]!.count)) {
     fail('corrupt header (tensors)');
   }
   const count = tensors[0]!.count;
-  checkPayload(header, payload, count * 4 + (metaBytes as number), name, 'parameters and state');
+  const floatBytes = count * 4 * tensors.length;
+  checkPayload(header, payload, floatBytes + (metaBytes as number), name, 'parameters and state');
   let meta: { run?: RunIdentity; state?: TrainState };
   try {
-    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(count * 4))) as typeof meta;
+    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(floatBytes))) as typeof meta;
   } catch {
     return fail('corrupt training state (not valid JSON)');
   }
@@ -75,7 +92,11 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const runOk = typeof run === 'object' && run !== null &&
     isCount(run.batchSize, 1) && typeof run.lr === 'number' && run.lr > 0 && isCount(run.seed) && isCount(run.recordEvery, 1) && isCount(run.epochs, 1) &&
     isCount(run.features, 4) && run.features % 4 === 0 && isCount(run.trainExamples, 1) && isCount(run.dataCrc32) && typeof run.backend === 'string' &&
-    (run.stepVariant === null || typeof run.stepVariant === 'string');
+    (run.stepVariant === null || typeof run.stepVariant === 'string') &&
+    typeof run.optimizer === 'object' && run.optimizer !== null && OPTIMIZER_KINDS.includes(run.optimizer.kind) &&
+    [run.optimizer.momentum, run.optimizer.beta1, run.optimizer.beta2, run.optimizer.epsilon].every((x) => typeof x === 'number') &&
+    typeof run.schedule === 'object' && run.schedule !== null && SCHEDULE_KINDS.includes(run.schedule.kind) &&
+    [run.schedule.every, run.schedule.factor, run.schedule.warmup].every((x) => typeof x === 'number');
   if (!runOk) fail('corrupt training state (run description)');
   const stateOk = typeof state === 'object' && state !== null &&
     isCount(state.epoch) && isCount(state.stepInEpoch) && isCount(state.steps) && isCount(state.samples) && isCount(state.rngState) && state.rngState < 2 ** 32 &&
@@ -83,9 +104,14 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     Array.isArray(state.history) && state.history.every((h) => typeof h === 'object' && h !== null && isCount(h.step) && typeof h.loss === 'number');
   if (!stateOk) fail('corrupt training state');
   if (count !== paramLayout(run!.features).paddedCount) fail(`holds ${count} parameters; ${run!.features} features need ${paramLayout(run!.features).paddedCount}`);
-  const params = new Float32Array(count);
-  readFloats(payload.subarray(0, count * 4), params, name, 'the parameters');
-  return { run: run!, state: state!, params };
+  const names = ['params', ...stateArrays(run!.optimizer.kind)];
+  if (tensors.map((t) => t.name).join() !== names.join()) fail(`holds ${tensors.map((t) => t.name).join(', ')}; ${run!.optimizer.kind} needs ${names.join(', ')}`);
+  const arrays = tensors.map((_, i) => {
+    const a = new Float32Array(count);
+    readFloats(payload.subarray(i * count * 4, (i + 1) * count * 4), a, name, i === 0 ? 'the parameters' : `the optimizer's ${names[i]}`);
+    return a;
+  });
+  return { run: run!, state: state!, params: arrays[0]!, optimizerState: arrays.slice(1) };
 }
 
 /**
@@ -96,12 +122,14 @@ export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdent
   const labels: Record<keyof RunIdentity, string> = {
     batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features per image',
     trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', stepVariant: '--step-variant',
+    optimizer: 'optimizer', schedule: 'schedule',
   };
+  const show = (x: unknown) => (typeof x === 'object' ? JSON.stringify(x) : String(x));
   for (const key of Object.keys(labels) as Array<keyof RunIdentity>) {
     if (key === 'epochs') continue; // a resumed run may be given more (or fewer) epochs
     const value = asked[key];
-    if (value !== undefined && value !== saved[key]) {
-      throw new UserError(`${name} was written by a different run: its ${labels[key]} is ${String(saved[key])}, this run's is ${String(value)}`);
+    if (value !== undefined && show(value) !== show(saved[key])) {
+      throw new UserError(`${name} was written by a different run: its ${labels[key]} is ${show(saved[key])}, this run's is ${show(value)}`);
     }
   }
 }

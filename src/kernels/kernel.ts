@@ -13,18 +13,22 @@ export interface Kernel extends KernelSpec {
 
 /**
  * The per-step uniform every kernel reads (struct Batch in the WGSL files): the batch is rows
- * order[start .. start + size), lr is the step size, invSize = 1 / size.
+ * order[start .. start + size), lr is the plan's base step size, invSize = 1 / size, and index
+ * is the step's place in the epoch's plan (update kernels read that update's scheduled rate
+ * from a per-epoch table with it). Kernels that read only the first four fields bind 16 bytes.
  */
 export interface BatchUniform {
   start: number;
   size: number;
   lr: number;
+  index?: number;
 }
-export const BATCH_UNIFORM_BYTES = 16;
+export const BATCH_UNIFORM_BYTES = 32;
 
 export function writeBatchUniform(view: DataView, offsetBytes: number, b: BatchUniform): void {
   view.setUint32(offsetBytes, b.start, true);
   view.setUint32(offsetBytes + 4, b.size, true);
   view.setFloat32(offsetBytes + 8, b.lr, true);
   view.setFloat32(offsetBytes + 12, 1 / b.size, true);
+  view.setUint32(offsetBytes + 16, b.index ?? 0, true);
 }

@@ -9,25 +9,24 @@ export const FUSED_MAX_BATCH = 16;
 export const FUSED_WORKGROUP_SIZES = [32, 64, 256] as const;
 /** steps per dispatch: bounds one dispatch's running time (GPU watchdogs) */
 export const FUSED_STEPS_PER_DISPATCH = 2048;
-export const FUSED_UNIFORM_BYTES = 32;
+export const FUSED_UNIFORM_BYTES = 16;
 
 export const sgdFusedKernel: Kernel = {
   name: 'sgd_fused',
   file: 'sgd_fused.wgsl',
-  // run (first, count, batch, rows, lr), images, labels, order, params, loss
-  bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write'],
+  // run (first, count, batch, rows), images, labels, order, params, loss, rates
+  bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write', 'read'],
   uniformBytes: FUSED_UNIFORM_BYTES,
   // the backend compiles one pipeline per FUSED_WORKGROUP_SIZES entry; this is the default
   constants: (layout) => fusedConstants(layout.rowWords, 64),
   workgroups: () => 1,
 };
 
-export function writeFusedUniform(view: DataView, offsetBytes: number, r: { first: number; count: number; batch: number; rows: number; lr: number }): void {
+export function writeFusedUniform(view: DataView, offsetBytes: number, r: { first: number; count: number; batch: number; rows: number }): void {
   view.setUint32(offsetBytes, r.first, true);
   view.setUint32(offsetBytes + 4, r.count, true);
   view.setUint32(offsetBytes + 8, r.batch, true);
   view.setUint32(offsetBytes + 12, r.rows, true);
-  view.setFloat32(offsetBytes + 16, r.lr, true);
 }
 
 export function fusedConstants(rowWords: number, workgroupSize: number): Record<string, number> {

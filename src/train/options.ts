@@ -3,6 +3,7 @@
  * with a one-line UserError that names the option, the value and what is allowed.
  */
 import { UserError, check } from '../errors';
+import type { OptimizerKind } from '../optim/optimizer';
 
 export type BatchSizeOption = number | 'full';
 
@@ -61,4 +62,49 @@ export function defaultLearningRate(batchSize: number): number {
 /** Default recording interval: four recordings of the training loss per epoch. */
 export function defaultRecordEvery(stepsPerEpoch: number): number {
   return Math.max(1, Math.ceil(stepsPerEpoch / 4));
+}
+
+/** A number in (min, max) (exclusive unless said), for the optimiser's and schedule's options. */
+function numberIn(flag: string, text: string, min: number, max: number, what: string): number {
+  const value = Number(text);
+  check(text.trim() !== '' && Number.isFinite(value) && value > min && value < max, `${flag} must be ${what}, got '${text}'`);
+  return value;
+}
+
+export function parseMomentum(text: string): number {
+  return numberIn('--momentum', text, 0, 1, 'a number between 0 and 1 (exclusive)');
+}
+
+export function parseBeta(flag: '--beta1' | '--beta2', text: string): number {
+  return numberIn(flag, text, 0, 1, 'a number between 0 and 1 (exclusive)');
+}
+
+export function parseEpsilon(text: string): number {
+  return numberIn('--epsilon', text, 0, Infinity, 'a positive finite number');
+}
+
+export function parseDecayFactor(text: string): number {
+  return numberIn('--decay-factor', text, 0, 1, 'a number between 0 and 1 (exclusive)');
+}
+
+export function parseDecayEvery(text: string): number {
+  return positiveInteger('--decay-every', text);
+}
+
+export function parseWarmup(text: string): number {
+  const value = Number(text);
+  check(/^\s*\d+\s*$/.test(text) && Number.isSafeInteger(value), `--warmup must be a whole number of updates (0 for none), got '${text}'`);
+  return value;
+}
+
+/**
+ * Default learning rate per optimiser: plain SGD as defaultLearningRate; momentum and Nesterov
+ * take (1 - μ) of it, so the step in a steady direction, lr / (1 - μ), stays the same; Adam,
+ * whose steps are about lr per parameter whatever the gradient's scale, 0.001 (Kingma & Ba).
+ */
+export function defaultRateFor(kind: OptimizerKind, batchSize: number, momentum: number): number {
+  if (kind === 'adam') return 0.001;
+  const sgd = defaultLearningRate(batchSize);
+  // rounded to 12 digits so that 0.5 · (1 - 0.9) prints as 0.05
+  return kind === 'sgd' ? sgd : Number((sgd * (1 - momentum)).toPrecision(12));
 }

@@ -10,6 +10,9 @@
  */
 import type { Backend, Evaluation } from '../backend/backend';
 import { UserError } from '../errors';
+import { type Optimizer, SGD } from '../optim/optimizer';
+import { epochRates } from '../optim/rates';
+import { CONSTANT, type Schedule, isConstant } from '../optim/schedule';
 import { epochPlan } from './plan';
 import { Rng, permutation } from './rng';
 
@@ -27,6 +30,10 @@ export interface TrainConfig {
   maxTrainMs?: number;
   /** also record loss and accuracy on the test set at each recording */
   recordTest?: boolean;
+  /** how gradients become updates (default plain SGD) */
+  optimizer?: Optimizer;
+  /** how the rate changes over the run (default constant) */
+  schedule?: Schedule;
 }
 
 export interface HistoryPoint {
@@ -87,13 +94,15 @@ export interface TrainState {
 export interface TrainControl {
   /** continue from this state (its parameters are the initial ones passed to train) */
   resume?: TrainState;
+  /** with resume: the optimiser's state arrays as checkpointed */
+  optimizerState?: readonly Float32Array[];
   /**
    * called with a consistent state and its parameters at step boundaries: every `everySteps`
    * updates, when `everyMs` of wall time have passed since the last call, at each epoch's end,
    * when the time budget ends the run, and when a stop is requested; never once the loss is not
    * finite, so a good checkpoint is never replaced by a diverged one
    */
-  checkpoint?: { everySteps?: number; everyMs?: number; write: (state: TrainState, params: Float32Array) => Promise<void> | void };
+  checkpoint?: { everySteps?: number; everyMs?: number; write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => Promise<void> | void };
   /** polled at step boundaries: a reason (e.g. 'SIGINT') stops the run there */
   stopRequested?: () => string | undefined;
 }
@@ -155,7 +164,14 @@ export async function train(
   /** first plan step of this epoch not yet covered by a recorded batchLoss */
   let windowFirst = resume?.windowFirst ?? 0;
 
+  const optimizer = config.optimizer ?? SGD;
+  const schedule = config.schedule ?? CONSTANT;
+  if ((optimizer.kind !== 'sgd' || !isConstant(schedule)) && !(backend.setOptimizer && backend.setRates)) {
+    throw new UserError(`the ${backend.name} backend runs plain SGD at a constant rate only`);
+  }
   await backend.setParams(initialParams);
+  await backend.setOptimizer?.(optimizer);
+  if (control.optimizerState) await backend.setOptimizerState!(control.optimizerState);
   await backend.setPlan(plan);
 
   const record = async (epoch: number, stepInEpoch: number) => {
@@ -209,7 +225,7 @@ export async function train(
       : { epoch: stateEpoch, stepInEpoch: s, steps, samples, trainMs, evalMs, rngState: epochRng, windowFirst, history: history.slice() };
   const writeCheckpoint = async (s: number) => {
     if (!ckpt) return;
-    await ckpt.write(stateAt(s), await backend.getParams());
+    await ckpt.write(stateAt(s), await backend.getParams(), (await backend.getOptimizerState?.()) ?? []);
     lastCheckpointSteps = steps;
     lastCheckpointAt = performance.now();
   };
@@ -226,6 +242,7 @@ export async function train(
       let t0 = performance.now();
       epochRng = rng.seedState;
       backend.setOrder(permutation(examples, rng));
+      backend.setRates?.(epochRates(plan, epoch, config.epochs, optimizer, schedule));
       let s = 0;
       if (resume && epoch === resume.epoch) s = resume.stepInEpoch;
       else windowFirst = 0;

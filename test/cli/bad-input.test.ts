@@ -74,6 +74,18 @@ describe('train rejects impossible options', () => {
     { args: ['--save', json], error: /--json and --save name the same file/ },
     { args: ['--checkpoint', json], error: /--json and --checkpoint name the same file/ },
     { args: ['--checkpoint', join(out, 'missing', 'c.ckpt')], error: /cannot write --checkpoint .*missing\/c.ckpt: the folder does not exist/ },
+    { args: ['--optimizer', 'rmsprop'], error: /--optimizer must be one of sgd, momentum, nesterov, adam, got 'rmsprop'/ },
+    { args: ['--optimizer', 'momentum', '--momentum', '1'], error: /--momentum must be a number between 0 and 1 \(exclusive\), got '1'/ },
+    { args: ['--optimizer', 'nesterov', '--momentum', '-0.5'], error: /--momentum must be .* got '-0.5'/ },
+    { args: ['--optimizer', 'adam', '--beta2', '1.5'], error: /--beta2 must be a number between 0 and 1 \(exclusive\), got '1.5'/ },
+    { args: ['--optimizer', 'adam', '--epsilon', '0'], error: /--epsilon must be a positive finite number, got '0'/ },
+    { args: ['--schedule', 'linear'], error: /--schedule must be one of constant, step, cosine, got 'linear'/ },
+    { args: ['--schedule', 'step', '--decay-factor', '2'], error: /--decay-factor must be a number between 0 and 1 \(exclusive\), got '2'/ },
+    { args: ['--schedule', 'step', '--decay-every', '0'], error: /--decay-every must be a positive whole number, got '0'/ },
+    { args: ['--warmup', '-1'], error: /--warmup must be a whole number of updates \(0 for none\), got '-1'/ },
+    { args: ['--momentum', '0.9'], error: /--momentum applies to --optimizer momentum or nesterov only/ },
+    { args: ['--optimizer', 'momentum', '--beta1', '0.9'], error: /--beta1 applies to --optimizer adam only/ },
+    { args: ['--decay-factor', '0.1'], error: /--decay-factor applies to --schedule step only/ },
   ])('$args', ({ args, error }) => expectUserError('train', [...args, '--json', json], error));
 
   test('an unwritable --json path', () => expectUserError('train', ['--json', join(out, 'missing', 'run.json')], /cannot write --json .*missing\/run.json: the folder does not exist/));

@@ -8,6 +8,8 @@ import type { Dataset } from '../../src/data/dataset';
 import type { Gpu } from '../../src/device/gpu';
 import { GpuFault, UserError } from '../../src/errors';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint';
+import { SGD } from '../../src/optim/optimizer';
+import { CONSTANT } from '../../src/optim/schedule';
 import { paramLayout, zeroParams } from '../../src/model';
 import { TrainingStopped, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
@@ -19,7 +21,7 @@ const gpus: Gpu[] = [];
 afterAll(async () => {
   for (const g of gpus) await g.destroy();
 });
-const RUN = { batchSize: 10, lr: 0.1, seed: 1, recordEvery: 10, epochs: 3, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', stepVariant: 'four-kernels' };
+const RUN = { batchSize: 10, lr: 0.1, seed: 1, recordEvery: 10, epochs: 3, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', stepVariant: 'four-kernels', optimizer: SGD, schedule: CONSTANT };
 
 describe('GPU faults', () => {
   test('the device lost mid-run: a one-line GpuFault, the history so far, the last checkpoint intact', async () => {
@@ -32,7 +34,7 @@ describe('GPU faults', () => {
     const error = await train(backend, data.train.count, zeroParams(paramLayout(784)), { batchSize: 10, lr: 0.1, epochs: 3, recordEvery: 10, seed: 1 }, () => {
       if (++progress === 40) gpu.device.destroy(); // as a driver reset or a removed GPU would
     }, {
-      checkpoint: { everySteps: 20, write: (state, params) => void (file = encodeCheckpoint({ run: RUN, state, params })) },
+      checkpoint: { everySteps: 20, write: (state, params) => void (file = encodeCheckpoint({ run: RUN, state, params, optimizerState: [] })) },
     }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingStopped);
     const stopped = error as TrainingStopped;

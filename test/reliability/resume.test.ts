@@ -8,6 +8,8 @@ import type { Backend } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu';
 import { type StepVariant, WebGpuBackend } from '../../src/backend/webgpu';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint';
+import { SGD } from '../../src/optim/optimizer';
+import { CONSTANT } from '../../src/optim/schedule';
 import { paramLayout, zeroParams } from '../../src/model';
 import { type TrainConfig, type TrainState, TrainingStopped, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
@@ -16,7 +18,7 @@ import { mnist } from '../helpers/mnist';
 
 const data = { train: head(mnist().train, 503), test: head(mnist().test, 50) };
 const init = () => zeroParams(paramLayout(784));
-const RUN = { batchSize: 1, lr: 1, seed: 1, recordEvery: 1, epochs: 1, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', stepVariant: null };
+const RUN = { batchSize: 1, lr: 1, seed: 1, recordEvery: 1, epochs: 1, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', stepVariant: null, optimizer: SGD, schedule: CONSTANT };
 let gpu: WebGpuBackend;
 beforeAll(async () => (gpu = await WebGpuBackend.create(await testGpu(), data)));
 afterAll(async () => gpu?.destroy());
@@ -26,7 +28,7 @@ async function stopped(backend: Backend, config: TrainConfig, stopAfter: number,
   let file: Uint8Array | undefined;
   let calls = 0;
   const error = await train(backend, data.train.count, init(), config, () => calls++, {
-    checkpoint: { everySteps, write: (state, params) => void (file = encodeCheckpoint({ run: { ...RUN, ...config }, state, params })) },
+    checkpoint: { everySteps, write: (state, params, optimizerState) => void (file = encodeCheckpoint({ run: { ...RUN, ...config, optimizer: config.optimizer ?? SGD, schedule: config.schedule ?? CONSTANT }, state, params, optimizerState })) },
     stopRequested: () => (calls > stopAfter ? 'SIGINT' : undefined),
   }).then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(TrainingStopped);
@@ -77,7 +79,7 @@ describe('a stopped and resumed run equals an uninterrupted one', () => {
     const config: TrainConfig = { batchSize: 100, lr: 0.5, epochs: 2, recordEvery: 100, seed: 2 };
     const states: Checkpoint[] = [];
     const whole = await train(gpu, data.train.count, init(), config, () => {}, {
-      checkpoint: { write: (state, params) => void states.push(decodeCheckpoint(encodeCheckpoint({ run: { ...RUN, ...config }, state, params }), 'c')) },
+      checkpoint: { write: (state, params, optimizerState) => void states.push(decodeCheckpoint(encodeCheckpoint({ run: { ...RUN, ...config, optimizer: config.optimizer ?? SGD, schedule: config.schedule ?? CONSTANT }, state, params, optimizerState }), 'c')) },
     });
     // epoch ends only (no interval given): after epoch 1 and after epoch 2
     expect(states.map((c) => [c.state.epoch, c.state.stepInEpoch, c.state.steps])).toEqual([[1, 0, 6], [2, 0, 12]]);
