@@ -132,12 +132,14 @@ export async function measureCurve(
   expectedUpdatesPerSecond: number, targets: { loss: number; accuracy: number }, o: CurveOptions,
   onRecord: (history: readonly HistoryPoint[]) => void = () => {},
   method: Pick<TrainConfig, 'optimizer' | 'schedule'> = {},
+  /** initial parameters; default the classifier's zeros for `features` */
+  initial: Float32Array = zeroParams(paramLayout(features)),
 ): Promise<Curve> {
   const stepsPerEpoch = Math.ceil(examples / batchSize);
   const byTime = o.budgetMs === undefined ? Infinity : Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000));
   const expectedSteps = Math.min(o.maxEpochs * stepsPerEpoch, byTime);
   const live: HistoryPoint[] = [];
-  const r = await train(backend, examples, zeroParams(paramLayout(features)), {
+  const r = await train(backend, examples, initial, {
     batchSize, lr, seed, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER,
     recordSteps: logSpacedSteps(expectedSteps, o.points), maxTrainMs: o.budgetMs, recordTest: true, ...method,
   }, (_progress, recorded) => {

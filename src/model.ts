@@ -34,3 +34,12 @@ export function paramLayout(features: number): ParamLayout {
 export function zeroParams(layout: ParamLayout): Float32Array {
   return new Float32Array(layout.paddedCount);
 }
+
+/**
+ * The regression model (--task regression): one output, ŷ = w·x + b, with float features.
+ * Parameters: w (D) then b, zeros up to a multiple of 4. rowWords is unused (features are f32).
+ */
+export function linearLayout(features: number): ParamLayout {
+  if (!Number.isInteger(features) || features <= 0) throw new Error(`features must be a positive whole number, got ${features}`);
+  return { features, rowWords: 0, biasOffset: features, count: features + 1, paddedCount: Math.ceil((features + 1) / 4) * 4 };
+}

@@ -9,11 +9,8 @@ import { type ParamLayout, paramLayout } from '../model';
 import { evaluateRef } from '../reference/evaluate';
 import { forwardRef } from '../reference/forward';
 import { gradientRef } from '../reference/gradient';
-import { sgdUpdateRef } from '../reference/sgd-update';
-import { adamUpdateRef } from '../reference/adam-update';
-import { momentumUpdateRef } from '../reference/momentum-update';
-import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
-import { baseRates } from '../optim/rates';
+import type { Optimizer } from '../optim/optimizer';
+import { CpuUpdate } from './cpu-update';
 import { softmaxXentRef } from '../reference/softmax-xent';
 import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
 import { summarizeEvaluation } from './evaluation';
@@ -29,6 +26,7 @@ const CPU_ADAPTER: AdapterReport = {
 };
 
 export class CpuBackend implements Backend {
+  static readonly ADAPTER = CPU_ADAPTER;
   readonly name = 'cpu';
   readonly adapter = CPU_ADAPTER;
   private readonly layout: ParamLayout;
@@ -37,16 +35,14 @@ export class CpuBackend implements Backend {
   private order: Uint32Array;
   /** each example's loss at its position in the epoch, as its step computed it */
   private readonly losses: Float64Array;
-  private optimizer: Optimizer = SGD;
-  private state: Float32Array[] = [];
-  /** (lr, c1, c2, 0) per update of the epoch */
-  private rates: Float32Array = new Float32Array(0);
+  private readonly update: CpuUpdate;
 
   constructor(private readonly data: BackendData) {
     this.layout = paramLayout(data.train.features);
     this.params = new Float32Array(this.layout.paddedCount);
     this.order = new Uint32Array(data.train.count).map((_, i) => i);
     this.losses = new Float64Array(data.train.count);
+    this.update = new CpuUpdate(this.layout.paddedCount);
   }
 
   async setParams(params: Float32Array): Promise<void> {
@@ -62,24 +58,23 @@ export class CpuBackend implements Backend {
 
   async setPlan(steps: readonly Step[]): Promise<void> {
     this.plan = steps;
-    this.rates = baseRates(steps);
+    this.update.setPlan(steps);
   }
 
   async setOptimizer(optimizer: Optimizer): Promise<void> {
-    this.optimizer = optimizer;
-    this.state = stateArrays(optimizer.kind).map(() => new Float32Array(this.layout.paddedCount));
+    this.update.set(optimizer);
   }
 
   setRates(rates: Float32Array): void {
-    this.rates = rates.slice();
+    this.update.setRates(rates);
   }
 
   async getOptimizerState(): Promise<Float32Array[]> {
-    return this.state.map((a) => a.slice());
+    return this.update.getState();
   }
 
   async setOptimizerState(arrays: readonly Float32Array[]): Promise<void> {
-    this.state = arrays.map((a) => a.slice());
+    this.update.setState(arrays);
   }
 
   setOrder(order: Uint32Array): void {
@@ -93,12 +88,7 @@ export class CpuBackend implements Backend {
       const logits = forwardRef(images, features, this.order, start, size, this.params);
       const { loss, dlogits } = softmaxXentRef(logits, labels, this.order, start, size);
       this.losses.set(loss, start);
-      const grads = gradientRef(images, features, this.order, start, size, dlogits);
-      const [lr, c1, c2] = this.rates.subarray(4 * s, 4 * s + 3) as unknown as [number, number, number];
-      const o = this.optimizer;
-      if (o.kind === 'sgd') sgdUpdateRef(this.params, grads, lr);
-      else if (o.kind === 'adam') adamUpdateRef(this.params, this.state[0]!, this.state[1]!, grads, { lr, c1, c2 }, o);
-      else momentumUpdateRef(this.params, this.state[0]!, grads, lr, o.momentum, o.kind === 'nesterov');
+      this.update.apply(s, this.params, gradientRef(images, features, this.order, start, size, dlogits));
     }
     return this.batchLoss(first, count);
   }

@@ -18,16 +18,14 @@ import { gradientKernel } from '../kernels/gradient';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, SPLIT_MAX_CHUNKS, SPLIT_MIN_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
 import { FUSED_MAX_BATCH, FUSED_STEPS_PER_DISPATCH, FUSED_WORKGROUP_SIZES, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
-import { sgdUpdateKernel } from '../kernels/sgd-update';
-import { adamUpdateKernel } from '../kernels/adam-update';
-import { momentumUpdateKernel } from '../kernels/momentum-update';
-import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
+import type { Optimizer } from '../optim/optimizer';
+import { GpuOptimizer } from './gpu-optimizer';
 import { baseRates } from '../optim/rates';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
 import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
 import { summarizeEvaluation } from './evaluation';
-import { planSpan } from './plan-span';
+import { meanLoss, planSpan } from './plan-span';
 
 /** Steps recorded per command buffer: bounds the size of one submission. */
 const STEPS_PER_SUBMIT = 1024;
@@ -74,10 +72,8 @@ export class WebGpuBackend implements Backend {
   private partials: GPUBuffer | undefined;
   /** per-update (lr, c1, c2, 0) of the current epoch, read by the update kernels and sgd_fused */
   private rates: GPUBuffer | undefined;
-  private optimizer: Optimizer = SGD;
-  private updatePipeline: Pipeline | undefined;
-  /** the optimiser's state arrays (velocity; or m and v), zero at setOptimizer */
-  private stateBuffers: GPUBuffer[] = [];
+  /** the optimiser: its update kernel and state arrays */
+  private readonly update: GpuOptimizer;
   private fusedTable: GPUBuffer | undefined;
   private readonly fusedLaunches = new Map<StepVariant, Launch>();
   private chosen: StepVariant = 'four-kernels';
@@ -90,12 +86,14 @@ export class WebGpuBackend implements Backend {
   private constructor(
     private readonly gpu: Gpu,
     private readonly layout: ParamLayout,
-    private readonly pipelines: Record<'forward' | 'softmax' | 'gradient' | 'update' | 'evaluate', Pipeline>,
+    private readonly pipelines: Record<'forward' | 'softmax' | 'gradient' | 'evaluate', Pipeline>,
     private readonly fusedPipelines: ReadonlyMap<StepVariant, Pipeline>,
     private readonly splitPipelines: ReadonlyMap<number, { partial: Pipeline; reduce: Pipeline }>,
     private readonly sets: Partial<Record<Split, ResidentSet>>,
     private readonly buffers: Record<'params' | 'grads' | 'order' | 'identity' | 'logits' | 'dlogits' | 'loss' | 'lossSums' | 'confusion' | 'evalTable', GPUBuffer>,
-  ) {}
+  ) {
+    this.update = new GpuOptimizer(gpu, layout);
+  }
 
   get adapter(): AdapterReport {
     return this.gpu.adapter;
@@ -130,7 +128,6 @@ export class WebGpuBackend implements Backend {
     const forward = await compile(forwardKernel);
     const softmax = await compile(softmaxXentKernel);
     const gradient = await compile(gradientKernel);
-    const update = await compile(sgdUpdateKernel);
     const evaluate = await compile(evaluateKernel);
     const fused = new Map<StepVariant, Pipeline>();
     for (const size of FUSED_WORKGROUP_SIZES) fused.set(`fused-${size}`, await gpu.pipeline(sgdFusedKernel, fusedConstants(layout.rowWords, size)));
@@ -156,7 +153,7 @@ export class WebGpuBackend implements Backend {
     writeBatchUniform(evalTable, 0, { start: 0, size: data.train.count, lr: 0 });
     writeBatchUniform(evalTable, UNIFORM_STRIDE_BYTES, { start: 0, size: data.test?.count ?? 1, lr: 0 });
     gpu.write(buffers.evalTable, evalTable);
-    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, update, evaluate }, fused, split, sets, buffers);
+    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, evaluate }, fused, split, sets, buffers);
   }
 
   async setParams(params: Float32Array): Promise<void> {
@@ -172,27 +169,15 @@ export class WebGpuBackend implements Backend {
   }
 
   async setOptimizer(optimizer: Optimizer): Promise<void> {
-    for (const buffer of this.stateBuffers) this.gpu.free(buffer);
-    const bytes = this.layout.paddedCount * 4;
-    this.stateBuffers = [];
-    for (const name of stateArrays(optimizer.kind)) this.stateBuffers.push(await this.gpu.buffer(`optimizer ${name}`, bytes, 'storage', new Float32Array(this.layout.paddedCount)));
-    const kernel = updateKernel(optimizer);
-    this.updatePipeline = optimizer.kind === 'sgd' ? this.pipelines.update : await this.gpu.pipeline(kernel, kernel.constants(this.layout));
-    this.optimizer = optimizer;
+    await this.update.set(optimizer);
   }
 
-  async getOptimizerState(): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (const buffer of this.stateBuffers) out.push(new Float32Array(await this.gpu.read(buffer, this.layout.paddedCount * 4)));
-    return out;
+  getOptimizerState(): Promise<Float32Array[]> {
+    return this.update.getState();
   }
 
-  async setOptimizerState(arrays: readonly Float32Array[]): Promise<void> {
-    if (arrays.length !== this.stateBuffers.length || arrays.some((a) => a.length !== this.layout.paddedCount)) {
-      throw new Error(`${this.optimizer.kind} keeps ${this.stateBuffers.length} arrays of ${this.layout.paddedCount}; got ${arrays.length}`);
-    }
-    arrays.forEach((a, i) => this.gpu.write(this.stateBuffers[i]!, a));
-    await this.gpu.finish();
+  setOptimizerState(arrays: readonly Float32Array[]): Promise<void> {
+    return this.update.setState(arrays);
   }
 
   setRates(rates: Float32Array): void {
@@ -219,8 +204,8 @@ export class WebGpuBackend implements Backend {
       launch(forwardKernel, forward, [train.images, b.order, b.params, b.logits]),
       launch(softmaxXentKernel, softmax, [b.logits, train.labels, b.order, b.loss, b.dlogits]),
     ];
-    if (!this.updatePipeline) await this.setOptimizer(this.optimizer);
-    const tail = launch(updateKernel(this.optimizer), this.updatePipeline!, [this.rates, b.grads, ...this.stateBuffers, b.params]);
+    const u = await this.update.bindings(this.rates, b.grads, b.params);
+    const tail = launch(u.kernel, u.pipeline, u.buffers);
     this.stepLaunches.clear();
     this.stepLaunches.set('four-kernels', [...head, launch(gradientKernel, gradient, [train.images, b.order, b.dlogits, b.grads]), tail]);
     // the partials buffer holds the most chunks any split-K candidate needs on this plan's largest batch
@@ -262,7 +247,7 @@ export class WebGpuBackend implements Backend {
   private async chooseVariant(rows: number): Promise<void> {
     this.chosen = 'four-kernels';
     // the fused step is plain SGD: it keeps no optimiser state
-    const shape = this.optimizer.kind === 'sgd' ? this.fusedShape(rows) : undefined;
+    const shape = this.update.optimizer.kind === 'sgd' ? this.fusedShape(rows) : undefined;
     this.fusedPlan = shape;
     this.fusedLaunches.clear();
     const candidates = [...this.stepLaunches.keys()];
@@ -416,17 +401,4 @@ async function upload(gpu: Gpu, name: string, data: Dataset): Promise<ResidentSe
     labels: await gpu.buffer(`${name} labels`, data.count * 4, 'storage', Uint32Array.from(data.labels)),
     count: data.count,
   };
-}
-
-/** The mean of float32 losses, added in float64 in epoch order. */
-function meanLoss(bytes: ArrayBuffer): number {
-  const losses = new Float32Array(bytes);
-  return losses.reduce((a, x) => a + x, 0) / losses.length;
-}
-
-/** The update kernel of an optimiser. */
-function updateKernel(o: Optimizer): Kernel {
-  if (o.kind === 'adam') return adamUpdateKernel(o);
-  if (o.kind === 'momentum' || o.kind === 'nesterov') return momentumUpdateKernel(o.momentum, o.kind === 'nesterov');
-  return sgdUpdateKernel;
 }

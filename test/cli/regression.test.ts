@@ -1,0 +1,53 @@
+/** --task regression through the real command: a CSV file, synthetic data, and its bad input. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { RunReport } from '../../src/io/run-report';
+import { runCli } from '../helpers/cli';
+
+const out = mkdtempSync(join(tmpdir(), 'downhill-regression-'));
+const csv = join(out, 'houses.csv');
+// price = 2·size + 10·rooms - age + 20, exactly
+writeFileSync(csv, `size,rooms,age,price\n${Array.from({ length: 40 }, (_, i) => {
+  const [size, rooms, age] = [40 + ((i * 37) % 90), 1 + (i % 5), (i * 7) % 30];
+  return `${size},${rooms},${age},${2 * size + 10 * rooms - age + 20}`;
+}).join('\n')}\n`);
+
+describe('train --task regression', () => {
+  test.each(['webgpu', 'cpu'])('a CSV file on %s: an exact linear target is fitted (R² > 0.999)', (backend) => {
+    const json = join(out, `${backend}.json`);
+    const r = runCli('train', ['--task', 'regression', '--csv', csv, '--target', 'price', '--batch-size', 'full', '--lr', '0.5', '--epochs', '300', '--backend', backend, '--json', json]);
+    expect(r.stderr.trim()).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/data: 32 training and 8 test rows \(3 standardised features, target 'price'\)/);
+    const test = /test: R² ([\d.]+)/.exec(r.stdout);
+    expect(Number(test![1])).toBeGreaterThan(0.999);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.config.task).toBe('regression');
+    expect(report.history.at(-1)!.accuracy).toBeGreaterThan(0.999);
+  });
+
+  test('synthetic data, mini-batch with Adam', () => {
+    const r = runCli('train', ['--task', 'regression', '--synthetic', '2000,20', '--noise', '0.1', '--batch-size', '32', '--optimizer', 'adam', '--lr', '0.05', '--epochs', '3']);
+    expect(r.code).toBe(0);
+    expect(Number(/test: R² ([\d.]+)/.exec(r.stdout)![1])).toBeGreaterThan(0.99);
+  });
+
+  test.each([
+    { args: ['--task', 'regression'], error: /--task regression needs exactly one of --csv FILE \(with --target NAME\) or --synthetic ROWS,FEATURES/ },
+    { args: ['--task', 'regression', '--csv', csv], error: /--csv needs --target NAME/ },
+    { args: ['--task', 'regression', '--csv', join(out, 'none.csv'), '--target', 'y'], error: /cannot read --csv .*none\.csv: no such file/ },
+    { args: ['--task', 'regression', '--csv', csv, '--target', 'cost'], error: /no column named 'cost' for --target \(columns: size, rooms, age, price\)/ },
+    { args: ['--task', 'regression', '--synthetic', '100'], error: /--synthetic must be ROWS,FEATURES/ },
+    { args: ['--task', 'regression', '--synthetic', '100,3', '--noise', '-1'], error: /--noise must be a finite number of at least 0, got '-1'/ },
+    { args: ['--task', 'regression', '--synthetic', '100,3', '--save', join(out, 'w.bin')], error: /--save is not available with --task regression \(yet\)/ },
+    { args: ['--task', 'ranking'], error: /--task must be one of classification, regression, got 'ranking'/ },
+    { args: ['--csv', csv], error: /--csv applies to --task regression only/ },
+  ])('$error', ({ args, error }) => {
+    const r = runCli('train', args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(error);
+  });
+});

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Gpu } from '../../src/device/gpu';
+import { linearForwardKernel, linearGradientKernel, squaredErrorKernel } from '../../src/kernels/linear-regression';
+import { linearLayout } from '../../src/model';
+import { linearForwardRef, linearGradientRef, squaredErrorRef } from '../../src/reference/linear-regression';
+import { Rng, permutation } from '../../src/train/rng';
+import { runKernel, testGpu } from '../helpers/gpu';
+import { randomFloats } from '../helpers/random';
+
+let gpu: Gpu;
+beforeAll(async () => (gpu = await testGpu()));
+afterAll(async () => gpu?.destroy());
+
+// feature counts that are not multiples of 4, batches around the workgroup size, offsets into the order
+const SHAPES = [
+  { count: 1, dims: 1, start: 0, size: 1 },
+  { count: 20, dims: 3, start: 5, size: 7 },
+  { count: 100, dims: 13, start: 10, size: 63 },
+  { count: 64, dims: 7, start: 0, size: 64 },
+  { count: 130, dims: 100, start: 65, size: 65 },
+  { count: 600, dims: 5, start: 101, size: 257 },
+  { count: 60000, dims: 10, start: 0, size: 60000 },
+];
+
+describe('linear-regression kernels match their CPU references', () => {
+  test.each(SHAPES)('$count rows, $dims features, batch [$start, +$size)', async ({ count, dims, start, size }) => {
+    const rng = new Rng(count + dims + size);
+    const layout = linearLayout(dims);
+    const features = randomFloats(rng, count * dims, 2);
+    const targets = randomFloats(rng, count, 3);
+    const order = permutation(count, rng);
+    const params = randomFloats(rng, layout.paddedCount, 1).fill(0, layout.count);
+    const batch = { start, size, lr: 0 };
+
+    const [, , , pred] = await runKernel(gpu, linearForwardKernel, layout, batch, [features, order, params, { outputBytes: size * 4 }]);
+    const predRef = linearForwardRef(features, dims, order, start, size, params);
+    expect(new Float32Array(pred!)).toBeAllclose(predRef, { atol: 1e-5, rtol: 1e-5 });
+
+    const p32 = new Float32Array(predRef);
+    const [, , , residual, loss] = await runKernel(gpu, squaredErrorKernel, layout, batch, [p32, targets, order, { outputBytes: size * 4 }, { outputBytes: (start + size) * 4 }]);
+    const se = squaredErrorRef(p32, targets, order, start, size);
+    expect(new Float32Array(residual!)).toBeAllclose(se.residual, { atol: 1e-6, rtol: 1e-6 });
+    expect(new Float32Array(loss!).subarray(start)).toBeAllclose(se.loss, { atol: 1e-6, rtol: 1e-5 });
+
+    const r32 = new Float32Array(se.residual);
+    const [, , , grads] = await runKernel(gpu, linearGradientKernel, layout, batch, [features, order, r32, { outputBytes: layout.paddedCount * 4 }]);
+    // a mean of `size` terms summed in f32 in index order
+    expect(new Float32Array(grads!)).toBeAllclose(linearGradientRef(features, dims, order, start, size, r32), { atol: 1e-5, rtol: 1e-4 });
+  });
+});
