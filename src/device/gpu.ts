@@ -177,17 +177,18 @@ export class Gpu {
   }
 
   /** Binds buffers in the kernel's binding order; dynamic uniforms bind one UNIFORM_STRIDE_BYTES entry. */
-  bindGroup(p: Pipeline, buffers: readonly GPUBuffer[]): GPUBindGroup {
+  /** A bind group of whole buffers, or of ranges ({ buffer, offset, size }: one model of a sweep's stack). */
+  bindGroup(p: Pipeline, buffers: ReadonlyArray<GPUBuffer | GPUBufferBinding>): GPUBindGroup {
     if (buffers.length !== p.kernel.bindings.length) {
       throw new Error(`kernel '${p.kernel.name}' takes ${p.kernel.bindings.length} bindings, got ${buffers.length}`);
     }
     return this.device.createBindGroup({
       label: p.kernel.name,
       layout: p.layout,
-      entries: buffers.map((buffer, binding) => ({
-        binding,
-        resource: p.kernel.bindings[binding] === 'uniform-dynamic' ? { buffer, size: p.kernel.uniformBytes ?? 16 } : { buffer },
-      })),
+      entries: buffers.map((b, binding) => {
+        const range: GPUBufferBinding = 'buffer' in b ? b : { buffer: b };
+        return { binding, resource: p.kernel.bindings[binding] === 'uniform-dynamic' ? { buffer: range.buffer, size: p.kernel.uniformBytes ?? 16 } : range };
+      }),
     });
   }
 

@@ -1,0 +1,102 @@
+/**
+ * npm run bench:sweep -- [options]: the speed-up of a stacked sweep over training the same
+ * configurations one by one, on the same adapter in one process. For each batch size, K
+ * configurations (rates x optimisers) are trained for the same epochs twice: stacked (each
+ * dispatch advances all K; src/train/sweep.ts) and one at a time (the single-model backend, its
+ * fastest step variant chosen as usual). Training clocks only. Also checks that both ways end
+ * with the same weights. Writes bench/results/<adapter>-<date>-sweep.{json,md}.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebGpuBackend } from '../src/backend/webgpu';
+import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
+import { runCommand } from '../src/cli/main';
+import { defaultMnistDir, loadSplit } from '../src/data/load-node';
+import { adapterLabel } from '../src/device/adapter-info';
+import { acquireNodeAdapter } from '../src/device/adapter-node';
+import { Gpu } from '../src/device/gpu';
+import { nodeShaderFiles } from '../src/device/shader-files-node';
+import { check } from '../src/errors';
+import { count, seconds } from '../src/format';
+import { nodeEnvironment } from '../src/io/environment';
+import { writeFileAtomic } from '../src/io/files';
+import { paramLayout, zeroParams } from '../src/model';
+import { type OptimizerKind, SGD } from '../src/optim/optimizer';
+import { trainSweep } from '../src/train/sweep';
+import { train } from '../src/train/trainer';
+
+const HELP = `usage: npm run bench:sweep -- [options]
+
+  --examples N     training images used (the first N). Default 12000
+  --batch-sizes L  Default 1,10,100
+  --lrs L          Default 0.01,0.05,0.2
+  --optimizers L   Default sgd,momentum
+  --epochs E       Default 1
+  --out DIR        Default bench/results
+  --adapter A      as for train`;
+
+async function main(): Promise<void> {
+  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, examples: { type: 'string' }, 'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, optimizers: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' } });
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
+  const str = (k: string, d: string) => (args[k] as string | undefined) ?? d;
+  const examples = Number(str('examples', '12000'));
+  const batchSizes = str('batch-sizes', '1,10,100').split(',').map(Number);
+  const lrs = str('lrs', '0.01,0.05,0.2').split(',').map(Number);
+  const optimizers = str('optimizers', 'sgd,momentum').split(',') as OptimizerKind[];
+  const epochs = Number(str('epochs', '1'));
+  check([examples, epochs, ...batchSizes].every((v) => Number.isSafeInteger(v) && v > 0) && lrs.every((v) => v > 0), 'bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers, --lrs positive');
+  const full = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'train');
+  const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
+  const n = Math.min(examples, full.count);
+  const data = { train: { ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test };
+  const openGpu = async () => {
+    const f = await acquireNodeAdapter(adapterOption(args.adapter));
+    return Gpu.create(f.adapter, f.report, nodeShaderFiles);
+  };
+  const rows: Array<{ batchSize: number; configurations: number; stackedMs: number; oneByOneMs: number; speedup: number; sameWeights: boolean; variants: string[] }> = [];
+  let adapter;
+  for (const batchSize of batchSizes) {
+    const stacked = await trainSweep(openGpu, data, { batchSizes: [batchSize], lrs, optimizers, epochs, seed: 1 });
+    let oneByOneMs = 0;
+    let same = true;
+    const variants = new Set<string>();
+    for (const run of stacked.runs) {
+      const gpu = await openGpu();
+      adapter = gpu.adapter;
+      const backend = await WebGpuBackend.create(gpu, data);
+      try {
+        const r = await train(backend, n, zeroParams(paramLayout(full.features)), { batchSize, lr: run.lr, epochs, recordEvery: 1e9, seed: 1, optimizer: { ...SGD, kind: run.optimizer } });
+        oneByOneMs += r.trainMs;
+        variants.add(backend.variant.split(' ')[0]!);
+        same &&= Buffer.from(r.params.buffer).equals(Buffer.from(run.params.buffer));
+      } finally {
+        await backend.destroy();
+      }
+    }
+    const row = { batchSize, configurations: stacked.runs.length, stackedMs: stacked.trainMs, oneByOneMs, speedup: oneByOneMs / stacked.trainMs, sameWeights: same, variants: [...variants] };
+    rows.push(row);
+    console.error(`  batch ${batchSize}: ${row.configurations} configurations stacked ${seconds(row.stackedMs)}, one by one ${seconds(oneByOneMs)}: ${row.speedup.toFixed(2)}x`);
+  }
+  const createdAt = new Date().toISOString();
+  const md = [
+    `# Sweeps stacked against one by one: ${adapterLabel(adapter!)}, ${createdAt.slice(0, 10)}`,
+    '',
+    `Linear softmax classifier on the first ${count(n)} MNIST training images, ${epochs} epoch(s) per configuration, rates ${lrs.join(', ')} x optimisers ${optimizers.join(', ')} at each batch size; training clocks only (setup and evaluation excluded), one process, one adapter. "One by one" runs each configuration on the single-model backend with its usual step-variant choice. Reproduce with \`npm run bench:sweep\`.`,
+    '',
+    '| batch | configurations | stacked | one by one | speed-up | same weights | one-by-one step variant |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${count(r.batchSize)} | ${r.configurations} | ${seconds(r.stackedMs)} | ${seconds(r.oneByOneMs)} | ${r.speedup.toFixed(2)}x | ${r.sameWeights ? 'yes, bit for bit' : 'no (different step variant, different rounding)'} | ${r.variants.join(', ')} |`),
+    '',
+  ].join('\n');
+  const outDir = str('out', 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const base = join(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-sweep`.replace(/[^\w.-]+/g, '-'));
+  writeFileAtomic(`${base}.json`, `${JSON.stringify({ schema: 'downhill-sweep-bench/1', createdAt, adapter, environment: nodeEnvironment(), examples: n, epochs, lrs, optimizers, rows }, null, 2)}\n`, '--out');
+  writeFileAtomic(`${base}.md`, md, '--out');
+  console.log(md);
+}
+
+runCommand('bench:sweep', main);

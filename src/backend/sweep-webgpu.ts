@@ -1,0 +1,156 @@
+/**
+ * A sweep on WebGPU: K models of the classifier (each its own learning rate and optimiser, one
+ * batch size and schedule) stacked in one set of buffers, so that each of a step's four
+ * dispatches (stacked_forward, stacked_softmax_xent, stacked_gradient, stacked_update) advances
+ * all of them. The data is resident once, shared with a single-model WebGpuBackend that also
+ * evaluates each model in turn (its parameters copied in).
+ */
+import type { AdapterReport } from '../device/adapter-info';
+import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
+import { type Kernel, writeBatchUniform } from '../kernels/kernel';
+import { OPTIMIZER_CODES, modelStride, stackedForwardKernel, stackedGradientKernel, stackedSoftmaxXentKernel, stackedUpdateKernel } from '../kernels/stacked';
+import { CLASSES, type ParamLayout, paramLayout } from '../model';
+import type { Optimizer, OptimizerKind } from '../optim/optimizer';
+import type { BackendData, Evaluation, Split, Step } from './backend';
+import { planSpan } from './plan-span';
+import { WebGpuBackend } from './webgpu';
+
+const STEPS_PER_SUBMIT = 1024;
+
+export interface SweepModel {
+  lr: number;
+  optimizer: OptimizerKind;
+}
+
+export class SweepWebGpuBackend {
+  private plan: readonly Step[] = [];
+  private stepTable: GPUBuffer | undefined;
+  private rates: GPUBuffer | undefined;
+  private launches: Array<{ kernel: Kernel; pipeline: Pipeline; bindGroup: GPUBindGroup }> = [];
+  private readonly stride: number;
+
+  private constructor(
+    private readonly gpu: Gpu,
+    private readonly single: WebGpuBackend,
+    private readonly layout: ParamLayout,
+    readonly models: readonly SweepModel[],
+    private readonly constants: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>,
+    private readonly rows: number,
+    private readonly buffers: Record<'params' | 'grads' | 's1' | 's2' | 'logits' | 'dlogits' | 'loss' | 'models' | 'order', GPUBuffer>,
+  ) {
+    this.stride = modelStride(layout);
+  }
+
+  get adapter(): AdapterReport {
+    return this.gpu.adapter;
+  }
+
+  static async create(gpu: Gpu, data: BackendData, models: readonly SweepModel[], constants: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>, maxBatch: number): Promise<SweepWebGpuBackend> {
+    const single = await WebGpuBackend.create(gpu, data);
+    const layout = paramLayout(data.train.features);
+    const k = models.length;
+    const stack = k * modelStride(layout) * 4;
+    const table = new Uint32Array(k * 4);
+    const asFloat = new Float32Array(table.buffer);
+    models.forEach((m, i) => {
+      asFloat[4 * i] = m.lr;
+      table[4 * i + 1] = OPTIMIZER_CODES[m.optimizer];
+    });
+    const buffers = {
+      params: await gpu.buffer('sweep params', stack, 'storage'),
+      grads: await gpu.buffer('sweep grads', stack, 'storage'),
+      s1: await gpu.buffer('sweep optimizer state 1', stack, 'storage'),
+      s2: await gpu.buffer('sweep optimizer state 2', stack, 'storage'),
+      logits: await gpu.buffer('sweep logits', maxBatch * k * CLASSES * 4, 'storage'),
+      dlogits: await gpu.buffer('sweep dlogits', maxBatch * k * CLASSES * 4, 'storage'),
+      loss: await gpu.buffer('sweep loss', k * data.train.count * 4, 'storage'),
+      models: await gpu.buffer('sweep models', table.byteLength, 'storage', table),
+      order: await gpu.buffer('sweep order', data.train.count * 4, 'storage'),
+    };
+    return new SweepWebGpuBackend(gpu, single, layout, models, constants, data.train.count, buffers);
+  }
+
+  /** Every model starts from `params` (one model's padded layout); optimiser state at zero. */
+  async reset(params: Float32Array): Promise<void> {
+    const stack = new Float32Array(this.models.length * this.stride);
+    for (let k = 0; k < this.models.length; k++) stack.set(params, k * this.stride);
+    this.gpu.write(this.buffers.params, stack);
+    const zeros = new Float32Array(stack.length);
+    this.gpu.write(this.buffers.s1, zeros);
+    this.gpu.write(this.buffers.s2, zeros);
+    await this.gpu.finish();
+  }
+
+  async setPlan(steps: readonly Step[]): Promise<void> {
+    if (this.stepTable) this.gpu.free(this.stepTable);
+    if (this.rates) this.gpu.free(this.rates);
+    const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
+    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, { ...s, index: i }));
+    this.stepTable = await this.gpu.buffer('sweep step table', table.byteLength, 'uniform', table);
+    this.rates = await this.gpu.buffer('sweep rates', Math.max(1, steps.length) * 16, 'storage');
+    this.plan = steps;
+    const k = this.models.length;
+    const { images, labels } = this.single.shared;
+    const b = this.buffers;
+    const launch = async (kernel: Kernel, buffers: GPUBuffer[]) => {
+      const pipeline = await this.gpu.pipeline(kernel, kernel.constants(this.layout));
+      return { kernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) };
+    };
+    this.launches = [
+      await launch(stackedForwardKernel(k), [images, b.order, b.params, b.logits]),
+      await launch(stackedSoftmaxXentKernel(k, this.rows), [b.logits, labels, b.order, b.loss, b.dlogits]),
+      await launch(stackedGradientKernel(k), [images, b.order, b.dlogits, b.grads]),
+      await launch(stackedUpdateKernel(k, this.constants), [this.rates, b.models, b.grads, b.s1, b.s2, b.params]),
+    ];
+  }
+
+  setOrder(order: Uint32Array): void {
+    this.gpu.write(this.buffers.order, order);
+  }
+
+  /** (schedule factor, c1, c2, 0) per update: each model's rate is its lr times the factor. */
+  setRates(rates: Float32Array): void {
+    this.gpu.write(this.rates!, rates);
+  }
+
+  async runSteps(first: number, count: number): Promise<void> {
+    for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
+      const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
+      const encoder = this.gpu.encoder(`sweep steps ${chunk}..${end}`);
+      const pass = encoder.beginComputePass();
+      for (let s = chunk; s < end; s++) {
+        for (const { kernel, pipeline, bindGroup } of this.launches) {
+          pass.setPipeline(pipeline.pipeline);
+          pass.setBindGroup(0, bindGroup, [s * UNIFORM_STRIDE_BYTES]);
+          pass.dispatchWorkgroups(kernel.workgroups(this.plan[s]!.size, this.layout));
+        }
+      }
+      pass.end();
+      this.gpu.submit([encoder.finish()]);
+    }
+    await this.gpu.finish();
+  }
+
+  /** Each model's mean loss over plan steps [first, first + count) of this epoch, read back now. */
+  async batchLosses(first: number, count: number): Promise<number[]> {
+    const { from, to } = planSpan(this.plan, first, count);
+    const all = new Float32Array(await this.gpu.read(this.buffers.loss, this.models.length * this.rows * 4));
+    return this.models.map((_, k) => all.subarray(k * this.rows + from, k * this.rows + to).reduce((a, x) => a + x, 0) / (to - from));
+  }
+
+  async params(k: number): Promise<Float32Array> {
+    return new Float32Array(await this.gpu.read(this.buffers.params, this.layout.paddedCount * 4, k * this.stride * 4));
+  }
+
+  /** Model k on a whole split: its parameters are copied into the single-model backend, which evaluates. */
+  async evaluate(k: number, split: Split): Promise<Evaluation> {
+    const encoder = this.gpu.encoder(`sweep model ${k}`);
+    encoder.copyBufferToBuffer(this.buffers.params, k * this.stride * 4, this.single.shared.params, 0, this.layout.paddedCount * 4);
+    this.gpu.submit([encoder.finish()]);
+    return this.single.evaluate(split);
+  }
+
+  async destroy(): Promise<void> {
+    await this.gpu.destroy();
+  }
+}

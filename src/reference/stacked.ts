@@ -1,0 +1,43 @@
+/**
+ * CPU references for the stacked kernels: each is K independent copies of its single-model
+ * kernel, which is the whole point of stacking (a sweep's model k trains exactly as it would
+ * alone). Stacked layouts: params and grads model after model at a stride of S floats; logits
+ * and dlogits (B, K, C); losses (K, N).
+ */
+import { CLASSES } from '../model';
+import { forwardRef } from './forward';
+import { gradientRef } from './gradient';
+import { softmaxXentRef } from './softmax-xent';
+
+/** (B, K, C) logits of K models whose parameters sit at `stride` floats from each other. */
+export function stackedForwardRef(images: Uint8Array, features: number, order: Uint32Array, start: number, size: number, params: Float32Array, models: number, stride: number, paddedCount: number): Float64Array {
+  const out = new Float64Array(size * models * CLASSES);
+  for (let k = 0; k < models; k++) {
+    const logits = forwardRef(images, features, order, start, size, params.subarray(k * stride, k * stride + paddedCount));
+    for (let i = 0; i < size; i++) out.set(logits.subarray(i * CLASSES, (i + 1) * CLASSES), (i * models + k) * CLASSES);
+  }
+  return out;
+}
+
+/** Losses (K, rows) at positions start.. and dlogits (B, K, C) from (B, K, C) logits. */
+export function stackedSoftmaxXentRef(logits: ArrayLike<number>, labels: ArrayLike<number>, order: Uint32Array, start: number, size: number, models: number, rows: number): { loss: Float64Array; dlogits: Float64Array } {
+  const loss = new Float64Array(models * rows);
+  const dlogits = new Float64Array(size * models * CLASSES);
+  for (let k = 0; k < models; k++) {
+    const mine = Float64Array.from({ length: size * CLASSES }, (_, j) => logits[(Math.floor(j / CLASSES) * models + k) * CLASSES + (j % CLASSES)]!);
+    const r = softmaxXentRef(mine, labels, order, start, size);
+    loss.set(r.loss, k * rows + start);
+    for (let i = 0; i < size; i++) dlogits.set(r.dlogits.subarray(i * CLASSES, (i + 1) * CLASSES), (i * models + k) * CLASSES);
+  }
+  return { loss, dlogits };
+}
+
+/** K gradients at `stride` floats from each other, from (B, K, C) dlogits. */
+export function stackedGradientRef(images: Uint8Array, features: number, order: Uint32Array, start: number, size: number, dlogits: ArrayLike<number>, models: number, stride: number): Float64Array {
+  const out = new Float64Array(models * stride);
+  for (let k = 0; k < models; k++) {
+    const mine = Float64Array.from({ length: size * CLASSES }, (_, j) => dlogits[(Math.floor(j / CLASSES) * models + k) * CLASSES + (j % CLASSES)]!);
+    out.set(gradientRef(images, features, order, start, size, mine), k * stride);
+  }
+  return out;
+}

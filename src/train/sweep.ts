@@ -1,0 +1,106 @@
+/**
+ * A sweep: K configurations (learning rates × batch sizes × optimisers) trained in one run.
+ * Configurations that share a batch size share their batches, so they are stacked and each
+ * dispatch advances all of them (SweepWebGpuBackend); batch sizes run one after another. Every
+ * configuration sees the same shuffles as a run of its own with the same seed, and ends with the
+ * same weights (tested). Recorded per configuration at the start and at each epoch's end, off
+ * the training clock: training loss and accuracy, running batch loss, test loss and accuracy.
+ */
+import type { BackendData } from '../backend/backend';
+import { type SweepModel, SweepWebGpuBackend } from '../backend/sweep-webgpu';
+import type { Gpu } from '../device/gpu';
+import { paramLayout, zeroParams } from '../model';
+import { type Optimizer, type OptimizerKind, SGD } from '../optim/optimizer';
+import { epochRates } from '../optim/rates';
+import { CONSTANT, type Schedule } from '../optim/schedule';
+import { epochPlan } from './plan';
+import { Rng, permutation } from './rng';
+import type { HistoryPoint } from './trainer';
+
+export interface SweepConfig {
+  batchSizes: readonly number[];
+  lrs: readonly number[];
+  optimizers: readonly OptimizerKind[];
+  epochs: number;
+  seed: number;
+  schedule?: Schedule;
+  /** μ, β1, β2, ε shared by every configuration */
+  constants?: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>;
+}
+
+export interface SweepRun {
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerKind;
+  history: HistoryPoint[];
+  params: Float32Array;
+  /** the loss became NaN or infinite; the other configurations went on */
+  diverged: boolean;
+}
+
+export interface SweepResult {
+  runs: SweepRun[];
+  /** training time of each batch size's stack, evaluation excluded */
+  groups: Array<{ batchSize: number; models: number; trainMs: number }>;
+  trainMs: number;
+  evalMs: number;
+}
+
+export async function trainSweep(openGpu: () => Promise<Gpu>, data: BackendData, config: SweepConfig, onRecord: (line: string) => void = () => {}): Promise<SweepResult> {
+  const examples = data.train.count;
+  const schedule = config.schedule ?? CONSTANT;
+  const constants = config.constants ?? SGD;
+  const runs: SweepRun[] = [];
+  const groups: SweepResult['groups'] = [];
+  let evalMs = 0;
+  for (const batchSize of config.batchSizes) {
+    const models: SweepModel[] = config.optimizers.flatMap((optimizer) => config.lrs.map((lr) => ({ lr, optimizer })));
+    const backend = await SweepWebGpuBackend.create(await openGpu(), data, models, constants, batchSize);
+    try {
+      // the models carry their rates; the plan's base rate is 1, scaled by the schedule
+      const plan = epochPlan(examples, batchSize, 1);
+      await backend.reset(zeroParams(paramLayout(data.train.features)));
+      await backend.setPlan(plan);
+      const mine: SweepRun[] = models.map((m) => ({ batchSize, lr: m.lr, optimizer: m.optimizer, history: [], params: new Float32Array(0), diverged: false }));
+      let trainMs = 0;
+      let steps = 0;
+      let samples = 0;
+      const record = async (batchLosses?: number[]) => {
+        const t0 = performance.now();
+        for (const [k, run] of mine.entries()) {
+          const [e, t] = [await backend.evaluate(k, 'train'), data.test ? await backend.evaluate(k, 'test') : undefined];
+          const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
+          if (batchLosses) point.batchLoss = batchLosses[k]!;
+          if (t) Object.assign(point, { testLoss: t.loss, testAccuracy: t.accuracy });
+          run.history.push(point);
+          run.diverged ||= !Number.isFinite(e.loss);
+        }
+        evalMs += performance.now() - t0;
+      };
+      await record();
+      const rng = new Rng(config.seed);
+      for (let epoch = 0; epoch < config.epochs; epoch++) {
+        const t0 = performance.now();
+        backend.setOrder(permutation(examples, rng));
+        backend.setRates(epochRates(plan, epoch, config.epochs, { ...constants, kind: 'adam' }, schedule));
+        await backend.runSteps(0, plan.length);
+        trainMs += performance.now() - t0;
+        steps += plan.length;
+        samples += examples;
+        await record(await backend.batchLosses(0, plan.length));
+        onRecord(`sweep: batch ${batchSize}, ${models.length} configurations, epoch ${epoch + 1}/${config.epochs} (${(trainMs / 1000).toFixed(2)} s of training)`);
+      }
+      for (const [k, run] of mine.entries()) run.params = await backend.params(k);
+      runs.push(...mine);
+      groups.push({ batchSize, models: models.length, trainMs });
+    } finally {
+      await backend.destroy();
+    }
+  }
+  return { runs, groups, trainMs: groups.reduce((a, g) => a + g.trainMs, 0), evalMs };
+}
+
+/** The best configuration: the lowest final training loss among those that did not diverge. */
+export function bestRun(runs: readonly SweepRun[]): SweepRun | undefined {
+  return runs.filter((r) => !r.diverged).sort((a, b) => a.history.at(-1)!.loss - b.history.at(-1)!.loss)[0];
+}

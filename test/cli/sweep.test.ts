@@ -1,0 +1,44 @@
+/** train --sweep through the real command: the table, the best configuration, the JSON, and its bad input. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli';
+import { head, writeIdxFolder } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+
+const data = writeIdxFolder(head(mnist().train, 600), head(mnist().test, 100));
+const out = mkdtempSync(join(tmpdir(), 'downhill-sweep-'));
+
+describe('train --sweep', () => {
+  test('2 rates x 2 batch sizes x 2 optimisers: a row each, the best, every curve in the JSON', () => {
+    const json = join(out, 'sweep.json');
+    const r = runCli('train', ['--sweep', '--data', data, '--lrs', '0.05,0.5', '--batch-sizes', '20,100', '--optimizers', 'sgd,adam', '--epochs', '2', '--json', json]);
+    expect(r.stderr.trim()).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sweep: 8 configurations (lrs 0.05, 0.5 x batch sizes 20, 100 x sgd, adam), 2 epochs');
+    expect(r.stdout.match(/^\| (20|100) \| (sgd|adam) \| (0\.05|0\.5) \| /gm)).toHaveLength(8);
+    expect(r.stdout).toMatch(/^best: batch (20|100), (sgd|adam), lr (0\.05|0\.5): training loss \d\.\d{4}/m);
+    expect(r.stdout).toMatch(/batch 20: 4 stacked, .*; batch 100: 4 stacked/);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.schema).toBe('downhill-sweep/1');
+    expect(report.runs).toHaveLength(8);
+    expect(report.runs[0].history).toHaveLength(3);
+    expect(report.best).toMatchObject({ batchSize: expect.any(Number), optimizer: expect.any(String), lr: expect.any(Number) });
+  });
+
+  test.each([
+    { args: ['--lrs', '0.1'], error: /--lrs applies to --sweep only/ },
+    { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs, --batch-sizes, --optimizers\)/ },
+    { args: ['--sweep', '--lrs', '0.1,x'], error: /--lrs: --lr must be a positive finite number, got 'x'/ },
+    { args: ['--sweep', '--lrs', '0.1,,0.2'], error: /--lrs must be a comma-separated list, got '0.1,,0.2'/ },
+    { args: ['--sweep', '--optimizers', 'sgd,rmsprop'], error: /--optimizers: each must be one of sgd, momentum, nesterov, adam, got 'rmsprop'/ },
+    { args: ['--sweep', '--batch-sizes', '0'], error: /--batch-sizes: --batch-size must be a whole number of at least 1/ },
+    { args: ['--sweep', '--backend', 'cpu'], error: /--sweep trains the classifier on --backend webgpu only/ },
+  ])('$error', ({ args, error }) => {
+    const r = runCli('train', ['--data', data, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(error);
+  });
+});
