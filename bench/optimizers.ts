@@ -7,11 +7,9 @@
 import { WebGpuBackend } from '../src/backend/webgpu';
 import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
 import { runCommand } from '../src/cli/main';
+import { openGpu } from '../src/cli/session';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { adapterLabel } from '../src/device/adapter-info';
-import { acquireNodeAdapter } from '../src/device/adapter-node';
-import { Gpu } from '../src/device/gpu';
-import { nodeShaderFiles } from '../src/device/shader-files-node';
 import { nodeEnvironment } from '../src/io/environment';
 import { paramLayout, zeroParams } from '../src/model';
 import { SGD } from '../src/optim/optimizer';
@@ -56,8 +54,7 @@ async function main(): Promise<void> {
   const budgetMs = Number(str('budget-ms') ?? 5000);
   const seed = parseSeed(str('seed') ?? '1');
   const outDir = str('out') ?? 'bench/results';
-  const found = await acquireNodeAdapter(adapterOption(args.adapter));
-  const gpu = await Gpu.create(found.adapter, found.report, nodeShaderFiles);
+  const { gpu } = await openGpu(adapterOption(args.adapter));
   const backend = await WebGpuBackend.create(gpu, { train, test });
   let results: MethodResult[];
   try {
@@ -67,7 +64,7 @@ async function main(): Promise<void> {
   }
   const bench: MethodsBench = {
     schema: 'downhill-methods/1', title: `Optimisers and schedules at batch ${batchSize}`, problem: 'Linear softmax classifier on MNIST',
-    command: `npm run bench:optimizers -- --batch-size ${batchSize}`, createdAt: new Date().toISOString(), adapter: found.report, adapterLabel: adapterLabel(found.report),
+    command: `npm run bench:optimizers -- --batch-size ${batchSize}`, createdAt: new Date().toISOString(), adapter: gpu.adapter, adapterLabel: adapterLabel(gpu.adapter),
     environment: nodeEnvironment(), budgetMs, seed, targets: { ...DEFAULT_TARGETS, metric: 'accuracy' }, trainExamples: train.count, results,
   };
   console.log(`bench:optimizers: wrote ${writeMethods(bench, outDir, 'optimizers')}.{json,md} and two plots`);

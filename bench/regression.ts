@@ -7,11 +7,9 @@
 import { RegressionWebGpuBackend } from '../src/backend/regression-webgpu';
 import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
 import { runCommand } from '../src/cli/main';
+import { openGpu } from '../src/cli/session';
 import { splitAndStandardise, syntheticRegression } from '../src/data/regression';
 import { adapterLabel } from '../src/device/adapter-info';
-import { acquireNodeAdapter } from '../src/device/adapter-node';
-import { Gpu } from '../src/device/gpu';
-import { nodeShaderFiles } from '../src/device/shader-files-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
 import { linearLayout } from '../src/model';
@@ -51,8 +49,8 @@ async function main(): Promise<void> {
   const seed = parseSeed((args.seed as string | undefined) ?? '1');
   const s = syntheticRegression(rows, dims, noise, seed);
   const data = { ...splitAndStandardise(s.x, s.y, rows, dims, 0.2, seed) };
-  const found = await acquireNodeAdapter(adapterOption(args.adapter));
-  const backend = await RegressionWebGpuBackend.create(await Gpu.create(found.adapter, found.report, nodeShaderFiles), data);
+  const { gpu } = await openGpu(adapterOption(args.adapter));
+  const backend = await RegressionWebGpuBackend.create(gpu, data);
   const n = data.train.count;
   const optimal = noise ** 2 / 2;
   let results: MethodResult[];
@@ -65,7 +63,7 @@ async function main(): Promise<void> {
     schema: 'downhill-methods/1', title: `Linear regression: batch size against speed`,
     problem: `Linear regression with squared loss on synthetic data, y = X·θ + 1 + ${noise}·ε, ${dims} standard-normal features (standardised), the best possible loss (σ²/2) ${optimal}`,
     command: `npm run bench:regression -- --rows ${rows} --features ${dims} --noise ${noise} --budget-ms ${budgetMs}`,
-    createdAt: new Date().toISOString(), adapter: found.report, adapterLabel: adapterLabel(found.report), environment: nodeEnvironment(), budgetMs, seed,
+    createdAt: new Date().toISOString(), adapter: gpu.adapter, adapterLabel: adapterLabel(gpu.adapter), environment: nodeEnvironment(), budgetMs, seed,
     targets: { loss: 1.1 * optimal, accuracy: 0.95, metric: 'R²' }, trainExamples: n, results,
   };
   console.log(`bench:regression: wrote ${writeMethods(bench, (args.out as string | undefined) ?? 'bench/results', 'regression')}.{json,md} and two plots`);

@@ -11,11 +11,9 @@ import { join } from 'node:path';
 import { WebGpuBackend } from '../src/backend/webgpu';
 import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
 import { runCommand } from '../src/cli/main';
+import { openGpu } from '../src/cli/session';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { adapterLabel } from '../src/device/adapter-info';
-import { acquireNodeAdapter } from '../src/device/adapter-node';
-import { Gpu } from '../src/device/gpu';
-import { nodeShaderFiles } from '../src/device/shader-files-node';
 import { check } from '../src/errors';
 import { count, seconds } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';
@@ -52,19 +50,16 @@ async function main(): Promise<void> {
   const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
   const n = Math.min(examples, full.count);
   const data = { train: { ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test };
-  const openGpu = async () => {
-    const f = await acquireNodeAdapter(adapterOption(args.adapter));
-    return Gpu.create(f.adapter, f.report, nodeShaderFiles);
-  };
+  const openDevice = async () => (await openGpu(adapterOption(args.adapter))).gpu;
   const rows: Array<{ batchSize: number; configurations: number; stackedMs: number; oneByOneMs: number; speedup: number; sameWeights: boolean; variants: string[] }> = [];
   let adapter;
   for (const batchSize of batchSizes) {
-    const stacked = await trainSweep(openGpu, data, { batchSizes: [batchSize], lrs, optimizers, epochs, seed: 1 });
+    const stacked = await trainSweep(openDevice, data, { batchSizes: [batchSize], lrs, optimizers, epochs, seed: 1 });
     let oneByOneMs = 0;
     let same = true;
     const variants = new Set<string>();
     for (const run of stacked.runs) {
-      const gpu = await openGpu();
+      const gpu = await openDevice();
       adapter = gpu.adapter;
       const backend = await WebGpuBackend.create(gpu, data);
       try {

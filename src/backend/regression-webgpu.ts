@@ -5,19 +5,16 @@
  * examples' losses stay at their epoch positions until the trainer reads a window back.
  */
 import type { AdapterReport } from '../device/adapter-info';
-import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
+import type { Gpu } from '../device/gpu';
 import type { RegressionSet } from '../data/regression';
-import { type Kernel, writeBatchUniform } from '../kernels/kernel';
+import type { Kernel } from '../kernels/kernel';
 import { linearForwardKernel, linearGradientKernel, squaredErrorKernel } from '../kernels/linear-regression';
 import { type ParamLayout, linearLayout } from '../model';
 import type { Optimizer } from '../optim/optimizer';
-import { baseRates } from '../optim/rates';
 import type { Backend, Evaluation, Split, Step } from './backend';
 import { GpuOptimizer } from './gpu-optimizer';
-import { meanLoss, planSpan } from './plan-span';
+import { EVAL_OFFSETS, type Launch, encodeSteps, readMeanLoss, uploadEvaluationTable, uploadPlan } from './step-encoding';
 import { regressionEvaluation } from './regression-evaluation';
-
-const STEPS_PER_SUBMIT = 1024;
 
 interface Resident {
   features: GPUBuffer;
@@ -31,7 +28,7 @@ export class RegressionWebGpuBackend implements Backend {
   private plan: readonly Step[] = [];
   private stepTable: GPUBuffer | undefined;
   private rates: GPUBuffer | undefined;
-  private launches: Array<{ kernel: Kernel; pipeline: GPUComputePipeline; bindGroup: GPUBindGroup }> = [];
+  private launches: Launch[] = [];
   private readonly update: GpuOptimizer;
 
   private constructor(
@@ -63,12 +60,8 @@ export class RegressionWebGpuBackend implements Backend {
       pred: await gpu.buffer('predictions', rows * 4, 'storage'),
       residual: await gpu.buffer('residuals', data.train.count * 4, 'storage'),
       loss: await gpu.buffer('loss', rows * 4, 'storage'),
-      evalTable: await gpu.buffer('evaluation batches', 2 * UNIFORM_STRIDE_BYTES, 'uniform'),
+      evalTable: await uploadEvaluationTable(gpu, data.train.count, data.test.count),
     };
-    const table = new DataView(new ArrayBuffer(2 * UNIFORM_STRIDE_BYTES));
-    writeBatchUniform(table, 0, { start: 0, size: data.train.count, lr: 0 });
-    writeBatchUniform(table, UNIFORM_STRIDE_BYTES, { start: 0, size: data.test.count, lr: 0 });
-    gpu.write(buffers.evalTable, table);
     return new RegressionWebGpuBackend(gpu, layout, { train: await upload('train', data.train), test: await upload('test', data.test) }, buffers);
   }
 
@@ -99,23 +92,20 @@ export class RegressionWebGpuBackend implements Backend {
     for (const s of steps) if (s.size < 1 || s.start + s.size > count) throw new Error(`step ${JSON.stringify(s)} is outside the ${count} training examples`);
     if (this.stepTable) this.gpu.free(this.stepTable);
     if (this.rates) this.gpu.free(this.rates);
-    const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
-    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, { ...s, index: i }));
-    this.stepTable = await this.gpu.buffer('step table', table.byteLength, 'uniform', table);
-    this.rates = await this.gpu.buffer('rates', Math.max(1, steps.length) * 16, 'storage', baseRates(steps));
+    ({ stepTable: this.stepTable, rates: this.rates } = await uploadPlan(this.gpu, steps, 'regression plan'));
     this.plan = steps;
     const { features, targets } = this.sets.train;
     const b = this.buffers;
     const u = await this.update.bindings(this.rates, b.grads, b.params);
-    const launch = async (kernel: Kernel, buffers: GPUBuffer[]) => {
+    const launch = async (kernel: Kernel, buffers: GPUBuffer[]): Promise<Launch> => {
       const pipeline = await this.gpu.pipeline(kernel, kernel.constants(this.layout));
-      return { kernel, pipeline: pipeline.pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) };
+      return { kernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) };
     };
     this.launches = [
       await launch(linearForwardKernel, [features, b.order, b.params, b.pred]),
       await launch(squaredErrorKernel, [b.pred, targets, b.order, b.residual, b.loss]),
       await launch(linearGradientKernel, [features, b.order, b.residual, b.grads]),
-      { kernel: u.kernel, pipeline: u.pipeline.pipeline, bindGroup: this.gpu.bindGroup(u.pipeline, [this.stepTable, ...u.buffers]) },
+      { kernel: u.kernel, pipeline: u.pipeline, bindGroup: this.gpu.bindGroup(u.pipeline, [this.stepTable, ...u.buffers]) },
     ];
   }
 
@@ -127,30 +117,13 @@ export class RegressionWebGpuBackend implements Backend {
     this.gpu.write(this.rates!, rates);
   }
 
-  async runSteps(first: number, count: number): Promise<number> {
-    let last: GPUCommandEncoder | undefined;
-    for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
-      const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
-      const encoder = this.gpu.encoder(`regression steps ${chunk}..${end}`);
-      const pass = encoder.beginComputePass();
-      for (let s = chunk; s < end; s++) {
-        for (const { kernel, pipeline, bindGroup } of this.launches) {
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, bindGroup, [s * UNIFORM_STRIDE_BYTES]);
-          pass.dispatchWorkgroups(kernel.workgroups(this.plan[s]!.size, this.layout));
-        }
-      }
-      pass.end();
-      if (end === first + count) last = encoder;
-      else this.gpu.submit([encoder.finish()]);
-    }
-    const { from, to } = planSpan(this.plan, first, count);
-    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4, last));
+  runSteps(first: number, count: number): Promise<number> {
+    const encoder = encodeSteps(this.gpu, this.plan, this.launches, this.layout, first, count, 'regression steps');
+    return readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count, encoder);
   }
 
-  async batchLoss(first: number, count: number): Promise<number> {
-    const { from, to } = planSpan(this.plan, first, count);
-    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4));
+  batchLoss(first: number, count: number): Promise<number> {
+    return readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count);
   }
 
   async evaluate(split: Split): Promise<Evaluation> {
@@ -160,7 +133,7 @@ export class RegressionWebGpuBackend implements Backend {
     const encoder = this.gpu.encoder(`evaluate ${split}`);
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline.pipeline);
-    pass.setBindGroup(0, this.gpu.bindGroup(pipeline, [b.evalTable, features, b.identity, b.params, b.pred]), [split === 'train' ? 0 : UNIFORM_STRIDE_BYTES]);
+    pass.setBindGroup(0, this.gpu.bindGroup(pipeline, [b.evalTable, features, b.identity, b.params, b.pred]), [EVAL_OFFSETS[split]]);
     pass.dispatchWorkgroups(linearForwardKernel.workgroups(set.count, this.layout));
     pass.end();
     const pred = new Float32Array(await this.gpu.read(b.pred, set.count * 4, 0, encoder));

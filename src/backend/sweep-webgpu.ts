@@ -6,16 +6,15 @@
  * evaluates each model in turn (its parameters copied in).
  */
 import type { AdapterReport } from '../device/adapter-info';
-import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
-import { type Kernel, writeBatchUniform } from '../kernels/kernel';
+import type { Gpu } from '../device/gpu';
+import type { Kernel } from '../kernels/kernel';
 import { OPTIMIZER_CODES, modelStride, stackedForwardKernel, stackedGradientKernel, stackedSoftmaxXentKernel, stackedUpdateKernel } from '../kernels/stacked';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
 import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import type { BackendData, Evaluation, Split, Step } from './backend';
 import { planSpan } from './plan-span';
+import { type Launch, encodeSteps, uploadPlan } from './step-encoding';
 import { WebGpuBackend } from './webgpu';
-
-const STEPS_PER_SUBMIT = 1024;
 
 export interface SweepModel {
   lr: number;
@@ -26,7 +25,7 @@ export class SweepWebGpuBackend {
   private plan: readonly Step[] = [];
   private stepTable: GPUBuffer | undefined;
   private rates: GPUBuffer | undefined;
-  private launches: Array<{ kernel: Kernel; pipeline: Pipeline; bindGroup: GPUBindGroup }> = [];
+  private launches: Launch[] = [];
   private readonly stride: number;
 
   private constructor(
@@ -84,15 +83,12 @@ export class SweepWebGpuBackend {
   async setPlan(steps: readonly Step[]): Promise<void> {
     if (this.stepTable) this.gpu.free(this.stepTable);
     if (this.rates) this.gpu.free(this.rates);
-    const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
-    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, { ...s, index: i }));
-    this.stepTable = await this.gpu.buffer('sweep step table', table.byteLength, 'uniform', table);
-    this.rates = await this.gpu.buffer('sweep rates', Math.max(1, steps.length) * 16, 'storage');
+    ({ stepTable: this.stepTable, rates: this.rates } = await uploadPlan(this.gpu, steps, 'sweep'));
     this.plan = steps;
     const k = this.models.length;
     const { images, labels } = this.single.shared;
     const b = this.buffers;
-    const launch = async (kernel: Kernel, buffers: GPUBuffer[]) => {
+    const launch = async (kernel: Kernel, buffers: GPUBuffer[]): Promise<Launch> => {
       const pipeline = await this.gpu.pipeline(kernel, kernel.constants(this.layout));
       return { kernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) };
     };
@@ -114,20 +110,7 @@ export class SweepWebGpuBackend {
   }
 
   async runSteps(first: number, count: number): Promise<void> {
-    for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
-      const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
-      const encoder = this.gpu.encoder(`sweep steps ${chunk}..${end}`);
-      const pass = encoder.beginComputePass();
-      for (let s = chunk; s < end; s++) {
-        for (const { kernel, pipeline, bindGroup } of this.launches) {
-          pass.setPipeline(pipeline.pipeline);
-          pass.setBindGroup(0, bindGroup, [s * UNIFORM_STRIDE_BYTES]);
-          pass.dispatchWorkgroups(kernel.workgroups(this.plan[s]!.size, this.layout));
-        }
-      }
-      pass.end();
-      this.gpu.submit([encoder.finish()]);
-    }
+    this.gpu.submit([encodeSteps(this.gpu, this.plan, this.launches, this.layout, first, count, 'sweep steps').finish()]);
     await this.gpu.finish();
   }
 

@@ -13,22 +13,19 @@ import type { Dataset } from '../data/dataset';
 import { UserError } from '../errors';
 import { evaluateKernel } from '../kernels/evaluate';
 import { forwardKernel } from '../kernels/forward';
-import { type BatchUniform, type Kernel, writeBatchUniform } from '../kernels/kernel';
+import type { Kernel } from '../kernels/kernel';
 import { gradientKernel } from '../kernels/gradient';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, SPLIT_MAX_CHUNKS, SPLIT_MIN_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
 import { FUSED_MAX_BATCH, FUSED_STEPS_PER_DISPATCH, FUSED_WORKGROUP_SIZES, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import type { Optimizer } from '../optim/optimizer';
 import { GpuOptimizer } from './gpu-optimizer';
-import { baseRates } from '../optim/rates';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
 import type { Backend, BackendData, Evaluation, Split, Step } from './backend';
 import { summarizeEvaluation } from './evaluation';
-import { meanLoss, planSpan } from './plan-span';
+import { EVAL_OFFSETS, type Launch, encodeSteps, readMeanLoss, uploadEvaluationTable, uploadPlan } from './step-encoding';
 
-/** Steps recorded per command buffer: bounds the size of one submission. */
-const STEPS_PER_SUBMIT = 1024;
 /** Steps timed per candidate when choosing how to run a plan, and rounds (the fastest counts). */
 const CHOICE_STEPS = 48;
 const CHOICE_ROUNDS = 3;
@@ -56,12 +53,6 @@ interface ResidentSet {
   images: GPUBuffer;
   labels: GPUBuffer;
   count: number;
-}
-
-interface Launch {
-  kernel: Kernel;
-  pipeline: Pipeline;
-  bindGroup: GPUBindGroup;
 }
 
 export class WebGpuBackend implements Backend {
@@ -145,14 +136,10 @@ export class WebGpuBackend implements Backend {
       loss: await gpu.buffer('loss', data.train.count * 4, 'storage'),
       lossSums: await gpu.buffer('loss sums', evaluateKernel.workgroups(maxRows, layout) * 4, 'storage'),
       confusion: await gpu.buffer('confusion', CLASSES * CLASSES * 4, 'storage'),
-      evalTable: await gpu.buffer('evaluation batches', 2 * UNIFORM_STRIDE_BYTES, 'uniform'),
+      evalTable: await uploadEvaluationTable(gpu, data.train.count, data.test?.count ?? 1),
     };
     const sets: Partial<Record<Split, ResidentSet>> = { train: await upload(gpu, 'train', data.train) };
     if (data.test) sets.test = await upload(gpu, 'test', data.test);
-    const evalTable = new DataView(new ArrayBuffer(2 * UNIFORM_STRIDE_BYTES));
-    writeBatchUniform(evalTable, 0, { start: 0, size: data.train.count, lr: 0 });
-    writeBatchUniform(evalTable, UNIFORM_STRIDE_BYTES, { start: 0, size: data.test?.count ?? 1, lr: 0 });
-    gpu.write(buffers.evalTable, evalTable);
     return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, evaluate }, fused, split, sets, buffers);
   }
 
@@ -191,11 +178,8 @@ export class WebGpuBackend implements Backend {
       if (s.size < 1 || s.start + s.size > train.count) throw new Error(`step ${JSON.stringify(s)} is outside the ${train.count} training examples`);
     }
     if (this.stepTable) this.gpu.free(this.stepTable);
-    const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
-    steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, { ...s, index: i } satisfies BatchUniform));
-    this.stepTable = await this.gpu.buffer('step table', table.byteLength, 'uniform', table);
     if (this.rates) this.gpu.free(this.rates);
-    this.rates = await this.gpu.buffer('rates', Math.max(1, steps.length) * 16, 'storage', baseRates(steps));
+    ({ stepTable: this.stepTable, rates: this.rates } = await uploadPlan(this.gpu, steps, 'plan'));
     this.plan = steps;
     const b = this.buffers;
     const { forward, softmax, gradient } = this.pipelines;
@@ -305,35 +289,8 @@ export class WebGpuBackend implements Backend {
     if (first < 0 || first + count > this.plan.length) throw new Error(`steps ${first}..${first + count} are outside the plan of ${this.plan.length}`);
     const fused = this.fusedLaunches.get(this.chosen);
     if (fused) return this.runFused(fused, first, count);
-    const launches = this.stepLaunches.get(this.chosen)!;
-    let last: GPUCommandEncoder | undefined;
-    for (let chunk = first; chunk < first + count; chunk += STEPS_PER_SUBMIT) {
-      const end = Math.min(first + count, chunk + STEPS_PER_SUBMIT);
-      const encoder = this.gpu.encoder(`steps ${chunk}..${end}`);
-      const pass = encoder.beginComputePass();
-      for (let s = chunk; s < end; s++) {
-        const offset = [s * UNIFORM_STRIDE_BYTES];
-        for (const { kernel, pipeline, bindGroup } of launches) {
-          pass.setPipeline(pipeline.pipeline);
-          pass.setBindGroup(0, bindGroup, offset);
-          pass.dispatchWorkgroups(kernel.workgroups(this.plan[s]!.size, this.layout));
-        }
-      }
-      pass.end();
-      if (end === first + count) last = encoder;
-      else this.gpu.submit([encoder.finish()]);
-    }
-    return this.completeWithLoss(last!, first, count);
-  }
-
-  /**
-   * Submits the last commands of steps [first, first + count) with a copy of their examples'
-   * losses, and resolves when both are done with the mean loss: the completion wait and the
-   * readback are one round trip.
-   */
-  private async completeWithLoss(encoder: GPUCommandEncoder, first: number, count: number): Promise<number> {
-    const { from, to } = planSpan(this.plan, first, count);
-    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4, encoder));
+    const encoder = encodeSteps(this.gpu, this.plan, this.stepLaunches.get(this.chosen)!, this.layout, first, count, 'steps');
+    return readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count, encoder);
   }
 
   /** Steps [first, first + count) as sgd_fused dispatches of up to FUSED_STEPS_PER_DISPATCH steps. */
@@ -354,12 +311,11 @@ export class WebGpuBackend implements Backend {
       pass.dispatchWorkgroups(1);
     }
     pass.end();
-    return this.completeWithLoss(encoder, first, count);
+    return readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count, encoder);
   }
 
-  async batchLoss(first: number, count: number): Promise<number> {
-    const { from, to } = planSpan(this.plan, first, count);
-    return meanLoss(await this.gpu.read(this.buffers.loss, (to - from) * 4, from * 4));
+  batchLoss(first: number, count: number): Promise<number> {
+    return readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count);
   }
 
   async evaluate(split: Split): Promise<Evaluation> {
@@ -367,7 +323,7 @@ export class WebGpuBackend implements Backend {
     if (!set) throw new Error(`no ${split} set was loaded`);
     const b = this.buffers;
     const { forward, evaluate } = this.pipelines;
-    const offset = [split === 'train' ? 0 : UNIFORM_STRIDE_BYTES];
+    const offset = [EVAL_OFFSETS[split]];
     const encoder = this.gpu.encoder(`evaluate ${split}`);
     encoder.clearBuffer(b.confusion);
     const pass = encoder.beginComputePass();

@@ -3,12 +3,11 @@
  * the checkpoint writer handed to the trainer, and SIGINT/SIGTERM turned into a stop request
  * at the next step boundary.
  */
-import { readFileSync } from 'node:fs';
 import type { Dataset } from '../data/dataset';
-import { check, UserError } from '../errors';
+import { check } from '../errors';
 import { type Checkpoint, type RunIdentity, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
 import { crc32 } from '../io/crc32';
-import { writeFileAtomic } from '../io/files';
+import { readInput, writeFileAtomic } from '../io/files';
 import type { TrainControl } from '../train/trainer';
 
 /** Default interval between checkpoints, besides each epoch's end. */
@@ -23,22 +22,12 @@ export function parseCheckpointEvery(text: string): { everySteps?: number; every
 }
 
 export function readCheckpoint(path: string): Checkpoint {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read --resume ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
-  }
-  return decodeCheckpoint(bytes, `--resume ${path}`);
+  return decodeCheckpoint(readInput(path, `--resume ${path}`), `--resume ${path}`);
 }
 
 /** crc32 of a training set's images then labels: a checkpoint resumes on the same data only. */
 export function dataChecksum(set: Dataset): number {
-  const both = new Uint8Array(set.images.length + set.labels.length);
-  both.set(set.images);
-  both.set(set.labels, set.images.length);
-  return crc32(both);
+  return crc32(set.images, set.labels);
 }
 
 export function checkpointWriter(path: string, run: () => RunIdentity, interval: { everySteps?: number; everyMs?: number }): NonNullable<TrainControl['checkpoint']> {

@@ -1,7 +1,7 @@
 /** npm run evaluate -- --load PATH: test accuracy, loss and confusion matrix of saved weights. */
-import { readFileSync } from 'node:fs';
 import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { UserError } from '../errors';
+import { readInput } from '../io/files';
 import { decodeWeights } from '../io/weights';
 import { COMMON_OPTIONS, adapterOption, backendOption, parseCommandLine } from './args';
 import { confusionTable, count, percent } from './format';
@@ -26,13 +26,7 @@ async function main(): Promise<void> {
   if (!loadPath) throw new UserError('--load PATH is required (weights from npm run train -- --save PATH)');
   const backendChoice = backendOption(args.backend);
   const adapterChoice = adapterOption(args.adapter);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(loadPath);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read --load ${loadPath}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-  }
+  const bytes = readInput(loadPath, `--load ${loadPath}`);
   const dataDir = (args.data as string | undefined) ?? defaultMnistDir();
   const testSet = loadSplit(dataDir, 'test');
   const params = decodeWeights(bytes, loadPath, testSet.features);

@@ -3,23 +3,20 @@
  * regression (--task regression) on a CSV file or synthetic data. Each gives the trainer the same
  * things: sizes, a backend, initial parameters, a data checksum, and how to print its results.
  */
-import { readFileSync } from 'node:fs';
 import type { Backend, Evaluation } from '../backend/backend';
 import { RegressionCpuBackend } from '../backend/regression-cpu';
 import { RegressionWebGpuBackend } from '../backend/regression-webgpu';
 import type { VariantChoice } from '../backend/webgpu';
 import { type RegressionData, parseCsv, splitAndStandardise, syntheticRegression } from '../data/regression';
 import { defaultMnistDir, loadSplit } from '../data/load-node';
-import { adapterLabel } from '../device/adapter-info';
-import { type AdapterChoice, acquireNodeAdapter } from '../device/adapter-node';
-import { Gpu } from '../device/gpu';
-import { nodeShaderFiles } from '../device/shader-files-node';
-import { UserError, check } from '../errors';
+import type { AdapterChoice } from '../device/adapter-node';
+import { check } from '../errors';
 import { crc32 } from '../io/crc32';
+import { readInput } from '../io/files';
 import { linearLayout, paramLayout, zeroParams } from '../model';
 import { dataChecksum } from './checkpointing';
 import { confusionTable, count, percent } from './format';
-import { type BackendChoice, openBackend } from './session';
+import { type BackendChoice, openBackend, openWebGpu } from './session';
 
 export type Task = 'classification' | 'regression';
 export const TASKS: readonly Task[] = ['classification', 'regression'];
@@ -69,13 +66,7 @@ export function regression(o: RegressionOptions): Problem {
   let data: RegressionData;
   if (o.csv !== undefined) {
     check(o.target !== undefined, '--csv needs --target NAME, the column to predict');
-    let text: string;
-    try {
-      text = readFileSync(o.csv, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UserError(`cannot read --csv ${o.csv}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-    }
+    const text = readInput(o.csv, `--csv ${o.csv}`).toString('utf8');
     const t = parseCsv(text, o.csv, o.target!);
     check(t.rows >= 2, `${o.csv}: needs at least 2 rows (one to train on, one to test)`);
     data = { ...splitAndStandardise(t.x, t.y, t.rows, t.columns, TEST_FRACTION, o.seed), names: t.names, target: o.target!, source: o.csv };
@@ -94,18 +85,18 @@ export function regression(o: RegressionOptions): Problem {
     task: 'regression', trainCount: train.count, testCount: test.count, features: train.dims,
     source: `${count(train.count)} training and ${count(test.count)} test rows (${train.dims} standardised features, target '${data.target}') from ${data.source}`,
     initialParams: () => new Float32Array(linearLayout(train.dims).paddedCount),
-    checksum: () => crc32(new Uint8Array([...new Uint8Array(train.features.buffer), ...new Uint8Array(train.targets.buffer)])),
+    checksum: () => crc32(bytesOf(train.features), bytesOf(train.targets)),
     open: async (b, a) => {
-      if (b === 'cpu') return { backend: new RegressionCpuBackend(data), line: 'backend: cpu (plain TypeScript reference kernels, one thread)' };
-      const found = await acquireNodeAdapter(a);
-      const gpu = await Gpu.create(found.adapter, found.report, nodeShaderFiles);
-      try {
-        return { backend: await RegressionWebGpuBackend.create(gpu, data), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
-      } catch (e) {
-        await gpu.destroy();
-        throw e;
+      if (b === 'cpu') {
+        const backend = new RegressionCpuBackend(data);
+        return { backend, line: `backend: cpu (${backend.adapter.description})` };
       }
+      return openWebGpu(a, (gpu) => RegressionWebGpuBackend.create(gpu, data));
     },
     describeTest: (e) => `test: R² ${e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`,
   };
+}
+
+function bytesOf(a: Float32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }

@@ -15,12 +15,24 @@ export async function openBackend(choice: BackendChoice, adapter: AdapterChoice,
     const backend = new CpuBackend(data);
     return { backend, line: `backend: cpu (${backend.adapter.description})` };
   }
-  const found = await acquireNodeAdapter(adapter);
-  const gpu = await Gpu.create(found.adapter, found.report, nodeShaderFiles);
-  try {
+  return openWebGpu(adapter, async (gpu) => {
     const backend = await WebGpuBackend.create(gpu, data);
     backend.variantChoice = stepVariant;
-    return { backend, line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
+    return backend;
+  });
+}
+
+/** A device on a fresh adapter of the kind asked for (an adapter gives one device), and a line saying which. */
+export async function openGpu(adapter: AdapterChoice): Promise<{ gpu: Gpu; line: string }> {
+  const found = await acquireNodeAdapter(adapter);
+  return { gpu: await Gpu.create(found.adapter, found.report, nodeShaderFiles), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
+}
+
+/** A backend made by `create` on a new device; the device is destroyed if creating fails. */
+export async function openWebGpu<B>(adapter: AdapterChoice, create: (gpu: Gpu) => Promise<B>): Promise<{ backend: B; line: string }> {
+  const { gpu, line } = await openGpu(adapter);
+  try {
+    return { backend: await create(gpu), line };
   } catch (e) {
     await gpu.destroy();
     throw e;

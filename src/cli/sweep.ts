@@ -4,11 +4,8 @@
  * Prints a table per configuration and the best one; --json writes every curve.
  */
 import { defaultMnistDir, loadSplit } from '../data/load-node';
-import { acquireNodeAdapter } from '../device/adapter-node';
 import type { AdapterChoice } from '../device/adapter-node';
-import { adapterLabel } from '../device/adapter-info';
-import { Gpu } from '../device/gpu';
-import { nodeShaderFiles } from '../device/shader-files-node';
+import type { Gpu } from '../device/gpu';
 import { UserError, check } from '../errors';
 import { nodeEnvironment } from '../io/environment';
 import { writeFileAtomic } from '../io/files';
@@ -17,6 +14,7 @@ import { type Schedule, describeSchedule } from '../optim/schedule';
 import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/options';
 import { bestRun, trainSweep } from '../train/sweep';
 import { count, percent, seconds } from './format';
+import { openGpu } from './session';
 
 export interface SweepOptions {
   lrs: string;
@@ -54,15 +52,17 @@ export async function sweepCommand(o: SweepOptions): Promise<void> {
     check((OPTIMIZER_KINDS as readonly string[]).includes(s), `each must be one of ${OPTIMIZER_KINDS.join(', ')}, got '${s}'`);
     return s as OptimizerKind;
   });
-  const found = await acquireNodeAdapter(o.adapter);
-  console.log(`backend: webgpu on ${adapterLabel(found.report)}; ${found.note}`);
-  console.log(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epochs, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
   // a device per batch size's stack, each from a fresh adapter (an adapter gives one device)
-  const openGpu = async () => {
-    const next = await acquireNodeAdapter(o.adapter);
-    return Gpu.create(next.adapter, next.report, nodeShaderFiles);
+  const first = await openGpu(o.adapter);
+  console.log(first.line);
+  let unused: Gpu | undefined = first.gpu;
+  const openDevice = async () => {
+    const gpu = unused ?? (await openGpu(o.adapter)).gpu;
+    unused = undefined;
+    return gpu;
   };
-  const result = await trainSweep(openGpu, { train, test }, { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants }, (line) => console.log(line));
+  console.log(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epochs, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
+  const result = await trainSweep(openDevice, { train, test }, { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants }, (line) => console.log(line));
   console.log('\n| batch | optimizer | lr | final train loss | test accuracy |\n| --- | --- | --- | --- | --- |');
   for (const r of result.runs) {
     const last = r.history.at(-1)!;
@@ -73,7 +73,7 @@ export async function sweepCommand(o: SweepOptions): Promise<void> {
   console.log(`training ${seconds(result.trainMs)} for all ${result.runs.length} (${result.groups.map((g) => `batch ${g.batchSize}: ${g.models} stacked, ${seconds(g.trainMs)}`).join('; ')}); evaluation ${seconds(result.evalMs)} (not in the training time)`);
   if (o.json) {
     const report = {
-      schema: 'downhill-sweep/1', createdAt: new Date().toISOString(), adapter: found.report, environment: nodeEnvironment(),
+      schema: 'downhill-sweep/1', createdAt: new Date().toISOString(), adapter: first.gpu.adapter, environment: nodeEnvironment(),
       config: { lrs, batchSizes, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants, data: dir },
       groups: result.groups, trainMs: result.trainMs, evalMs: result.evalMs,
       best: best ? { batchSize: best.batchSize, optimizer: best.optimizer, lr: best.lr } : null,

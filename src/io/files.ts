@@ -4,7 +4,7 @@
  * file, and a checkpoint that was reported written survives a power loss. Output paths are
  * checked before training starts, so a run is not lost to an unwritable path at the end.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors';
 
@@ -69,5 +69,19 @@ export function checkWritable(path: string, flag: string): void {
     rmSync(tmp, { force: true });
   } catch (e) {
     throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
+  }
+}
+
+/**
+ * An input file's bytes, or a UserError `cannot read <label>: <why>` (label: the path, or the
+ * option and the path, e.g. '--resume run.ckpt').
+ */
+export function readInput(path: string, label = path): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new UserError(`cannot read ${label}: ${why}`);
   }
 }
