@@ -2,7 +2,7 @@
  * Linear regression on the CPU references, one step at a time in float64 with float32
  * parameters: the baseline the WebGPU regression backend is checked against.
  */
-import type { RegressionSet } from '../data/regression';
+import type { RegressionSplit } from '../data/regression';
 import { linearLayout } from '../model';
 import { linearForwardRef, linearGradientRef, squaredErrorRef } from '../reference/linear-regression';
 import type { Evaluation, Split } from './backend';
@@ -10,8 +10,12 @@ import { CpuBackendBase } from './cpu-base';
 import { regressionEvaluation } from './regression-evaluation';
 
 export class RegressionCpuBackend extends CpuBackendBase {
-  constructor(private readonly data: { train: RegressionSet; test: RegressionSet }) {
+  /** losses in the target's own units: the targets are standardised */
+  private readonly lossScale: number;
+
+  constructor(private readonly data: RegressionSplit) {
     super(linearLayout(data.train.dims), data.train.count);
+    this.lossScale = data.targetScale.sd ** 2;
   }
 
   protected step(s: number): void {
@@ -26,6 +30,10 @@ export class RegressionCpuBackend extends CpuBackendBase {
   async evaluate(split: Split): Promise<Evaluation> {
     const set = this.data[split];
     const identity = new Uint32Array(set.count).map((_, i) => i);
-    return regressionEvaluation(linearForwardRef(set.features, set.dims, identity, 0, set.count, this.params), set.targets, set.count);
+    return regressionEvaluation(linearForwardRef(set.features, set.dims, identity, 0, set.count, this.params), set.targets, set.count, this.lossScale);
+  }
+
+  override async batchLoss(first: number, count: number): Promise<number> {
+    return (await super.batchLoss(first, count)) * this.lossScale;
   }
 }

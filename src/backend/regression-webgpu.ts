@@ -6,7 +6,7 @@
  */
 import type { AdapterReport } from '../device/adapter-info';
 import type { Gpu } from '../device/gpu';
-import type { RegressionSet } from '../data/regression';
+import type { RegressionSet, RegressionSplit } from '../data/regression';
 import type { Kernel } from '../kernels/kernel';
 import { linearForwardKernel, linearGradientKernel, squaredErrorKernel } from '../kernels/linear-regression';
 import { type ParamLayout, linearLayout } from '../model';
@@ -36,6 +36,8 @@ export class RegressionWebGpuBackend implements Backend {
     private readonly layout: ParamLayout,
     private readonly sets: Record<Split, Resident>,
     private readonly buffers: Record<'params' | 'grads' | 'order' | 'identity' | 'pred' | 'residual' | 'loss' | 'evalTable', GPUBuffer>,
+    /** losses in the target's own units: the targets are standardised */
+    private readonly lossScale: number,
   ) {
     this.update = new GpuOptimizer(gpu, layout);
   }
@@ -44,7 +46,7 @@ export class RegressionWebGpuBackend implements Backend {
     return this.gpu.adapter;
   }
 
-  static async create(gpu: Gpu, data: { train: RegressionSet; test: RegressionSet }): Promise<RegressionWebGpuBackend> {
+  static async create(gpu: Gpu, data: RegressionSplit): Promise<RegressionWebGpuBackend> {
     const layout = linearLayout(data.train.dims);
     const rows = Math.max(data.train.count, data.test.count);
     const upload = async (name: string, set: RegressionSet): Promise<Resident> => ({
@@ -62,7 +64,7 @@ export class RegressionWebGpuBackend implements Backend {
       loss: await gpu.buffer('loss', rows * 4, 'storage'),
       evalTable: await uploadEvaluationTable(gpu, data.train.count, data.test.count),
     };
-    return new RegressionWebGpuBackend(gpu, layout, { train: await upload('train', data.train), test: await upload('test', data.test) }, buffers);
+    return new RegressionWebGpuBackend(gpu, layout, { train: await upload('train', data.train), test: await upload('test', data.test) }, buffers, data.targetScale.sd ** 2);
   }
 
   async setParams(params: Float32Array): Promise<void> {
@@ -117,13 +119,13 @@ export class RegressionWebGpuBackend implements Backend {
     this.gpu.write(this.rates!, rates);
   }
 
-  runSteps(first: number, count: number): Promise<number> {
+  async runSteps(first: number, count: number): Promise<number> {
     const encoder = encodeSteps(this.gpu, this.plan, this.launches, this.layout, first, count, 'regression steps');
-    return readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count, encoder);
+    return (await readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count, encoder)) * this.lossScale;
   }
 
-  batchLoss(first: number, count: number): Promise<number> {
-    return readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count);
+  async batchLoss(first: number, count: number): Promise<number> {
+    return (await readMeanLoss(this.gpu, this.buffers.loss, this.plan, first, count)) * this.lossScale;
   }
 
   async evaluate(split: Split): Promise<Evaluation> {
@@ -137,7 +139,7 @@ export class RegressionWebGpuBackend implements Backend {
     pass.dispatchWorkgroups(linearForwardKernel.workgroups(set.count, this.layout));
     pass.end();
     const pred = new Float32Array(await this.gpu.read(b.pred, set.count * 4, 0, encoder));
-    return regressionEvaluation(pred, set.targets, set.count);
+    return regressionEvaluation(pred, set.targets, set.count, this.lossScale);
   }
 
   async destroy(): Promise<void> {

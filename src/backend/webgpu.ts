@@ -3,7 +3,8 @@
  * step is four dispatches (forward, softmax_xent, gradient, sgd_update) recorded into one compute
  * pass with many other steps, submitted together and awaited once. Large batches may split the
  * gradient in two (split-K: gradient_partial, gradient_reduce); small ones may run many steps per
- * dispatch (sgd_fused). Which one runs is measured per plan. Each step finds its batch
+ * dispatch (sgd_fused). Which one runs is chosen per plan by a fixed rule (or, asked for, by
+ * measurement). Each step finds its batch
  * (start, size, lr) in a table of uniforms uploaded once per run, selected with a dynamic offset,
  * so nothing is written or read back per step.
  */
@@ -37,13 +38,16 @@ const CHOICE_MARGIN = 0.9;
  * per step; 'split-k-Q' replaces gradient by gradient_partial (chunks of Q rows, one thread per
  * chunk and feature word) and gradient_reduce, which fills a wide GPU on large batches;
  * 'fused-W' runs up to FUSED_STEPS_PER_DISPATCH small-batch steps in one dispatch of sgd_fused
- * with W threads. 'auto' times every candidate on the plan's own steps and keeps the fastest: the
- * best choice differs between adapters (SwiftShader wants few threads, a GPU many).
+ * with W threads. The variants round differently, so the choice decides the weights' last bits:
+ * 'auto' picks by a fixed rule of the plan's shape and the adapter's kind (ruleVariant), so the
+ * same command gives the same weights in every process; 'tune' times every candidate on the
+ * plan's own steps and keeps the fastest, which may differ from run to run.
  */
 export type StepVariant = 'four-kernels' | `split-k-${number}` | `fused-${number}`;
-export type VariantChoice = StepVariant | 'auto';
+export type VariantChoice = StepVariant | 'auto' | 'tune';
 export const STEP_VARIANTS: readonly VariantChoice[] = [
   'auto',
+  'tune',
   'four-kernels',
   ...SPLIT_CHUNKS.map((c) => `split-k-${c}` as const),
   ...FUSED_WORKGROUP_SIZES.map((w) => `fused-${w}` as const),
@@ -73,13 +77,13 @@ export class WebGpuBackend implements Backend {
   private variantNote = 'four-kernels';
   /** 'auto' unless a test or benchmark forces one */
   variantChoice: VariantChoice = 'auto';
+  /** polled between the timings of 'tune': a stop request cuts the measurement short */
+  stopRequested: () => boolean = () => false;
 
   private constructor(
     private readonly gpu: Gpu,
     private readonly layout: ParamLayout,
     private readonly pipelines: Record<'forward' | 'softmax' | 'gradient' | 'evaluate', Pipeline>,
-    private readonly fusedPipelines: ReadonlyMap<StepVariant, Pipeline>,
-    private readonly splitPipelines: ReadonlyMap<number, { partial: Pipeline; reduce: Pipeline }>,
     private readonly sets: Partial<Record<Split, ResidentSet>>,
     private readonly buffers: Record<'params' | 'grads' | 'order' | 'identity' | 'logits' | 'dlogits' | 'loss' | 'lossSums' | 'confusion' | 'evalTable', GPUBuffer>,
   ) {
@@ -120,10 +124,8 @@ export class WebGpuBackend implements Backend {
     const softmax = await compile(softmaxXentKernel);
     const gradient = await compile(gradientKernel);
     const evaluate = await compile(evaluateKernel);
-    const fused = new Map<StepVariant, Pipeline>();
-    for (const size of FUSED_WORKGROUP_SIZES) fused.set(`fused-${size}`, await gpu.pipeline(sgdFusedKernel, fusedConstants(layout.rowWords, size)));
-    const split = new Map<number, { partial: Pipeline; reduce: Pipeline }>();
-    for (const chunk of SPLIT_CHUNKS) split.set(chunk, { partial: await compile(gradientPartialKernel(chunk)), reduce: await compile(gradientReduceKernel(chunk)) });
+    // the split-K and fused pipelines are compiled when a plan needs them (setPlan): a run
+    // compiles only the variant it runs, unless it measures them all (tune)
     const identity = new Uint32Array(maxRows).map((_, i) => i);
     const paramBytes = layout.paddedCount * 4;
     const buffers = {
@@ -140,7 +142,7 @@ export class WebGpuBackend implements Backend {
     };
     const sets: Partial<Record<Split, ResidentSet>> = { train: await upload(gpu, 'train', data.train) };
     if (data.test) sets.test = await upload(gpu, 'test', data.test);
-    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, evaluate }, fused, split, sets, buffers);
+    return new WebGpuBackend(gpu, layout, { forward, softmax, gradient, evaluate }, sets, buffers);
   }
 
   async setParams(params: Float32Array): Promise<void> {
@@ -181,36 +183,72 @@ export class WebGpuBackend implements Backend {
     if (this.rates) this.gpu.free(this.rates);
     ({ stepTable: this.stepTable, rates: this.rates } = await uploadPlan(this.gpu, steps, 'plan'));
     this.plan = steps;
+    this.stepLaunches.clear();
+    this.fusedLaunches.clear();
+    // the fused step is plain SGD: it keeps no optimiser state
+    this.fusedPlan = this.update.optimizer.kind === 'sgd' ? this.fusedShape(train.count) : undefined;
+    const largest = Math.max(1, ...steps.map((s) => s.size));
+    const candidates = this.candidates(largest);
+    const forced = this.variantChoice;
+    if (forced !== 'auto' && forced !== 'tune') {
+      this.chosen = candidates.includes(forced) ? forced : 'four-kernels';
+      this.variantNote = this.chosen === forced ? `${forced} (forced)` : `four-kernels (${forced} was asked for, but the fused step takes plain SGD on regular batches of at most ${FUSED_MAX_BATCH})`;
+    } else if (candidates.length === 1) {
+      this.chosen = 'four-kernels';
+      this.variantNote = `four-kernels (no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks)`;
+    } else if (forced === 'auto') {
+      this.chosen = ruleVariant(candidates, largest, this.gpu.adapter.software);
+      this.variantNote = `${this.chosen} (the rule for batch ${largest} on a ${this.gpu.adapter.software ? 'software' : 'hardware'} adapter; --step-variant tune measures instead)`;
+    }
+    await this.prepare(forced === 'tune' ? candidates : [this.chosen], largest);
+    if (forced === 'tune' && candidates.length > 1) await this.measure(candidates);
+  }
+
+  /** The variants that can run this plan: four kernels always, split-K and the fused step where they apply. */
+  private candidates(largest: number): StepVariant[] {
+    const splits = SPLIT_CHUNKS.filter((chunk) => this.splitApplies(chunk, largest)).map((chunk) => `split-k-${chunk}` as const);
+    const fused = this.fusedPlan ? FUSED_WORKGROUP_SIZES.map((w) => `fused-${w}` as const) : [];
+    return ['four-kernels', ...splits, ...fused];
+  }
+
+  /** Compiles the variants' pipelines (once per backend) and records their launches for this plan. */
+  private async prepare(variants: readonly StepVariant[], largest: number): Promise<void> {
+    const train = this.sets.train!;
     const b = this.buffers;
     const { forward, softmax, gradient } = this.pipelines;
     const launch = (kernel: Kernel, pipeline: Pipeline, buffers: GPUBuffer[]): Launch => ({ kernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.stepTable!, ...buffers]) });
+    const compile = (k: Kernel) => this.gpu.pipeline(k, k.constants(this.layout));
     const head = [
       launch(forwardKernel, forward, [train.images, b.order, b.params, b.logits]),
       launch(softmaxXentKernel, softmax, [b.logits, train.labels, b.order, b.loss, b.dlogits]),
     ];
-    const u = await this.update.bindings(this.rates, b.grads, b.params);
+    const u = await this.update.bindings(this.rates!, b.grads, b.params);
     const tail = launch(u.kernel, u.pipeline, u.buffers);
-    this.stepLaunches.clear();
     this.stepLaunches.set('four-kernels', [...head, launch(gradientKernel, gradient, [train.images, b.order, b.dlogits, b.grads]), tail]);
-    // the partials buffer holds the most chunks any split-K candidate needs on this plan's largest batch
-    const largest = Math.max(1, ...steps.map((s) => s.size));
-    const splits = [...this.splitPipelines.keys()].filter((chunk) => this.splitApplies(chunk, largest));
+    // the partials buffer holds the most chunks any split-K variant needs on this plan's largest batch
+    const splits = SPLIT_CHUNKS.filter((chunk) => variants.includes(`split-k-${chunk}`));
     if (this.partials) this.gpu.free(this.partials);
-    this.partials = undefined;
-    if (splits.length > 0) {
-      const chunks = Math.max(...splits.map((chunk) => splitChunks(largest, chunk)));
-      this.partials = await this.gpu.buffer('gradient partials', partialsBytes(chunks, this.layout), 'storage');
-      for (const chunk of splits) {
-        const { partial, reduce } = this.splitPipelines.get(chunk)!;
-        this.stepLaunches.set(`split-k-${chunk}`, [
-          ...head,
-          launch(gradientPartialKernel(chunk), partial, [train.images, b.order, b.dlogits, this.partials]),
-          launch(gradientReduceKernel(chunk), reduce, [this.partials, b.grads]),
-          tail,
-        ]);
+    this.partials = splits.length === 0 ? undefined
+      : await this.gpu.buffer('gradient partials', partialsBytes(Math.max(...splits.map((chunk) => splitChunks(largest, chunk))), this.layout), 'storage');
+    for (const chunk of splits) {
+      const [partial, reduce] = [await compile(gradientPartialKernel(chunk)), await compile(gradientReduceKernel(chunk))];
+      this.stepLaunches.set(`split-k-${chunk}`, [
+        ...head,
+        launch(gradientPartialKernel(chunk), partial, [train.images, b.order, b.dlogits, this.partials!]),
+        launch(gradientReduceKernel(chunk), reduce, [this.partials!, b.grads]),
+        tail,
+      ]);
+    }
+    const fused = FUSED_WORKGROUP_SIZES.filter((w) => variants.includes(`fused-${w}`));
+    if (fused.length > 0) {
+      if (this.fusedTable) this.gpu.free(this.fusedTable);
+      const dispatches = Math.ceil(this.plan.length / FUSED_STEPS_PER_DISPATCH);
+      this.fusedTable = await this.gpu.buffer('fused runs', dispatches * UNIFORM_STRIDE_BYTES, 'uniform');
+      for (const w of fused) {
+        const pipeline = await this.gpu.pipeline(sgdFusedKernel, fusedConstants(this.layout.rowWords, w));
+        this.fusedLaunches.set(`fused-${w}`, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params, b.loss, this.rates!]) });
       }
     }
-    await this.chooseVariant(train.count);
   }
 
   /** The plan's batch size if sgd_fused can run it: regular batches of at most FUSED_MAX_BATCH. */
@@ -221,59 +259,42 @@ export class WebGpuBackend implements Backend {
     return regular ? { batch } : undefined;
   }
 
-  /** whether split-K with this chunk size is worth timing on batches of up to `largest` rows */
+  /** whether split-K with this chunk size can run batches of up to `largest` rows */
   private splitApplies(chunk: number, largest: number): boolean {
     if (this.variantChoice === `split-k-${chunk}`) return true;
     const chunks = splitChunks(largest, chunk);
-    return this.variantChoice === 'auto' && chunks >= SPLIT_MIN_CHUNKS && chunks <= SPLIT_MAX_CHUNKS;
+    return (this.variantChoice === 'auto' || this.variantChoice === 'tune') && chunks >= SPLIT_MIN_CHUNKS && chunks <= SPLIT_MAX_CHUNKS;
   }
 
-  private async chooseVariant(rows: number): Promise<void> {
-    this.chosen = 'four-kernels';
-    // the fused step is plain SGD: it keeps no optimiser state
-    const shape = this.update.optimizer.kind === 'sgd' ? this.fusedShape(rows) : undefined;
-    this.fusedPlan = shape;
-    this.fusedLaunches.clear();
-    const candidates = [...this.stepLaunches.keys()];
-    if (shape) {
-      if (this.fusedTable) this.gpu.free(this.fusedTable);
-      const dispatches = Math.ceil(this.plan.length / FUSED_STEPS_PER_DISPATCH);
-      this.fusedTable = await this.gpu.buffer('fused runs', dispatches * UNIFORM_STRIDE_BYTES, 'uniform');
-      const train = this.sets.train!;
-      const b = this.buffers;
-      for (const [variant, pipeline] of this.fusedPipelines) {
-        this.fusedLaunches.set(variant, { kernel: sgdFusedKernel, pipeline, bindGroup: this.gpu.bindGroup(pipeline, [this.fusedTable, train.images, train.labels, b.order, b.params, b.loss, this.rates!]) });
-        candidates.push(variant);
-      }
-    }
-    const forced = this.variantChoice;
-    if (forced !== 'auto') {
-      this.chosen = candidates.includes(forced) ? forced : 'four-kernels';
-      this.variantNote = this.chosen === forced ? `${forced} (forced)` : `four-kernels (${forced} was asked for, but the fused step takes plain SGD on regular batches of at most ${FUSED_MAX_BATCH})`;
-      return;
-    }
-    if (candidates.length === 1) {
-      this.variantNote = `four-kernels (no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks)`;
-      return;
-    }
-    // time every candidate on this plan's first steps from the current parameters and optimiser
-    // state, then put them back
+  /**
+   * tune: times every candidate on this plan's first steps from the current parameters and
+   * optimiser state, then puts them back and keeps the fastest (a variant other than four kernels
+   * must win by CHOICE_MARGIN: timings are noisy).
+   */
+  private async measure(candidates: readonly StepVariant[]): Promise<void> {
     const saved = await this.getParams();
     const savedState = await this.getOptimizerState();
     const count = Math.min(CHOICE_STEPS, this.plan.length);
     const times: Array<[StepVariant, number]> = [];
     for (const variant of candidates) {
+      if (this.stopRequested()) break;
       let best = Infinity;
-      for (let round = 0; round < CHOICE_ROUNDS; round++) {
+      for (let round = 0; round < CHOICE_ROUNDS && !this.stopRequested(); round++) {
         this.chosen = variant;
         const t0 = performance.now();
         await this.runSteps(0, count);
         best = Math.min(best, performance.now() - t0);
       }
-      times.push([variant, best]);
+      if (best < Infinity) times.push([variant, best]);
     }
     await this.setParams(saved);
     await this.setOptimizerState(savedState);
+    if (this.stopRequested()) {
+      // the run is about to stop: no choice is needed, only a consistent state
+      this.chosen = 'four-kernels';
+      this.variantNote = 'four-kernels (the measurement was stopped)';
+      return;
+    }
     const fourMs = times[0]![1];
     times.sort((x, y) => x[1] - y[1]);
     this.chosen = times[0]![0] !== 'four-kernels' && times[0]![1] < CHOICE_MARGIN * fourMs ? times[0]![0] : 'four-kernels';
@@ -354,6 +375,22 @@ export class WebGpuBackend implements Backend {
   async destroy(): Promise<void> {
     await this.gpu.destroy();
   }
+}
+
+/**
+ * The step variant 'auto' runs: a fixed function of the candidates that apply, the plan's
+ * largest batch and the adapter's kind, so that the same command always rounds the same way.
+ * Software adapters (SwiftShader), from the committed benchmark: the fused step wins at batch 1
+ * (169 against 357 µs per step) and ties at 10; four kernels and split-K tie from 100 to 1000;
+ * split-K with chunks of 512 wins at full batch (1.50 against 2.26 s per step). Hardware
+ * adapters (argued, not measured: no GPU was available): a GPU has thousands of lanes, so the
+ * fused step (one workgroup, no launches) takes small batches and split-K (a thread per chunk and
+ * feature word instead of 197 threads) every batch it applies to.
+ */
+export function ruleVariant(candidates: readonly StepVariant[], largestBatch: number, software: boolean): StepVariant {
+  const pick = (...preferred: StepVariant[]) => preferred.find((v) => candidates.includes(v)) ?? 'four-kernels';
+  if (software) return largestBatch >= 8192 ? pick('split-k-512') : pick('fused-64');
+  return pick('fused-256', 'split-k-64', 'split-k-512');
 }
 
 async function upload(gpu: Gpu, name: string, data: Dataset): Promise<ResidentSet> {

@@ -7,7 +7,8 @@ import type { Dataset } from '../data/dataset';
 import { check } from '../errors';
 import { type Checkpoint, type RunIdentity, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
 import { crc32 } from '../io/crc32';
-import { readInput, writeFileAtomic } from '../io/files';
+import { readInput } from '../io/files';
+import { type Output, writeOutput } from '../io/outputs';
 import type { TrainControl } from '../train/trainer';
 
 /** Default interval between checkpoints, besides each epoch's end. */
@@ -30,41 +31,27 @@ export function dataChecksum(set: Dataset): number {
   return crc32(set.images, set.labels);
 }
 
-export function checkpointWriter(path: string, run: () => RunIdentity, interval: { everySteps?: number; everyMs?: number }): NonNullable<TrainControl['checkpoint']> {
-  return {
-    ...interval,
-    // encoded in full before the atomic write: a failure leaves the previous checkpoint as it was
-    write: (state, params, optimizerState) => writeFileAtomic(path, encodeCheckpoint({ run: run(), state, params, optimizerState }), '--checkpoint'),
-  };
+export interface CheckpointWriter {
+  control: NonNullable<TrainControl['checkpoint']>;
+  /** the update count the checkpoint file holds now (undefined: none yet), so a message never points at a stale one */
+  holds(): number | undefined;
 }
 
 /**
- * While installed, SIGINT and SIGTERM ask the trainer to stop at the next step boundary; a
- * second signal ends the process at once (exit 130 or 143), as users expect of a second Ctrl-C.
- * Copies of the first that arrive within DUPLICATE_MS are not a second signal: under `npm run`,
- * one Ctrl-C reaches this process from the terminal and again relayed by npm and tsx.
+ * Writes the checkpoint through its output (atomically). `holds` starts at the update count of the
+ * checkpoint resumed from, when the output is that same file.
  */
-const DUPLICATE_MS = 1000;
-
-export function stopOnSignals(): { requested: () => string | undefined; dispose: () => void } {
-  let requested: string | undefined;
-  let firstAt = 0;
-  const handler = (signal: NodeJS.Signals) => {
-    if (requested) {
-      if (performance.now() - firstAt > DUPLICATE_MS) process.exit(signal === 'SIGINT' ? 130 : 143);
-      return;
-    }
-    requested = signal;
-    firstAt = performance.now();
-    process.stderr.write(`\n${signal}: stopping at the next step boundary (again to quit at once)\n`);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+export function checkpointWriter(output: Output, run: () => RunIdentity, interval: { everySteps?: number; everyMs?: number }, resumedAt?: number): CheckpointWriter {
+  let holds = resumedAt;
   return {
-    requested: () => requested,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+    control: {
+      ...interval,
+      // encoded in full before the atomic write: a failure leaves the previous checkpoint as it was
+      write: (state, params, optimizerState) => {
+        writeOutput(output, encodeCheckpoint({ run: run(), state, params, optimizerState }));
+        holds = state.steps;
+      },
     },
+    holds: () => holds,
   };
 }

@@ -7,12 +7,13 @@ import type { Backend, Evaluation } from '../backend/backend';
 import { RegressionCpuBackend } from '../backend/regression-cpu';
 import { RegressionWebGpuBackend } from '../backend/regression-webgpu';
 import type { VariantChoice } from '../backend/webgpu';
-import { type RegressionData, parseCsv, splitAndStandardise, syntheticRegression } from '../data/regression';
-import { defaultMnistDir, loadSplit } from '../data/load-node';
+import { CsvInterrupted, type RegressionData, parseCsv, splitAndStandardise, syntheticRegression } from '../data/regression';
+import { defaultMnistDir, idxInputs, loadSplit } from '../data/load-node';
 import type { AdapterChoice } from '../device/adapter-node';
 import { check } from '../errors';
 import { crc32 } from '../io/crc32';
 import { readInput } from '../io/files';
+import type { InputRequest } from '../io/outputs';
 import { linearLayout, paramLayout, zeroParams } from '../model';
 import { dataChecksum } from './checkpointing';
 import { confusionTable, count, percent } from './format';
@@ -31,8 +32,14 @@ export interface Problem {
   initialParams(): Float32Array;
   checksum(): number;
   open(backend: BackendChoice, adapter: AdapterChoice, variant: VariantChoice): Promise<{ backend: Backend; line: string }>;
-  /** the line(s) that report the test evaluation */
-  describeTest(e: Evaluation): string;
+  /** the line(s) that report the test evaluation (undefined: there is no test set) */
+  describeTest(e: Evaluation | undefined): string;
+}
+
+/** The input files the classifier reads, so that no output can overwrite one. */
+export function classificationInputs(dataDir: string | undefined): InputRequest[] {
+  if (dataDir === undefined) return [];
+  return idxInputs(dataDir).map((path) => ({ flag: '--data', path }));
 }
 
 export function classification(dataDir: string | undefined): Problem {
@@ -45,7 +52,7 @@ export function classification(dataDir: string | undefined): Problem {
     initialParams: () => zeroParams(paramLayout(train.features)),
     checksum: () => dataChecksum(train),
     open: (b, a, v) => openBackend(b, a, { train, test }, v),
-    describeTest: (e) => `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}`,
+    describeTest: (e) => (e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)'),
   };
 }
 
@@ -61,13 +68,18 @@ export interface RegressionOptions {
 /** 20% of the rows, after a seeded shuffle, are held out as the test set. */
 const TEST_FRACTION = 0.2;
 
-export function regression(o: RegressionOptions): Problem {
+export async function regression(o: RegressionOptions, interrupted: () => boolean): Promise<Problem | undefined> {
   check((o.csv === undefined) !== (o.synthetic === undefined), '--task regression needs exactly one of --csv FILE (with --target NAME) or --synthetic ROWS,FEATURES');
   let data: RegressionData;
   if (o.csv !== undefined) {
     check(o.target !== undefined, '--csv needs --target NAME, the column to predict');
-    const text = readInput(o.csv, `--csv ${o.csv}`).toString('utf8');
-    const t = parseCsv(text, o.csv, o.target!);
+    let t;
+    try {
+      t = await parseCsv(readInput(o.csv, `--csv ${o.csv}`), o.csv, o.target!, interrupted);
+    } catch (e) {
+      if (e instanceof CsvInterrupted) return undefined;
+      throw e;
+    }
     check(t.rows >= 2, `${o.csv}: needs at least 2 rows (one to train on, one to test)`);
     data = { ...splitAndStandardise(t.x, t.y, t.rows, t.columns, TEST_FRACTION, o.seed), names: t.names, target: o.target!, source: o.csv };
   } else {
@@ -93,7 +105,9 @@ export function regression(o: RegressionOptions): Problem {
       }
       return openWebGpu(a, (gpu) => RegressionWebGpuBackend.create(gpu, data));
     },
-    describeTest: (e) => `test: R² ${e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`,
+    describeTest: (e) => (e
+      ? `test: R² ${e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`
+      : `test: none: ${count(train.count)} rows are too few to hold out ${TEST_FRACTION * 100}% as a test set (5 or more are needed), so no test metrics`),
   };
 }
 

@@ -8,13 +8,16 @@ import type { AdapterChoice } from '../device/adapter-node';
 import type { Gpu } from '../device/gpu';
 import { UserError, check } from '../errors';
 import { nodeEnvironment } from '../io/environment';
-import { writeFileAtomic } from '../io/files';
+import { type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
 import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/options';
 import { bestRun, trainSweep } from '../train/sweep';
+import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, percent, seconds } from './format';
+import { classificationInputs } from './problem';
 import { openGpu } from './session';
+import type { StopRequests } from './stop';
 
 export interface SweepOptions {
   lrs: string;
@@ -27,6 +30,7 @@ export interface SweepOptions {
   data?: string;
   adapter: AdapterChoice;
   json?: string;
+  stop: StopRequests;
 }
 
 function list<T>(flag: string, text: string, parse: (item: string) => T): T[] {
@@ -43,43 +47,66 @@ function list<T>(flag: string, text: string, parse: (item: string) => T): T[] {
 }
 
 export async function sweepCommand(o: SweepOptions): Promise<void> {
+  // the output is checked and locked before any work: a sweep is not lost to a bad path at its end
+  const outputs = checkOutputs(o.json === undefined ? [] : [{ flag: '--json', path: o.json, stdoutAllowed: true }], classificationInputs(o.data));
+  const release = lockOutputs(outputs);
+  try {
+    await sweep(o, outputs[0]);
+  } finally {
+    release();
+  }
+}
+
+async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
+  const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
+  const say = (line: string) => log.write(`${line}\n`);
   const dir = o.data ?? defaultMnistDir();
-  const train = loadSplit(dir, 'train');
-  const test = loadSplit(dir, 'test');
   const lrs = list('--lrs', o.lrs, parseLearningRate);
-  const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), train.count));
   const optimizers = list('--optimizers', o.optimizers, (s) => {
     check((OPTIMIZER_KINDS as readonly string[]).includes(s), `each must be one of ${OPTIMIZER_KINDS.join(', ')}, got '${s}'`);
     return s as OptimizerKind;
   });
+  const train = loadSplit(dir, 'train');
+  const test = loadSplit(dir, 'test');
+  const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), train.count));
+  o.stop.throwIfRequested('while loading the data (nothing was written)');
   // a device per batch size's stack, each from a fresh adapter (an adapter gives one device)
   const first = await openGpu(o.adapter);
-  console.log(first.line);
   let unused: Gpu | undefined = first.gpu;
-  const openDevice = async () => {
-    const gpu = unused ?? (await openGpu(o.adapter)).gpu;
-    unused = undefined;
-    return gpu;
-  };
-  console.log(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epochs, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
-  const result = await trainSweep(openDevice, { train, test }, { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants }, (line) => console.log(line));
-  console.log('\n| batch | optimizer | lr | final train loss | test accuracy |\n| --- | --- | --- | --- | --- |');
-  for (const r of result.runs) {
-    const last = r.history.at(-1)!;
-    console.log(`| ${count(r.batchSize)} | ${r.optimizer} | ${r.lr} | ${r.diverged ? 'diverged' : last.loss.toFixed(4)} | ${r.diverged ? '' : percent(last.testAccuracy ?? NaN)} |`);
-  }
-  const best = bestRun(result.runs);
-  if (best) console.log(`\nbest: batch ${best.batchSize}, ${best.optimizer}, lr ${best.lr}: training loss ${best.history.at(-1)!.loss.toFixed(4)}, test accuracy ${percent(best.history.at(-1)!.testAccuracy ?? NaN)}`);
-  console.log(`training ${seconds(result.trainMs)} for all ${result.runs.length} (${result.groups.map((g) => `batch ${g.batchSize}: ${g.models} stacked, ${seconds(g.trainMs)}`).join('; ')}); evaluation ${seconds(result.evalMs)} (not in the training time)`);
-  if (o.json) {
-    const report = {
-      schema: 'downhill-sweep/1', createdAt: new Date().toISOString(), adapter: first.gpu.adapter, environment: nodeEnvironment(),
-      config: { lrs, batchSizes, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants, data: dir },
-      groups: result.groups, trainMs: result.trainMs, evalMs: result.evalMs,
-      best: best ? { batchSize: best.batchSize, optimizer: best.optimizer, lr: best.lr } : null,
-      runs: result.runs.map(({ params: _, ...r }) => r),
+  try {
+    o.stop.throwIfRequested('while opening the device (nothing was written)');
+    say(first.line);
+    const openDevice = async () => {
+      const gpu = unused ?? (await openGpu(o.adapter)).gpu;
+      unused = undefined;
+      return gpu;
     };
-    writeFileAtomic(o.json, `${JSON.stringify(report, null, 2)}\n`, '--json');
-    console.log(`wrote ${o.json}`);
+    say(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epochs, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
+    const result = await trainSweep(openDevice, { train, test }, { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants }, say, o.stop.requested);
+    say('\n| batch | optimizer | lr | final train loss | test accuracy |\n| --- | --- | --- | --- | --- |');
+    for (const r of result.runs) {
+      const last = r.history.at(-1)!;
+      say(`| ${count(r.batchSize)} | ${r.optimizer} | ${r.lr} | ${r.diverged ? 'diverged' : last.loss.toFixed(4)} | ${r.diverged ? '' : percent(last.testAccuracy ?? NaN)} |`);
+    }
+    const best = bestRun(result.runs);
+    if (best) say(`\nbest: batch ${best.batchSize}, ${best.optimizer}, lr ${best.lr}: training loss ${best.history.at(-1)!.loss.toFixed(4)}, test accuracy ${percent(best.history.at(-1)!.testAccuracy ?? NaN)}`);
+    say(`training ${seconds(result.trainMs)} for all ${result.runs.length} (${result.groups.map((g) => `batch ${g.batchSize}: ${g.models} stacked, ${seconds(g.trainMs)}`).join('; ')}); evaluation ${seconds(result.evalMs)} (not in the training time)`);
+    const stopped = result.stopped ?? o.stop.requested();
+    const message = stopped ? `stopped by ${stopped}: ${result.runs.length} of ${lrs.length * batchSizes.length * optimizers.length} configurations trained, the last ones partly` : undefined;
+    if (json) {
+      const report = {
+        schema: 'downhill-sweep/1', createdAt: new Date().toISOString(), adapter: first.gpu.adapter, environment: nodeEnvironment(),
+        config: { lrs, batchSizes, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants, data: dir },
+        ...(message ? { stopped: { reason: 'interrupted', message } } : {}),
+        groups: result.groups, trainMs: result.trainMs, evalMs: result.evalMs,
+        best: best ? { batchSize: best.batchSize, optimizer: best.optimizer, lr: best.lr } : null,
+        runs: result.runs.map(({ params: _, ...r }) => r),
+      };
+      writeOutputs([{ output: json, data: () => `${JSON.stringify(report, null, 2)}\n` }]);
+      if (json.kind !== 'stdout') say(`wrote --json ${json.path}`);
+    }
+    if (stopped) throw new TrainingStopped('interrupted', `${message}${json ? `; results so far in --json ${json.path}` : ''}`, [], 0, SIGNAL_EXIT[stopped] ?? 1);
+  } finally {
+    if (unused) await (unused as Gpu).destroy();
   }
 }

@@ -2,9 +2,11 @@
  * Data for linear regression (--task regression): float features and a float target per row,
  * from a CSV file or from a seeded synthetic generator. Features are standardised (mean 0,
  * standard deviation 1, with the training rows' statistics) so one learning rate suits every
- * column; the target is left as it is.
+ * column; so is the target, so that float32 losses stay finite, and losses are reported back in
+ * the target's units.
  */
 import { UserError } from '../errors';
+import { yieldToEventLoop } from '../train/event-loop';
 import { Rng, permutation } from '../train/rng';
 
 export interface RegressionSet {
@@ -15,9 +17,15 @@ export interface RegressionSet {
   dims: number;
 }
 
-export interface RegressionData {
+/** Training and test rows, standardised; the target's scale turns losses back into its units. */
+export interface RegressionSplit {
   train: RegressionSet;
   test: RegressionSet;
+  /** targets were stored as (y − mean) / sd: a loss in y's units is sd² times the stored one */
+  targetScale: { mean: number; sd: number };
+}
+
+export interface RegressionData extends RegressionSplit {
   /** feature column names, and the target's */
   names: string[];
   target: string;
@@ -27,59 +35,190 @@ export interface RegressionData {
   truth?: { weights: number[]; bias: number; noise: number };
 }
 
-/** Parses CSV text: a header of names, then rows of numbers (comma-separated, blank lines ignored). */
-export function parseCsv(text: string, name: string, target: string): { names: string[]; rows: number; columns: number; x: Float64Array; y: Float64Array } {
-  const lines = text.split(/\r?\n/).map((l, i) => ({ line: l.trim(), number: i + 1 })).filter((l) => l.line !== '');
-  if (lines.length < 2) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
-  const header = lines[0]!.line.split(',').map((h) => h.trim());
+/**
+ * Parses CSV (RFC 4180): a header of names, then rows of numbers. Fields may be quoted ("a,b",
+ * with "" for a quote, line breaks inside); lines may end in LF or CRLF; a UTF-8 byte order mark
+ * is skipped; blank lines are ignored; spaces around an unquoted field are not part of it. Works on
+ * the file's bytes, one field at a time, so a file larger than the longest JavaScript string
+ * (512 MiB) parses too.
+ */
+export async function parseCsv(
+  input: Uint8Array | string,
+  name: string,
+  target: string,
+  /** polled every RECORDS_PER_YIELD rows, after the event loop had a turn: true abandons the parse */
+  interrupted: () => boolean = () => false,
+): Promise<{ names: string[]; rows: number; columns: number; x: Float64Array; y: Float64Array }> {
+  const records = csvRecords(typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength), name);
+  const first = records.next();
+  if (first.done) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
+  const header = first.value.fields.map((h) => h.trim());
+  for (const [k, h] of header.entries()) {
+    const again = header.indexOf(h, k + 1);
+    if (again >= 0) throw new UserError(`${name}: the column name '${h}' appears twice (columns ${k + 1} and ${again + 1}); names must be unique`);
+  }
   const t = header.indexOf(target);
   if (t < 0) throw new UserError(`${name}: no column named '${target}' for --target (columns: ${header.join(', ')})`);
   if (header.length < 2) throw new UserError(`${name}: needs at least one feature column besides the target '${target}'`);
-  const rows = lines.length - 1;
   const columns = header.length - 1;
-  const x = new Float64Array(rows * columns);
-  const y = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const { line, number } = lines[r + 1]!;
-    const cells = line.split(',');
-    if (cells.length !== header.length) throw new UserError(`${name}:${number}: ${cells.length} values, the header has ${header.length} columns`);
-    let c = 0;
-    for (let k = 0; k < cells.length; k++) {
-      const cell = cells[k]!.trim();
+  const x = new GrowingArray();
+  const y = new GrowingArray();
+  for (const { fields, line } of records) {
+    if (y.length % RECORDS_PER_YIELD === RECORDS_PER_YIELD - 1) {
+      await yieldToEventLoop();
+      if (interrupted()) throw new CsvInterrupted();
+    }
+    if (fields.length !== header.length) throw new UserError(`${name}:${line}: ${fields.length} values, the header has ${header.length} columns`);
+    for (let k = 0; k < fields.length; k++) {
+      const cell = fields[k]!.trim();
       const v = Number(cell);
-      if (cell === '' || !Number.isFinite(v)) throw new UserError(`${name}:${number}: column '${header[k]}' holds '${cell}', not a finite number`);
-      if (k === t) y[r] = v;
-      else x[r * columns + c++] = v;
+      if (cell === '' || !Number.isFinite(v)) throw new UserError(`${name}:${line}: column '${header[k]}' holds '${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}', not a finite number`);
+      if (k === t) y.push(v);
+      else x.push(v);
     }
   }
-  return { names: header.filter((_, k) => k !== t), rows, columns, x, y };
+  if (y.length === 0) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
+  return { names: header.filter((_, k) => k !== t), rows: y.length, columns, x: x.values(), y: y.values() };
+}
+
+/** A large file is parsed in slices of this many rows, letting signal handlers run in between. */
+const RECORDS_PER_YIELD = 65536;
+
+/** parseCsv was asked to stop (a signal) before it finished. */
+export class CsvInterrupted extends Error {
+  override readonly name = 'CsvInterrupted';
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** The records of CSV bytes, each with the line it starts on; blank lines are skipped. */
+function* csvRecords(bytes: Buffer, name: string): Generator<{ fields: string[]; line: number }> {
+  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let line = 1;
+  const n = bytes.length;
+  while (i < n) {
+    const startLine = line;
+    const fields: string[] = [];
+    let blank = true;
+    for (;;) {
+      let field: string;
+      if (bytes[i] === QUOTE || (isSpace(bytes[i]) && firstNonSpace(bytes, i) === QUOTE)) {
+        i = firstNonSpaceIndex(bytes, i) + 1;
+        const parts: string[] = [];
+        let from = i;
+        for (;;) {
+          if (i >= n) throw new UserError(`${name}:${startLine}: a quoted field is never closed`);
+          const b = bytes[i]!;
+          if (b === LF) line++;
+          if (b === QUOTE) {
+            parts.push(bytes.toString('utf8', from, i));
+            if (bytes[i + 1] === QUOTE) {
+              parts.push('"');
+              i += 2;
+              from = i;
+              continue;
+            }
+            i++;
+            break;
+          }
+          i++;
+        }
+        field = parts.join('');
+        while (i < n && isSpace(bytes[i])) i++;
+        if (i < n && bytes[i] !== COMMA && bytes[i] !== LF && bytes[i] !== CR) throw new UserError(`${name}:${line}: unexpected text after a quoted field`);
+        blank = false;
+      } else {
+        const from = i;
+        while (i < n && bytes[i] !== COMMA && bytes[i] !== LF && !(bytes[i] === CR && bytes[i + 1] === LF)) i++;
+        field = bytes.toString('utf8', from, i);
+        if (field.trim() !== '') blank = false;
+      }
+      fields.push(field);
+      if (i < n && bytes[i] === COMMA) {
+        i++;
+        blank = false;
+        continue;
+      }
+      if (i < n && bytes[i] === CR) i++;
+      if (i < n && bytes[i] === LF) {
+        i++;
+        line++;
+      }
+      break;
+    }
+    if (!blank) yield { fields, line: startLine };
+  }
+}
+
+function isSpace(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x09;
+}
+
+function firstNonSpaceIndex(bytes: Buffer, i: number): number {
+  while (isSpace(bytes[i])) i++;
+  return i;
+}
+
+function firstNonSpace(bytes: Buffer, i: number): number | undefined {
+  return bytes[firstNonSpaceIndex(bytes, i)];
+}
+
+/** A Float64Array that grows by doubling, for values whose count is known only at the end. */
+class GrowingArray {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+  values(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 /**
  * Splits rows into training and test sets (a seeded shuffle, then the last `testFraction`), and
- * standardises the features with the training rows' mean and standard deviation (a constant
- * column becomes 0).
+ * standardises the features and the target with the training rows' mean and standard deviation
+ * (a constant column becomes 0). Standardising the target keeps every float32 loss and gradient
+ * finite for any finite data (a target of 1e19 would overflow its squared error); losses are
+ * reported in the target's own units by multiplying by targetScale.sd² (see RegressionSplit).
  */
-export function splitAndStandardise(x: Float64Array, y: Float64Array, rows: number, dims: number, testFraction: number, seed: number): { train: RegressionSet; test: RegressionSet } {
+export function splitAndStandardise(x: Float64Array, y: Float64Array, rows: number, dims: number, testFraction: number, seed: number): RegressionSplit {
   const testRows = Math.min(rows - 1, Math.floor(rows * testFraction));
   if (rows - testRows < 1) throw new UserError('the data has no rows to train on');
   const order = permutation(rows, new Rng(seed ^ 0x5eed));
   const trainRows = Array.from(order.subarray(0, rows - testRows));
-  const mean = new Float64Array(dims);
-  const sd = new Float64Array(dims);
-  for (const r of trainRows) for (let j = 0; j < dims; j++) mean[j] += x[r * dims + j]! / trainRows.length;
-  for (const r of trainRows) for (let j = 0; j < dims; j++) sd[j] += (x[r * dims + j]! - mean[j]!) ** 2 / trainRows.length;
-  for (let j = 0; j < dims; j++) sd[j] = Math.sqrt(sd[j]!) || 1;
+  const featureScale = Array.from({ length: dims }, (_, j) => meanAndDeviation(trainRows.map((r) => x[r * dims + j]!)));
+  const targetScale = meanAndDeviation(trainRows.map((r) => y[r]!));
   const set = (picked: number[]): RegressionSet => {
     const features = new Float32Array(picked.length * dims);
     const targets = new Float32Array(picked.length);
     picked.forEach((r, i) => {
-      for (let j = 0; j < dims; j++) features[i * dims + j] = (x[r * dims + j]! - mean[j]!) / sd[j]!;
-      targets[i] = y[r]!;
+      for (let j = 0; j < dims; j++) features[i * dims + j] = (x[r * dims + j]! - featureScale[j]!.mean) / featureScale[j]!.sd;
+      targets[i] = (y[r]! - targetScale.mean) / targetScale.sd;
     });
     return { features, targets, count: picked.length, dims };
   };
-  return { train: set(trainRows), test: set(Array.from(order.subarray(rows - testRows))) };
+  return { train: set(trainRows), test: set(Array.from(order.subarray(rows - testRows))), targetScale };
+}
+
+/**
+ * Mean and standard deviation (population) of finite values, computed without overflow for any
+ * of them (each is divided by the largest magnitude first); a deviation of 0 is returned as 1.
+ */
+export function meanAndDeviation(values: readonly number[]): { mean: number; sd: number } {
+  const largest = values.reduce((a, v) => Math.max(a, Math.abs(v)), 0) || 1;
+  const mean = (values.reduce((a, v) => a + v / largest, 0) / values.length) * largest;
+  const spread = values.reduce((a, v) => Math.max(a, Math.abs(v - mean)), 0) || 1;
+  const sd = Math.sqrt(values.reduce((a, v) => a + ((v - mean) / spread) ** 2, 0) / values.length) * spread;
+  return { mean, sd: sd > 0 && Number.isFinite(sd) ? sd : 1 };
 }
 
 /** y = X·θ + b + noise·ε with X, θ, ε standard normal and b = 1, all from `seed`. */

@@ -96,6 +96,10 @@ export async function acquireNodeAdapter(choice: AdapterChoice): Promise<NodeAda
     return { ...swift, report: describeAdapter(swift.adapter, 'dawn-node'), note: 'SwiftShader (software Vulkan), as asked' };
   }
 
+  // without a GPU device node or a named driver, asking Dawn only prints its own warnings first
+  if (choice === 'hardware' && !hardwareVulkanLikely()) {
+    throw new UserError(`--adapter hardware: no GPU was found (no /dev/dri/renderD* or /dev/nvidia* device with a Vulkan driver manifest, and VK_ICD_FILENAMES is not set); use --adapter swiftshader or auto, or ${INSTALL_HINT}`);
+  }
   const hardware = choice === 'hardware' || hardwareVulkanLikely() ? await requestAdapter() : null;
   const hardwareReport = hardware ? describeAdapter(hardware.adapter, 'dawn-node') : undefined;
   if (choice === 'hardware') {

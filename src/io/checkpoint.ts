@@ -34,6 +34,8 @@ export interface RunIdentity {
   /** crc32 of the training images and labels: the same data, not just the same size */
   dataCrc32: number;
   backend: string;
+  /** the --data folder the run read (absolute), or null for the default MNIST */
+  data: string | null;
   /** the WebGPU step variant that ran (a resume runs the same one, for identical results) */
   stepVariant: string | null;
   optimizer: Optimizer;
@@ -92,12 +94,13 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const runOk = typeof run === 'object' && run !== null &&
     isCount(run.batchSize, 1) && typeof run.lr === 'number' && run.lr > 0 && isCount(run.seed) && isCount(run.recordEvery, 1) && isCount(run.epochs, 1) &&
     isCount(run.features, 4) && run.features % 4 === 0 && isCount(run.trainExamples, 1) && isCount(run.dataCrc32) && typeof run.backend === 'string' &&
-    (run.stepVariant === null || typeof run.stepVariant === 'string') &&
+    (run.stepVariant === null || typeof run.stepVariant === 'string') && (run.data === undefined || run.data === null || typeof run.data === 'string') &&
     typeof run.optimizer === 'object' && run.optimizer !== null && OPTIMIZER_KINDS.includes(run.optimizer.kind) &&
     [run.optimizer.momentum, run.optimizer.beta1, run.optimizer.beta2, run.optimizer.epsilon].every((x) => typeof x === 'number') &&
     typeof run.schedule === 'object' && run.schedule !== null && SCHEDULE_KINDS.includes(run.schedule.kind) &&
     [run.schedule.every, run.schedule.factor, run.schedule.warmup].every((x) => typeof x === 'number');
   if (!runOk) fail('corrupt training state (run description)');
+  run!.data ??= null; // written before the data folder was recorded
   const stateOk = typeof state === 'object' && state !== null &&
     isCount(state.epoch) && isCount(state.stepInEpoch) && isCount(state.steps) && isCount(state.samples) && isCount(state.rngState) && state.rngState < 2 ** 32 &&
     isCount(state.windowFirst) && typeof state.trainMs === 'number' && state.trainMs >= 0 && typeof state.evalMs === 'number' && state.evalMs >= 0 &&
@@ -121,12 +124,13 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
 export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdentity]?: RunIdentity[K] }, name: string): void {
   const labels: Record<keyof RunIdentity, string> = {
     batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features per image',
-    trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', stepVariant: '--step-variant',
+    trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', data: '--data', stepVariant: '--step-variant',
     optimizer: 'optimizer', schedule: 'schedule',
   };
   const show = (x: unknown) => (typeof x === 'object' ? JSON.stringify(x) : String(x));
   for (const key of Object.keys(labels) as Array<keyof RunIdentity>) {
-    if (key === 'epochs') continue; // a resumed run may be given more (or fewer) epochs
+    // a resumed run may be given more (or fewer) epochs; the data may have moved (its checksum must match)
+    if (key === 'epochs' || key === 'data') continue;
     const value = asked[key];
     if (value !== undefined && show(value) !== show(saved[key])) {
       throw new UserError(`${name} was written by a different run: its ${labels[key]} is ${show(saved[key])}, this run's is ${show(value)}`);

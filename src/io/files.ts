@@ -1,30 +1,49 @@
 /**
- * Output files are written atomically: to a temporary file beside the target, flushed to disk,
- * renamed over it, and the folder flushed, so a crash or an error never leaves a half-written
- * file, and a checkpoint that was reported written survives a power loss. Output paths are
- * checked before training starts, so a run is not lost to an unwritable path at the end.
+ * File reading and writing for the commands. Output files are written atomically: to a temporary
+ * file beside the target, flushed to disk, renamed over it, and the folder flushed, so a crash or
+ * an error never leaves a half-written file, and a checkpoint that was reported written survives
+ * a power loss. Inputs are read only when they are regular files of a bounded size: a FIFO or a
+ * device never hangs a run or grows its memory without bound.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors';
 
-function describe(e: unknown): string {
+/** What an errno means for the user, in a few words. */
+export function describeFileError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT': return 'the folder does not exist';
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EROFS': return 'read-only file system';
     case 'ENOSPC': return 'no space left on the device';
+    case 'EFBIG': return 'the file is larger than this process may write (file size limit)';
+    case 'EDQUOT': return 'disk quota exceeded';
     case 'EISDIR': return 'it is a folder';
     case 'ENOTDIR': return 'a parent is not a folder';
     default: return (e as Error).message;
   }
 }
 
-function temporaryPath(path: string): string {
+/** What kind of file system object a stat describes, for messages ('a FIFO', 'a folder' …). */
+export function describeKind(s: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  return 'a regular file';
+}
+
+export function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
+/**
+ * Writes `data` to `path` atomically. `path` must be the real path of the target (no symlink in
+ * its last component: see io/outputs.ts, which resolves it), so that a link is kept and its target
+ * replaced.
+ */
 export function writeFileAtomic(path: string, data: Uint8Array | string, flag: string): void {
   const tmp = temporaryPath(path);
   try {
@@ -38,7 +57,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, flag: s
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
+    throw new UserError(`cannot write ${flag} ${path}: ${describeFileError(e)}`);
   }
   syncFolder(dirname(path));
 }
@@ -56,32 +75,30 @@ function syncFolder(dir: string): void {
   }
 }
 
-/** Fails now if `path` could not be written later (missing folder, no permission, a folder). */
-export function checkWritable(path: string, flag: string): void {
-  try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
-  } catch (e) {
-    throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
-  }
-  const tmp = temporaryPath(path);
-  try {
-    closeSync(openSync(tmp, 'w'));
-    rmSync(tmp, { force: true });
-  } catch (e) {
-    throw new UserError(`cannot write ${flag} ${path}: ${describe(e)}`);
-  }
-}
+/** Inputs larger than this are refused: they would not fit the limits of one Buffer to parse. */
+export const MAX_INPUT_BYTES = 2 ** 31 - 1;
 
 /**
  * An input file's bytes, or a UserError `cannot read <label>: <why>` (label: the path, or the
- * option and the path, e.g. '--resume run.ckpt').
+ * option and the path, e.g. '--resume run.ckpt'). Only a regular file is read, and only up to
+ * `maxBytes`: a FIFO or a device would block or never end.
  */
-export function readInput(path: string, label = path): Buffer {
+export function readInput(path: string, label = path, maxBytes = MAX_INPUT_BYTES): Buffer {
+  const fail = (why: string): never => {
+    throw new UserError(`cannot read ${label}: ${why}`);
+  };
   try {
+    const s = statSync(path);
+    if (!s.isFile()) fail(`it is ${describeKind(s)}, not a regular file`);
+    if (s.size > maxBytes) fail(`it is ${gibibytes(s.size)}; at most ${gibibytes(maxBytes)} can be read`);
     return readFileSync(path);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new UserError(`cannot read ${label}: ${why}`);
+    return fail(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent is not a folder' : (e as Error).message);
   }
+}
+
+function gibibytes(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }

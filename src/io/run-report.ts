@@ -33,7 +33,8 @@ export interface RunReport {
   /** null when the run stopped early */
   final: {
     train: { loss: number; accuracy: number };
-    test: { loss: number; accuracy: number; confusion: number[][] };
+    /** null when there is no test set */
+    test: { loss: number; accuracy: number; confusion: number[][] } | null;
   } | null;
   /** null when the run stopped early */
   timings: {

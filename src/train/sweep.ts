@@ -13,6 +13,7 @@ import { paramLayout, zeroParams } from '../model';
 import { type Optimizer, type OptimizerKind, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
 import { CONSTANT, type Schedule } from '../optim/schedule';
+import { yieldToEventLoop } from './event-loop';
 import { epochPlan } from './plan';
 import { Rng, permutation } from './rng';
 import type { HistoryPoint } from './trainer';
@@ -39,21 +40,32 @@ export interface SweepRun {
 }
 
 export interface SweepResult {
+  /** every configuration trained so far (those of a batch size not reached are missing) */
   runs: SweepRun[];
+  /** the stop request that ended the sweep early (its runs stop at that step), if one did */
+  stopped?: string;
   /** training time of each batch size's stack, evaluation excluded */
   groups: Array<{ batchSize: number; models: number; trainMs: number }>;
   trainMs: number;
   evalMs: number;
 }
 
-export async function trainSweep(openGpu: () => Promise<Gpu>, data: BackendData, config: SweepConfig, onRecord: (line: string) => void = () => {}): Promise<SweepResult> {
+export async function trainSweep(
+  openGpu: () => Promise<Gpu>,
+  data: BackendData,
+  config: SweepConfig,
+  onRecord: (line: string) => void = () => {},
+  stopRequested: () => string | undefined = () => undefined,
+): Promise<SweepResult> {
   const examples = data.train.count;
   const schedule = config.schedule ?? CONSTANT;
   const constants = config.constants ?? SGD;
   const runs: SweepRun[] = [];
   const groups: SweepResult['groups'] = [];
   let evalMs = 0;
+  let stopped: string | undefined;
   for (const batchSize of config.batchSizes) {
+    if ((stopped = stopRequested())) break;
     const models: SweepModel[] = config.optimizers.flatMap((optimizer) => config.lrs.map((lr) => ({ lr, optimizer })));
     const backend = await SweepWebGpuBackend.create(await openGpu(), data, models, constants, batchSize);
     try {
@@ -79,15 +91,26 @@ export async function trainSweep(openGpu: () => Promise<Gpu>, data: BackendData,
       };
       await record();
       const rng = new Rng(config.seed);
-      for (let epoch = 0; epoch < config.epochs; epoch++) {
-        const t0 = performance.now();
+      // an epoch runs in chunks of about 1% of it, so that a stop request is seen within one
+      const chunk = Math.max(1, Math.ceil(plan.length / 100));
+      for (let epoch = 0; epoch < config.epochs && !stopped; epoch++) {
+        let t0 = performance.now();
         backend.setOrder(permutation(examples, rng));
         backend.setRates(epochRates(plan, epoch, config.epochs, { ...constants, kind: 'adam' }, schedule));
-        await backend.runSteps(0, plan.length);
-        trainMs += performance.now() - t0;
-        steps += plan.length;
-        samples += examples;
-        await record(await backend.batchLosses(0, plan.length));
+        let s = 0;
+        while (s < plan.length) {
+          const count = Math.min(chunk, plan.length - s);
+          await backend.runSteps(s, count);
+          s += count;
+          steps += count;
+          for (let i = s - count; i < s; i++) samples += plan[i]!.size;
+          trainMs += performance.now() - t0;
+          await yieldToEventLoop();
+          if ((stopped = stopRequested())) break;
+          t0 = performance.now();
+        }
+        await record(await backend.batchLosses(0, s));
+        if (stopped) break;
         onRecord(`sweep: batch ${batchSize}, ${models.length} configurations, epoch ${epoch + 1}/${config.epochs} (${(trainMs / 1000).toFixed(2)} s of training)`);
       }
       for (const [k, run] of mine.entries()) run.params = await backend.params(k);
@@ -97,7 +120,7 @@ export async function trainSweep(openGpu: () => Promise<Gpu>, data: BackendData,
       await backend.destroy();
     }
   }
-  return { runs, groups, trainMs: groups.reduce((a, g) => a + g.trainMs, 0), evalMs };
+  return { runs, groups, trainMs: groups.reduce((a, g) => a + g.trainMs, 0), evalMs, ...(stopped ? { stopped } : {}) };
 }
 
 /** The best configuration: the lowest final training loss among those that did not diverge. */

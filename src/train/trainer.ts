@@ -13,6 +13,7 @@ import { UserError } from '../errors';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
 import { CONSTANT, type Schedule, isConstant } from '../optim/schedule';
+import { yieldToEventLoop } from './event-loop';
 import { epochPlan } from './plan';
 import { Rng, permutation } from './rng';
 
@@ -124,7 +125,7 @@ export class TrainingStopped extends UserError {
 }
 
 /** exit code for a stop by signal: 128 + its number */
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export interface TrainResult {
   history: HistoryPoint[];
@@ -234,7 +235,18 @@ export async function train(
     (s === plan.length || overBudget() || (ckpt.everySteps !== undefined && steps - lastCheckpointSteps >= ckpt.everySteps) || (ckpt.everyMs !== undefined && performance.now() - lastCheckpointAt >= ckpt.everyMs));
   const untilCheckpoint = () => (ckpt?.everySteps !== undefined ? ckpt.everySteps - (steps - lastCheckpointSteps) : Infinity);
 
+  /** Stops here if asked to: after steps ran, with a checkpoint of the state at plan step s. */
+  const stopIfRequested = async (s: number, ranSteps: boolean) => {
+    await yieldToEventLoop();
+    const stop = control.stopRequested?.();
+    if (!stop) return;
+    if (ranSteps) await writeCheckpoint(s);
+    const where = ranSteps ? `after update ${steps}` : `before its first update${resume ? ` (at update ${steps}, where it resumed)` : ''}`;
+    throw new TrainingStopped('interrupted', `stopped by ${stop} ${where}`, history, steps, SIGNAL_EXIT[stop] ?? 1);
+  };
+
   try {
+    await stopIfRequested(0, false);
     if (!resume) await record(0, 0);
     const chunk = progressChunk(plan.length, config.recordEvery);
     for (; stateEpoch < config.epochs && !overBudget(); stateEpoch++) {
@@ -261,11 +273,7 @@ export async function train(
           const last = history[history.length - 1]!;
           onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples, trainMs, loss: last.loss });
         }
-        const stop = control.stopRequested?.();
-        if (stop) {
-          await writeCheckpoint(s);
-          throw new TrainingStopped('interrupted', `stopped by ${stop} after update ${steps}`, history, steps, SIGNAL_EXIT[stop] ?? 1);
-        }
+        await stopIfRequested(s, true);
         if (checkpointDue(s)) await writeCheckpoint(s);
         t0 = performance.now();
       }

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { parseCsv, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
+import { meanAndDeviation, parseCsv, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
 import { UserError } from '../../src/errors';
 
 describe('CSV for regression', () => {
-  test('header of names, numeric rows, the target column taken out (any position), blank lines skipped', () => {
-    const t = parseCsv('a, y ,b\n1,10,2\n\n3,30,4\r\n', 'f.csv', 'y');
+  test('header of names, numeric rows, the target column taken out (any position), blank lines skipped', async () => {
+    const t = await parseCsv('a, y ,b\n1,10,2\n\n3,30,4\r\n', 'f.csv', 'y');
     expect(t.names).toEqual(['a', 'b']);
     expect([t.rows, t.columns]).toEqual([2, 2]);
     expect(Array.from(t.x)).toEqual([1, 2, 3, 4]);
@@ -18,9 +18,26 @@ describe('CSV for regression', () => {
     { text: 'a,y\n1,2\nx,4\n', error: /f.csv:3: column 'a' holds 'x', not a finite number/ },
     { text: 'a,y\n1,\n', error: /f.csv:2: column 'y' holds '', not a finite number/ },
     { text: 'a,y\n1,Infinity\n', error: /f.csv:2: column 'y' holds 'Infinity', not a finite number/ },
-  ])('$error', ({ text, target, error }) => {
-    expect(() => parseCsv(text, 'f.csv', target ?? 'y')).toThrow(UserError);
-    expect(() => parseCsv(text, 'f.csv', target ?? 'y')).toThrow(error);
+    { text: 'a,y,a\n1,2,3\n', error: /f.csv: the column name 'a' appears twice \(columns 1 and 3\); names must be unique/ },
+    { text: 'a,y,y\n1,2,3\n', error: /f.csv: the column name 'y' appears twice \(columns 2 and 3\)/ },
+    { text: 'a,y\n"1,2\n', error: /f.csv:2: a quoted field is never closed/ },
+    { text: 'a,y\n"1"x,2\n', error: /f.csv:2: unexpected text after a quoted field/ },
+    { text: 'a,y\n', error: /f.csv: expected a header line and at least one row of numbers/ },
+  ])('$error', async ({ text, target, error }) => {
+    await expect(parseCsv(text, 'f.csv', target ?? 'y')).rejects.toThrow(UserError);
+    await expect(parseCsv(text, 'f.csv', target ?? 'y')).rejects.toThrow(error);
+  });
+
+  test('RFC 4180: quoted fields (commas, doubled quotes, line breaks inside), a UTF-8 BOM, CRLF endings', async () => {
+    const text = '\ufeff"size, m²","say ""y""",other\r\n"1.5","2",3\r\n  "4" , 5 ,6\r\n\r\n';
+    const t = await parseCsv(Buffer.from(text, 'utf8'), 'f.csv', 'say "y"');
+    expect(t.names).toEqual(['size, m²', 'other']);
+    expect(Array.from(t.x)).toEqual([1.5, 3, 4, 6]);
+    expect(Array.from(t.y)).toEqual([2, 5]);
+    // a line break inside a quoted header name; errors name the line the row starts on
+    const multi = await parseCsv('"a\nb",y\n1,2\n', 'f.csv', 'y');
+    expect(multi.names).toEqual(['a\nb']);
+    await expect(parseCsv('"a\nb",y\n1,2\nx,3\n', 'f.csv', 'y')).rejects.toThrow(/f.csv:4: column 'a\nb' holds 'x'/);
   });
 });
 
@@ -29,8 +46,12 @@ describe('split and standardise', () => {
     const rows = 50;
     const x = Float64Array.from({ length: rows * 2 }, (_, i) => (i % 2 === 0 ? i * 3 + 7 : 5));
     const y = Float64Array.from({ length: rows }, (_, i) => i);
-    const { train, test } = splitAndStandardise(x, y, rows, 2, 0.2, 4);
+    const { train, test, targetScale } = splitAndStandardise(x, y, rows, 2, 0.2, 4);
     expect([train.count, test.count]).toEqual([40, 10]);
+    // the target is standardised too, with the training rows' statistics: mean 0, and back to whole numbers
+    expect(Array.from(train.targets).reduce((a, v) => a + v, 0) / 40).toBeCloseTo(0, 5);
+    const trainY = Array.from(train.targets, (t) => t * targetScale.sd + targetScale.mean);
+    expect(trainY.every((v) => Math.abs(v - Math.round(v)) < 1e-4)).toBe(true);
     const col = (j: number) => Array.from({ length: train.count }, (_, i) => train.features[i * 2 + j]!);
     const mean = col(0).reduce((a, v) => a + v, 0) / 40;
     expect(mean).toBeCloseTo(0, 5);
@@ -38,6 +59,12 @@ describe('split and standardise', () => {
     expect(col(1).every((v) => v === 0)).toBe(true);
     expect(new Set([...train.targets, ...test.targets]).size).toBe(50);
   });
+  test('mean and deviation stay finite for any finite values (1e300 squared would overflow)', () => {
+    expect(meanAndDeviation([1e300, -1e300, 1e300, -1e300])).toEqual({ mean: 0, sd: 1e300 });
+    expect(meanAndDeviation([1e19, 3e19])).toEqual({ mean: 2e19, sd: 1e19 });
+    expect(meanAndDeviation([5, 5, 5])).toEqual({ mean: 5, sd: 1 });
+  });
+
   test('synthetic data is seeded and follows y = X·θ + 1 when there is no noise', () => {
     const a = syntheticRegression(20, 3, 0, 9);
     expect(syntheticRegression(20, 3, 0, 9).y).toEqual(a.y);

@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { decodeCheckpoint } from '../../src/io/checkpoint';
 
 export interface CliResult {
   code: number | null;
@@ -8,16 +10,71 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `npm run <command>`'s script directly (node + tsx), as a user would, and waits. */
-export function runCli(command: 'train' | 'evaluate', args: string[], env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, ...env },
-  });
-  const stderr = r.stderr
+export type Command = 'train' | 'evaluate';
+
+function withoutLoaderNotice(stderr: string): string {
+  return stderr
     .split('\n')
     .filter((l) => !l.startsWith('error: XDG_RUNTIME_DIR is invalid'))
     .join('\n');
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr };
+}
+
+/** Runs `npm run <command>`'s script directly (node + tsx), as a user would, and waits. */
+export function runCli(command: Command, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], {
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, ...env },
+    input,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: withoutLoaderNotice(r.stderr) };
+}
+
+export interface Running {
+  child: ChildProcess;
+  /** stdout and stderr so far */
+  output(): { stdout: string; stderr: string };
+  done: Promise<CliResult>;
+}
+
+/** Starts a command in the background, to be signalled. */
+export function startCli(command: Command, args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr: withoutLoaderNotice(stderr) })),
+  );
+  return { child, output: () => ({ stdout, stderr }), done };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Resolves when `condition` holds (polled every `everyMs`), or fails after `timeoutMs`. */
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_000, everyMs = 5): Promise<void> {
+  for (let waited = 0; waited < timeoutMs; waited += everyMs) {
+    if (condition()) return;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The update count a checkpoint file holds, or -1 while it does not exist (writes are atomic). */
+export function checkpointSteps(file: string): number {
+  return existsSync(file) ? decodeCheckpoint(readFileSync(file), file).state.steps : -1;
+}
+
+/**
+ * Freezes a running command (SIGSTOP) as soon as its checkpoint reaches `steps` updates, so that
+ * a signal sent next lands mid-run however fast the run is; `resume()` lets it go on (SIGCONT).
+ */
+export async function freezeAtCheckpoint(run: Running, file: string, steps: number): Promise<{ resume: () => void }> {
+  await waitFor(`${file} to reach ${steps} updates`, () => checkpointSteps(file) >= steps || run.child.exitCode !== null);
+  if (run.child.exitCode !== null) throw new Error(`the run ended (exit ${run.child.exitCode}) before its checkpoint reached ${steps}: ${run.output().stderr}`);
+  run.child.kill('SIGSTOP');
+  return { resume: () => run.child.kill('SIGCONT') };
 }

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu';
-import { type StepVariant, WebGpuBackend } from '../../src/backend/webgpu';
+import { type StepVariant, type VariantChoice, WebGpuBackend, ruleVariant } from '../../src/backend/webgpu';
 import type { Dataset } from '../../src/data/dataset';
 import type { Gpu } from '../../src/device/gpu';
 import { paramLayout, zeroParams } from '../../src/model';
@@ -22,7 +22,7 @@ afterAll(async () => {
   for (const g of gpus) await g.destroy();
 });
 
-async function compare(data: { train: Dataset; test: Dataset }, variant: StepVariant | 'auto', config: TrainConfig) {
+async function compare(data: { train: Dataset; test: Dataset }, variant: VariantChoice, config: TrainConfig) {
   const gpu = await testGpu();
   gpus.push(gpu);
   const backend = await WebGpuBackend.create(gpu, data);
@@ -82,13 +82,38 @@ describe('every step variant follows the CPU reference', () => {
     expect(backend.variant).toBe('four-kernels (fused-64 was asked for, but the fused step takes plain SGD on regular batches of at most 16)');
   });
 
-  test('auto mode measures the candidates and records its choice', async () => {
-    const { backend } = await compare(mnistSmall, 'auto', { batchSize: 1, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
+  test('tune measures the candidates and records its choice', async () => {
+    const { backend } = await compare(mnistSmall, 'tune', { batchSize: 1, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
     expect(backend.variant).toMatch(/^(four-kernels|fused-\d+) \(measured over 48 steps, µs\/step: .*four-kernels \d+/);
-    const big = await compare(mnistSmall, 'auto', { batchSize: 32, lr: 0.3, epochs: 1, recordEvery: 100, seed: 1 });
+    const big = await compare(mnistSmall, 'tune', { batchSize: 32, lr: 0.3, epochs: 1, recordEvery: 100, seed: 1 });
     expect(big.backend.variant).toMatch(/^four-kernels \(no other variant applies: the fused step takes batches of at most 16/);
     // batch 200 is 4 chunks of 64 (a candidate) but 1 chunk of 512 (not one)
-    const large = await compare(mnistLarge, 'auto', { batchSize: 200, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
+    const large = await compare(mnistLarge, 'tune', { batchSize: 200, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
     expect(large.backend.variant).toMatch(/^(four-kernels|split-k-64) \(measured over 8 steps, µs\/step: (four-kernels|split-k-64) \d+, (four-kernels|split-k-64) \d+\)$/);
+  });
+
+  test('auto follows a fixed rule of the batch and the adapter: no measurement, the same choice every time', async () => {
+    for (const [batchSize, data, lr] of [[1, mnistSmall, 0.01], [16, mnistSmall, 0.1], [32, mnistSmall, 0.3], [200, mnistLarge, 0.5]] as const) {
+      const { backend } = await compare(data, 'auto', { batchSize, lr, epochs: 1, recordEvery: 100, seed: 1 });
+      const software = backend.adapter.software;
+      const expected = software ? (batchSize <= 16 ? 'fused-64' : 'four-kernels') : batchSize <= 16 ? 'fused-256' : batchSize >= 128 ? 'split-k-64' : 'four-kernels';
+      expect(backend.stepVariant).toBe(expected);
+      // batch 32: neither the fused step nor split-K applies, so there is nothing to choose
+      const note = batchSize === 32 ? 'no other variant applies: .*' : `the rule for batch ${batchSize} on a (software|hardware) adapter; --step-variant tune measures instead`;
+      expect(backend.variant).toMatch(new RegExp(`^${expected} \\(${note}\\)$`));
+    }
+  });
+
+  test.each([
+    { batch: 1, software: true, candidates: ['four-kernels', 'fused-32', 'fused-64', 'fused-256'], expected: 'fused-64' },
+    { batch: 100, software: true, candidates: ['four-kernels', 'split-k-64'], expected: 'four-kernels' },
+    { batch: 8192, software: true, candidates: ['four-kernels', 'split-k-64', 'split-k-512'], expected: 'split-k-512' },
+    { batch: 60000, software: true, candidates: ['four-kernels', 'split-k-512'], expected: 'split-k-512' },
+    { batch: 10, software: false, candidates: ['four-kernels', 'fused-32', 'fused-64', 'fused-256'], expected: 'fused-256' },
+    { batch: 10, software: false, candidates: ['four-kernels'], expected: 'four-kernels' },
+    { batch: 1000, software: false, candidates: ['four-kernels', 'split-k-64', 'split-k-512'], expected: 'split-k-64' },
+    { batch: 60000, software: false, candidates: ['four-kernels', 'split-k-512'], expected: 'split-k-512' },
+  ] as const)('the rule: batch $batch, software $software -> $expected', ({ batch, software, candidates, expected }) => {
+    expect(ruleVariant(candidates, batch, software)).toBe(expected);
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * Stop requests for a command: from its first line to its last, SIGINT and SIGTERM ask the work
+ * to stop at the next boundary (a training step, the end of a phase); a second signal ends the
+ * process at once (exit 130 or 143), as users expect of a second Ctrl-C. Copies of the first that
+ * arrive within DUPLICATE_MS are not a second signal: under `npm run`, one Ctrl-C reaches this
+ * process from the terminal and again relayed by npm and tsx.
+ */
+import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
+
+const DUPLICATE_MS = 1000;
+
+export interface StopRequests {
+  /** the signal that asked to stop, if one did */
+  requested(): string | undefined;
+  /** throws TrainingStopped ('interrupted', exit 130/143) if a stop was asked for; `when` ends its message */
+  throwIfRequested(when: string): void;
+  dispose(): void;
+}
+
+export function stopOnSignals(): StopRequests {
+  let requested: string | undefined;
+  let firstAt = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    if (requested) {
+      if (performance.now() - firstAt > DUPLICATE_MS) process.exit(SIGNAL_EXIT[signal] ?? 1);
+      return;
+    }
+    requested = signal;
+    firstAt = performance.now();
+    process.stderr.write(`\n${signal}: stopping at the next step boundary (again to quit at once)\n`);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    requested: () => requested,
+    throwIfRequested(when) {
+      if (requested) throw new TrainingStopped('interrupted', `stopped by ${requested} ${when}`, [], 0, SIGNAL_EXIT[requested] ?? 1);
+    },
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * A command's output files, checked once, before any work starts, and written together at the
+ * end. Each output path is resolved to what will really be written:
+ *   - '-' is standard output, where the output allows it (--json -);
+ *   - a symlink is followed: its target is replaced and the link kept;
+ *   - a character device (/dev/null) is written through, in place;
+ *   - a folder, a FIFO, a socket or a block device is refused, as are an empty path, a path that
+ *     ends in '/', a missing parent folder and a folder we may not write to;
+ *   - two outputs that are the same file (by real path, or by inode for hard links) are refused,
+ *     and so is an output that is one of the command's inputs.
+ * Each file output is then locked (a `PATH.lock` beside it, holding the process id) so that two
+ * runs never write the same file and both report success.
+ */
+import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { UserError } from '../errors';
+import { describeFileError, describeKind, temporaryPath, writeFileAtomic } from './files';
+
+export interface OutputRequest {
+  /** the option that names it, e.g. '--json' */
+  flag: string;
+  path: string;
+  /** '-' means standard output */
+  stdoutAllowed?: boolean;
+}
+
+export interface InputRequest {
+  flag: string;
+  path: string;
+  /** an output flag that may name this same file (--checkpoint continues --resume's file) */
+  sameFileAs?: string;
+}
+
+export interface Output {
+  flag: string;
+  /** as the user gave it, for messages */
+  path: string;
+  kind: 'stdout' | 'file' | 'device';
+  /** the real path written (a link's target, a file beside an existing real folder) */
+  target: string;
+}
+
+interface Identity {
+  target: string;
+  inode?: string;
+}
+
+function refuse(flag: string, path: string, why: string): never {
+  throw new UserError(`cannot write ${flag} ${path}: ${why}`);
+}
+
+/** Follows symlinks in the last component, even a dangling one, to the path a write would create. */
+function followLinks(path: string): string {
+  let at = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    const s = lstatSync(at, { throwIfNoEntry: false });
+    if (!s?.isSymbolicLink()) return at;
+    const link = readlinkSync(at);
+    at = isAbsolute(link) ? link : resolve(dirname(at), link);
+  }
+  throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
+}
+
+/** The real path a write to `path` reaches, with the folder's symlinks resolved too. */
+function realTarget(path: string): string {
+  const followed = followLinks(path);
+  return join(realpathSync(dirname(followed)), basename(followed));
+}
+
+function identity(target: string): Identity {
+  const s = statSync(target, { throwIfNoEntry: false });
+  return { target, inode: s ? `${s.dev}:${s.ino}` : undefined };
+}
+
+function same(a: Identity, b: Identity): boolean {
+  return a.target === b.target || (a.inode !== undefined && a.inode === b.inode);
+}
+
+function checkOne(o: OutputRequest): Output {
+  const { flag, path } = o;
+  if (path === '') refuse(flag, "''", 'the path is empty');
+  if (path === '-') {
+    if (!o.stdoutAllowed) refuse(flag, path, `${flag} cannot go to standard output`);
+    return { flag, path, kind: 'stdout', target: '-' };
+  }
+  if (path.endsWith('/')) refuse(flag, path, 'the path ends with / (it names a folder)');
+  let target: string;
+  try {
+    target = realTarget(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return refuse(flag, path, code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : describeFileError(e));
+  }
+  const s = statSync(target, { throwIfNoEntry: false });
+  if (s?.isCharacterDevice()) return { flag, path, kind: 'device', target };
+  if (s && !s.isFile()) refuse(flag, path, `it is ${describeKind(s)}; only a regular file (or a character device such as /dev/null) can be written`);
+  // can a file be created beside it (the temporary file of the atomic write)?
+  const tmp = temporaryPath(target);
+  try {
+    closeSync(openSync(tmp, 'w'));
+    rmSync(tmp, { force: true });
+  } catch (e) {
+    refuse(flag, path, describeFileError(e));
+  }
+  return { flag, path, kind: 'file', target };
+}
+
+/**
+ * Checks every output (and that none is an input or another output); throws a UserError naming
+ * the first problem. Inputs that do not exist are left to their own reader to report.
+ */
+export function checkOutputs(requests: readonly OutputRequest[], inputs: readonly InputRequest[] = []): Output[] {
+  const outputs = requests.map(checkOne);
+  const ids = outputs.map((o) => (o.kind === 'file' ? identity(o.target) : undefined));
+  for (let i = 0; i < outputs.length; i++) {
+    for (let j = i + 1; j < outputs.length; j++) {
+      const [a, b] = [ids[i], ids[j]];
+      if (a && b && same(a, b)) throw new UserError(`${outputs[i]!.flag} ${outputs[i]!.path} and ${outputs[j]!.flag} ${outputs[j]!.path} are the same file`);
+    }
+    if (outputs[i]!.kind === 'stdout' && outputs.some((o, j) => j !== i && o.kind === 'stdout')) throw new UserError('only one output can go to standard output (-)');
+  }
+  for (const input of inputs) {
+    let id: Identity;
+    try {
+      id = identity(realpathSync(input.path));
+    } catch {
+      continue;
+    }
+    for (const [i, o] of outputs.entries()) {
+      if (ids[i] && same(ids[i]!, id) && input.sameFileAs !== o.flag) {
+        throw new UserError(`${o.flag} ${o.path} is the ${input.flag} input ${input.path}: refusing to overwrite an input`);
+      }
+    }
+  }
+  return outputs;
+}
+
+/** Writes one output: atomically for a file, in place for a device, to standard output for '-'. */
+export function writeOutput(o: Output, data: Uint8Array | string): void {
+  if (o.kind === 'file') return writeFileAtomic(o.target, data, o.flag);
+  try {
+    if (o.kind === 'device') writeFileSync(o.target, data);
+    else writeAllSync(1, typeof data === 'string' ? Buffer.from(data) : data);
+  } catch (e) {
+    throw new UserError(`cannot write ${o.flag} ${o.path}: ${describeFileError(e)}`);
+  }
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
+/**
+ * Writes every output even when one fails (a full disk), then reports: the returned list names
+ * what was written; a failure throws one UserError that names what failed and what was written.
+ */
+export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => Uint8Array | string }>): Output[] {
+  const written: Output[] = [];
+  const failed: string[] = [];
+  for (const { output, data } of items) {
+    try {
+      writeOutput(output, data());
+      written.push(output);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      failed.push(e.message);
+    }
+  }
+  if (failed.length > 0) {
+    const wrote = written.length > 0 ? `wrote ${written.map((o) => `${o.flag} ${o.path}`).join(', ')}` : 'nothing else was written';
+    throw new UserError(`${failed.join('; ')} (${wrote})`);
+  }
+  return written;
+}
+
+/** Lock files held by this process, removed on exit however it ends (but SIGKILL: see takeLock). */
+const held = new Set<string>();
+let exitHookInstalled = false;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `TARGET.lock` for each file output. A lock whose process is gone (killed with SIGKILL) is
+ * stale and taken over; one held by a live process refuses the run. Returns the release.
+ */
+export function lockOutputs(outputs: readonly Output[]): () => void {
+  if (!exitHookInstalled) {
+    process.on('exit', () => held.forEach((l) => rmSync(l, { force: true })));
+    exitHookInstalled = true;
+  }
+  const mine: string[] = [];
+  const release = () => {
+    for (const l of mine) {
+      rmSync(l, { force: true });
+      held.delete(l);
+    }
+  };
+  try {
+    for (const o of outputs.filter((x) => x.kind === 'file')) {
+      const lock = `${o.target}.lock`;
+      takeLock(lock, o);
+      mine.push(lock);
+      held.add(lock);
+    }
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return release;
+}
+
+function takeLock(lock: string, o: Output): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') refuse(o.flag, o.path, `cannot create its lock file ${lock}: ${describeFileError(e)}`);
+    }
+    let pid = NaN;
+    try {
+      pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    } catch {
+      // removed meanwhile: try again
+    }
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      throw new UserError(`${o.flag} ${o.path} is in use by another run (process ${pid}, lock file ${lock}); wait for it, or choose another path`);
+    }
+    rmSync(lock, { force: true }); // stale: its process is gone
+  }
+  refuse(o.flag, o.path, `its lock file ${lock} keeps reappearing`);
+}
