@@ -65,6 +65,9 @@ export interface RegressionOptions {
   seed: number;
 }
 
+/** Targets spread wider than this would make a squared error (in the target's units) overflow a double. */
+const MAX_TARGET_DEVIATION = 1e150;
+
 /** 20% of the rows, after a seeded shuffle, are held out as the test set. */
 const TEST_FRACTION = 0.2;
 
@@ -93,6 +96,8 @@ export async function regression(o: RegressionOptions, interrupted: () => boolea
     };
   }
   const { train, test } = data;
+  // losses are reported in the target's units: sd² times the standardised loss, finite up to about 1e300
+  check(data.targetScale.sd < MAX_TARGET_DEVIATION, `${data.source}: the target '${data.target}' varies by ${data.targetScale.sd.toPrecision(3)} (standard deviation); its squared errors would overflow a double above ${MAX_TARGET_DEVIATION.toPrecision(1)}: divide the column by a power of ten`);
   return {
     task: 'regression', trainCount: train.count, testCount: test.count, features: train.dims,
     source: `${count(train.count)} training and ${count(test.count)} test rows (${train.dims} standardised features, target '${data.target}') from ${data.source}`,

@@ -17,6 +17,7 @@ import {
   defaultRateFor, defaultRecordEvery, parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
   parseMomentum, parseNoise, parseRecordEvery, parseSeed, parseWarmup, resolveBatchSize,
 } from '../train/options';
+import { yieldToEventLoop } from '../train/event-loop';
 import { epochPlan } from '../train/plan';
 import { SIGNAL_EXIT, type TrainResult, TrainingStopped, train } from '../train/trainer';
 import { COMMON_OPTIONS, adapterOption, backendOption, choice, parseCommandLine } from './args';
@@ -113,10 +114,14 @@ function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
 }
 
-/** The command that continues a stopped run from its checkpoint, with the outputs it was asked for. */
-function resumeCommand(checkpoint: string, outputs: readonly Output[]): string {
+/**
+ * The command that continues a stopped run from its checkpoint: with the outputs it was asked for
+ * and its checkpoint interval (the rest of its options are in the checkpoint).
+ */
+function resumeCommand(checkpoint: string, outputs: readonly Output[], checkpointEvery: string | undefined): string {
   const rest = outputs.filter((o) => o.flag !== '--checkpoint').map((o) => ` ${o.flag} ${shellWord(o.path)}`).join('');
-  return `npm run train -- --resume ${shellWord(checkpoint)}${rest}`;
+  const every = checkpointEvery === undefined ? '' : ` --checkpoint-every ${shellWord(checkpointEvery)}`;
+  return `npm run train -- --resume ${shellWord(checkpoint)}${rest}${every}`;
 }
 
 async function main(): Promise<void> {
@@ -276,7 +281,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
         const holds = writer?.holds();
         if (holds === undefined || !checkpointPath) return '';
         const behind = holds < step ? ` (${step - holds} updates before the stop)` : '';
-        return `; checkpoint ${checkpointPath} holds update ${holds}${behind}; continue with: ${resumeCommand(checkpointPath, outputs)}`;
+        return `; checkpoint ${checkpointPath} holds update ${holds}${behind}; continue with: ${resumeCommand(checkpointPath, outputs, str('checkpoint-every'))}`;
       };
       const progress = progressPrinter(log, task === 'regression' ? 'R²' : 'train acc');
       let result: TrainResult;
@@ -301,6 +306,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
       progress.done();
       if (backend.variant) say(`steps: ${backend.variant}`);
       // a stop asked for after the last update skips the test evaluation; the outputs are still written
+      await yieldToEventLoop(); // lets a pending signal's handler run
       const stoppedAfterTraining = stop.requested();
       const t0 = performance.now();
       const test = stoppedAfterTraining || problem.testCount === 0 ? undefined : await backend.evaluate('test');
@@ -330,6 +336,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
       if (save) items.push({ output: save, data: () => encodeWeights(result.params, paramLayout(trainSet.features)) });
       for (const o of writeOutputs(items)) if (o.kind !== 'stdout') say(`wrote ${o.flag} ${o.path}`);
       if (checkpointPath && writer?.holds() !== undefined) say(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
+      await yieldToEventLoop();
       const late = stop.requested();
       if (late) {
         const when = stoppedAfterTraining ? 'after the last update, before the test evaluation' : 'during the test evaluation';

@@ -49,17 +49,22 @@ export async function parseCsv(
   /** polled every RECORDS_PER_YIELD rows, after the event loop had a turn: true abandons the parse */
   interrupted: () => boolean = () => false,
 ): Promise<{ names: string[]; rows: number; columns: number; x: Float64Array; y: Float64Array }> {
-  const records = csvRecords(typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength), name);
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
+  const records = csvRecords(bytes, name);
   const first = records.next();
   if (first.done) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
   const header = first.value.fields.map((h) => h.trim());
   for (const [k, h] of header.entries()) {
     const again = header.indexOf(h, k + 1);
-    if (again >= 0) throw new UserError(`${name}: the column name '${h}' appears twice (columns ${k + 1} and ${again + 1}); names must be unique`);
+    if (again >= 0) throw new UserError(`${name}: the column name ${shown(h)} appears twice (columns ${k + 1} and ${again + 1}); names must be unique`);
   }
   const t = header.indexOf(target);
-  if (t < 0) throw new UserError(`${name}: no column named '${target}' for --target (columns: ${header.join(', ')})`);
-  if (header.length < 2) throw new UserError(`${name}: needs at least one feature column besides the target '${target}'`);
+  if (t < 0) {
+    const list = header.slice(0, 20).map(shown).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
+    throw new UserError(`${name}: no column named ${shown(target)} for --target (columns: ${list})`);
+  }
+  if (header.length < 2) throw new UserError(`${name}: needs at least one feature column besides the target ${shown(target)}`);
   const columns = header.length - 1;
   const x = new GrowingArray();
   const y = new GrowingArray();
@@ -72,7 +77,7 @@ export async function parseCsv(
     for (let k = 0; k < fields.length; k++) {
       const cell = fields[k]!.trim();
       const v = Number(cell);
-      if (cell === '' || !Number.isFinite(v)) throw new UserError(`${name}:${line}: column '${header[k]}' holds '${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}', not a finite number`);
+      if (cell === '' || !Number.isFinite(v)) throw new UserError(`${name}:${line}: column ${shown(header[k]!)} holds ${shown(cell)}, not a finite number`);
       if (k === t) y.push(v);
       else x.push(v);
     }
@@ -87,6 +92,16 @@ const RECORDS_PER_YIELD = 65536;
 /** parseCsv was asked to stop (a signal) before it finished. */
 export class CsvInterrupted extends Error {
   override readonly name = 'CsvInterrupted';
+}
+
+/**
+ * Text from the file as a message shows it: in single quotes, at most 40 characters, control
+ * characters escaped, so that a binary or huge field never floods the terminal.
+ */
+function shown(text: string): string {
+  const cut = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  // eslint-disable-next-line no-control-regex
+  return `'${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
 }
 
 const QUOTE = 0x22;

@@ -60,7 +60,7 @@ describe('stopped runs resume to the same weights', () => {
     const r = await done;
     expect(r.code).toBe(143);
     expect(r.stderr).toMatch(/^SIGTERM: stopping at the next step boundary/m);
-    expect(r.stderr).toMatch(new RegExp(`^train: stopped by SIGTERM after update (\\d+); history so far in --json ${json}; checkpoint ${ckpt} holds update \\1; continue with: npm run train -- --resume ${ckpt} --json ${json}$`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^train: stopped by SIGTERM after update (\\d+); history so far in --json ${json}; checkpoint ${ckpt} holds update \\1; continue with: npm run train -- --resume ${ckpt} --json ${json} --checkpoint-every 100$`, 'm'));
     const stoppedAt = Number(/after update (\d+)/.exec(r.stderr)![1]);
     expect(decodeCheckpoint(readFileSync(ckpt), ckpt).state.steps).toBe(stoppedAt);
     const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;

@@ -1,0 +1,157 @@
+/**
+ * Output paths, through the real command: every output is checked once, before any work starts,
+ * and refused with one line when it cannot be written as asked; symlinks are written through,
+ * devices written in place, '-' is standard output; when one output fails at the end (a full
+ * disk), the others are still written and the message says which; a failed checkpoint write never
+ * points the user at a stale checkpoint.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { IDX_FILES } from '../../src/data/load';
+import { decodeWeights } from '../../src/io/weights';
+import { runCli } from '../helpers/cli';
+import { head, writeIdxFolder } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+
+const out = mkdtempSync(join(tmpdir(), 'downhill-outputs-'));
+const path = (name: string) => join(out, name);
+const data = writeIdxFolder(head(mnist().train, 100), head(mnist().test, 20));
+const QUICK = ['--data', data, '--epochs', '1', '--batch-size', '50', '--backend', 'cpu'];
+
+function refused(args: string[], message: RegExp): void {
+  const before = readdirSync(out).sort();
+  const r = runCli('train', args);
+  expect(r.code, r.stdout).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(r.stdout).toBe(''); // refused before any work: not even the adapter line
+  expect(readdirSync(out).sort()).toEqual(before);
+}
+
+describe('refused before any work, with one line', () => {
+  mkdirSync(path('folder'));
+  writeFileSync(path('x.csv'), 'a,y\n1,2\n2,4\n3,6\n4,8\n5,10\n6,12\n');
+  test.each([
+    { name: 'an empty path', args: ['--json', ''], error: /^train: cannot write --json '': the path is empty$/ },
+    { name: 'a trailing slash', args: ['--save', `${out}/new/`], error: /cannot write --save .*\/new\/: the path ends with \/ \(it names a folder\)$/ },
+    { name: 'an existing folder', args: ['--json', path('folder')], error: /cannot write --json .*folder: it is a folder; only a regular file/ },
+    { name: 'a missing parent', args: ['--checkpoint', path('no/such/c.ckpt')], error: /cannot write --checkpoint .*no\/such\/c\.ckpt: the folder .*no\/such does not exist$/ },
+    { name: 'a parent that is a file', args: ['--save', path('x.csv/w.bin')], error: /cannot write --save .*x\.csv\/w\.bin: / },
+    { name: 'the same file by another name', args: ['--json', path('o.json'), '--save', `${out}/./o.json`], error: /--json .*o\.json and --save .*\.\/o\.json are the same file$/ },
+    { name: 'the same file through a folder symlink', args: (() => { symlinkSync(out, path('alias')); return ['--json', path('a.json'), '--checkpoint', path('alias/a.json')]; })(), error: /are the same file$/ },
+    { name: 'standard output for weights', args: ['--save', '-'], error: /cannot write --save -: --save cannot go to standard output$/ },
+  ])('$name', ({ args, error }) => refused([...QUICK, ...args], error));
+
+  test('an output that is an input: the CSV, an IDX file of --data, the --resume checkpoint', () => {
+    refused(['--task', 'regression', '--csv', path('x.csv'), '--target', 'y', '--backend', 'cpu', '--json', path('x.csv')], /--json .*x\.csv is the --csv input .*x\.csv: refusing to overwrite an input$/);
+    refused([...QUICK, '--save', join(data, IDX_FILES.train.labels)], /--save .*train-labels-idx1-ubyte is the --data input .*: refusing to overwrite an input$/);
+    expect(runCli('train', [...QUICK, '--checkpoint', path('r.ckpt')]).code).toBe(0);
+    refused(['--resume', path('r.ckpt'), '--json', path('r.ckpt'), '--checkpoint', path('r2.ckpt')], /--json .*r\.ckpt is the --resume input .*r\.ckpt: refusing to overwrite an input$/);
+  });
+
+  test('a sweep checks its --json before training (a missing folder)', () => {
+    refused(['--sweep', '--data', data, '--batch-sizes', '50', '--json', path('missing/s.json')], /^train: cannot write --json .*missing\/s\.json: the folder .*missing does not exist$/);
+  });
+
+  test('a FIFO is refused, and left a FIFO', () => {
+    execFileSync('mkfifo', [path('fifo')]);
+    refused([...QUICK, '--json', path('fifo')], /cannot write --json .*fifo: it is a FIFO; only a regular file \(or a character device such as \/dev\/null\) can be written$/);
+    expect(lstatSync(path('fifo')).isFIFO()).toBe(true);
+  });
+});
+
+describe('written as asked', () => {
+  test('through a symlink: the target is replaced, the link kept', () => {
+    writeFileSync(path('real.json'), 'old');
+    symlinkSync('real.json', path('link.json'));
+    symlinkSync(path('real.bin'), path('dangling.bin')); // its target does not exist yet
+    const r = runCli('train', [...QUICK, '--json', path('link.json'), '--save', path('dangling.bin')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(path('link.json')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(path('link.json'))).toBe('real.json');
+    expect(JSON.parse(readFileSync(path('real.json'), 'utf8')).schema).toBe('downhill-run/1');
+    expect(lstatSync(path('dangling.bin')).isSymbolicLink()).toBe(true);
+    expect(decodeWeights(readFileSync(path('real.bin')), 'real.bin', 784).length).toBeGreaterThan(0);
+  });
+
+  test('a hard link to another output is the same file', () => {
+    writeFileSync(path('h1.json'), '{}');
+    linkSync(path('h1.json'), path('h2.bin'));
+    refused([...QUICK, '--json', path('h1.json'), '--save', path('h2.bin')], /--json .*h1\.json and --save .*h2\.bin are the same file$/);
+  });
+
+  test('a character device is written in place: --save /dev/null', () => {
+    const r = runCli('train', [...QUICK, '--save', '/dev/null']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('wrote --save /dev/null');
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
+  test("--json - writes the JSON alone to standard output; the log goes to standard error", () => {
+    const r = runCli('train', [...QUICK, '--json', '-']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { schema: string; final: unknown };
+    expect(report.schema).toBe('downhill-run/1');
+    expect(r.stderr).toContain('test: accuracy');
+  });
+
+  test('--help says what - means', () => {
+    expect(runCli('train', ['--help']).stdout).toMatch(/--json PATH .*\n.*'-' writes it to standard output/);
+  });
+});
+
+/** A folder on a tiny file system of its own, or undefined where mounting is not allowed. */
+function tinyFileSystem(kib: number): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'downhill-full-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', dir]);
+  return r.status === 0 ? dir : undefined;
+}
+const mounted: string[] = [];
+afterAll(() => mounted.forEach((d) => spawnSync('umount', [d])));
+
+describe('a full disk at the end', () => {
+  const disk = tinyFileSystem(24);
+  if (disk) mounted.push(disk);
+
+  test.skipIf(!disk)('the JSON is still written when the weights do not fit, and the message says so', () => {
+    // 24 KiB: the run JSON (a few KiB) fits, the weights (31 KiB) do not
+    const json = join(disk!, 'run.json');
+    const weights = join(disk!, 'w.bin');
+    const r = runCli('train', [...QUICK, '--json', json, '--save', weights]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`train: cannot write --save ${weights}: no space left on the device (wrote --json ${json})`);
+    expect(JSON.parse(readFileSync(json, 'utf8')).final).not.toBeNull();
+    expect(readdirSync(disk!).sort()).toEqual(['run.json']); // no temporary file, no lock left
+  });
+
+});
+
+describe('a full disk mid-run', () => {
+  const disk = tinyFileSystem(128);
+  if (disk) mounted.push(disk);
+
+  test.skipIf(!disk)('a checkpoint that cannot be written stops the run without pointing at a stale one', () => {
+    const ckpt = join(disk!, 'c.ckpt');
+    const run = ['--data', data, '--backend', 'cpu', '--batch-size', '1', '--checkpoint', ckpt, '--checkpoint-every', '20'];
+    // a first run leaves a checkpoint at update 100 (the end of its one epoch)
+    expect(runCli('train', [...run, '--epochs', '1']).code).toBe(0);
+    // then the disk fills up: less room than one more checkpoint needs
+    const { bavail, bsize } = statfsSync(disk!);
+    writeFileSync(join(disk!, 'filler'), Buffer.alloc(Math.max(0, bavail * bsize - 8192)));
+    const r = runCli('train', ['--resume', ckpt, '--epochs', '3', '--checkpoint-every', '20']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `train: cannot write --checkpoint ${ckpt}: no space left on the device; checkpoint ${ckpt} holds update 100 (20 updates before the stop); continue with: npm run train -- --resume ${ckpt} --checkpoint-every 20`,
+    );
+    expect(readdirSync(disk!).sort()).toEqual(['c.ckpt', 'filler']);
+  });
+});
+
+test('outputs are not left locked', () => {
+  expect(readdirSync(out).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  expect(existsSync(path('o.json'))).toBe(false);
+});

@@ -1,0 +1,117 @@
+/**
+ * A stop request (SIGINT, SIGTERM) in every mode and phase, through the real command: the run ends
+ * within about a second or one step, writes what it promised (checkpoint, JSON so far), and exits
+ * 130 or 143 with one line saying what happened. Modes: the CPU backend (whose steps never yield
+ * by themselves), sweeps; phases: loading the data, measuring the step variants (tune), training,
+ * the final evaluation.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { decodeCheckpoint } from '../../src/io/checkpoint';
+import type { RunReport } from '../../src/io/run-report';
+import { freezeAtCheckpoint, sleep, startCli, waitFor } from '../helpers/cli';
+import { head, writeIdxFolder } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+
+const out = mkdtempSync(join(tmpdir(), 'downhill-signals-'));
+const path = (name: string) => join(out, name);
+const small = writeIdxFolder(head(mnist().train, 300), head(mnist().test, 30));
+
+/** The one line train prints when it stops (besides the signal's acknowledgement). */
+function stopLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('train: '));
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+describe('the CPU backend stops at a step boundary', () => {
+  test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s: exit %i, checkpoint and JSON so far written', async (signal, code) => {
+    const ckpt = path(`cpu-${signal}.ckpt`);
+    const json = path(`cpu-${signal}.json`);
+    const run = startCli('train', ['--data', small, '--backend', 'cpu', '--batch-size', '1', '--epochs', '50', '--optimizer', 'adam', '--checkpoint', ckpt, '--checkpoint-every', '50', '--json', json]);
+    const frozen = await freezeAtCheckpoint(run, ckpt, 1);
+    run.child.kill(signal);
+    frozen.resume();
+    const t0 = performance.now();
+    const r = await run.done;
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(`${signal}: stopping at the next step boundary`);
+    const steps = decodeCheckpoint(readFileSync(ckpt), ckpt).state.steps;
+    expect(stopLine(r.stderr)).toBe(
+      `train: stopped by ${signal} after update ${steps}; history so far in --json ${json}; checkpoint ${ckpt} holds update ${steps}; continue with: npm run train -- --resume ${ckpt} --json ${json} --checkpoint-every 50`,
+    );
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.stopped).toMatchObject({ reason: 'interrupted', step: steps });
+    expect(steps).toBeLessThan(50 * 300);
+  });
+});
+
+describe('sweeps stop too', () => {
+  test('SIGTERM mid-sweep: exit 143, the JSON holds every curve so far and says it stopped', async () => {
+    const json = path('sweep.json');
+    const run = startCli('train', ['--sweep', '--data', small, '--lrs', '0.05,0.1', '--batch-sizes', '1', '--epochs', '40', '--json', json]);
+    await waitFor('the first epoch of the sweep', () => run.output().stdout.includes('epoch 1/40'));
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(stopLine(r.stderr)).toMatch(new RegExp(`^train: stopped by SIGTERM: 2 of 2 configurations trained, the last ones partly; results so far in --json ${json}$`));
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { stopped: { reason: string }; runs: Array<{ history: Array<{ epoch: number }> }> };
+    expect(report.stopped.reason).toBe('interrupted');
+    expect(report.runs).toHaveLength(2);
+    const reached = report.runs[0]!.history.at(-1)!.epoch;
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThan(40);
+  });
+});
+
+describe('phases before and after training', () => {
+  test('while loading a large CSV: exit 143 at once, nothing written', async () => {
+    const csv = path('big.csv');
+    const rows = Array.from({ length: 2_000_000 }, (_, i) => `${i % 997},${(i * 7) % 1013}`);
+    writeFileSync(csv, `x,y\n${rows.join('\n')}\n`);
+    const json = path('loading.json');
+    const run = startCli('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu', '--json', json]);
+    // the output's lock is taken just before the data is read
+    await waitFor('the lock before loading', () => existsSync(`${json}.lock`));
+    run.child.kill('SIGTERM');
+    const t0 = performance.now();
+    const r = await run.done;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.code).toBe(143);
+    expect(stopLine(r.stderr)).toBe('train: stopped by SIGTERM while loading the data (nothing was written)');
+    expect(existsSync(json)).toBe(false);
+    expect(existsSync(`${json}.lock`)).toBe(false);
+  });
+
+  test('while --step-variant tune measures full-batch steps on MNIST: stops after at most one step', async () => {
+    const run = startCli('train', ['--batch-size', 'full', '--epochs', '1', '--step-variant', 'tune']);
+    await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+    await sleep(300);
+    run.child.kill('SIGTERM');
+    const t0 = performance.now();
+    const r = await run.done;
+    // one full-batch step is about 2 s here
+    expect(performance.now() - t0).toBeLessThan(8000);
+    expect(r.code).toBe(143);
+    expect(stopLine(r.stderr)).toBe('train: stopped by SIGTERM before its first update');
+  });
+
+  test('during the final evaluation: the finished run is written in full, then exit 143', async () => {
+    // a large test set makes the final evaluation long enough to be caught in it
+    const data = writeIdxFolder(head(mnist().train, 300), mnist().train);
+    const json = path('final.json');
+    const weights = path('final.bin');
+    const run = startCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '10', '--epochs', '1', '--json', json, '--save', weights]);
+    await waitFor('the last recording', () => run.output().stdout.includes('step 30/30'), 60_000, 1);
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(stopLine(r.stderr)).toMatch(/^train: stopped by SIGTERM (during the test evaluation|after the last update, before the test evaluation); training was complete and every output was written$/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.history.at(-1)!.step).toBe(30);
+    expect(existsSync(weights)).toBe(true);
+  });
+});
