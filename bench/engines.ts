@@ -21,7 +21,10 @@ export async function openEngine(name: EngineName, adapter: AdapterChoice, data:
   switch (name) {
     case 'downhill-webgpu': {
       const found = await acquireNodeAdapter(adapter);
-      return WebGpuBackend.create(await Gpu.create(found.adapter, found.report, nodeShaderFiles), data);
+      const backend = await WebGpuBackend.create(await Gpu.create(found.adapter, found.report, nodeShaderFiles), data);
+      // the comparison wants each batch size at its fastest: measure the variants (tune)
+      backend.variantChoice = 'tune';
+      return backend;
     }
     case 'downhill-cpu':
       return new CpuBackend(data);

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       const gpu = await openDevice();
       adapter = gpu.adapter;
       const backend = await WebGpuBackend.create(gpu, data);
+      backend.variantChoice = 'tune'; // one by one at each configuration's fastest variant
       try {
         const r = await train(backend, n, zeroParams(paramLayout(full.features)), { batchSize, lr: run.lr, epochs, recordEvery: 1e9, seed: 1, optimizer: { ...SGD, kind: run.optimizer } });
         oneByOneMs += r.trainMs;

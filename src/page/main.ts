@@ -123,6 +123,7 @@ async function main(): Promise<void> {
           const { adapter, report } = await acquireBrowserAdapter();
           const gpu = await Gpu.create(adapter, report, viteShaderFiles);
           backend = await WebGpuBackend.create(gpu, { train, test });
+          backend.variantChoice = 'tune'; // the comparison runs each batch size at its fastest variant
           $('adapter').textContent = `Adapter: ${adapterLabel(report)}`;
         }
         let pending = false;
