@@ -15,5 +15,6 @@ export function regressionEvaluation(pred: ArrayLike<number>, targets: ArrayLike
     sse += (pred[i]! - targets[i]!) ** 2;
     sst += (targets[i]! - mean) ** 2;
   }
-  return { count, loss: (sse / 2 / count) * lossScale, accuracy: sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0, confusion: new Uint32Array(0) };
+  // R² is undefined where the targets do not vary (one row, or a constant column): NaN, said so by the reports
+  return { count, loss: (sse / 2 / count) * lossScale, accuracy: sst > 0 ? 1 - sse / sst : NaN, confusion: new Uint32Array(0) };
 }

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   if (!loadPath) throw new UserError('--load PATH is required (weights from npm run train -- --save PATH)');
   const backendChoice = backendOption(args.backend);
   const adapterChoice = adapterOption(args.adapter);
+  if (backendChoice === 'cpu' && args.adapter !== undefined) throw new UserError('--adapter applies to --backend webgpu only');
+  if (args.data === '') throw new UserError('--data: the path is empty');
   const bytes = readInput(loadPath, `--load ${loadPath}`);
   const dataDir = (args.data as string | undefined) ?? defaultMnistDir();
   const testSet = loadSplit(dataDir, 'test');

@@ -111,7 +111,7 @@ export async function regression(o: RegressionOptions, interrupted: () => boolea
       return openWebGpu(a, (gpu) => RegressionWebGpuBackend.create(gpu, data));
     },
     describeTest: (e) => (e
-      ? `test: R² ${e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`
+      ? `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`
       : `test: none: ${count(train.count)} rows are too few to hold out ${TEST_FRACTION * 100}% as a test set (5 or more are needed), so no test metrics`),
   };
 }

@@ -167,6 +167,11 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   };
   const task = choice('--task', str('task'), TASKS, 'classification');
   const resumePath = str('resume');
+  // options that apply to some optimisers or schedules only (a sweep's optimisers are its --optimizers)
+  const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()) : [optimizerKind];
+  check(str('momentum') === undefined || kinds.includes('momentum') || kinds.includes('nesterov'), '--momentum applies to --optimizer momentum or nesterov only');
+  for (const flag of ['beta1', 'beta2', 'epsilon']) check(str(flag) === undefined || kinds.includes('adam'), `--${flag} applies to --optimizer adam only`);
+  for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || schedule.kind === 'step', `--${flag} applies to --schedule step only`);
   if (args.sweep) {
     for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'csv', 'target', 'synthetic', 'noise']) {
       check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
@@ -182,17 +187,17 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   // options that cannot go together
   if (task === 'regression') {
     for (const flag of ['save', 'checkpoint', 'resume', 'data', 'step-variant']) check(str(flag) === undefined, `--${flag} is not available with --task regression (yet)`);
+    check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only (--synthetic data has its own target)');
+    check(str('noise') === undefined || str('synthetic') !== undefined, '--noise applies to --synthetic only');
   } else {
     for (const flag of ['csv', 'target', 'synthetic', 'noise']) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
   }
-  check(str('momentum') === undefined || optimizerKind === 'momentum' || optimizerKind === 'nesterov', '--momentum applies to --optimizer momentum or nesterov only');
-  for (const flag of ['beta1', 'beta2', 'epsilon']) check(str(flag) === undefined || optimizerKind === 'adam', `--${flag} applies to --optimizer adam only`);
-  for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || schedule.kind === 'step', `--${flag} applies to --schedule step only`);
   check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
 
   const saved = resumePath ? readCheckpoint(resumePath) : undefined;
   // a resumed run keeps its backend and data unless told otherwise (the checks below catch a mismatch)
   const backendChoice = backendOption(args.backend ?? saved?.run.backend);
+  check(str('data') !== '', '--data: the path is empty');
   const dataDir = str('data') ?? saved?.run.data ?? undefined;
   if (backendChoice === 'cpu') {
     check(str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
@@ -230,6 +235,8 @@ async function trainCommand(stop: StopRequests): Promise<void> {
         optimizer: str('optimizer') === undefined ? undefined : optimizer, schedule: str('schedule') === undefined && str('warmup') === undefined ? undefined : schedule,
       };
       checkResumable(saved.run, asked, `--resume ${resumePath}`);
+      const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
+      check(epochsOption === undefined || epochsOption >= begun, `--resume ${resumePath} has trained into epoch ${begun}; --epochs ${epochsOption} would end before where it stopped (give at least ${begun})`);
       batchSize = saved.run.batchSize;
       config = {
         batchSize, epochs: epochsOption ?? saved.run.epochs, lr: saved.run.lr, seed: saved.run.seed, recordEvery: saved.run.recordEvery,
@@ -276,11 +283,15 @@ async function trainCommand(stop: StopRequests): Promise<void> {
         timings: null,
       });
       const json = output('--json');
-      /** what a stopped run says about its checkpoint: the update it holds, never a stale one as current */
-      const whereToResume = (step: number) => {
+      /**
+       * What a stopped run says about its checkpoint: the update it holds, never a stale one as
+       * current; and how to continue, unless continuing would only repeat a divergence.
+       */
+      const whereToResume = (e: TrainingStopped) => {
         const holds = writer?.holds();
         if (holds === undefined || !checkpointPath) return '';
-        const behind = holds < step ? ` (${step - holds} updates before the stop)` : '';
+        if (e.reason === 'diverged') return `; checkpoint ${checkpointPath} holds update ${holds}, from before the divergence (resuming it would diverge again: start a new run with a smaller --lr)`;
+        const behind = holds < e.step ? ` (${e.step - holds} updates before the stop)` : '';
         return `; checkpoint ${checkpointPath} holds update ${holds}${behind}; continue with: ${resumeCommand(checkpointPath, outputs, str('checkpoint-every'))}`;
       };
       const progress = progressPrinter(log, task === 'regression' ? 'R²' : 'train acc');
@@ -301,7 +312,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
           writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }]);
           wrote = `; history so far in --json ${json.path}`;
         }
-        throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e.step)}`, e.history, e.step, e.exitCode);
+        throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
       }
       progress.done();
       if (backend.variant) say(`steps: ${backend.variant}`);

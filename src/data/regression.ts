@@ -7,6 +7,7 @@
  */
 import { UserError } from '../errors';
 import { yieldToEventLoop } from '../train/event-loop';
+import { decimal } from '../train/options';
 import { Rng, permutation } from '../train/rng';
 
 export interface RegressionSet {
@@ -76,8 +77,8 @@ export async function parseCsv(
     if (fields.length !== header.length) throw new UserError(`${name}:${line}: ${fields.length} values, the header has ${header.length} columns`);
     for (let k = 0; k < fields.length; k++) {
       const cell = fields[k]!.trim();
-      const v = Number(cell);
-      if (cell === '' || !Number.isFinite(v)) throw new UserError(`${name}:${line}: column ${shown(header[k]!)} holds ${shown(cell)}, not a finite number`);
+      const v = decimal(cell);
+      if (!Number.isFinite(v)) throw new UserError(`${name}:${line}: column ${shown(header[k]!)} holds ${shown(cell)}, not a finite number`);
       if (k === t) y.push(v);
       else x.push(v);
     }

@@ -36,6 +36,12 @@ function findSwiftShaderManifest(): string | undefined {
   return SWIFTSHADER_MANIFESTS.find((p) => existsSync(p));
 }
 
+/** Where SwiftShader's manifest was looked for, for messages: the variable that overrides the standard places, if set. */
+function whereSwiftShaderWasSought(): string {
+  const fromEnv = process.env.DOWNHILL_SWIFTSHADER_ICD;
+  return fromEnv ? `DOWNHILL_SWIFTSHADER_ICD=${fromEnv}, which ${existsSync(fromEnv) ? 'Vulkan did not accept' : 'does not exist'}` : `looked for ${SWIFTSHADER_MANIFESTS.join(', ')}`;
+}
+
 function listDir(dir: string): string[] {
   try {
     return readdirSync(dir);
@@ -89,7 +95,7 @@ async function swiftShaderAdapter(): Promise<{ gpu: GPU; adapter: GPUAdapter } |
 export async function acquireNodeAdapter(choice: AdapterChoice): Promise<NodeAdapter> {
   if (choice === 'swiftshader') {
     if (!findSwiftShaderManifest()) {
-      throw new UserError(`--adapter swiftshader: SwiftShader's Vulkan driver was not found (looked for ${SWIFTSHADER_MANIFESTS.join(', ')}); apt-get install chromium`);
+      throw new UserError(`--adapter swiftshader: SwiftShader's Vulkan driver was not found (${whereSwiftShaderWasSought()}); apt-get install chromium`);
     }
     const swift = await swiftShaderAdapter();
     if (!swift) throw new UserError(`--adapter swiftshader: no adapter could be created; ${INSTALL_HINT}`);
@@ -118,5 +124,5 @@ export async function acquireNodeAdapter(choice: AdapterChoice): Promise<NodeAda
   if (hardware && hardwareReport) {
     return { ...hardware, report: hardwareReport, note: 'only a software adapter was found' };
   }
-  throw new UserError(`no WebGPU adapter could be created: ${INSTALL_HINT}`);
+  throw new UserError(`no WebGPU adapter could be created (no hardware adapter; SwiftShader: ${whereSwiftShaderWasSought()}): ${INSTALL_HINT}`);
 }

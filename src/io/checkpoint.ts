@@ -106,6 +106,11 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     isCount(state.windowFirst) && typeof state.trainMs === 'number' && state.trainMs >= 0 && typeof state.evalMs === 'number' && state.evalMs >= 0 &&
     Array.isArray(state.history) && state.history.every((h) => typeof h === 'object' && h !== null && isCount(h.step) && typeof h.loss === 'number');
   if (!stateOk) fail('corrupt training state');
+  // a checkpoint written by hand (its checksum recomputed) must still describe a run that can be
+  if (run!.batchSize > run!.trainExamples) fail(`corrupt run description: batch size ${run!.batchSize} is larger than its ${run!.trainExamples} training examples`);
+  if (state!.epoch > run!.epochs || state!.stepInEpoch >= Math.ceil(run!.trainExamples / run!.batchSize)) {
+    fail(`corrupt training state: update ${state!.stepInEpoch} of epoch ${state!.epoch + 1} is outside a run of ${run!.epochs} epochs of ${Math.ceil(run!.trainExamples / run!.batchSize)} updates`);
+  }
   if (count !== paramLayout(run!.features).paddedCount) fail(`holds ${count} parameters; ${run!.features} features need ${paramLayout(run!.features).paddedCount}`);
   const names = ['params', ...stateArrays(run!.optimizer.kind)];
   if (tensors.map((t) => t.name).join() !== names.join()) fail(`holds ${tensors.map((t) => t.name).join(', ')}; ${run!.optimizer.kind} needs ${names.join(', ')}`);

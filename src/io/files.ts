@@ -8,6 +8,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors';
+import { crc32 } from './crc32';
 
 /** What an errno means for the user, in a few words. */
 export function describeFileError(e: unknown): string {
@@ -21,6 +22,8 @@ export function describeFileError(e: unknown): string {
     case 'EDQUOT': return 'disk quota exceeded';
     case 'EISDIR': return 'it is a folder';
     case 'ENOTDIR': return 'a parent is not a folder';
+    case 'ENAMETOOLONG': return 'the file name is too long';
+    case 'ENXIO': return 'no such device (is there a terminal?)';
     default: return (e as Error).message;
   }
 }
@@ -35,8 +38,20 @@ export function describeKind(s: { isDirectory(): boolean; isFIFO(): boolean; isS
   return 'a regular file';
 }
 
-export function temporaryPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+/**
+ * A name beside `path` made of its file name and a suffix, shortened (with a checksum of the whole
+ * name) where it would pass the 255 bytes a file name may have.
+ */
+export function besidePath(path: string, prefix: string, suffix: string): string {
+  const base = basename(path);
+  const room = 255 - Buffer.byteLength(prefix + suffix);
+  const name = Buffer.byteLength(base) <= room ? base : `${Buffer.from(base).subarray(0, room - 9).toString('utf8').replace(/\uFFFD+$/, '')}-${crc32(Buffer.from(base)).toString(16).padStart(8, '0')}`;
+  return join(dirname(path), `${prefix}${name}${suffix}`);
+}
+
+/** The temporary file an atomic write of `path` by process `pid` goes through. */
+export function temporaryPath(path: string, pid = process.pid): string {
+  return besidePath(path, '.', `.${pid}.tmp`);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A command's output files, checked once, before any work starts, and written together at the
  * end. Each output path is resolved to what will really be written:
- *   - '-' is standard output, where the output allows it (--json -);
+ *   - '-' (or /dev/stdout) is standard output, where the output allows it (--json -);
  *   - a symlink is followed: its target is replaced and the link kept;
  *   - a character device (/dev/null) is written through, in place;
  *   - a folder, a FIFO, a socket or a block device is refused, as are an empty path, a path that
@@ -14,7 +14,7 @@
 import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors';
-import { describeFileError, describeKind, temporaryPath, writeFileAtomic } from './files';
+import { besidePath, describeFileError, describeKind, temporaryPath, writeFileAtomic } from './files';
 
 export interface OutputRequest {
   /** the option that names it, e.g. '--json' */
@@ -76,10 +76,18 @@ function same(a: Identity, b: Identity): boolean {
   return a.target === b.target || (a.inode !== undefined && a.inode === b.inode);
 }
 
+/** Names of this process's standard output: a pipe behind them has no path to write through. */
+const STDOUT_NAMES = ['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
+
+/** The lock file that keeps another run off the output `target`. */
+export function lockPath(target: string): string {
+  return besidePath(target, '', '.lock');
+}
+
 function checkOne(o: OutputRequest): Output {
   const { flag, path } = o;
   if (path === '') refuse(flag, "''", 'the path is empty');
-  if (path === '-') {
+  if (STDOUT_NAMES.includes(path)) {
     if (!o.stdoutAllowed) refuse(flag, path, `${flag} cannot go to standard output`);
     return { flag, path, kind: 'stdout', target: '-' };
   }
@@ -92,7 +100,15 @@ function checkOne(o: OutputRequest): Output {
     return refuse(flag, path, code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : describeFileError(e));
   }
   const s = statSync(target, { throwIfNoEntry: false });
-  if (s?.isCharacterDevice()) return { flag, path, kind: 'device', target };
+  if (s?.isCharacterDevice()) {
+    // opened (and closed) now: a device that cannot be written (no terminal for /dev/tty) fails before the run
+    try {
+      closeSync(openSync(target, 'w'));
+    } catch (e) {
+      refuse(flag, path, describeFileError(e));
+    }
+    return { flag, path, kind: 'device', target };
+  }
   if (s && !s.isFile()) refuse(flag, path, `it is ${describeKind(s)}; only a regular file (or a character device such as /dev/null) can be written`);
   // can a file be created beside it (the temporary file of the atomic write)?
   const tmp = temporaryPath(target);
@@ -100,7 +116,9 @@ function checkOne(o: OutputRequest): Output {
     closeSync(openSync(tmp, 'w'));
     rmSync(tmp, { force: true });
   } catch (e) {
-    refuse(flag, path, describeFileError(e));
+    // the folder exists (its real path was found): ENOENT here means it takes no new files (/proc)
+    const code = (e as NodeJS.ErrnoException).code;
+    refuse(flag, path, code === 'ENOENT' ? `files cannot be created in ${dirname(target)}` : describeFileError(e));
   }
   return { flag, path, kind: 'file', target };
 }
@@ -112,6 +130,10 @@ function checkOne(o: OutputRequest): Output {
 export function checkOutputs(requests: readonly OutputRequest[], inputs: readonly InputRequest[] = []): Output[] {
   const outputs = requests.map(checkOne);
   const ids = outputs.map((o) => (o.kind === 'file' ? identity(o.target) : undefined));
+  for (const o of outputs) {
+    const owner = outputs.find((p) => p !== o && p.kind === 'file' && o.kind === 'file' && lockPath(p.target) === o.target);
+    if (owner) throw new UserError(`${o.flag} ${o.path} is the lock file of ${owner.flag} ${owner.path}: choose another name`);
+  }
   for (let i = 0; i < outputs.length; i++) {
     for (let j = i + 1; j < outputs.length; j++) {
       const [a, b] = [ids[i], ids[j]];
@@ -210,7 +232,7 @@ export function lockOutputs(outputs: readonly Output[]): () => void {
   };
   try {
     for (const o of outputs.filter((x) => x.kind === 'file')) {
-      const lock = `${o.target}.lock`;
+      const lock = lockPath(o.target);
       takeLock(lock, o);
       mine.push(lock);
       held.add(lock);
@@ -232,16 +254,21 @@ function takeLock(lock: string, o: Output): void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') refuse(o.flag, o.path, `cannot create its lock file ${lock}: ${describeFileError(e)}`);
     }
-    let pid = NaN;
+    let text: string | undefined;
     try {
-      pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+      text = readFileSync(lock, 'utf8');
     } catch {
-      // removed meanwhile: try again
+      continue; // removed meanwhile: try again
     }
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+    // only a lock downhill wrote (a process id) is ever taken over; any other file is left alone
+    if (!/^\d+\n?$/.test(text)) refuse(o.flag, o.path, `${lock} exists and is not a downhill lock file; move it away or choose another path`);
+    const pid = Number.parseInt(text, 10);
+    if (pid !== process.pid && alive(pid)) {
       throw new UserError(`${o.flag} ${o.path} is in use by another run (process ${pid}, lock file ${lock}); wait for it, or choose another path`);
     }
-    rmSync(lock, { force: true }); // stale: its process is gone
+    // stale: its process is gone (killed); so is the temporary file it may have been writing
+    rmSync(temporaryPath(o.target, pid), { force: true });
+    rmSync(lock, { force: true });
   }
   refuse(o.flag, o.path, `its lock file ${lock} keeps reappearing`);
 }

@@ -34,7 +34,7 @@ export interface RunReport {
   final: {
     train: { loss: number; accuracy: number };
     /** null when there is no test set */
-    test: { loss: number; accuracy: number; confusion: number[][] } | null;
+    test: { loss: number; accuracy: number | null; confusion: number[][] | null } | null;
   } | null;
   /** null when the run stopped early */
   timings: {
@@ -60,5 +60,6 @@ export function lastTrainPoint(result: TrainResult): { loss: number; accuracy: n
 }
 
 export function testSummary(e: Evaluation): NonNullable<RunReport['final']>['test'] {
-  return { loss: e.loss, accuracy: e.accuracy, confusion: confusionRows(e.confusion) };
+  // regression has no confusion matrix; an undefined R² (targets that do not vary) is null
+  return { loss: e.loss, accuracy: Number.isNaN(e.accuracy) ? null : e.accuracy, confusion: e.confusion.length > 0 ? confusionRows(e.confusion) : null };
 }

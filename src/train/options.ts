@@ -9,6 +9,18 @@ export type BatchSizeOption = number | 'full';
 
 const MAX_SEED = 2 ** 32 - 1;
 
+/** float32's smallest normal and largest finite values: the kernels compute in float32. */
+export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A decimal number as people write it (12, -0.5, 1e-3): not hex, binary, octal or Infinity. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** The number `text` writes in decimal, or NaN. */
+export function decimal(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}
+
 function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
   check(/^\s*\+?\d+\s*$/.test(text) && Number.isSafeInteger(value) && value > 0, `${flag} must be a positive whole number, got '${text}'`);
@@ -38,8 +50,9 @@ export function parseRecordEvery(text: string): number {
 }
 
 export function parseLearningRate(text: string): number {
-  const value = Number(text);
-  check(text.trim() !== '' && Number.isFinite(value) && value > 0, `--lr must be a positive finite number, got '${text}'`);
+  const value = decimal(text);
+  check(Number.isFinite(value) && value > 0, `--lr must be a positive finite number, got '${text}'`);
+  check(value >= FLOAT32_MIN_NORMAL && value <= FLOAT32_MAX, `--lr ${text} cannot be represented in float32, which the kernels compute in (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`);
   return value;
 }
 
@@ -66,8 +79,8 @@ export function defaultRecordEvery(stepsPerEpoch: number): number {
 
 /** A number in (min, max) (exclusive unless said), for the optimiser's and schedule's options. */
 function numberIn(flag: string, text: string, min: number, max: number, what: string): number {
-  const value = Number(text);
-  check(text.trim() !== '' && Number.isFinite(value) && value > min && value < max, `${flag} must be ${what}, got '${text}'`);
+  const value = decimal(text);
+  check(Number.isFinite(value) && value > min && value < max, `${flag} must be ${what}, got '${text}'`);
   return value;
 }
 
@@ -80,7 +93,9 @@ export function parseBeta(flag: '--beta1' | '--beta2', text: string): number {
 }
 
 export function parseEpsilon(text: string): number {
-  return numberIn('--epsilon', text, 0, Infinity, 'a positive finite number');
+  // below float32's smallest normal it becomes 0 in the kernels (a division by zero); above its
+  // largest it cannot be compiled into them
+  return numberIn('--epsilon', text, FLOAT32_MIN_NORMAL, FLOAT32_MAX, `a positive number float32 can hold (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`);
 }
 
 export function parseDecayFactor(text: string): number {
@@ -110,7 +125,7 @@ export function defaultRateFor(kind: OptimizerKind, batchSize: number, momentum:
 }
 
 export function parseNoise(text: string): number {
-  const value = Number(text);
-  check(text.trim() !== '' && Number.isFinite(value) && value >= 0, `--noise must be a finite number of at least 0, got '${text}'`);
+  const value = decimal(text);
+  check(Number.isFinite(value) && value >= 0, `--noise must be a finite number of at least 0, got '${text}'`);
   return value;
 }

@@ -195,7 +195,7 @@ export async function train(
   const diverged = (step: number, what: string): never => {
     throw new TrainingStopped(
       'diverged',
-      `training diverged: ${what}; the learning rate ${config.lr} is too large for batch ${config.batchSize}, try a smaller one (--lr ${config.lr / 10})`,
+      `training diverged: ${what}; the learning rate ${config.lr} is too large for batch ${config.batchSize}, try a smaller one (--lr ${Number((config.lr / 10).toPrecision(12))})`,
       history, step, 3,
     );
   };

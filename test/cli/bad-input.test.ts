@@ -78,7 +78,7 @@ describe('train rejects impossible options', () => {
     { args: ['--optimizer', 'momentum', '--momentum', '1'], error: /--momentum must be a number between 0 and 1 \(exclusive\), got '1'/ },
     { args: ['--optimizer', 'nesterov', '--momentum', '-0.5'], error: /--momentum must be .* got '-0.5'/ },
     { args: ['--optimizer', 'adam', '--beta2', '1.5'], error: /--beta2 must be a number between 0 and 1 \(exclusive\), got '1.5'/ },
-    { args: ['--optimizer', 'adam', '--epsilon', '0'], error: /--epsilon must be a positive finite number, got '0'/ },
+    { args: ['--optimizer', 'adam', '--epsilon', '0'], error: /--epsilon must be a positive number float32 can hold \(1\.18e-38 to 3\.40e\+38\), got '0'/ },
     { args: ['--schedule', 'linear'], error: /--schedule must be one of constant, step, cosine, got 'linear'/ },
     { args: ['--schedule', 'step', '--decay-factor', '2'], error: /--decay-factor must be a number between 0 and 1 \(exclusive\), got '2'/ },
     { args: ['--schedule', 'step', '--decay-every', '0'], error: /--decay-every must be a positive whole number, got '0'/ },
@@ -118,9 +118,9 @@ describe('evaluate rejects bad weights', () => {
 describe('no adapter', () => {
   const noSwiftShader = { DOWNHILL_SWIFTSHADER_ICD: join(out, 'missing_icd.json') };
   test('--adapter swiftshader without SwiftShader says what to install', () =>
-    expectUserError('train', ['--adapter', 'swiftshader', '--batch-size', '10', '--data', tiny, '--json', json], /--adapter swiftshader: SwiftShader's Vulkan driver was not found .*apt-get install chromium/, noSwiftShader));
+    expectUserError('train', ['--adapter', 'swiftshader', '--batch-size', '10', '--data', tiny, '--json', json], /--adapter swiftshader: SwiftShader's Vulkan driver was not found \(DOWNHILL_SWIFTSHADER_ICD=.*missing_icd\.json, which does not exist\); apt-get install chromium/, noSwiftShader));
 
   const gpuVisible = existsSync('/dev/dri') || readdirSync('/dev').some((f) => /^nvidia\d+$/.test(f));
   test.skipIf(gpuVisible)('auto with no GPU and no SwiftShader says what to install', () =>
-    expectUserError('train', ['--batch-size', '10', '--data', tiny, '--json', json], /no WebGPU adapter could be created: install the Vulkan loader and SwiftShader \(apt-get install libvulkan1 chromium\)/, noSwiftShader));
+    expectUserError('train', ['--batch-size', '10', '--data', tiny, '--json', json], /no WebGPU adapter could be created \(no hardware adapter; SwiftShader: DOWNHILL_SWIFTSHADER_ICD=.*missing_icd\.json, which does not exist\): install the Vulkan loader and SwiftShader \(apt-get install libvulkan1 chromium\)/, noSwiftShader));
 });

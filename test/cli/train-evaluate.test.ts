@@ -26,11 +26,11 @@ describe.each(['webgpu', 'cpu'])('%s backend', (backend) => {
     expect(report.adapter.runtime).toBe(backend === 'cpu' ? 'cpu' : 'dawn-node');
     expect(report.history.map((h) => h.step)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32]);
     expect(report.history.at(-1)!.samples).toBe(2 * 997);
-    expect(report.final!.test!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(301);
+    expect(report.final!.test!.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(301);
     expect(report.final!.test!.accuracy).toBeGreaterThan(0.7);
     expect(report.timings!.samples).toBe(2 * 997);
     expect(report.timings!.samplesPerSecond).toBeGreaterThan(0);
-    const accuracy = `${(report.final!.test!.accuracy * 100).toFixed(2)}%`;
+    const accuracy = `${(report.final!.test!.accuracy! * 100).toFixed(2)}%`;
     expect(r.stdout).toContain(`test: accuracy ${accuracy}`);
 
     const e = runCli('evaluate', ['--load', weights, '--data', data, '--backend', backend]);

@@ -122,3 +122,20 @@ describe('MNIST as distributed: gzip-compressed IDX files', () => {
     userError(['--data', bad, '--backend', 'cpu'], /^train: .*train-images-idx3-ubyte\.gz: corrupt gzip data/);
   });
 });
+
+describe('found by a hostile user', () => {
+  test('hexadecimal, binary and octal literals in a CSV are not numbers', () => {
+    writeFileSync(path('hex.csv'), 'a,y\n1,3\n0x10,6\n7,9\n1,1\n2,2\n');
+    userError([...REGRESSION, '--csv', path('hex.csv')], /^train: .*hex\.csv:3: column 'a' holds '0x10', not a finite number$/);
+  });
+
+  test('R² on a one-row test set is undefined, not 0; regression JSON has no confusion matrix', () => {
+    writeFileSync(path('five.csv'), 'a,b,y\n1,2,3\n2,3,5\n3,1,4\n4,4,8\n5,0,5\n');
+    const json = path('five.json');
+    const r = runCli('train', [...REGRESSION, '--csv', path('five.csv'), '--batch-size', 'full', '--epochs', '50', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/test: R² undefined \(the test targets do not vary\), loss .* \(1 rows\)/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.final!.test).toMatchObject({ accuracy: null, confusion: null });
+  });
+});

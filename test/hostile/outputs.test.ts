@@ -155,3 +155,49 @@ test('outputs are not left locked', () => {
   expect(readdirSync(out).filter((f) => f.endsWith('.lock'))).toEqual([]);
   expect(existsSync(path('o.json'))).toBe(false);
 });
+
+describe('found by a hostile user', () => {
+  test("an output named like another output's lock file is refused (the lock would delete it)", () => {
+    refused([...QUICK, '--checkpoint', path('x.ck'), '--json', path('x.ck.lock')], /^train: --json .*x\.ck\.lock is the lock file of --checkpoint .*x\.ck: choose another name$/);
+  });
+
+  test('a file that merely ends in .lock is not a lock: left alone, and the run refused', () => {
+    writeFileSync(path('notes.json.lock'), 'my notes\n');
+    refused([...QUICK, '--json', path('notes.json')], /cannot write --json .*notes\.json: .*notes\.json\.lock exists and is not a downhill lock file; move it away or choose another path$/);
+    expect(readFileSync(path('notes.json.lock'), 'utf8')).toBe('my notes\n');
+  });
+
+  test('a file name of 250 bytes (within the 255 allowed) is written', () => {
+    const long = path(`${'a'.repeat(245)}.json`);
+    const r = runCli('train', [...QUICK, '--json', long, '--save', path(`${'b'.repeat(246)}.bin`)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(long, 'utf8')).schema).toBe('downhill-run/1');
+    for (const f of [long, path(`${'b'.repeat(246)}.bin`)]) spawnSync('rm', [f]);
+  });
+
+  test('a folder that takes no new files says so (not "does not exist")', () => {
+    refused([...QUICK, '--json', '/proc/version'], /^train: cannot write --json \/proc\/version: files cannot be created in \/proc$/);
+  });
+
+  test('/dev/tty without a terminal is refused before the run, not after it', () => {
+    const r = spawnSync('setsid', [process.execPath, '--import', 'tsx', 'src/cli/train.ts', ...QUICK, '--json', '/dev/tty'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('error: XDG'))).toEqual(['train: cannot write --json /dev/tty: no such device (is there a terminal?)']);
+  });
+
+  test('/dev/stdout into a pipe is standard output', () => {
+    const r = runCli('train', [...QUICK, '--json', '/dev/stdout']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { schema: string }).schema).toBe('downhill-run/1');
+  });
+
+  test('taking over the lock of a killed run also removes the temporary file it was writing', () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(path('kk.ck.lock'), `${dead}\n`);
+    writeFileSync(path(`.kk.ck.${dead}.tmp`), Buffer.alloc(1000));
+    const r = runCli('train', [...QUICK, '--checkpoint', path('kk.ck')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).filter((f) => f.startsWith('.kk.ck') || f === 'kk.ck.lock')).toEqual([]);
+  });
+});

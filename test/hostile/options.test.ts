@@ -1,0 +1,77 @@
+/**
+ * Impossible and conflicting options in every mode (single runs, sweeps, regression, evaluate,
+ * resumed runs), through the real command: one line, exit 2, before any work. The cases a hostile
+ * user found that the first version accepted silently or answered with a stack trace.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint';
+import { runCli } from '../helpers/cli';
+import { head, writeIdxFolder } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+
+const out = mkdtempSync(join(tmpdir(), 'downhill-options-'));
+const path = (name: string) => join(out, name);
+const data = writeIdxFolder(head(mnist().train, 120), head(mnist().test, 20));
+writeFileSync(path('ok.csv'), 'a,y\n1,2\n2,4\n3,6\n4,8\n5,10\n6,12\n');
+
+function refused(command: 'train' | 'evaluate', args: string[], message: RegExp): void {
+  const r = runCli(command, args);
+  expect(r.code, r.stdout).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(r.stdout).toBe('');
+}
+
+describe('refused before any work', () => {
+  test.each([
+    { name: '--target with --synthetic', args: ['--task', 'regression', '--synthetic', '200,3', '--target', 'y'], error: /^train: --target applies to --csv only/ },
+    { name: '--noise with --csv', args: ['--task', 'regression', '--csv', path('ok.csv'), '--target', 'y', '--noise', '3'], error: /^train: --noise applies to --synthetic only$/ },
+    { name: 'a sweep: --decay-every without --schedule step', args: ['--sweep', '--data', data, '--schedule', 'cosine', '--decay-every', '3'], error: /^train: --decay-every applies to --schedule step only$/ },
+    { name: 'a sweep: --momentum with only sgd', args: ['--sweep', '--data', data, '--momentum', '0.5'], error: /^train: --momentum applies to --optimizer momentum or nesterov only$/ },
+    { name: 'a sweep: --beta1 without adam', args: ['--sweep', '--data', data, '--optimizers', 'sgd,momentum', '--beta1', '0.5'], error: /^train: --beta1 applies to --optimizer adam only$/ },
+    { name: 'an epsilon that is 0 in float32', args: ['--data', data, '--optimizer', 'adam', '--epsilon', '1e-50'], error: /^train: --epsilon must be a positive number float32 can hold \(1\.18e-38 to 3\.40e\+38\), got '1e-50'$/ },
+    { name: 'an epsilon beyond float32', args: ['--data', data, '--optimizer', 'adam', '--epsilon', '1e300'], error: /^train: --epsilon must be a positive number float32 can hold/ },
+    { name: 'a sweep: an epsilon beyond float32', args: ['--sweep', '--data', data, '--optimizers', 'adam', '--epsilon', '1e300'], error: /^train: --epsilon must be a positive number float32 can hold/ },
+    { name: 'a rate beyond float32', args: ['--data', data, '--lr', '1e300'], error: /^train: --lr 1e300 cannot be represented in float32/ },
+    { name: 'a hexadecimal rate', args: ['--data', data, '--lr', '0x10'], error: /^train: --lr must be a positive finite number, got '0x10'$/ },
+    { name: 'an empty --data', args: ['--data', ''], error: /^train: --data: the path is empty$/ },
+  ])('train: $name', ({ args, error }) => refused('train', args, error));
+
+  test('evaluate: --adapter with --backend cpu, and an empty --data', () => {
+    expect(runCli('train', ['--data', data, '--epochs', '1', '--backend', 'cpu', '--save', path('w.bin')]).code).toBe(0);
+    refused('evaluate', ['--load', path('w.bin'), '--data', data, '--backend', 'cpu', '--adapter', 'swiftshader'], /^evaluate: --adapter applies to --backend webgpu only$/);
+    refused('evaluate', ['--load', path('w.bin'), '--data', ''], /^evaluate: --data: the path is empty$/);
+  });
+});
+
+describe('resumed runs', () => {
+  const ckpt = path('four.ckpt');
+  const make = () => expect(runCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '30', '--epochs', '4', '--checkpoint', ckpt]).code).toBe(0);
+
+  test('--epochs fewer than the checkpoint has trained is refused', () => {
+    make();
+    refused('train', ['--resume', ckpt, '--epochs', '2'], /^train: --resume .*four\.ckpt has trained into epoch 4; --epochs 2 would end before where it stopped \(give at least 4\)$/);
+  });
+
+  test('a checkpoint edited by hand (its checksum recomputed) to an impossible batch size: one line, not a stack', () => {
+    make();
+    const saved = decodeCheckpoint(readFileSync(ckpt), ckpt);
+    writeFileSync(path('crafted.ckpt'), encodeCheckpoint({ ...saved, run: { ...saved.run, batchSize: 5000 } }));
+    refused('train', ['--resume', path('crafted.ckpt')], /^train: --resume .*crafted\.ckpt: corrupt run description: batch size 5000 is larger than its 120 training examples$/);
+    writeFileSync(path('crafted2.ckpt'), encodeCheckpoint({ ...saved, state: { ...saved.state, epoch: 100 } }));
+    refused('train', ['--resume', path('crafted2.ckpt')], /corrupt training state: update 0 of epoch 101 is outside a run of 4 epochs of 4 updates$/);
+  });
+
+  test('a diverged run points at its last good checkpoint but offers no resume that would diverge again', () => {
+    const dv = path('dv.ckpt');
+    const r = runCli('train', ['--data', data, '--batch-size', '10', '--epochs', '3', '--lr', '1e37', '--checkpoint', dv, '--checkpoint-every', '1']);
+    expect(r.code).toBe(3);
+    const line = r.stderr.trim();
+    expect(line).toMatch(/^train: training diverged: .*try a smaller one \(--lr 1e\+36\); checkpoint .*dv\.ckpt holds update \d+, from before the divergence \(resuming it would diverge again: start a new run with a smaller --lr\)$/);
+    expect(line).not.toContain('continue with');
+  });
+});
