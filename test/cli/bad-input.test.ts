@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import { encodeWeights } from '../../src/io/weights';
 import { paramLayout } from '../../src/model';
-import { runCli } from '../helpers/cli';
+import { expectOneLineError } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -30,14 +30,7 @@ const weightsFile = (name: string, bytes: Uint8Array) => {
 };
 
 function expectUserError(command: 'train' | 'evaluate', args: string[], message: RegExp, env: Record<string, string> = {}) {
-  const r = runCli(command, args, env);
-  expect(r.signal).toBeNull();
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^${command}: `));
-  expect(lines[0]).toMatch(message);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expectOneLineError(command, args, message, env);
   expect(existsSync(json)).toBe(false);
   expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 }

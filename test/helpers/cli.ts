@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeCheckpoint } from '../../src/io/checkpoint';
@@ -77,4 +78,20 @@ export async function freezeAtCheckpoint(run: Running, file: string, steps: numb
   if (run.child.exitCode !== null) throw new Error(`the run ended (exit ${run.child.exitCode}) before its checkpoint reached ${steps}: ${run.output().stderr}`);
   run.child.kill('SIGSTOP');
   return { resume: () => run.child.kill('SIGCONT') };
+}
+
+/**
+ * A user error as the commands promise it: no signal, exit 2, exactly one line on stderr that
+ * starts with the command's name and matches `message`, no stack trace.
+ */
+export function expectOneLineError(command: Command, args: string[], message: RegExp, env: Record<string, string> = {}): CliResult {
+  const r = runCli(command, args, env);
+  expect(r.signal).toBeNull();
+  expect(r.code, r.stderr).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^${command}: `));
+  expect(lines[0]).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  return r;
 }

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import type { RunReport } from '../../src/io/run-report';
-import { runCli } from '../helpers/cli';
+import { expectOneLineError, runCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -21,11 +21,7 @@ const path = (name: string) => join(out, name);
 const REGRESSION = ['--task', 'regression', '--backend', 'cpu', '--target', 'y'];
 
 function userError(args: string[], message: RegExp): void {
-  const r = runCli('train', args);
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(message);
+  expectOneLineError('train', args, message);
 }
 
 describe('CSV files', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint';
-import { runCli } from '../helpers/cli';
+import { expectOneLineError, runCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -17,13 +17,9 @@ const path = (name: string) => join(out, name);
 const data = writeIdxFolder(head(mnist().train, 120), head(mnist().test, 20));
 writeFileSync(path('ok.csv'), 'a,y\n1,2\n2,4\n3,6\n4,8\n5,10\n6,12\n');
 
+/** One line, exit 2, and refused before any work: not even the adapter line was printed. */
 function refused(command: 'train' | 'evaluate', args: string[], message: RegExp): void {
-  const r = runCli(command, args);
-  expect(r.code, r.stdout).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(message);
-  expect(r.stdout).toBe('');
+  expect(expectOneLineError(command, args, message).stdout).toBe('');
 }
 
 describe('refused before any work', () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import { decodeWeights } from '../../src/io/weights';
-import { runCli } from '../helpers/cli';
+import { expectOneLineError, runCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -23,11 +23,7 @@ const QUICK = ['--data', data, '--epochs', '1', '--batch-size', '50', '--backend
 
 function refused(args: string[], message: RegExp): void {
   const before = readdirSync(out).sort();
-  const r = runCli('train', args);
-  expect(r.code, r.stdout).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(message);
+  const r = expectOneLineError('train', args, message);
   expect(r.stdout).toBe(''); // refused before any work: not even the adapter line
   expect(readdirSync(out).sort()).toEqual(before);
 }
