@@ -115,3 +115,18 @@ describe('phases before and after training', () => {
     expect(existsSync(weights)).toBe(true);
   });
 });
+
+test('a second Ctrl-C more than a second after the first quits at once, without waiting for the step', async () => {
+  // full-batch steps on MNIST take seconds here: the first SIGINT waits for the step's end, the second does not
+  const run = startCli('train', ['--batch-size', 'full', '--epochs', '3', '--step-variant', 'four-kernels']);
+  await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+  await sleep(500);
+  run.child.kill('SIGINT');
+  await sleep(1200);
+  run.child.kill('SIGINT');
+  const t0 = performance.now();
+  const r = await run.done;
+  expect(performance.now() - t0).toBeLessThan(1000);
+  expect(r.code).toBe(130);
+  expect(r.stderr).toContain('SIGINT: stopping at the next step boundary (again to quit at once)');
+});
