@@ -110,6 +110,14 @@ describe('MNIST as distributed: gzip-compressed IDX files', () => {
     expect(readFileSync(path('gz.bin')).equals(readFileSync(path('plain.bin')))).toBe(true);
   });
 
+  test('gzip bytes under the plain names are read too', () => {
+    const renamed = mkdtempSync(join(tmpdir(), 'downhill-gzplain-'));
+    for (const f of Object.values(IDX_FILES).flatMap((s) => [s.images, s.labels])) writeFileSync(join(renamed, f), readFileSync(join(gz, `${f}.gz`)));
+    const r = runCli('train', ['--data', renamed, '--epochs', '1', '--batch-size', '20', '--backend', 'cpu', '--save', path('renamed.bin')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path('renamed.bin')).equals(readFileSync(path('plain.bin')))).toBe(true);
+  });
+
   test('a corrupt .gz file: one line naming it', () => {
     const bad = mkdtempSync(join(tmpdir(), 'downhill-gzbad-'));
     for (const f of Object.values(IDX_FILES).flatMap((s) => [s.images, s.labels])) writeFileSync(join(bad, `${f}.gz`), readFileSync(join(gz, `${f}.gz`)));
