@@ -1,7 +1,6 @@
 /**
- * The train command's no-lost-work pieces: --checkpoint-every parsing, reading a --resume file,
- * the checkpoint writer handed to the trainer, and SIGINT/SIGTERM turned into a stop request
- * at the next step boundary.
+ * The train command's checkpoint pieces: --checkpoint-every parsing, reading a --resume file, and
+ * the checkpoint writer handed to the trainer (stop requests are in stop.ts).
  */
 import type { Dataset } from '../data/dataset';
 import { check } from '../errors';
