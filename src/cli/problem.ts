@@ -7,7 +7,7 @@ import type { Backend, Evaluation } from '../backend/backend';
 import { RegressionCpuBackend } from '../backend/regression-cpu';
 import { RegressionWebGpuBackend } from '../backend/regression-webgpu';
 import type { VariantChoice } from '../backend/webgpu';
-import { CsvInterrupted, type RegressionData, parseCsv, splitAndStandardise, syntheticRegression } from '../data/regression';
+import { type RegressionData, parseCsv, splitAndStandardise, syntheticRegression } from '../data/regression';
 import { defaultMnistDir, idxInputs, loadSplit } from '../data/load-node';
 import type { AdapterChoice } from '../device/adapter-node';
 import { check } from '../errors';
@@ -71,18 +71,13 @@ const MAX_TARGET_DEVIATION = 1e150;
 /** 20% of the rows, after a seeded shuffle, are held out as the test set. */
 const TEST_FRACTION = 0.2;
 
-export async function regression(o: RegressionOptions, interrupted: () => boolean): Promise<Problem | undefined> {
+/** `whileLoading` is called now and then while a large CSV is parsed, and may throw to stop it. */
+export async function regression(o: RegressionOptions, whileLoading: () => void): Promise<Problem> {
   check((o.csv === undefined) !== (o.synthetic === undefined), '--task regression needs exactly one of --csv FILE (with --target NAME) or --synthetic ROWS,FEATURES');
   let data: RegressionData;
   if (o.csv !== undefined) {
     check(o.target !== undefined, '--csv needs --target NAME, the column to predict');
-    let t;
-    try {
-      t = await parseCsv(readInput(o.csv, `--csv ${o.csv}`), o.csv, o.target!, interrupted);
-    } catch (e) {
-      if (e instanceof CsvInterrupted) return undefined;
-      throw e;
-    }
+    const t = await parseCsv(readInput(o.csv, `--csv ${o.csv}`), o.csv, o.target!, whileLoading);
     check(t.rows >= 2, `${o.csv}: needs at least 2 rows (one to train on, one to test)`);
     data = { ...splitAndStandardise(t.x, t.y, t.rows, t.columns, TEST_FRACTION, o.seed), names: t.names, target: o.target!, source: o.csv };
   } else {

@@ -218,12 +218,11 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     const log = output('--json')?.kind === 'stdout' ? process.stderr : process.stdout;
     const say = (line: string) => log.write(`${line}\n`);
 
-    const loading = () => stop.requested() !== undefined;
+    const whileLoading = () => stop.throwIfRequested('while loading the data (nothing was written)');
     const problem = task === 'regression'
-      ? await regression({ csv: str('csv'), target: str('target'), synthetic: str('synthetic'), noise: str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed: seedOption ?? 1 }, loading)
+      ? await regression({ csv: str('csv'), target: str('target'), synthetic: str('synthetic'), noise: str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed: seedOption ?? 1 }, whileLoading)
       : classification(dataDir);
-    stop.throwIfRequested('while loading the data (nothing was written)');
-    if (!problem) throw new Error('the data loading stopped without a stop request');
+    whileLoading();
     const trainSet = { count: problem.trainCount, features: problem.features };
     const dataCrc32 = checkpointPath ? problem.checksum() : 0;
     let batchSize: number;

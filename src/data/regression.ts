@@ -47,8 +47,8 @@ export async function parseCsv(
   input: Uint8Array | string,
   name: string,
   target: string,
-  /** polled every RECORDS_PER_YIELD rows, after the event loop had a turn: true abandons the parse */
-  interrupted: () => boolean = () => false,
+  /** called every RECORDS_PER_YIELD rows, after the event loop had a turn (signal handlers ran): it may throw to abandon the parse */
+  checkpoint: () => void = () => {},
 ): Promise<{ names: string[]; rows: number; columns: number; x: Float64Array; y: Float64Array }> {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
@@ -72,7 +72,7 @@ export async function parseCsv(
   for (const { fields, line } of records) {
     if (y.length % RECORDS_PER_YIELD === RECORDS_PER_YIELD - 1) {
       await yieldToEventLoop();
-      if (interrupted()) throw new CsvInterrupted();
+      checkpoint();
     }
     if (fields.length !== header.length) throw new UserError(`${name}:${line}: ${fields.length} values, the header has ${header.length} columns`);
     for (let k = 0; k < fields.length; k++) {
@@ -89,11 +89,6 @@ export async function parseCsv(
 
 /** A large file is parsed in slices of this many rows, letting signal handlers run in between. */
 const RECORDS_PER_YIELD = 65536;
-
-/** parseCsv was asked to stop (a signal) before it finished. */
-export class CsvInterrupted extends Error {
-  override readonly name = 'CsvInterrupted';
-}
 
 /**
  * Text from the file as a message shows it: in single quotes, at most 40 characters, control
