@@ -55,6 +55,12 @@ export function adapterOption(value: string | boolean | undefined): AdapterChoic
   return choice('--adapter', value as string | undefined, ADAPTER_CHOICES, 'auto');
 }
 
+/** What every command refuses of the common options: an empty --data, --adapter with --backend cpu. */
+export function checkCommonOptions(args: Record<string, string | boolean | undefined>, backend: BackendChoice): void {
+  check(args.data !== '', '--data: the path is empty');
+  check(backend !== 'cpu' || args.adapter === undefined, '--adapter applies to --backend webgpu only');
+}
+
 export const COMMON_OPTIONS: OptionSpec = {
   data: { type: 'string' },
   backend: { type: 'string' },

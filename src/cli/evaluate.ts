@@ -3,7 +3,7 @@ import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { UserError } from '../errors';
 import { readInput } from '../io/files';
 import { decodeWeights } from '../io/weights';
-import { COMMON_OPTIONS, adapterOption, backendOption, parseCommandLine } from './args';
+import { COMMON_OPTIONS, adapterOption, backendOption, checkCommonOptions, parseCommandLine } from './args';
 import { confusionTable, count, percent } from './format';
 import { runCommand } from './main';
 import { openBackend } from './session';
@@ -26,8 +26,7 @@ async function main(): Promise<void> {
   if (!loadPath) throw new UserError('--load PATH is required (weights from npm run train -- --save PATH)');
   const backendChoice = backendOption(args.backend);
   const adapterChoice = adapterOption(args.adapter);
-  if (backendChoice === 'cpu' && args.adapter !== undefined) throw new UserError('--adapter applies to --backend webgpu only');
-  if (args.data === '') throw new UserError('--data: the path is empty');
+  checkCommonOptions(args, backendChoice);
   const bytes = readInput(loadPath, `--load ${loadPath}`);
   const dataDir = (args.data as string | undefined) ?? defaultMnistDir();
   const testSet = loadSplit(dataDir, 'test');

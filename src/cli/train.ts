@@ -20,7 +20,7 @@ import {
 import { yieldToEventLoop } from '../train/event-loop';
 import { epochPlan } from '../train/plan';
 import { SIGNAL_EXIT, type TrainResult, TrainingStopped, train } from '../train/trainer';
-import { COMMON_OPTIONS, adapterOption, backendOption, choice, parseCommandLine } from './args';
+import { COMMON_OPTIONS, adapterOption, backendOption, checkCommonOptions, choice, parseCommandLine } from './args';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
 import { count, seconds } from './format';
 import { runCommand } from './main';
@@ -197,12 +197,9 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const saved = resumePath ? readCheckpoint(resumePath) : undefined;
   // a resumed run keeps its backend and data unless told otherwise (the checks below catch a mismatch)
   const backendChoice = backendOption(args.backend ?? saved?.run.backend);
-  check(str('data') !== '', '--data: the path is empty');
+  checkCommonOptions(args, backendChoice);
+  check(backendChoice !== 'cpu' || str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
   const dataDir = str('data') ?? saved?.run.data ?? undefined;
-  if (backendChoice === 'cpu') {
-    check(str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
-    check(args.adapter === undefined, '--adapter applies to --backend webgpu only');
-  }
 
   // every output is checked, and locked against another run, before any work starts
   const requests: OutputRequest[] = [];
