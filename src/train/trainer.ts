@@ -273,7 +273,9 @@ export async function train(
           const last = history[history.length - 1]!;
           onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples, trainMs, loss: last.loss });
         }
-        await stopIfRequested(s, true);
+        // a stop after the very last update is the caller's to handle: training is complete
+        const finished = s === plan.length && epoch + 1 === config.epochs;
+        if (!finished) await stopIfRequested(s, true);
         if (checkpointDue(s)) await writeCheckpoint(s);
         t0 = performance.now();
       }
