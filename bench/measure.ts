@@ -39,7 +39,7 @@ export interface Throughput {
 export async function measureThroughput(backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number, o: ThroughputOptions): Promise<Throughput> {
   const plan = epochPlan(examples, batchSize, lr);
   await backend.setParams(zeroParams(paramLayout(features)));
-  await backend.setPlan(plan);
+  await backend.setPlan(plan, () => false);
   backend.setOrder(permutation(examples, new Rng(seed)));
   let next = 0;
   // runs `count` steps, wrapping around the epoch; returns elapsed ms and samples

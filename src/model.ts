@@ -1,5 +1,9 @@
 /**
- * The model: multinomial logistic regression (linear softmax), logits = W·x + b.
+ * The models downhill trains, as data: the softmax classifier and linear regression. A model is
+ * its parameter layout, its number of outputs and how its weights file describes them; the
+ * engines, the checkpoint and the weights file take one and need no other knowledge of it.
+ *
+ * The classifier: multinomial logistic regression (linear softmax), logits = W·x + b.
  *
  * Parameters live in one flat f32 array, the layout every kernel and the weights file share:
  *   W (C, D) row-major, then b (C), then zeros up to a multiple of 4 floats (so the GPU can read
@@ -43,3 +47,30 @@ export function linearLayout(features: number): ParamLayout {
   if (!Number.isInteger(features) || features <= 0) throw new Error(`features must be a positive whole number, got ${features}`);
   return { features, rowWords: 0, biasOffset: features, count: features + 1, paddedCount: Math.ceil((features + 1) / 4) * 4 };
 }
+
+/** What is learned: the classifier (--task classification) or linear regression (--task regression). */
+export type Task = 'classification' | 'regression';
+export const TASKS: readonly Task[] = ['classification', 'regression'];
+
+export interface Model {
+  /** the name written into weights files */
+  kind: 'softmax-classifier' | 'linear-regression';
+  task: Task;
+  /** outputs per example: a logit per class, or the one predicted value */
+  outputs: number;
+  layout(features: number): ParamLayout;
+  /** how the weights file stores the parameters */
+  layoutText: string;
+}
+
+export const SOFTMAX_CLASSIFIER: Model = {
+  kind: 'softmax-classifier', task: 'classification', outputs: CLASSES, layout: paramLayout,
+  layoutText: 'W (classes, features) row-major, then b (classes); little-endian',
+};
+
+export const LINEAR_REGRESSION: Model = {
+  kind: 'linear-regression', task: 'regression', outputs: 1, layout: linearLayout,
+  layoutText: 'w (features), then b; little-endian',
+};
+
+export const MODELS: Record<Task, Model> = { classification: SOFTMAX_CLASSIFIER, regression: LINEAR_REGRESSION };

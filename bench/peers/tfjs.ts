@@ -23,6 +23,7 @@ interface Resident {
 }
 
 export class TfjsBackend implements Backend {
+  readonly stepVariant = null;
   private readonly layout: ParamLayout;
   private readonly sets: Partial<Record<Split, Resident>> = {};
   private w: tf.Variable<tf.Rank.R2>;

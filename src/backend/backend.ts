@@ -38,10 +38,15 @@ export interface Backend {
   readonly adapter: AdapterReport;
   /** how the current plan's steps are run (e.g. which kernels), for the results */
   readonly variant?: string;
+  /** the step variant that runs the current plan, which a resumed run must run again (null: the engine has one way) */
+  readonly stepVariant: string | null;
   setParams(params: Float32Array): Promise<void>;
   getParams(): Promise<Float32Array>;
-  /** The steps of one epoch, identical every epoch; set before training (again for a new run). */
-  setPlan(steps: readonly Step[]): Promise<void>;
+  /**
+   * The steps of one epoch, identical every epoch; set before training (again for a new run).
+   * Work done here that may take long (measuring step variants) ends early once `stopRequested`.
+   */
+  setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void>;
   /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
   setOrder(order: Uint32Array): void;
   /**

@@ -22,6 +22,7 @@ export const CPU_ADAPTER: AdapterReport = {
 export abstract class CpuBackendBase implements Backend {
   readonly name = 'cpu';
   readonly adapter = CPU_ADAPTER;
+  readonly stepVariant = null;
   protected params: Float32Array;
   protected plan: readonly Step[] = [];
   protected order: Uint32Array;

@@ -25,6 +25,7 @@ interface Resident {
 export class RegressionWebGpuBackend implements Backend {
   readonly name = 'webgpu';
   readonly variant = 'four-kernels (linear regression)';
+  readonly stepVariant = null;
   private plan: readonly Step[] = [];
   private stepTable: GPUBuffer | undefined;
   private rates: GPUBuffer | undefined;

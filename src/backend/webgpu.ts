@@ -78,7 +78,7 @@ export class WebGpuBackend implements Backend {
   /** 'auto' unless a test or benchmark forces one */
   variantChoice: VariantChoice = 'auto';
   /** polled between the timings of 'tune': a stop request cuts the measurement short */
-  stopRequested: () => boolean = () => false;
+  private stopRequested: () => boolean = () => false;
 
   private constructor(
     private readonly gpu: Gpu,
@@ -174,7 +174,8 @@ export class WebGpuBackend implements Backend {
     this.gpu.write(this.rates!, rates);
   }
 
-  async setPlan(steps: readonly Step[]): Promise<void> {
+  async setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void> {
+    this.stopRequested = stopRequested;
     const train = this.sets.train!;
     for (const s of steps) {
       if (s.size < 1 || s.start + s.size > train.count) throw new Error(`step ${JSON.stringify(s)} is outside the ${train.count} training examples`);

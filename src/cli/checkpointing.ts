@@ -2,13 +2,11 @@
  * The train command's checkpoint pieces: --checkpoint-every parsing, reading a --resume file, and
  * the checkpoint writer handed to the trainer (stop requests are in stop.ts).
  */
-import type { Dataset } from '../data/dataset';
+import type { FitOptions } from '../api/fit';
 import { check } from '../errors';
-import { type Checkpoint, type RunIdentity, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
-import { crc32 } from '../io/crc32';
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
 import { readInput } from '../io/files';
 import { type Output, writeOutput } from '../io/outputs';
-import type { TrainControl } from '../train/trainer';
 
 /** Default interval between checkpoints, besides each epoch's end. */
 export const DEFAULT_CHECKPOINT_MS = 60_000;
@@ -25,13 +23,8 @@ export function readCheckpoint(path: string): Checkpoint {
   return decodeCheckpoint(readInput(path, `--resume ${path}`), `--resume ${path}`);
 }
 
-/** crc32 of a training set's images then labels: a checkpoint resumes on the same data only. */
-export function dataChecksum(set: Dataset): number {
-  return crc32(set.images, set.labels);
-}
-
 export interface CheckpointWriter {
-  control: NonNullable<TrainControl['checkpoint']>;
+  sink: NonNullable<FitOptions['checkpoint']>;
   /** the update count the checkpoint file holds now (undefined: none yet), so a message never points at a stale one */
   holds(): number | undefined;
 }
@@ -40,15 +33,15 @@ export interface CheckpointWriter {
  * Writes the checkpoint through its output (atomically). `holds` starts at the update count of the
  * checkpoint resumed from, when the output is that same file.
  */
-export function checkpointWriter(output: Output, run: () => RunIdentity, interval: { everySteps?: number; everyMs?: number }, resumedAt?: number): CheckpointWriter {
+export function checkpointWriter(output: Output, interval: { everySteps?: number; everyMs?: number }, resumedAt?: number): CheckpointWriter {
   let holds = resumedAt;
   return {
-    control: {
+    sink: {
       ...interval,
       // encoded in full before the atomic write: a failure leaves the previous checkpoint as it was
-      write: (state, params, optimizerState) => {
-        writeOutput(output, encodeCheckpoint({ run: run(), state, params, optimizerState }));
-        holds = state.steps;
+      write: (checkpoint: Checkpoint) => {
+        writeOutput(output, encodeCheckpoint(checkpoint));
+        holds = checkpoint.state.steps;
       },
     },
     holds: () => holds,

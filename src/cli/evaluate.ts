@@ -3,6 +3,7 @@ import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { UserError } from '../errors';
 import { readInput } from '../io/files';
 import { decodeWeights } from '../io/weights';
+import { SOFTMAX_CLASSIFIER } from '../model';
 import { COMMON_OPTIONS, adapterOption, backendOption, checkCommonOptions, parseCommandLine } from './args';
 import { confusionTable, count, percent } from './format';
 import { runCommand } from './main';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const bytes = readInput(loadPath, `--load ${loadPath}`);
   const dataDir = (args.data as string | undefined) ?? defaultMnistDir();
   const testSet = loadSplit(dataDir, 'test');
-  const params = decodeWeights(bytes, loadPath, testSet.features);
+  const params = decodeWeights(bytes, loadPath, SOFTMAX_CLASSIFIER, testSet.features);
   // the backend's resident set is the test set: evaluation needs no training data
   const { backend, line } = await openBackend(backendChoice, adapterChoice, { train: testSet });
   try {

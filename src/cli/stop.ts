@@ -10,6 +10,8 @@ import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 const DUPLICATE_MS = 1000;
 
 export interface StopRequests {
+  /** aborted, with the signal's name as its reason, when the first signal arrives */
+  signal: AbortSignal;
   /** the signal that asked to stop, if one did */
   requested(): string | undefined;
   /** throws TrainingStopped ('interrupted', exit 130/143) if a stop was asked for; `when` ends its message */
@@ -20,6 +22,7 @@ export interface StopRequests {
 export function stopOnSignals(): StopRequests {
   let requested: string | undefined;
   let firstAt = 0;
+  const controller = new AbortController();
   const handler = (signal: NodeJS.Signals) => {
     if (requested) {
       if (performance.now() - firstAt > DUPLICATE_MS) process.exit(SIGNAL_EXIT[signal] ?? 1);
@@ -27,11 +30,13 @@ export function stopOnSignals(): StopRequests {
     }
     requested = signal;
     firstAt = performance.now();
+    controller.abort(signal);
     process.stderr.write(`\n${signal}: stopping at the next step boundary (again to quit at once)\n`);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return {
+    signal: controller.signal,
     requested: () => requested,
     throwIfRequested(when) {
       if (requested) throw new TrainingStopped('interrupted', `stopped by ${requested} ${when}`, [], 0, SIGNAL_EXIT[requested] ?? 1);

@@ -3,7 +3,7 @@
  * the configurations of each batch size stacked so that each dispatch advances all of them.
  * Prints a table per configuration and the best one; --json writes every curve.
  */
-import { defaultMnistDir, loadSplit } from '../data/load-node';
+import { defaultMnistDir, idxInputs, loadSplit } from '../data/load-node';
 import type { AdapterChoice } from '../device/adapter-node';
 import type { Gpu } from '../device/gpu';
 import { UserError, check } from '../errors';
@@ -15,7 +15,6 @@ import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/op
 import { bestRun, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, percent, seconds } from './format';
-import { classificationInputs } from './problem';
 import { openGpu } from './session';
 import type { StopRequests } from './stop';
 
@@ -48,7 +47,7 @@ function list<T>(flag: string, text: string, parse: (item: string) => T): T[] {
 
 export async function sweepCommand(o: SweepOptions): Promise<void> {
   // the output is checked and locked before any work: a sweep is not lost to a bad path at its end
-  const outputs = checkOutputs(o.json === undefined ? [] : [{ flag: '--json', path: o.json, stdoutAllowed: true }], classificationInputs(o.data));
+  const outputs = checkOutputs(o.json === undefined ? [] : [{ flag: '--json', path: o.json, stdoutAllowed: true }], o.data === undefined ? [] : idxInputs(o.data).map((path) => ({ flag: '--data', path })));
   const release = lockOutputs(outputs);
   try {
     await sweep(o, outputs[0]);

@@ -1,31 +1,37 @@
 /**
- * npm run train -- [options]: trains the linear softmax classifier on MNIST (or --data DIR) and
- * reports test accuracy, speed and, optionally, a JSON record and the weights.
+ * npm run train -- [options]: trains the MNIST classifier (or --data DIR) or linear regression
+ * (--task regression) through the library's fit(), and reports test accuracy (or R²), speed
+ * and, optionally, a JSON record, the weights and checkpoints. A shell: it parses, prints and
+ * writes files; training, stopping, checkpoints and resume are the library's.
  */
-import { STEP_VARIANTS, WebGpuBackend } from '../backend/webgpu';
-import { resolve } from 'node:path';
+import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig } from '../api/fit';
+import { BACKEND_CHOICES } from '../api/engine';
+import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
+import { openEngine } from '../api/open-node';
+import { STEP_VARIANTS } from '../backend/webgpu';
+import type { Evaluation } from '../backend/backend';
+import { idxInputs } from '../data/load-node';
+import { type TrainingData, modelOf } from '../data/training-data';
 import { check } from '../errors';
-import { type RunIdentity, checkResumable } from '../io/checkpoint';
+import type { Checkpoint } from '../io/checkpoint';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
-import { type RunReport, lastTrainPoint, testSummary } from '../io/run-report';
+import { type RunReport, testSummary } from '../io/run-report';
 import { encodeWeights } from '../io/weights';
-import { paramLayout } from '../model';
+import { TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, SGD, describeOptimizer } from '../optim/optimizer';
-import { CONSTANT, SCHEDULE_KINDS, type Schedule, describeSchedule } from '../optim/schedule';
+import { SCHEDULE_KINDS, type Schedule, describeSchedule } from '../optim/schedule';
 import {
-  defaultRateFor, defaultRecordEvery, parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
-  parseMomentum, parseNoise, parseRecordEvery, parseSeed, parseWarmup, resolveBatchSize,
+  parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
+  parseMomentum, parseNoise, parseRecordEvery, parseSeed, parseWarmup,
 } from '../train/options';
 import { yieldToEventLoop } from '../train/event-loop';
-import { epochPlan } from '../train/plan';
-import { SIGNAL_EXIT, type TrainResult, TrainingStopped, train } from '../train/trainer';
-import { COMMON_OPTIONS, adapterOption, backendOption, checkCommonOptions, choice, parseCommandLine } from './args';
+import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
+import { COMMON_OPTIONS, adapterOption, checkCommonOptions, choice, parseCommandLine } from './args';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
-import { count, seconds } from './format';
+import { confusionTable, count, percent, seconds } from './format';
 import { runCommand } from './main';
 import { progressPrinter } from './progress';
-import { TASKS, classification, classificationInputs, regression } from './problem';
 import { type StopRequests, stopOnSignals } from './stop';
 import { sweepCommand } from './sweep';
 
@@ -134,6 +140,85 @@ async function main(): Promise<void> {
   }
 }
 
+type Args = Record<string, string | boolean | undefined>;
+
+/** The options that shape the run, parsed; undefined where not given (fit's defaults, or the resumed run's, apply). */
+function fitOptions(str: (k: string) => string | undefined): FitOptions {
+  const parsed = <T>(flag: string, parse: (text: string) => T): T | undefined => (str(flag) === undefined ? undefined : parse(str(flag)!));
+  const optimizer: Partial<Optimizer> = {
+    ...(str('optimizer') === undefined ? {} : { kind: choice('--optimizer', str('optimizer'), OPTIMIZER_KINDS, 'sgd') }),
+    ...(str('momentum') === undefined ? {} : { momentum: parseMomentum(str('momentum')!) }),
+    ...(str('beta1') === undefined ? {} : { beta1: parseBeta('--beta1', str('beta1')!) }),
+    ...(str('beta2') === undefined ? {} : { beta2: parseBeta('--beta2', str('beta2')!) }),
+    ...(str('epsilon') === undefined ? {} : { epsilon: parseEpsilon(str('epsilon')!) }),
+  };
+  const schedule: Partial<Schedule> = {
+    ...(str('schedule') === undefined ? {} : { kind: choice('--schedule', str('schedule'), SCHEDULE_KINDS, 'constant') }),
+    ...(str('decay-every') === undefined ? {} : { every: parseDecayEvery(str('decay-every')!) }),
+    ...(str('decay-factor') === undefined ? {} : { factor: parseDecayFactor(str('decay-factor')!) }),
+    ...(str('warmup') === undefined ? {} : { warmup: parseWarmup(str('warmup')!) }),
+  };
+  return {
+    batchSize: parsed('batch-size', parseBatchSize), epochs: parsed('epochs', parseEpochs), lr: parsed('lr', parseLearningRate),
+    seed: parsed('seed', parseSeed), recordEvery: parsed('record-every', parseRecordEvery),
+    ...(str('optimizer') !== undefined || Object.keys(optimizer).length > 0 ? { optimizer } : {}),
+    ...(str('schedule') !== undefined || str('warmup') !== undefined ? { schedule } : {}),
+  };
+}
+
+/** Options that apply to some optimisers, schedules, tasks or modes only. */
+function checkApplicable(str: (k: string) => string | undefined, args: Args, task: Task): void {
+  const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()) : [str('optimizer') ?? 'sgd'];
+  check(str('momentum') === undefined || kinds.includes('momentum') || kinds.includes('nesterov'), '--momentum applies to --optimizer momentum or nesterov only');
+  for (const flag of ['beta1', 'beta2', 'epsilon']) check(str(flag) === undefined || kinds.includes('adam'), `--${flag} applies to --optimizer adam only`);
+  for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || str('schedule') === 'step', `--${flag} applies to --schedule step only`);
+  if (task === 'regression') {
+    for (const flag of ['data', 'step-variant']) check(str(flag) === undefined, `--${flag} applies to --task classification only`);
+    check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only (--synthetic data has its own target)');
+    check(str('noise') === undefined || str('synthetic') !== undefined, '--noise applies to --synthetic only');
+  } else {
+    for (const flag of ['csv', 'target', 'synthetic', 'noise']) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
+  }
+}
+
+/** The data the options name, or (resuming, where they name none) the data the checkpoint was trained on. */
+async function loadData(task: Task, str: (k: string) => string | undefined, saved: Checkpoint | undefined, seed: number, whileLoading: () => void): Promise<TrainingData> {
+  if (task === 'classification') return str('data') !== undefined || !saved ? loadMnist(str('data')) : loadOrigin(saved.run.origin, seed, whileLoading);
+  if (str('csv') === undefined && str('synthetic') === undefined && saved) return loadOrigin(saved.run.origin, seed, whileLoading);
+  check((str('csv') === undefined) !== (str('synthetic') === undefined), '--task regression needs exactly one of --csv FILE (with --target NAME) or --synthetic ROWS,FEATURES');
+  if (str('csv') !== undefined) {
+    check(str('target') !== undefined, '--csv needs --target NAME, the column to predict');
+    return loadCsv(str('csv')!, str('target')!, seed, whileLoading);
+  }
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
+  check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
+  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed);
+}
+
+/** The files the run reads, so that no output can overwrite one. */
+function inputFiles(task: Task, str: (k: string) => string | undefined, saved: Checkpoint | undefined, resumePath: string | undefined): InputRequest[] {
+  const origin = saved?.run.origin;
+  const inputs: InputRequest[] = [];
+  if (task === 'classification') {
+    const dir = str('data') ?? (origin?.kind === 'mnist' ? (origin.dir ?? undefined) : undefined);
+    if (dir !== undefined) inputs.push(...idxInputs(dir).map((path) => ({ flag: '--data', path })));
+  } else {
+    const csv = str('csv') ?? (str('synthetic') === undefined && origin?.kind === 'csv' ? origin.path : undefined);
+    if (csv !== undefined) inputs.push({ flag: '--csv', path: csv });
+  }
+  if (resumePath) inputs.push({ flag: '--resume', path: resumePath, sameFileAs: '--checkpoint' });
+  return inputs;
+}
+
+/** The lines that report the test evaluation. */
+function describeTest(data: TrainingData, e: Evaluation | null): string {
+  if (data.task === 'regression') {
+    if (!e) return `test: none: ${count(data.trainCount)} rows are too few to hold out ${TEST_FRACTION * 100}% as a test set (5 or more are needed), so no test metrics`;
+    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
+  }
+  return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
+}
+
 async function trainCommand(stop: StopRequests): Promise<void> {
   const started = performance.now();
   const args = parseCommandLine(process.argv.slice(2), OPTIONS);
@@ -142,218 +227,163 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     return;
   }
   const str = (k: string) => args[k] as string | undefined;
-  const batchOption = str('batch-size') === undefined ? undefined : parseBatchSize(str('batch-size')!);
-  const epochsOption = str('epochs') === undefined ? undefined : parseEpochs(str('epochs')!);
-  const lrOption = str('lr') === undefined ? undefined : parseLearningRate(str('lr')!);
-  const seedOption = str('seed') === undefined ? undefined : parseSeed(str('seed')!);
-  const recordOption = str('record-every') === undefined ? undefined : parseRecordEvery(str('record-every')!);
-  backendOption(args.backend);
+  const asked = fitOptions(str);
   const adapterChoice = adapterOption(args.adapter);
   const variantOption = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
   const interval = str('checkpoint-every') === undefined ? { everyMs: DEFAULT_CHECKPOINT_MS } : parseCheckpointEvery(str('checkpoint-every')!);
-  const optimizerKind = choice('--optimizer', str('optimizer'), OPTIMIZER_KINDS, 'sgd');
-  const optimizer: Optimizer = {
-    kind: optimizerKind,
-    momentum: str('momentum') === undefined ? SGD.momentum : parseMomentum(str('momentum')!),
-    beta1: str('beta1') === undefined ? SGD.beta1 : parseBeta('--beta1', str('beta1')!),
-    beta2: str('beta2') === undefined ? SGD.beta2 : parseBeta('--beta2', str('beta2')!),
-    epsilon: str('epsilon') === undefined ? SGD.epsilon : parseEpsilon(str('epsilon')!),
-  };
-  const schedule: Schedule = {
-    kind: choice('--schedule', str('schedule'), SCHEDULE_KINDS, 'constant'),
-    every: str('decay-every') === undefined ? 1 : parseDecayEvery(str('decay-every')!),
-    factor: str('decay-factor') === undefined ? 0.5 : parseDecayFactor(str('decay-factor')!),
-    warmup: str('warmup') === undefined ? CONSTANT.warmup : parseWarmup(str('warmup')!),
-  };
-  const task = choice('--task', str('task'), TASKS, 'classification');
+  choice('--backend', str('backend'), BACKEND_CHOICES, 'webgpu');
   const resumePath = str('resume');
-  // options that apply to some optimisers or schedules only (a sweep's optimisers are its --optimizers)
-  const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()) : [optimizerKind];
-  check(str('momentum') === undefined || kinds.includes('momentum') || kinds.includes('nesterov'), '--momentum applies to --optimizer momentum or nesterov only');
-  for (const flag of ['beta1', 'beta2', 'epsilon']) check(str(flag) === undefined || kinds.includes('adam'), `--${flag} applies to --optimizer adam only`);
-  for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || schedule.kind === 'step', `--${flag} applies to --schedule step only`);
+  const saved = resumePath ? readCheckpoint(resumePath) : undefined;
+  // a resumed run keeps its task, backend and data unless told otherwise (fit names a mismatch)
+  const task = choice('--task', str('task') ?? saved?.run.task, TASKS, 'classification');
+  checkApplicable(str, args, task);
   if (args.sweep) {
     for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'csv', 'target', 'synthetic', 'noise']) {
       check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
     }
-    check(task === 'classification' && backendOption(args.backend) === 'webgpu', '--sweep trains the classifier on --backend webgpu only');
+    check(task === 'classification' && (str('backend') ?? 'webgpu') === 'webgpu', '--sweep trains the classifier on --backend webgpu only');
     return sweepCommand({
-      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes') ?? '100', optimizers: str('optimizers') ?? 'sgd', epochs: epochsOption ?? 1, seed: seedOption ?? 1,
-      schedule, constants: optimizer, data: str('data'), adapter: adapterChoice, json: str('json'), stop,
+      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes') ?? '100', optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
+      schedule: { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: { ...SGD, ...asked.optimizer },
+      data: str('data'), adapter: adapterChoice, json: str('json'), stop,
     });
   }
   for (const flag of ['lrs', 'batch-sizes', 'optimizers']) check(str(flag) === undefined, `--${flag} applies to --sweep only`);
   const checkpointPath = str('checkpoint') ?? resumePath;
-  // options that cannot go together
-  if (task === 'regression') {
-    for (const flag of ['save', 'checkpoint', 'resume', 'data', 'step-variant']) check(str(flag) === undefined, `--${flag} is not available with --task regression (yet)`);
-    check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only (--synthetic data has its own target)');
-    check(str('noise') === undefined || str('synthetic') !== undefined, '--noise applies to --synthetic only');
-  } else {
-    for (const flag of ['csv', 'target', 'synthetic', 'noise']) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
-  }
   check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
-
-  const saved = resumePath ? readCheckpoint(resumePath) : undefined;
-  // a resumed run keeps its backend and data unless told otherwise (the checks below catch a mismatch)
-  const backendChoice = backendOption(args.backend ?? saved?.run.backend);
+  const backendChoice = choice('--backend', str('backend') ?? saved?.run.backend, BACKEND_CHOICES, 'webgpu');
   checkCommonOptions(args, backendChoice);
   check(backendChoice !== 'cpu' || str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
-  const dataDir = str('data') ?? saved?.run.data ?? undefined;
 
   // every output is checked, and locked against another run, before any work starts
   const requests: OutputRequest[] = [];
   if (str('json') !== undefined) requests.push({ flag: '--json', path: str('json')!, stdoutAllowed: true });
   if (str('save') !== undefined) requests.push({ flag: '--save', path: str('save')! });
   if (checkpointPath !== undefined) requests.push({ flag: '--checkpoint', path: checkpointPath });
-  const inputs: InputRequest[] = task === 'regression' ? (str('csv') ? [{ flag: '--csv', path: str('csv')! }] : []) : classificationInputs(dataDir);
-  if (resumePath) inputs.push({ flag: '--resume', path: resumePath, sameFileAs: '--checkpoint' });
-  const outputs = checkOutputs(requests, inputs);
-  const output = (flag: string) => outputs.find((o) => o.flag === flag);
+  const outputs = checkOutputs(requests, inputFiles(task, str, saved, resumePath));
   const release = lockOutputs(outputs);
   try {
-    const log = output('--json')?.kind === 'stdout' ? process.stderr : process.stdout;
-    const say = (line: string) => log.write(`${line}\n`);
-
     const whileLoading = () => stop.throwIfRequested('while loading the data (nothing was written)');
-    const problem = task === 'regression'
-      ? await regression({ csv: str('csv'), target: str('target'), synthetic: str('synthetic'), noise: str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed: seedOption ?? 1 }, whileLoading)
-      : classification(dataDir);
+    const data = await loadData(task, str, saved, saved?.run.seed ?? asked.seed ?? 1, whileLoading);
     whileLoading();
-    const trainSet = { count: problem.trainCount, features: problem.features };
-    const dataCrc32 = checkpointPath ? problem.checksum() : 0;
-    let batchSize: number;
-    let config;
-    if (saved) {
-      const asked: Partial<RunIdentity> = {
-        batchSize: batchOption === undefined ? undefined : resolveBatchSize(batchOption, trainSet.count), lr: lrOption, seed: seedOption, recordEvery: recordOption,
-        features: trainSet.features, trainExamples: trainSet.count, dataCrc32, backend: backendChoice, stepVariant: variantOption === 'auto' || variantOption === 'tune' ? undefined : variantOption,
-        optimizer: str('optimizer') === undefined ? undefined : optimizer, schedule: str('schedule') === undefined && str('warmup') === undefined ? undefined : schedule,
-      };
-      checkResumable(saved.run, asked, `--resume ${resumePath}`);
-      const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
-      check(epochsOption === undefined || epochsOption >= begun, `--resume ${resumePath} has trained into epoch ${begun}; --epochs ${epochsOption} would end before where it stopped (give at least ${begun})`);
-      batchSize = saved.run.batchSize;
-      config = {
-        batchSize, epochs: epochsOption ?? saved.run.epochs, lr: saved.run.lr, seed: saved.run.seed, recordEvery: saved.run.recordEvery,
-        optimizer: saved.run.optimizer, schedule: saved.run.schedule,
-      };
-    } else {
-      batchSize = resolveBatchSize(batchOption ?? 100, trainSet.count);
-      const lr = lrOption ?? defaultRateFor(optimizerKind, batchSize, optimizer.momentum);
-      const stepsPerEpoch = epochPlan(trainSet.count, batchSize, lr).length;
-      config = { batchSize, epochs: epochsOption ?? 5, lr, seed: seedOption ?? 1, recordEvery: recordOption ?? defaultRecordEvery(stepsPerEpoch), optimizer, schedule };
-    }
-    const stepsPerEpoch = epochPlan(trainSet.count, batchSize, config.lr).length;
     // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
     const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;
-
-    const { backend, line } = await problem.open(backendChoice, adapterChoice, stepVariant);
-    if (backend instanceof WebGpuBackend) backend.stopRequested = () => stop.requested() !== undefined;
+    const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, stepVariant });
     try {
       stop.throwIfRequested('while opening the device (nothing was written)');
-      const setupMs = performance.now() - started;
-      say(line);
-      say(`data: ${problem.source}`);
-      say(`training: batch ${batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
-      say(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
-      if (saved) say(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
-      const run = (): RunIdentity => ({
-        ...config, epochs: config.epochs, features: trainSet.features, trainExamples: trainSet.count, dataCrc32, backend: backendChoice,
-        data: task === 'classification' && dataDir !== undefined ? resolve(dataDir) : null,
-        stepVariant: backend instanceof WebGpuBackend ? backend.stepVariant : null,
-      });
-      const checkpointOutput = output('--checkpoint');
-      const writer: CheckpointWriter | undefined = checkpointOutput
-        ? checkpointWriter(checkpointOutput, run, interval, checkpointPath === resumePath ? saved?.state.steps : undefined)
-        : undefined;
-      const report = (history: RunReport['history']): RunReport => ({
-        schema: 'downhill-run/1',
-        createdAt: new Date().toISOString(),
-        config: { ...config, batchSizeOption: saved ? batchSize : (batchOption ?? 100), stepVariant: backend.variant ?? null, backend: backendChoice, adapterChoice, task, data: problem.source, trainExamples: trainSet.count, testExamples: problem.testCount, stepsPerEpoch },
-        adapter: backend.adapter,
-        environment: nodeEnvironment(),
-        history,
-        ...(resumePath ? { resumedFrom: resumePath } : {}),
-        final: null,
-        timings: null,
-      });
-      const json = output('--json');
-      /**
-       * What a stopped run says about its checkpoint: the update it holds, never a stale one as
-       * current; and how to continue, unless continuing would only repeat a divergence.
-       */
-      const whereToResume = (e: TrainingStopped) => {
-        const holds = writer?.holds();
-        if (holds === undefined || !checkpointPath) return '';
-        if (e.reason === 'diverged') return `; checkpoint ${checkpointPath} holds update ${holds}, from before the divergence (resuming it would diverge again: start a new run with a smaller --lr)`;
-        const behind = holds < e.step ? ` (${e.step - holds} updates before the stop)` : '';
-        return `; checkpoint ${checkpointPath} holds update ${holds}${behind}; continue with: ${resumeCommand(checkpointPath, outputs, str('checkpoint-every'))}`;
-      };
-      const progress = progressPrinter(log, task === 'regression' ? 'R²' : 'train acc');
-      let result: TrainResult;
-      try {
-        result = await train(backend, trainSet.count, saved?.params ?? problem.initialParams(), config, progress.update, {
-          resume: saved?.state,
-          optimizerState: saved?.optimizerState,
-          checkpoint: writer?.control,
-          stopRequested: stop.requested,
-        });
-      } catch (e) {
-        progress.done();
-        if (!(e instanceof TrainingStopped)) throw e;
-        // keep what was learned: the history so far in --json, and say where the last checkpoint is
-        let wrote = '';
-        if (json) {
-          writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }]);
-          wrote = `; history so far in --json ${json.path}`;
-        }
-        throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
-      }
-      progress.done();
-      if (backend.variant) say(`steps: ${backend.variant}`);
-      // a stop asked for after the last update skips the test evaluation; the outputs are still written
-      await yieldToEventLoop(); // lets a pending signal's handler run
-      const stoppedAfterTraining = stop.requested();
-      const t0 = performance.now();
-      const test = stoppedAfterTraining || problem.testCount === 0 ? undefined : await backend.evaluate('test');
-      const testEvalMs = performance.now() - t0;
-      if (!stoppedAfterTraining) {
-        say(problem.describeTest(test));
-        say(
-          `speed: ${count(result.samplesPerSecond)} samples/s, ${result.updatesPerSecond.toFixed(1)} updates/s; ` +
-            `training ${seconds(result.trainMs)} (${seconds(result.trainMs / config.epochs)} per epoch), evaluation ${seconds(result.evalMs)} (not in the training time)`,
-        );
-      }
-      const stopped = stoppedAfterTraining
-        ? { stopped: { reason: 'interrupted' as const, step: result.steps, message: `stopped by ${stoppedAfterTraining} after the last update, before the test evaluation` } }
-        : {};
-      const full: RunReport = {
-        ...report(result.history),
-        ...stopped,
-        final: stoppedAfterTraining ? null : { train: lastTrainPoint(result), test: test ? testSummary(test) : null },
-        timings: stoppedAfterTraining ? null : {
-          setupMs, trainMs: result.trainMs, evalMs: result.evalMs, testEvalMs, epochMs: result.trainMs / config.epochs,
-          steps: result.steps, samples: result.samples, samplesPerSecond: result.samplesPerSecond, updatesPerSecond: result.updatesPerSecond,
-        },
-      };
-      const items = [];
-      if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
-      const save = output('--save');
-      if (save) items.push({ output: save, data: () => encodeWeights(result.params, paramLayout(trainSet.features)) });
-      for (const o of writeOutputs(items)) if (o.kind !== 'stdout') say(`wrote ${o.flag} ${o.path}`);
-      if (checkpointPath && writer?.holds() !== undefined) say(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
-      await yieldToEventLoop();
-      const late = stop.requested();
-      if (late) {
-        const when = stoppedAfterTraining ? 'after the last update, before the test evaluation' : 'during the test evaluation';
-        throw new TrainingStopped('interrupted', `stopped by ${late} ${when}; training was complete and every output was written`, result.history, result.steps, SIGNAL_EXIT[late] ?? 1);
-      }
+      await run({ data, engine, line, asked, saved, resumePath, checkpointPath, outputs, interval, stop, started, adapterChoice, checkpointEvery: str('checkpoint-every'), batchSizeOption: asked.batchSize });
     } finally {
-      await backend.destroy();
+      await engine.destroy();
     }
   } finally {
     release();
+  }
+}
+
+interface RunSetup {
+  data: TrainingData;
+  engine: Awaited<ReturnType<typeof openEngine>>['engine'];
+  line: string;
+  asked: FitOptions;
+  saved: Checkpoint | undefined;
+  resumePath: string | undefined;
+  checkpointPath: string | undefined;
+  outputs: Output[];
+  interval: { everySteps?: number; everyMs?: number };
+  stop: StopRequests;
+  started: number;
+  adapterChoice: string;
+  checkpointEvery: string | undefined;
+  batchSizeOption: FitOptions['batchSize'];
+}
+
+/** Trains, prints and writes the outputs: the finished run's, or the history so far of a stopped one. */
+async function run(r: RunSetup): Promise<void> {
+  const { data, engine, saved, resumePath, checkpointPath, outputs, stop } = r;
+  const output = (flag: string) => outputs.find((o) => o.flag === flag);
+  const json = output('--json');
+  const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
+  const say = (line: string) => log.write(`${line}\n`);
+  const resume = saved && resumePath ? { checkpoint: saved, name: `--resume ${resumePath}` } : undefined;
+  const { config, stepsPerEpoch } = resolveConfig(data, engine, { ...r.asked, ...(resume ? { resume } : {}) });
+  const setupMs = performance.now() - r.started;
+  say(r.line);
+  say(`data: ${data.source}`);
+  say(`training: batch ${config.batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
+  say(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
+  if (saved) say(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
+  const checkpointOutput = output('--checkpoint');
+  const writer: CheckpointWriter | undefined = checkpointOutput ? checkpointWriter(checkpointOutput, r.interval, checkpointPath === resumePath ? saved?.state.steps : undefined) : undefined;
+  const report = (history: RunReport['history']): RunReport => ({
+    schema: 'downhill-run/1',
+    createdAt: new Date().toISOString(),
+    config: {
+      ...config, batchSizeOption: saved ? config.batchSize : (r.batchSizeOption ?? 100), stepVariant: engine.variant ?? null, backend: engine.name as 'webgpu' | 'cpu', adapterChoice: r.adapterChoice,
+      task: data.task, data: data.source, trainExamples: data.trainCount, testExamples: data.testCount, stepsPerEpoch,
+    },
+    adapter: engine.adapter,
+    environment: nodeEnvironment(),
+    history,
+    ...(resumePath ? { resumedFrom: resumePath } : {}),
+    final: null,
+    timings: null,
+  });
+  /**
+   * What a stopped run says about its checkpoint: the update it holds, never a stale one as
+   * current; and how to continue, unless continuing would only repeat a divergence.
+   */
+  const whereToResume = (e: TrainingStopped) => {
+    const holds = writer?.holds();
+    if (holds === undefined || !checkpointPath) return '';
+    if (e.reason === 'diverged') return `; checkpoint ${checkpointPath} holds update ${holds}, from before the divergence (resuming it would diverge again: start a new run with a smaller --lr)`;
+    const behind = holds < e.step ? ` (${e.step - holds} updates before the stop)` : '';
+    return `; checkpoint ${checkpointPath} holds update ${holds}${behind}; continue with: ${resumeCommand(checkpointPath, outputs, r.checkpointEvery)}`;
+  };
+  const progress = progressPrinter(log, data.task === 'regression' ? 'R²' : 'train acc');
+  let result: FitResult;
+  try {
+    result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress: progress.update, ...(writer ? { checkpoint: writer.sink } : {}) });
+  } catch (e) {
+    progress.done();
+    if (!(e instanceof TrainingStopped)) throw e;
+    // keep what was learned: the history so far in --json, and say where the last checkpoint is
+    let wrote = '';
+    if (json) {
+      writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }]);
+      wrote = `; history so far in --json ${json.path}`;
+    }
+    throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
+  }
+  progress.done();
+  if (engine.variant) say(`steps: ${engine.variant}`);
+  const stoppedAfterTraining = result.stoppedAfterTraining;
+  if (!stoppedAfterTraining) {
+    say(describeTest(data, result.test));
+    say(
+      `speed: ${count(result.samplesPerSecond)} samples/s, ${result.updatesPerSecond.toFixed(1)} updates/s; ` +
+        `training ${seconds(result.trainMs)} (${seconds(result.trainMs / config.epochs)} per epoch), evaluation ${seconds(result.evalMs)} (not in the training time)`,
+    );
+  }
+  const full: RunReport = {
+    ...report(result.history),
+    ...(stoppedAfterTraining ? { stopped: { reason: 'interrupted' as const, step: result.steps, message: `stopped by ${stoppedAfterTraining} after the last update, before the test evaluation` } } : {}),
+    final: stoppedAfterTraining ? null : { train: { loss: result.history.at(-1)!.loss, accuracy: result.history.at(-1)!.accuracy }, test: result.test ? testSummary(result.test) : null },
+    timings: stoppedAfterTraining ? null : {
+      setupMs, trainMs: result.trainMs, evalMs: result.evalMs, testEvalMs: result.testEvalMs, epochMs: result.trainMs / config.epochs,
+      steps: result.steps, samples: result.samples, samplesPerSecond: result.samplesPerSecond, updatesPerSecond: result.updatesPerSecond,
+    },
+  };
+  const items = [];
+  if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
+  const save = output('--save');
+  if (save) items.push({ output: save, data: () => encodeWeights(result.params, modelOf(data), data.features) });
+  for (const o of writeOutputs(items)) if (o.kind !== 'stdout') say(`wrote ${o.flag} ${o.path}`);
+  if (checkpointPath && writer?.holds() !== undefined) say(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
+  await yieldToEventLoop();
+  const late = stop.requested();
+  if (late) {
+    const when = stoppedAfterTraining ? 'after the last update, before the test evaluation' : 'during the test evaluation';
+    throw new TrainingStopped('interrupted', `stopped by ${late} ${when}; training was complete and every output was written`, result.history, result.steps, SIGNAL_EXIT[late] ?? 1);
   }
 }
 

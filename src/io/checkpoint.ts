@@ -14,7 +14,8 @@
  * Pure (no file system).
  */
 import { UserError } from '../errors';
-import { paramLayout } from '../model';
+import type { DataOrigin } from '../data/training-data';
+import { MODELS, TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, stateArrays } from '../optim/optimizer';
 import { SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 import type { TrainState } from '../train/trainer';
@@ -24,6 +25,8 @@ const MAGIC = 'DOWNCKPT';
 
 /** What a run is: a checkpoint resumes only a run that matches it. */
 export interface RunIdentity {
+  /** the model trained (checkpoints written before regression could be checkpointed: classification) */
+  task: Task;
   batchSize: number;
   lr: number;
   seed: number;
@@ -34,8 +37,8 @@ export interface RunIdentity {
   /** crc32 of the training images and labels: the same data, not just the same size */
   dataCrc32: number;
   backend: string;
-  /** the --data folder the run read (absolute), or null for the default MNIST */
-  data: string | null;
+  /** where the data came from (paths absolute), to load it again on resume */
+  origin: DataOrigin;
   /** the WebGPU step variant that ran (a resume runs the same one, for identical results) */
   stepVariant: string | null;
   optimizer: Optimizer;
@@ -91,16 +94,21 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     return fail('corrupt training state (not valid JSON)');
   }
   const { run, state } = meta;
+  // written before regression could be checkpointed: a classifier, its folder in `data`
+  const legacy = (run ?? {}) as { data?: string | null };
   const runOk = typeof run === 'object' && run !== null &&
     isCount(run.batchSize, 1) && typeof run.lr === 'number' && run.lr > 0 && isCount(run.seed) && isCount(run.recordEvery, 1) && isCount(run.epochs, 1) &&
-    isCount(run.features, 4) && run.features % 4 === 0 && isCount(run.trainExamples, 1) && isCount(run.dataCrc32) && typeof run.backend === 'string' &&
-    (run.stepVariant === null || typeof run.stepVariant === 'string') && (run.data === undefined || run.data === null || typeof run.data === 'string') &&
+    (run.task === undefined || TASKS.includes(run.task)) && isCount(run.features, 1) && isCount(run.trainExamples, 1) && isCount(run.dataCrc32) && typeof run.backend === 'string' &&
+    (run.stepVariant === null || typeof run.stepVariant === 'string') && (run.origin === undefined || isOrigin(run.origin)) &&
+    (legacy.data === undefined || legacy.data === null || typeof legacy.data === 'string') &&
     typeof run.optimizer === 'object' && run.optimizer !== null && OPTIMIZER_KINDS.includes(run.optimizer.kind) &&
     [run.optimizer.momentum, run.optimizer.beta1, run.optimizer.beta2, run.optimizer.epsilon].every((x) => typeof x === 'number') &&
     typeof run.schedule === 'object' && run.schedule !== null && SCHEDULE_KINDS.includes(run.schedule.kind) &&
     [run.schedule.every, run.schedule.factor, run.schedule.warmup].every((x) => typeof x === 'number');
   if (!runOk) fail('corrupt training state (run description)');
-  run!.data ??= null; // written before the data folder was recorded
+  run!.task ??= 'classification';
+  run!.origin ??= { kind: 'mnist', dir: legacy.data ?? null };
+  delete legacy.data;
   const stateOk = typeof state === 'object' && state !== null &&
     isCount(state.epoch) && isCount(state.stepInEpoch) && isCount(state.steps) && isCount(state.samples) && isCount(state.rngState) && state.rngState < 2 ** 32 &&
     isCount(state.windowFirst) && typeof state.trainMs === 'number' && state.trainMs >= 0 && typeof state.evalMs === 'number' && state.evalMs >= 0 &&
@@ -111,7 +119,10 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   if (state!.epoch > run!.epochs || state!.stepInEpoch >= Math.ceil(run!.trainExamples / run!.batchSize)) {
     fail(`corrupt training state: update ${state!.stepInEpoch} of epoch ${state!.epoch + 1} is outside a run of ${run!.epochs} epochs of ${Math.ceil(run!.trainExamples / run!.batchSize)} updates`);
   }
-  if (count !== paramLayout(run!.features).paddedCount) fail(`holds ${count} parameters; ${run!.features} features need ${paramLayout(run!.features).paddedCount}`);
+  const model = MODELS[run!.task];
+  if (model.task === 'classification' && run!.features % 4 !== 0) fail('corrupt run description: the classifier\'s features are a multiple of 4');
+  const padded = model.layout(run!.features).paddedCount;
+  if (count !== padded) fail(`holds ${count} parameters; a ${model.kind} of ${run!.features} features needs ${padded}`);
   const names = ['params', ...stateArrays(run!.optimizer.kind)];
   if (tensors.map((t) => t.name).join() !== names.join()) fail(`holds ${tensors.map((t) => t.name).join(', ')}; ${run!.optimizer.kind} needs ${names.join(', ')}`);
   const arrays = tensors.map((_, i) => {
@@ -122,6 +133,20 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   return { run: run!, state: state!, params: arrays[0]!, optimizerState: arrays.slice(1) };
 }
 
+function isOrigin(o: unknown): o is DataOrigin {
+  if (typeof o !== 'object' || o === null) return false;
+  const x = o as Record<string, unknown>;
+  const text = (v: unknown) => typeof v === 'string' && v !== '';
+  const whole = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+  switch (x.kind) {
+    case 'mnist': return x.dir === null || text(x.dir);
+    case 'csv': return text(x.path) && text(x.target);
+    case 'synthetic': return whole(x.rows) && whole(x.features) && typeof x.noise === 'number' && x.noise >= 0;
+    case 'arrays': return true;
+    default: return false;
+  }
+}
+
 /**
  * Refuses to resume a checkpoint into a different run, naming the first difference: each value
  * the user asked for explicitly (undefined: take the checkpoint's) and the data.
@@ -129,13 +154,13 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
 export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdentity]?: RunIdentity[K] }, name: string): void {
   const labels: Record<keyof RunIdentity, string> = {
     batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features per image',
-    trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', data: '--data', stepVariant: '--step-variant',
+    task: '--task', trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', origin: 'data', stepVariant: '--step-variant',
     optimizer: 'optimizer', schedule: 'schedule',
   };
   const show = (x: unknown) => (typeof x === 'object' ? JSON.stringify(x) : String(x));
   for (const key of Object.keys(labels) as Array<keyof RunIdentity>) {
     // a resumed run may be given more (or fewer) epochs; the data may have moved (its checksum must match)
-    if (key === 'epochs' || key === 'data') continue;
+    if (key === 'epochs' || key === 'origin') continue;
     const value = asked[key];
     if (value !== undefined && show(value) !== show(saved[key])) {
       throw new UserError(`${name} was written by a different run: its ${labels[key]} is ${show(saved[key])}, this run's is ${show(value)}`);

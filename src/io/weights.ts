@@ -3,14 +3,16 @@
  *
  *   bytes 0-7   ASCII "DOWNHILL"
  *   bytes 8-11  u32 little-endian: header length H
- *   bytes 12..  H bytes of UTF-8 JSON: { format, version, classes, features, count, dtype,
- *               layout, crc32 }   (crc32 of the float32 bytes that follow)
- *   then        count float32: W (classes, features) row-major, then b (classes)
+ *   bytes 12..  H bytes of UTF-8 JSON: { format, version, model, classes, features, count,
+ *               dtype, layout, crc32 }   (crc32 of the float32 bytes that follow)
+ *   then        count float32: the softmax classifier's W (classes, features) row-major, then
+ *               b (classes); linear regression's w (features) then b (classes = 1)
+ * Files without `model` were written before regression could be saved: they are classifiers.
  *
  * Encoding and decoding are pure (no file system), so the browser can use them too.
  */
 import { UserError } from '../errors';
-import { CLASSES, type ParamLayout, paramLayout } from '../model';
+import { type Model, SOFTMAX_CLASSIFIER } from '../model';
 import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
 
 const MAGIC = 'DOWNHILL';
@@ -18,6 +20,8 @@ const MAGIC = 'DOWNHILL';
 export interface WeightsHeader {
   format: 'downhill-weights';
   version: 1;
+  model: Model['kind'];
+  /** outputs: classes of the classifier, 1 for regression */
   classes: number;
   features: number;
   count: number;
@@ -26,23 +30,25 @@ export interface WeightsHeader {
   crc32: number;
 }
 
-/** `params` in the padded layout; only the meaningful C·D + C values are written. */
-export function encodeWeights(params: Float32Array, layout: ParamLayout): Uint8Array {
+/** `params` in `model`'s padded layout for `features`; only the meaningful values are written. */
+export function encodeWeights(params: Float32Array, model: Model, features: number): Uint8Array {
+  const layout = model.layout(features);
   const values = new Uint8Array(Float32Array.from(params.subarray(0, layout.count)).buffer);
   const header: Omit<WeightsHeader, 'crc32'> = {
     format: 'downhill-weights',
     version: 1,
-    classes: CLASSES,
+    model: model.kind,
+    classes: model.outputs,
     features: layout.features,
     count: layout.count,
     dtype: 'float32',
-    layout: 'W (classes, features) row-major, then b (classes); little-endian',
+    layout: model.layoutText,
   };
   return encodeContainer(MAGIC, header, values);
 }
 
-/** Returns parameters in the padded layout for `features`, or throws a UserError naming the problem. */
-export function decodeWeights(bytes: Uint8Array, name: string, features: number): Float32Array {
+/** Returns `model`'s parameters in the padded layout for `features`, or throws a UserError naming the problem. */
+export function decodeWeights(bytes: Uint8Array, name: string, model: Model, features: number): Float32Array {
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
@@ -51,9 +57,11 @@ export function decodeWeights(bytes: Uint8Array, name: string, features: number)
   if (header.format !== 'downhill-weights' || header.version !== 1 || header.dtype !== 'float32') {
     fail(`unsupported header (format ${String(header.format)}, version ${String(header.version)}, dtype ${String(header.dtype)})`);
   }
-  const layout = paramLayout(features);
-  if (header.classes !== CLASSES || header.features !== features || header.count !== layout.count) {
-    fail(`weights are for ${header.classes} classes x ${header.features} features (${header.count} values); this data needs ${CLASSES} x ${features} (${layout.count})`);
+  const kind = header.model ?? SOFTMAX_CLASSIFIER.kind;
+  if (kind !== model.kind) fail(`weights are for a ${String(kind)} model; this needs a ${model.kind}`);
+  const layout = model.layout(features);
+  if (header.classes !== model.outputs || header.features !== features || header.count !== layout.count) {
+    fail(`weights are for ${header.classes} outputs x ${header.features} features (${header.count} values); this data needs ${model.outputs} x ${features} (${layout.count})`);
   }
   checkPayload(raw, payload, layout.count * 4, name, 'float32 values');
   const params = new Float32Array(layout.paddedCount);

@@ -173,7 +173,7 @@ export async function train(
   await backend.setParams(initialParams);
   await backend.setOptimizer?.(optimizer);
   if (control.optimizerState) await backend.setOptimizerState!(control.optimizerState);
-  await backend.setPlan(plan);
+  await backend.setPlan(plan, () => control.stopRequested?.() !== undefined);
 
   const record = async (epoch: number, stepInEpoch: number) => {
     const t0 = performance.now();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import { encodeWeights } from '../../src/io/weights';
-import { paramLayout } from '../../src/model';
+import { SOFTMAX_CLASSIFIER, paramLayout } from '../../src/model';
 import { expectOneLineError } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
@@ -97,14 +97,14 @@ describe('train rejects bad data', () => {
 
 describe('evaluate rejects bad weights', () => {
   const layout = paramLayout(784);
-  const good = encodeWeights(new Float32Array(layout.paddedCount), layout);
+  const good = encodeWeights(new Float32Array(layout.paddedCount), SOFTMAX_CLASSIFIER, layout.features);
   test.each([
     { name: 'no --load', args: [], error: /--load PATH is required/ },
     { name: 'a missing file', args: ['--load', join(out, 'none.bin')], error: /cannot read --load .*none.bin: no such file/ },
     { name: 'a folder', args: ['--load', out], error: /cannot read --load .*: it is a folder, not a regular file/ },
     { name: 'not weights', args: ['--load', weightsFile('text.bin', new TextEncoder().encode('plain text'))], error: /not a downhill weights file/ },
     { name: 'truncated', args: ['--load', weightsFile('short.bin', good.subarray(0, good.length - 10))], error: /truncated or padded/ },
-    { name: 'wrong shape', args: ['--load', weightsFile('small.bin', encodeWeights(new Float32Array(paramLayout(8).paddedCount), paramLayout(8)))], error: /weights are for 10 classes x 8 features/ },
+    { name: 'wrong shape', args: ['--load', weightsFile('small.bin', encodeWeights(new Float32Array(paramLayout(8).paddedCount), SOFTMAX_CLASSIFIER, 8))], error: /weights are for 10 outputs x 8 features/ },
   ])('$name', ({ args, error }) => expectUserError('evaluate', [...args, '--data', tiny], error));
 });
 

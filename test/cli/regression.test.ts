@@ -41,7 +41,7 @@ describe('train --task regression', () => {
     { args: ['--task', 'regression', '--csv', csv, '--target', 'cost'], error: /no column named 'cost' for --target \(columns: 'size', 'rooms', 'age', 'price'\)/ },
     { args: ['--task', 'regression', '--synthetic', '100'], error: /--synthetic must be ROWS,FEATURES/ },
     { args: ['--task', 'regression', '--synthetic', '100,3', '--noise', '-1'], error: /--noise must be a finite number of at least 0, got '-1'/ },
-    { args: ['--task', 'regression', '--synthetic', '100,3', '--save', join(out, 'w.bin')], error: /--save is not available with --task regression \(yet\)/ },
+    { args: ['--task', 'regression', '--synthetic', '100,3', '--data', out], error: /--data applies to --task classification only/ },
     { args: ['--task', 'ranking'], error: /--task must be one of classification, regression, got 'ranking'/ },
     { args: ['--csv', csv], error: /--csv applies to --task regression only/ },
   ])('$error', ({ args, error }) => {

