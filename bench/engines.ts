@@ -8,8 +8,7 @@ import { CpuBackend } from '../src/backend/cpu';
 import { WebGpuBackend } from '../src/backend/webgpu';
 import type { AdapterReport } from '../src/device/adapter-info';
 import { type AdapterChoice, acquireNodeAdapter } from '../src/device/adapter-node';
-import { Gpu } from '../src/device/gpu';
-import { nodeShaderFiles } from '../src/device/shader-files-node';
+import { openNodeDevice } from '../src/device/open-node';
 import { TfjsBackend } from './peers/tfjs';
 
 export const ENGINES = ['downhill-webgpu', 'downhill-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
@@ -20,8 +19,8 @@ const CPU: AdapterReport = { vendor: 'cpu', architecture: '', device: '', descri
 export async function openEngine(name: EngineName, adapter: AdapterChoice, data: BackendData): Promise<Backend> {
   switch (name) {
     case 'downhill-webgpu': {
-      const found = await acquireNodeAdapter(adapter);
-      const backend = await WebGpuBackend.create(await Gpu.create(found.adapter, found.report, nodeShaderFiles), data);
+      const { gpu } = await openNodeDevice(adapter);
+      const backend = await WebGpuBackend.create(gpu, data);
       // the comparison wants each batch size at its fastest: measure the variants (tune)
       backend.variantChoice = 'tune';
       return backend;

@@ -12,9 +12,9 @@
  *   sgd_update   12P (read params and grads, write params)                       2P flops
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
  */
-import { type AdapterChoice, acquireNodeAdapter } from '../src/device/adapter-node';
-import { Gpu, UNIFORM_STRIDE_BYTES } from '../src/device/gpu';
-import { nodeShaderFiles } from '../src/device/shader-files-node';
+import type { AdapterChoice } from '../src/device/adapter-node';
+import { type Gpu, UNIFORM_STRIDE_BYTES } from '../src/device/gpu';
+import { openNodeDevice } from '../src/device/open-node';
 import { evaluateKernel } from '../src/kernels/evaluate';
 import { forwardKernel } from '../src/kernels/forward';
 import { gradientKernel } from '../src/kernels/gradient';
@@ -54,8 +54,7 @@ const MIN_TIMED_MS = 150;
 const REPS = 5;
 
 export async function benchKernels(adapterChoice: AdapterChoice, rowsList: readonly number[] = [100, N]): Promise<KernelBench> {
-  const found = await acquireNodeAdapter(adapterChoice);
-  const gpu = await Gpu.create(found.adapter, found.report, nodeShaderFiles);
+  const { gpu } = await openNodeDevice(adapterChoice);
   try {
     const layout = paramLayout(IMAGE_FEATURES);
     const rng = new Rng(1);

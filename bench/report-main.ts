@@ -1,6 +1,6 @@
 /** npm run bench:report -- RESULTS.json: regenerates the markdown report and plots beside it. */
 import { readFileSync } from 'node:fs';
-import { runCommand } from '../src/cli/main';
+import { runCommand } from '../src/command/run';
 import { UserError } from '../src/errors';
 import type { BenchResults } from './results';
 import { writeReport } from './write-report';

@@ -8,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
-import { runCommand } from '../src/cli/main';
+import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { runCommand } from '../src/command/run';
 import { defaultMnistDir } from '../src/data/load-node';
+import { parseAdapterChoice } from '../src/device/open-node';
 import { UserError, check } from '../src/errors';
 import { nodeEnvironment, packageVersion } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const targetLoss = number('target-loss', DEFAULT_TARGETS.loss, (x) => x > 0);
   const targetAccuracy = number('target-accuracy', DEFAULT_TARGETS.accuracy, (x) => x > 0 && x <= 1);
   const seed = parseSeed(str('seed') ?? '1');
-  const adapter = adapterOption(args.adapter);
+  const adapter = parseAdapterChoice(args.adapter as string | undefined);
   const dataDir = str('data') ?? defaultMnistDir();
   const outDir = str('out') ?? 'bench/results';
   try {

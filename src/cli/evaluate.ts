@@ -3,9 +3,10 @@ import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { UserError } from '../errors';
 import { readInput } from '../io/files';
 import { decodeWeights } from '../io/weights';
-import { COMMON_OPTIONS, adapterOption, backendOption, checkCommonOptions, parseCommandLine } from './args';
+import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
+import { runCommand } from '../command/run';
+import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { confusionTable, count, percent } from './format';
-import { runCommand } from './main';
 import { openBackend } from './session';
 
 const HELP = `usage: npm run evaluate -- --load PATH [options]

@@ -20,10 +20,11 @@ import {
 import { yieldToEventLoop } from '../train/event-loop';
 import { epochPlan } from '../train/plan';
 import { SIGNAL_EXIT, type TrainResult, TrainingStopped, train } from '../train/trainer';
-import { COMMON_OPTIONS, adapterOption, backendOption, checkCommonOptions, choice, parseCommandLine } from './args';
+import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
+import { runCommand } from '../command/run';
+import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
 import { count, seconds } from './format';
-import { runCommand } from './main';
 import { progressPrinter } from './progress';
 import { TASKS, classification, classificationInputs, regression } from './problem';
 import { type StopRequests, stopOnSignals } from './stop';
