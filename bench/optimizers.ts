@@ -11,13 +11,13 @@ import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
+import { DEFAULT_TARGETS } from '../src/measure/curve';
+import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { paramLayout, zeroParams } from '../src/model';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
+import { writeMethods } from '../src/report/write';
 import { defaultRateFor, parseBatchSize, parseSeed, resolveBatchSize } from '../src/train/options';
-import { DEFAULT_TARGETS } from './measure';
-import { runMethods, writeMethods } from './methods';
-import type { MethodResult, MethodsBench } from './methods-report';
 
 const HELP = `usage: npm run bench:optimizers -- [options]
 

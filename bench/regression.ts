@@ -12,12 +12,12 @@ import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
+import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { linearLayout } from '../src/model';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
+import { writeMethods } from '../src/report/write';
 import { parseSeed } from '../src/train/options';
-import { runMethods, writeMethods } from './methods';
-import type { MethodResult, MethodsBench } from './methods-report';
 
 const HELP = `usage: npm run bench:regression -- [options]
 

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { runCommand } from '../src/command/run';
 import { UserError } from '../src/errors';
-import type { BenchResults } from './results';
-import { writeReport } from './write-report';
+import type { BenchResults } from '../src/measure/results';
+import { writeReport } from '../src/report/write';
 
 runCommand('bench:report', async () => {
   const path = process.argv[2];

@@ -15,13 +15,11 @@ import { parseAdapterChoice } from '../src/device/open-node';
 import { UserError, check } from '../src/errors';
 import { nodeEnvironment, packageVersion } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
+import { DEFAULT_TARGETS } from '../src/measure/curve';
+import type { KernelBench } from '../src/measure/kernels';
+import { type BenchResults, ENGINES, type EngineJob, type EngineName, type EngineResult, resultsBaseName } from '../src/measure/results';
+import { writeReport } from '../src/report/write';
 import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../src/train/options';
-import type { EngineJob, EngineResult } from './engine-main';
-import { DEFAULT_TARGETS } from './measure';
-import type { KernelBench } from './kernel-bench';
-import { ENGINES, type EngineName } from './engines';
-import { type BenchResults, resultsBaseName } from './results';
-import { writeReport } from './write-report';
 
 const HELP = `usage: npm run bench -- [options]
 

@@ -4,13 +4,13 @@
  * comparison live. Training runs on the main thread and yields at every GPU completion it awaits
  * (about a hundred per epoch), so the page stays responsive.
  */
-import type { BenchResults } from '../../bench/results';
 import { WebGpuBackend } from '../backend/webgpu';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILES, datasetFromIdx } from '../data/load';
 import { adapterLabel } from '../device/adapter-info';
 import { openBrowserDevice } from '../device/open-browser';
 import { UserError, check } from '../errors';
+import type { BenchResults } from '../measure/results';
 import { forwardRef } from '../reference/forward';
 import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../train/options';
 import { type SweepSettings, runSweep } from './sweep';

@@ -1,18 +1,16 @@
 /**
- * The engines the benchmark compares, each opened in its own process: downhill on WebGPU,
- * downhill's CPU reference, and TensorFlow.js on its webgpu (same Dawn adapter), wasm and cpu
- * backends.
+ * Opens the engines the benchmark compares (named in src/measure/results.ts), each in its own
+ * process: downhill on WebGPU, downhill's CPU reference, and TensorFlow.js on its webgpu (same
+ * Dawn adapter), wasm and cpu backends.
  */
-import type { Backend, BackendData } from '../src/backend/backend';
-import { CpuBackend } from '../src/backend/cpu';
-import { WebGpuBackend } from '../src/backend/webgpu';
-import type { AdapterReport } from '../src/device/adapter-info';
-import { type AdapterChoice, acquireNodeAdapter } from '../src/device/adapter-node';
-import { openNodeDevice } from '../src/device/open-node';
-import { TfjsBackend } from './peers/tfjs';
-
-export const ENGINES = ['downhill-webgpu', 'downhill-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
-export type EngineName = (typeof ENGINES)[number];
+import type { Backend, BackendData } from '../../src/backend/backend';
+import { CpuBackend } from '../../src/backend/cpu';
+import { WebGpuBackend } from '../../src/backend/webgpu';
+import type { AdapterReport } from '../../src/device/adapter-info';
+import { type AdapterChoice, acquireNodeAdapter } from '../../src/device/adapter-node';
+import { openNodeDevice } from '../../src/device/open-node';
+import type { EngineName } from '../../src/measure/results';
+import { TfjsBackend } from './tfjs';
 
 const CPU: AdapterReport = { vendor: 'cpu', architecture: '', device: '', description: 'JavaScript on the CPU', software: true, runtime: 'cpu' };
 
