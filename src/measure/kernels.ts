@@ -68,6 +68,8 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const loss = await storage('loss', new Float32Array(N));
   const lossSums = await storage('loss sums', new Float32Array(Math.ceil(N / 64)));
   const confusion = await storage('confusion', new Uint32Array(CLASSES * CLASSES));
+  // the update's rate table (src/optim/rates.ts): one row, read at the batch's index 0
+  const rates = await storage('rates', Float32Array.of(1e-6, 1, 1, 0));
   const maxRows = Math.max(...rowsList);
   const partials = await gpu.buffer('partials', partialsBytes(splitChunks(maxRows, Math.min(...SPLIT_CHUNKS)), layout), 'storage');
 
@@ -88,7 +90,7 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
       [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
       [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
     ]),
-    ['sgd_update', sgdUpdateKernel, [grads, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+    ['sgd_update', sgdUpdateKernel, [rates, grads, params], () => ({ flops: 2 * P, bytes: 12 * P })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
   ];
   const results: KernelResult[] = [];
