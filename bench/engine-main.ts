@@ -4,46 +4,14 @@
  * Loads MNIST, opens the engine, measures each batch size, writes the result, tears down.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AdapterReport } from '../src/device/adapter-info';
 import { loadSplit } from '../src/data/load-node';
+import { openNodeDevice } from '../src/device/open-node';
+import { measureCurve } from '../src/measure/curve';
+import { benchKernels } from '../src/measure/kernels';
+import type { EngineJob, EngineResult, RunResult } from '../src/measure/results';
+import { measureThroughput } from '../src/measure/throughput';
 import { resolveBatchSize } from '../src/train/options';
-import { type EngineName, openEngine } from './engines';
-import { type KernelBench, benchKernels } from './kernel-bench';
-import { type Curve, type CurveOptions, type Throughput, type ThroughputOptions, measureCurve, measureThroughput } from './measure';
-
-export interface EngineJob {
-  engine: EngineName;
-  adapter: 'auto' | 'hardware' | 'swiftshader';
-  dataDir: string;
-  runs: Array<{ batchSize: number | 'full'; lr: number }>;
-  seed: number;
-  throughput: ThroughputOptions;
-  /** convergence curves too (downhill on WebGPU, in the default run) */
-  curve?: CurveOptions & { targetLoss: number; targetAccuracy: number };
-  /** instead of training: the kernel microbenchmarks, in a process of their own (timings taken
-   *  after an engine's run in the same process came out about 1.5x slower on SwiftShader) */
-  kernelsOnly?: boolean;
-}
-
-export interface RunResult {
-  batchSize: number;
-  lr: number;
-  throughput?: Throughput;
-  curve?: Curve;
-  error?: string;
-}
-
-export interface EngineResult {
-  engine: EngineName;
-  adapter: AdapterReport;
-  /** training examples (N); absent in results written before it was recorded */
-  examples?: number;
-  /** peak bytes in the engine's GPU buffers, where it reports them */
-  peakGpuBytes?: number;
-  setupMs: number;
-  runs: RunResult[];
-  kernels?: KernelBench;
-}
+import { openEngine } from './peers/engines';
 
 const say = (line: string) => process.stderr.write(`  ${line}\n`);
 
@@ -51,7 +19,12 @@ async function main(): Promise<void> {
   const [jobPath, outPath] = process.argv.slice(2);
   const job = JSON.parse(readFileSync(jobPath!, 'utf8')) as EngineJob;
   if (job.kernelsOnly) {
-    writeFileSync(outPath!, JSON.stringify(await benchKernels(job.adapter)));
+    const { gpu } = await openNodeDevice(job.adapter);
+    try {
+      writeFileSync(outPath!, JSON.stringify(await benchKernels(gpu, say)));
+    } finally {
+      await gpu.destroy();
+    }
     return;
   }
   const t0 = performance.now();

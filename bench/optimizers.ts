@@ -5,19 +5,19 @@
  * bench/results/<adapter>-<date>-optimizers.{json,md} and two SVG plots.
  */
 import { WebGpuBackend } from '../src/backend/webgpu';
-import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
-import { runCommand } from '../src/cli/main';
-import { openGpu } from '../src/cli/session';
+import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { adapterLabel } from '../src/device/adapter-info';
+import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
+import { DEFAULT_TARGETS } from '../src/measure/curve';
+import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { paramLayout, zeroParams } from '../src/model';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
+import { writeMethods } from '../src/report/write';
 import { defaultRateFor, parseBatchSize, parseSeed, resolveBatchSize } from '../src/train/options';
-import { DEFAULT_TARGETS } from './measure';
-import { runMethods, writeMethods } from './methods';
-import type { MethodResult, MethodsBench } from './methods-report';
 
 const HELP = `usage: npm run bench:optimizers -- [options]
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const budgetMs = Number(str('budget-ms') ?? 5000);
   const seed = parseSeed(str('seed') ?? '1');
   const outDir = str('out') ?? 'bench/results';
-  const { gpu } = await openGpu(adapterOption(args.adapter));
+  const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
   const backend = await WebGpuBackend.create(gpu, { train, test });
   let results: MethodResult[];
   try {

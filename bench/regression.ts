@@ -5,19 +5,19 @@
  * time to a loss target, final test R². Writes bench/results/<adapter>-<date>-regression.*.
  */
 import { RegressionWebGpuBackend } from '../src/backend/regression-webgpu';
-import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
-import { runCommand } from '../src/cli/main';
-import { openGpu } from '../src/cli/session';
+import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { runCommand } from '../src/command/run';
 import { splitAndStandardise, syntheticRegression } from '../src/data/regression';
 import { adapterLabel } from '../src/device/adapter-info';
+import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
+import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { linearLayout } from '../src/model';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
+import { writeMethods } from '../src/report/write';
 import { parseSeed } from '../src/train/options';
-import { runMethods, writeMethods } from './methods';
-import type { MethodResult, MethodsBench } from './methods-report';
 
 const HELP = `usage: npm run bench:regression -- [options]
 
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const seed = parseSeed((args.seed as string | undefined) ?? '1');
   const s = syntheticRegression(rows, dims, noise, seed);
   const data = { ...splitAndStandardise(s.x, s.y, rows, dims, 0.2, seed) };
-  const { gpu } = await openGpu(adapterOption(args.adapter));
+  const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
   const backend = await RegressionWebGpuBackend.create(gpu, data);
   const n = data.train.count;
   const optimal = noise ** 2 / 2;

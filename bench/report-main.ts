@@ -1,9 +1,9 @@
 /** npm run bench:report -- RESULTS.json: regenerates the markdown report and plots beside it. */
 import { readFileSync } from 'node:fs';
-import { runCommand } from '../src/cli/main';
+import { runCommand } from '../src/command/run';
 import { UserError } from '../src/errors';
-import type { BenchResults } from './results';
-import { writeReport } from './write-report';
+import type { BenchResults } from '../src/measure/results';
+import { writeReport } from '../src/report/write';
 
 runCommand('bench:report', async () => {
   const path = process.argv[2];

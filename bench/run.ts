@@ -8,19 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
-import { runCommand } from '../src/cli/main';
+import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { runCommand } from '../src/command/run';
 import { defaultMnistDir } from '../src/data/load-node';
+import { parseAdapterChoice } from '../src/device/open-node';
 import { UserError, check } from '../src/errors';
 import { nodeEnvironment, packageVersion } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
+import { DEFAULT_TARGETS } from '../src/measure/curve';
+import type { KernelBench } from '../src/measure/kernels';
+import { type BenchResults, ENGINES, type EngineJob, type EngineName, type EngineResult, resultsBaseName } from '../src/measure/results';
+import { writeReport } from '../src/report/write';
 import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../src/train/options';
-import type { EngineJob, EngineResult } from './engine-main';
-import { DEFAULT_TARGETS } from './measure';
-import type { KernelBench } from './kernel-bench';
-import { ENGINES, type EngineName } from './engines';
-import { type BenchResults, resultsBaseName } from './results';
-import { writeReport } from './write-report';
 
 const HELP = `usage: npm run bench -- [options]
 
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
   const targetLoss = number('target-loss', DEFAULT_TARGETS.loss, (x) => x > 0);
   const targetAccuracy = number('target-accuracy', DEFAULT_TARGETS.accuracy, (x) => x > 0 && x <= 1);
   const seed = parseSeed(str('seed') ?? '1');
-  const adapter = adapterOption(args.adapter);
+  const adapter = parseAdapterChoice(args.adapter as string | undefined);
   const dataDir = str('data') ?? defaultMnistDir();
   const outDir = str('out') ?? 'bench/results';
   try {

@@ -9,11 +9,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebGpuBackend } from '../src/backend/webgpu';
-import { COMMON_OPTIONS, adapterOption, parseCommandLine } from '../src/cli/args';
-import { runCommand } from '../src/cli/main';
-import { openGpu } from '../src/cli/session';
+import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { adapterLabel } from '../src/device/adapter-info';
+import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { count, seconds } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
   const n = Math.min(examples, full.count);
   const data = { train: { ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test };
-  const openDevice = async () => (await openGpu(adapterOption(args.adapter))).gpu;
+  const openDevice = async () => (await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined))).gpu;
   const rows: Array<{ batchSize: number; configurations: number; stackedMs: number; oneByOneMs: number; speedup: number; sameWeights: boolean; variants: string[] }> = [];
   let adapter;
   for (const batchSize of batchSizes) {

@@ -1,58 +1,16 @@
-/** Command-line parsing shared by the commands: node:util parseArgs, errors as UserErrors. */
-import { parseArgs } from 'node:util';
-import { ADAPTER_CHOICES, type AdapterChoice } from '../device/adapter-node';
-import { UserError, check } from '../errors';
-import { BACKEND_CHOICES, type BackendChoice } from './session';
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-/**
- * parseArgs refuses `--lr -1` as ambiguous; a negative number after a value-taking option is
- * joined to it (`--lr=-1`) so that the option's own check can say what is wrong with it.
- */
-function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const next = argv[i + 1];
-    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
-    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-
-export function parseCommandLine(argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
-  try {
-    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}' (see --help)`);
-    return values as Record<string, string | boolean | undefined>;
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const message = (e as Error).message;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UserError(`unknown option ${message.match(/'([^']+)'/)?.[1] ?? ''} (see --help)`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UserError(`${message.split('\n')[0]} (see --help)`);
-    throw new UserError(message.split('\n')[0] ?? message);
-  }
-}
-
-export function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  check((choices as readonly string[]).includes(value), `${flag} must be one of ${choices.join(', ')}, got '${value}'`);
-  return value as T;
-}
+/** The CLI's own options: which backend, which adapter, and what the two refuse together. */
+import type { AdapterChoice } from '../device/adapter-node';
+import { parseAdapterChoice } from '../device/open-node';
+import { check } from '../errors';
+import { choice } from '../command/args';
+import { BACKEND_CHOICES, type BackendChoice } from '../api/engine';
 
 export function backendOption(value: string | boolean | undefined): BackendChoice {
   return choice('--backend', value as string | undefined, BACKEND_CHOICES, 'webgpu');
 }
 
 export function adapterOption(value: string | boolean | undefined): AdapterChoice {
-  return choice('--adapter', value as string | undefined, ADAPTER_CHOICES, 'auto');
+  return parseAdapterChoice(value as string | undefined);
 }
 
 /** What every command refuses of the common options: an empty --data, --adapter with --backend cpu. */
@@ -60,10 +18,3 @@ export function checkCommonOptions(args: Record<string, string | boolean | undef
   check(args.data !== '', '--data: the path is empty');
   check(backend !== 'cpu' || args.adapter === undefined, '--adapter applies to --backend webgpu only');
 }
-
-export const COMMON_OPTIONS: OptionSpec = {
-  data: { type: 'string' },
-  backend: { type: 'string' },
-  adapter: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};

@@ -4,10 +4,13 @@ import { UserError } from '../errors';
 import { readInput } from '../io/files';
 import { decodeWeights } from '../io/weights';
 import { SOFTMAX_CLASSIFIER } from '../model';
-import { COMMON_OPTIONS, adapterOption, backendOption, checkCommonOptions, parseCommandLine } from './args';
+import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
+import { runCommand } from '../command/run';
+import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { confusionTable, count, percent } from './format';
-import { runCommand } from './main';
-import { openBackend } from './session';
+import { evaluate } from '../api/evaluate';
+import { openEngine } from '../api/open-node';
+import { classificationData } from '../data/training-data';
 
 const HELP = `usage: npm run evaluate -- --load PATH [options]
 
@@ -32,16 +35,16 @@ async function main(): Promise<void> {
   const dataDir = (args.data as string | undefined) ?? defaultMnistDir();
   const testSet = loadSplit(dataDir, 'test');
   const params = decodeWeights(bytes, loadPath, SOFTMAX_CLASSIFIER, testSet.features);
-  // the backend's resident set is the test set: evaluation needs no training data
-  const { backend, line } = await openBackend(backendChoice, adapterChoice, { train: testSet });
+  // the engine's resident set is the test set, as its only split: evaluation needs no training data
+  const data = classificationData(testSet, null, { kind: 'mnist', dir: dataDir }, `${count(testSet.count)} test images from ${dataDir}`);
+  const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice });
   try {
     console.log(line);
-    await backend.setParams(params);
-    const e = await backend.evaluate('train');
+    const e = await evaluate(engine, params, 'train');
     console.log(`test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images from ${dataDir})`);
     console.log(confusionTable(e.confusion));
   } finally {
-    await backend.destroy();
+    await engine.destroy();
   }
 }
 

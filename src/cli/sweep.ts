@@ -6,6 +6,7 @@
 import { defaultMnistDir, idxInputs, loadSplit } from '../data/load-node';
 import type { AdapterChoice } from '../device/adapter-node';
 import type { Gpu } from '../device/gpu';
+import { openNodeDevice } from '../device/open-node';
 import { UserError, check } from '../errors';
 import { nodeEnvironment } from '../io/environment';
 import { type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
@@ -15,7 +16,6 @@ import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/op
 import { bestRun, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, percent, seconds } from './format';
-import { openGpu } from './session';
 import type { StopRequests } from './stop';
 
 export interface SweepOptions {
@@ -70,13 +70,13 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), train.count));
   o.stop.throwIfRequested('while loading the data (nothing was written)');
   // a device per batch size's stack, each from a fresh adapter (an adapter gives one device)
-  const first = await openGpu(o.adapter);
+  const first = await openNodeDevice(o.adapter);
   let unused: Gpu | undefined = first.gpu;
   try {
     o.stop.throwIfRequested('while opening the device (nothing was written)');
     say(first.line);
     const openDevice = async () => {
-      const gpu = unused ?? (await openGpu(o.adapter)).gpu;
+      const gpu = unused ?? (await openNodeDevice(o.adapter)).gpu;
       unused = undefined;
       return gpu;
     };

@@ -27,10 +27,11 @@ import {
 } from '../train/options';
 import { yieldToEventLoop } from '../train/event-loop';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
-import { COMMON_OPTIONS, adapterOption, checkCommonOptions, choice, parseCommandLine } from './args';
+import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
+import { runCommand } from '../command/run';
+import { adapterOption, checkCommonOptions } from './args';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
 import { confusionTable, count, percent, seconds } from './format';
-import { runCommand } from './main';
 import { progressPrinter } from './progress';
 import { type StopRequests, stopOnSignals } from './stop';
 import { sweepCommand } from './sweep';

@@ -3,11 +3,15 @@
  * (lr, c1, c2, 0) with lr from the schedule and c1, c2 Adam's bias corrections (1 for the other
  * optimisers). Written once per epoch: 16 bytes per update, no per-step upload.
  */
-import type { Step } from '../backend/backend';
 import { type Optimizer, adamCorrections } from './optimizer';
 import { type Schedule, scheduledRate } from './schedule';
 
-export function epochRates(plan: readonly Step[], epoch: number, epochs: number, optimizer: Optimizer, schedule: Schedule): Float32Array {
+/** What the table needs of a plan's step (a backend's Step): its base learning rate. */
+export interface StepRate {
+  lr: number;
+}
+
+export function epochRates(plan: readonly StepRate[], epoch: number, epochs: number, optimizer: Optimizer, schedule: Schedule): Float32Array {
   const rates = new Float32Array(plan.length * 4);
   const total = plan.length * epochs;
   plan.forEach((step, s) => {
@@ -19,7 +23,7 @@ export function epochRates(plan: readonly Step[], epoch: number, epochs: number,
 }
 
 /** The table for a plan at its base rates (no schedule, no correction): before the first epoch. */
-export function baseRates(plan: readonly Step[]): Float32Array {
+export function baseRates(plan: readonly StepRate[]): Float32Array {
   const rates = new Float32Array(Math.max(1, plan.length) * 4);
   plan.forEach((step, s) => rates.set([step.lr, 1, 1, 0], 4 * s));
   return rates;

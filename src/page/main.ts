@@ -4,15 +4,13 @@
  * comparison live. Training runs on the main thread and yields at every GPU completion it awaits
  * (about a hundred per epoch), so the page stays responsive.
  */
-import type { BenchResults } from '../../bench/results';
 import { WebGpuBackend } from '../backend/webgpu';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILES, datasetFromIdx } from '../data/load';
 import { adapterLabel } from '../device/adapter-info';
-import { acquireBrowserAdapter } from '../device/adapter-browser';
-import { Gpu } from '../device/gpu';
-import { viteShaderFiles } from '../device/shader-files-vite';
+import { openBrowserDevice } from '../device/open-browser';
 import { UserError, check } from '../errors';
+import type { BenchResults } from '../measure/results';
 import { forwardRef } from '../reference/forward';
 import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../train/options';
 import { type SweepSettings, runSweep } from './sweep';
@@ -120,11 +118,10 @@ async function main(): Promise<void> {
       try {
         if (!backend) {
           status('Starting WebGPU and uploading MNIST to the GPU…');
-          const { adapter, report } = await acquireBrowserAdapter();
-          const gpu = await Gpu.create(adapter, report, viteShaderFiles);
+          const gpu = await openBrowserDevice();
           backend = await WebGpuBackend.create(gpu, { train, test });
           backend.variantChoice = 'tune'; // the comparison runs each batch size at its fastest variant
-          $('adapter').textContent = `Adapter: ${adapterLabel(report)}`;
+          $('adapter').textContent = `Adapter: ${adapterLabel(gpu.adapter)}`;
         }
         let pending = false;
         results = await runSweep(backend, train, settings, performance.now() - t0, {

@@ -1,13 +1,13 @@
 /**
  * The browser's run of the batch-size comparison: the same measurements as the Node benchmark
- * (bench/measure.ts) on the page's WebGPU device, one batch size after another, producing the
+ * (src/measure/) on the page's WebGPU device, one batch size after another, producing the
  * same downhill-bench/1 results.
  */
-import type { EngineResult, RunResult } from '../../bench/engine-main';
-import { DEFAULT_TARGETS, measureCurve, measureThroughput } from '../../bench/measure';
-import type { BenchResults } from '../../bench/results';
 import type { Backend } from '../backend/backend';
 import type { Dataset } from '../data/dataset';
+import { DEFAULT_TARGETS, measureCurve } from '../measure/curve';
+import type { BenchResults, EngineResult, RunResult } from '../measure/results';
+import { measureThroughput } from '../measure/throughput';
 import { type BatchSizeOption, resolveBatchSize } from '../train/options';
 import type { HistoryPoint } from '../train/trainer';
 

@@ -1,10 +1,11 @@
 /** Renders results into the page: charts (the benchmark's own SVG), tables, digits. */
-import { type PlotFiles, charts } from '../../bench/report';
-import { type BenchResults, engineRuns, MAIN_ENGINE } from '../../bench/results';
-import { lineChart } from '../../bench/svg';
 import type { Dataset } from '../data/dataset';
 import { count, percent, seconds } from '../format';
+import { type BenchResults, MAIN_ENGINE } from '../measure/results';
 import { CLASSES, IMAGE_SIDE } from '../model';
+import { engineRuns } from '../report/analysis';
+import { type PlotFiles, charts } from '../report/bench-report';
+import { lineChart } from '../report/svg';
 
 
 function byId<T extends HTMLElement>(id: string): T {

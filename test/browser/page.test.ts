@@ -13,7 +13,7 @@ import { extname, join, normalize } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BenchResults } from '../../bench/results';
+import type { BenchResults } from '../../src/measure/results';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

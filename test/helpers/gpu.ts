@@ -3,15 +3,13 @@
  * one kernel once on given inputs and reads back chosen bindings. Output buffers start filled
  * with NaN so that an element the kernel forgot to write fails the comparison.
  */
-import { acquireNodeAdapter } from '../../src/device/adapter-node';
-import { Gpu, UNIFORM_STRIDE_BYTES } from '../../src/device/gpu';
-import { nodeShaderFiles } from '../../src/device/shader-files-node';
+import { type Gpu, UNIFORM_STRIDE_BYTES } from '../../src/device/gpu';
+import { openNodeDevice } from '../../src/device/open-node';
 import { type BatchUniform, type Kernel, writeBatchUniform } from '../../src/kernels/kernel';
 import type { ParamLayout } from '../../src/model';
 
 export async function testGpu(): Promise<Gpu> {
-  const { adapter, report } = await acquireNodeAdapter('auto');
-  return Gpu.create(adapter, report, nodeShaderFiles);
+  return (await openNodeDevice('auto')).gpu;
 }
 
 /** A binding's content: input data, or an output of `bytes` poisoned with NaN. */

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { HistoryPoint } from '../../src/train/trainer';
-import { firstReached } from '../../bench/measure';
-import { type MethodResult, type MethodsBench, methodCharts, methodsReport } from '../../bench/methods-report';
+import { firstReached } from '../../src/measure/curve';
+import type { MethodResult, MethodsBench } from '../../src/measure/methods';
+import { methodCharts, methodsReport } from '../../src/report/methods-report';
 import { SGD } from '../../src/optim/optimizer';
 import { CONSTANT } from '../../src/optim/schedule';
 

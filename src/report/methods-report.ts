@@ -1,43 +1,14 @@
 /**
- * A comparison of training methods on one backend, each trained for the same time: the results
- * of bench/optimizers.ts (optimisers and schedules at one batch size) and bench/regression.ts
- * (linear regression's batch sizes), their plots and their markdown report.
+ * The plots and the markdown report of a comparison of training methods (src/measure/methods.ts):
+ * bench/optimizers.ts (optimisers and schedules at one batch size) and bench/regression.ts
+ * (linear regression's batch sizes).
  */
-import type { AdapterReport } from '../src/device/adapter-info';
-import { count, percent, seconds } from '../src/format';
-import { type Optimizer, describeOptimizer } from '../src/optim/optimizer';
-import { type Schedule, describeSchedule } from '../src/optim/schedule';
-import type { Curve } from './measure';
+import { count, percent, seconds } from '../format';
+import type { Curve } from '../measure/curve';
+import type { MethodsBench } from '../measure/methods';
+import { describeOptimizer } from '../optim/optimizer';
+import { describeSchedule } from '../optim/schedule';
 import type { Chart } from './svg';
-
-export interface MethodResult {
-  method: { name: string; batchSize: number; lr: number; optimizer: Optimizer; schedule: Schedule };
-  /** how the steps ran */
-  variant: string | undefined;
-  /** over the curve's training time */
-  samplesPerSecond: number;
-  curve: Curve;
-}
-
-export interface MethodsBench {
-  schema: 'downhill-methods/1';
-  /** the report's heading and the plots' title, e.g. "Optimisers and schedules at batch 100" */
-  title: string;
-  /** what was trained, on what data, for the report's first paragraph */
-  problem: string;
-  /** the command that reproduces it */
-  command: string;
-  createdAt: string;
-  adapter: AdapterReport;
-  adapterLabel: string;
-  environment: Record<string, unknown>;
-  budgetMs: number;
-  seed: number;
-  /** the accuracy target is on the test set's accuracy, or its R² for regression */
-  targets: { loss: number; accuracy: number; metric: 'accuracy' | 'R²' };
-  trainExamples: number;
-  results: MethodResult[];
-}
 
 export function methodCharts(b: MethodsBench): { lossVsTime: Chart; lossVsSamples: Chart } {
   const series = (x: (h: Curve['history'][number]) => number) => b.results.map((r) => ({ name: r.method.name, points: r.curve.history.map((h) => [x(h), h.loss] as const) }));

@@ -3,12 +3,9 @@
  * regenerated, and tested on synthetic results). Every figure and every sentence of the
  * conclusions is computed from the measurements.
  */
-import type { RunResult } from './engine-main';
-import type { EngineName } from './engines';
-import {
-  type BenchResults, MAIN_ENGINE, engineRuns, firstToTargetLoss, lossAtSamples, lowestLoss, medianSamplesPerSecond, ratio, throughputKnee,
-} from './results';
-import { count as int, percent as pct } from '../src/format';
+import { count as int, percent as pct } from '../format';
+import { type BenchResults, type EngineName, MAIN_ENGINE, type RunResult } from '../measure/results';
+import { engineRuns, firstToTargetLoss, lossAtSamples, lowestLoss, medianSamplesPerSecond, ratio, throughputKnee } from './analysis';
 import { type Chart, lineChart } from './svg';
 
 const rate = (x: number) => (x >= 10 ? int(x) : x.toFixed(2));
@@ -131,7 +128,7 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   const kernels = r.engines.find((e) => e.engine === MAIN_ENGINE)?.kernels;
   if (kernels) {
     out.push('## Kernels on this adapter', '');
-    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written, median). Each kernel alone, many dispatches per submission, median of 5 submissions (min–max); traffic models in bench/kernel-bench.ts. Achieved rates are from the median time.`, '');
+    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written, median). Each kernel alone, many dispatches per submission, median of 5 submissions (min–max); traffic models in src/measure/kernels.ts. Achieved rates are from the median time.`, '');
     out.push('| kernel | rows | µs per dispatch | GFLOP/s | GB/s | of the copy ceiling |');
     out.push('| --- | --- | --- | --- | --- | --- |');
     for (const k of kernels.results) {

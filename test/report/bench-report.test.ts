@@ -4,12 +4,12 @@
  * with one line per series.
  */
 import { describe, expect, test } from 'vitest';
-import type { EngineResult, RunResult } from '../../bench/engine-main';
-import { firstReached } from '../../bench/measure';
-import { conclusions, markdownReport, plots } from '../../bench/report';
-import { type BenchResults, ratio, resultsBaseName, throughputKnee } from '../../bench/results';
-import { summarize } from '../../bench/stats';
-import { lineChart, niceLog, ticks } from '../../bench/svg';
+import { firstReached } from '../../src/measure/curve';
+import { type BenchResults, type EngineResult, type RunResult, resultsBaseName } from '../../src/measure/results';
+import { summarize } from '../../src/measure/stats';
+import { ratio, throughputKnee } from '../../src/report/analysis';
+import { conclusions, markdownReport, plots } from '../../src/report/bench-report';
+import { lineChart, niceLog, ticks } from '../../src/report/svg';
 import type { HistoryPoint } from '../../src/train/trainer';
 
 const N = 60000;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { logSpacedSteps, quantile, relativeSpread, summarize } from '../../bench/stats';
+import { logSpacedSteps, quantile, relativeSpread, summarize } from '../../src/measure/stats';
 
 describe('benchmark statistics', () => {
   test('median and quartiles of odd and even counts', () => {

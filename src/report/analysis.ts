@@ -1,41 +1,9 @@
 /**
- * The benchmark's results file (schema "downhill-bench/1") and the analysis read from it:
- * throughput ratios, the throughput knee, who reached the targets first. Pure functions, tested
- * on synthetic results in bench/report.test.ts.
+ * The analysis the report reads off a downhill-bench/1 results file: throughput ratios, the
+ * throughput knee, who reached the targets first. Pure functions, tested on synthetic results in
+ * test/report/bench-report.test.ts.
  */
-import type { AdapterReport } from '../src/device/adapter-info';
-import type { BatchSizeOption } from '../src/train/options';
-import type { EngineResult, RunResult } from './engine-main';
-import type { EngineName } from './engines';
-
-export interface BenchResults {
-  schema: 'downhill-bench/1';
-  createdAt: string;
-  config: {
-    batchSizes: BatchSizeOption[];
-    lrs: number[];
-    engines: EngineName[];
-    /** wall-time budget per curve, or undefined when budgetEpochs is set */
-    budgetMs?: number;
-    budgetEpochs?: number;
-    reps: number;
-    targetLoss: number;
-    targetAccuracy: number;
-    seed: number;
-    full: boolean;
-    adapter: string;
-  };
-  environment: Record<string, string | number | null>;
-  adapter: AdapterReport;
-  engines: EngineResult[];
-}
-
-export const MAIN_ENGINE: EngineName = 'downhill-webgpu';
-
-export function resultsBaseName(r: BenchResults): string {
-  const adapter = [r.adapter.vendor, r.adapter.architecture].filter(Boolean).join('-') || 'adapter';
-  return `${adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${r.createdAt.slice(0, 10)}`;
-}
+import { type BenchResults, type EngineName, MAIN_ENGINE, type RunResult } from '../measure/results';
 
 export function engineRuns(r: BenchResults, engine: EngineName): RunResult[] {
   return r.engines.find((e) => e.engine === engine)?.runs ?? [];

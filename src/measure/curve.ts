@@ -1,80 +1,13 @@
 /**
- * The two measurements of one engine at one batch size.
- *
- * Throughput: after a warm-up, repeated timed runs of K consecutive training steps, each timed
- * from the first encode to completion (the backend's runSteps resolves only when the work is
- * done); samples/s as median and spread over the repetitions.
- *
- * Curve: a training run from zero weights under a wall-time budget, recording loss and accuracy
- * on the whole training set and the test set at log-spaced update counts; evaluation is off the
- * training clock. Times and samples to the targets are read off the recorded points.
+ * A convergence curve of one engine at one batch size: a training run from zero weights under a
+ * wall-time budget, recording loss and accuracy on the whole training set and the test set at
+ * log-spaced update counts; evaluation is off the training clock. Times and samples to the
+ * targets are read off the recorded points.
  */
-import type { Backend } from '../src/backend/backend';
-import { paramLayout, zeroParams } from '../src/model';
-import { epochPlan } from '../src/train/plan';
-import { Rng, permutation } from '../src/train/rng';
-import { type HistoryPoint, type TrainConfig, train } from '../src/train/trainer';
-import { type Summary, logSpacedSteps, summarize } from './stats';
-
-export interface ThroughputOptions {
-  warmupMs: number;
-  /** target duration of one timed repetition */
-  repMs: number;
-  reps: number;
-  /** stop repeating after this long: at least 3 repetitions are made, unless one repetition
-   *  alone takes over a third of it (a peer needing a minute per full-batch step), then 1 */
-  maxMs: number;
-}
-
-export interface Throughput {
-  /** how the engine ran the steps (e.g. downhill's kernel variant and why), when it says */
-  variant?: string;
-  stepsPerRep: number;
-  samplesPerSecond: Summary;
-  updatesPerSecond: Summary;
-  /** N / median samples/s */
-  epochMs: number;
-}
-
-export async function measureThroughput(backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number, o: ThroughputOptions): Promise<Throughput> {
-  const plan = epochPlan(examples, batchSize, lr);
-  await backend.setParams(zeroParams(paramLayout(features)));
-  await backend.setPlan(plan, () => false);
-  backend.setOrder(permutation(examples, new Rng(seed)));
-  let next = 0;
-  // runs `count` steps, wrapping around the epoch; returns elapsed ms and samples
-  const run = async (count: number) => {
-    let samples = 0;
-    const t0 = performance.now();
-    for (let left = count; left > 0; ) {
-      const n = Math.min(left, plan.length - next);
-      await backend.runSteps(next, n);
-      for (let s = next; s < next + n; s++) samples += plan[s]!.size;
-      next = (next + n) % plan.length;
-      left -= n;
-    }
-    return { ms: performance.now() - t0, samples };
-  };
-  // warm-up: at least two steps (the first compiles and uploads), unless one already took maxMs / 3
-  let warm = { steps: 0, ms: 0 };
-  while (warm.ms < o.warmupMs || (warm.steps < 2 && warm.ms < o.maxMs / 3)) {
-    const n = Math.max(1, warm.steps);
-    warm = { steps: warm.steps + n, ms: warm.ms + (await run(n)).ms };
-  }
-  const stepMs = warm.ms / warm.steps;
-  const stepsPerRep = Math.max(1, Math.round(o.repMs / stepMs));
-  const minReps = stepMs * stepsPerRep > o.maxMs / 3 ? 1 : 3;
-  const samplesPerSecond: number[] = [];
-  const updatesPerSecond: number[] = [];
-  const started = performance.now();
-  while (samplesPerSecond.length < o.reps && (samplesPerSecond.length < minReps || performance.now() - started < o.maxMs)) {
-    const r = await run(stepsPerRep);
-    samplesPerSecond.push(r.samples / (r.ms / 1000));
-    updatesPerSecond.push(stepsPerRep / (r.ms / 1000));
-  }
-  const sps = summarize(samplesPerSecond);
-  return { variant: backend.variant, stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
-}
+import type { Backend } from '../backend/backend';
+import { paramLayout, zeroParams } from '../model';
+import { type HistoryPoint, type TrainConfig, train } from '../train/trainer';
+import { logSpacedSteps } from './stats';
 
 /** Default targets of "time to target": training loss 0.35, test accuracy 90%. */
 export const DEFAULT_TARGETS = { loss: 0.35, accuracy: 0.9 } as const;

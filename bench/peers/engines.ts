@@ -1,0 +1,37 @@
+/**
+ * Opens the engines the benchmark compares (named in src/measure/results.ts), each in its own
+ * process: downhill on WebGPU, downhill's CPU reference, and TensorFlow.js on its webgpu (same
+ * Dawn adapter), wasm and cpu backends.
+ */
+import type { Backend, BackendData } from '../../src/backend/backend';
+import { CpuBackend } from '../../src/backend/cpu';
+import { WebGpuBackend } from '../../src/backend/webgpu';
+import type { AdapterReport } from '../../src/device/adapter-info';
+import { type AdapterChoice, acquireNodeAdapter } from '../../src/device/adapter-node';
+import { openNodeDevice } from '../../src/device/open-node';
+import type { EngineName } from '../../src/measure/results';
+import { TfjsBackend } from './tfjs';
+
+const CPU: AdapterReport = { vendor: 'cpu', architecture: '', device: '', description: 'JavaScript on the CPU', software: true, runtime: 'cpu' };
+
+export async function openEngine(name: EngineName, adapter: AdapterChoice, data: BackendData): Promise<Backend> {
+  switch (name) {
+    case 'downhill-webgpu': {
+      const { gpu } = await openNodeDevice(adapter);
+      const backend = await WebGpuBackend.create(gpu, data);
+      // the comparison wants each batch size at its fastest: measure the variants (tune)
+      backend.variantChoice = 'tune';
+      return backend;
+    }
+    case 'downhill-cpu':
+      return new CpuBackend(data);
+    case 'tfjs-webgpu': {
+      const found = await acquireNodeAdapter(adapter);
+      return TfjsBackend.create('webgpu', data, found.report, found.gpu);
+    }
+    case 'tfjs-wasm':
+      return TfjsBackend.create('wasm', data, { ...CPU, description: 'TensorFlow.js wasm backend' });
+    case 'tfjs-cpu':
+      return TfjsBackend.create('cpu', data, { ...CPU, description: 'TensorFlow.js cpu backend' });
+  }
+}

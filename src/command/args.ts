@@ -1,0 +1,57 @@
+/**
+ * Command-line parsing shared by every Node command (train, evaluate, the benchmarks):
+ * node:util parseArgs, errors as UserErrors.
+ */
+import { parseArgs } from 'node:util';
+import { UserError, check } from '../errors';
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/**
+ * parseArgs refuses `--lr -1` as ambiguous; a negative number after a value-taking option is
+ * joined to it (`--lr=-1`) so that the option's own check can say what is wrong with it.
+ */
+function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+export function parseCommandLine(argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
+  try {
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
+    if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}' (see --help)`);
+    return values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const message = (e as Error).message;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UserError(`unknown option ${message.match(/'([^']+)'/)?.[1] ?? ''} (see --help)`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UserError(`${message.split('\n')[0]} (see --help)`);
+    throw new UserError(message.split('\n')[0] ?? message);
+  }
+}
+
+export function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  check((choices as readonly string[]).includes(value), `${flag} must be one of ${choices.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+/** The options every command accepts: --data, --backend, --adapter, -h. */
+export const COMMON_OPTIONS: OptionSpec = {
+  data: { type: 'string' },
+  backend: { type: 'string' },
+  adapter: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};

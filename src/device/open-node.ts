@@ -1,0 +1,22 @@
+/**
+ * The one place Node opens a WebGPU device: a fresh adapter of the kind asked for (an adapter
+ * gives one device), its device with the WGSL read from shaders/, and a line saying which adapter
+ * was chosen and why. Used by the CLI, the benchmarks and the test helpers.
+ */
+import { check } from '../errors';
+import { adapterLabel } from './adapter-info';
+import { ADAPTER_CHOICES, type AdapterChoice, acquireNodeAdapter } from './adapter-node';
+import { Gpu } from './gpu';
+import { nodeShaderFiles } from './shader-files-node';
+
+export async function openNodeDevice(adapter: AdapterChoice): Promise<{ gpu: Gpu; line: string }> {
+  const found = await acquireNodeAdapter(adapter);
+  return { gpu: await Gpu.create(found.adapter, found.report, nodeShaderFiles), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
+}
+
+/** The value of an --adapter option (absent: auto); a UserError names the choices. */
+export function parseAdapterChoice(value: string | undefined): AdapterChoice {
+  if (value === undefined) return 'auto';
+  check((ADAPTER_CHOICES as readonly string[]).includes(value), `--adapter must be one of ${ADAPTER_CHOICES.join(', ')}, got '${value}'`);
+  return value as AdapterChoice;
+}

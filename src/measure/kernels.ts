@@ -1,0 +1,146 @@
+/**
+ * Kernel microbenchmarks on the adapter: each kernel alone, dispatched many times in one
+ * submission and timed to completion, reported as GFLOP/s and GB/s beside the adapter's
+ * measured bandwidth ceiling (a large buffer-to-buffer copy).
+ *
+ * Traffic models (bytes a kernel must move at least; B rows, D features, C classes, P params):
+ *   forward      B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)     2BDC flops
+ *   softmax_xent 4BC (logits) + 8B (order, labels) + 4B (loss) + 4BC (dlogits)   ~5BC flops
+ *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
+ *   gradient_partial/Q  as gradient, with 4P·ceil(B/Q) partials written         2BDC flops
+ *   gradient_reduce/Q   4P·ceil(B/Q) (partials) + 4P (grads)                      P·ceil(B/Q) flops
+ *   sgd_update   12P (read params and grads, write params)                       2P flops
+ *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
+ */
+import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
+import { evaluateKernel } from '../kernels/evaluate';
+import { forwardKernel } from '../kernels/forward';
+import { gradientKernel } from '../kernels/gradient';
+import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
+import { gradientReduceKernel } from '../kernels/gradient-reduce';
+import { type Kernel, writeBatchUniform } from '../kernels/kernel';
+import { sgdUpdateKernel } from '../kernels/sgd-update';
+import { softmaxXentKernel } from '../kernels/softmax-xent';
+import { CLASSES, IMAGE_FEATURES, paramLayout } from '../model';
+import { Rng, permutation } from '../train/rng';
+import { summarize } from './stats';
+
+export interface KernelResult {
+  kernel: string;
+  rows: number;
+  /** dispatches per timed submission */
+  dispatches: number;
+  /** median over REPS submissions */
+  microsecondsPerDispatch: number;
+  /** min and max over the submissions */
+  microsecondsRange: [number, number];
+  gflopsPerSecond: number;
+  gigabytesPerSecond: number;
+  /** gigabytesPerSecond / the copy ceiling */
+  bandwidthFraction: number;
+}
+
+export interface KernelBench {
+  /** median over REPS timed copies */
+  copyCeilingGBps: number;
+  copyBytes: number;
+  results: KernelResult[];
+}
+
+const N = 60000;
+const MIN_TIMED_MS = 150;
+const REPS = 5;
+
+/** Runs on `gpu` (the caller opens and destroys it); `say` gets a line per kernel measured. */
+export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsList: readonly number[] = [100, N]): Promise<KernelBench> {
+  const layout = paramLayout(IMAGE_FEATURES);
+  const rng = new Rng(1);
+  const D = IMAGE_FEATURES;
+  const P = layout.paddedCount;
+  const storage = (label: string, data: ArrayBufferView) => gpu.buffer(label, data.byteLength, 'storage', data);
+  const images = await storage('images', Uint8Array.from({ length: N * D }, () => rng.below(256)));
+  const order = await storage('order', permutation(N, rng));
+  const labels = await storage('labels', Uint32Array.from({ length: N }, () => rng.below(CLASSES)));
+  const params = await storage('params', Float32Array.from({ length: P }, () => (rng.next() - 0.5) * 0.01));
+  const grads = await storage('grads', new Float32Array(P));
+  const logits = await storage('logits', Float32Array.from({ length: N * CLASSES }, () => rng.next() - 0.5));
+  const dlogits = await storage('dlogits', new Float32Array(N * CLASSES));
+  const loss = await storage('loss', new Float32Array(N));
+  const lossSums = await storage('loss sums', new Float32Array(Math.ceil(N / 64)));
+  const confusion = await storage('confusion', new Uint32Array(CLASSES * CLASSES));
+  // the update's rate table (src/optim/rates.ts): one row, read at the batch's index 0
+  const rates = await storage('rates', Float32Array.of(1e-6, 1, 1, 0));
+  const maxRows = Math.max(...rowsList);
+  const partials = await gpu.buffer('partials', partialsBytes(splitChunks(maxRows, Math.min(...SPLIT_CHUNKS)), layout), 'storage');
+
+  const copyBytes = 64 * 1024 * 1024;
+  const copySrc = await gpu.buffer('copy source', copyBytes, 'storage');
+  const copyDst = await gpu.buffer('copy target', copyBytes, 'storage');
+  const copyMs = await timeRepeated(gpu, (encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes));
+  const copyCeilingGBps = (2 * copyBytes) / (copyMs.perCallMs * 1e6);
+  gpu.free(copySrc);
+  gpu.free(copyDst);
+
+  type Traffic = (B: number) => { flops: number; bytes: number };
+  const bindings: Array<[string, Kernel, GPUBuffer[], Traffic]> = [
+    ['forward', forwardKernel, [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })],
+    ['softmax_xent', softmaxXentKernel, [logits, labels, order, loss, dlogits], (B) => ({ flops: 5 * B * CLASSES, bytes: 8 * B * CLASSES + 12 * B })],
+    ['gradient', gradientKernel, [images, order, dlogits, grads], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P })],
+    ...SPLIT_CHUNKS.flatMap((q): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
+      [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
+      [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
+    ]),
+    ['sgd_update', sgdUpdateKernel, [rates, grads, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+    ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
+  ];
+  const results: KernelResult[] = [];
+  for (const rows of rowsList) {
+    const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
+    writeBatchUniform(table, 0, { start: 0, size: rows, lr: 1e-6 });
+    const uniform = await gpu.buffer('batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
+    for (const [name, kernel, buffers, model] of bindings) {
+      const pipeline = await gpu.pipeline(kernel, kernel.constants(layout));
+      const group = gpu.bindGroup(pipeline, [uniform, ...buffers]);
+      const groups = kernel.workgroups(rows, layout);
+      const t = await timeRepeated(gpu, (encoder) => {
+        const pass = encoder.beginComputePass();
+        pass.setPipeline(pipeline.pipeline);
+        pass.setBindGroup(0, group, [0]);
+        pass.dispatchWorkgroups(groups);
+        pass.end();
+      });
+      const { flops, bytes } = model(rows);
+      const gigabytesPerSecond = bytes / (t.perCallMs * 1e6);
+      results.push({
+        kernel: name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000, microsecondsRange: [t.minMs * 1000, t.maxMs * 1000],
+        gflopsPerSecond: flops / (t.perCallMs * 1e6), gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps,
+      });
+      say(`kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gigabytesPerSecond.toFixed(2)} GB/s`);
+    }
+    gpu.free(uniform);
+  }
+  return { copyCeilingGBps, copyBytes, results };
+}
+
+/**
+ * Times `record` (one command, recorded `calls` times into one command buffer) to completion:
+ * doubles `calls` until one submission takes at least MIN_TIMED_MS, then times REPS submissions
+ * of that size; per-call time as median, min and max.
+ */
+async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<{ calls: number; perCallMs: number; minMs: number; maxMs: number }> {
+  const submit = async (calls: number) => {
+    const encoder = gpu.encoder('kernel bench');
+    for (let i = 0; i < calls; i++) record(encoder);
+    const t0 = performance.now();
+    gpu.submit([encoder.finish()]);
+    await gpu.finish();
+    return performance.now() - t0;
+  };
+  await submit(1);
+  let calls = 1;
+  while ((await submit(calls)) < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
+  const times: number[] = [];
+  for (let i = 0; i < REPS; i++) times.push((await submit(calls)) / calls);
+  const s = summarize(times);
+  return { calls, perCallMs: s.median, minMs: s.min, maxMs: s.max };
+}

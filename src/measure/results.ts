@@ -1,0 +1,79 @@
+/**
+ * The batch-size comparison's results (schema "downhill-bench/1"), written by the Node benchmark
+ * (bench/run.ts, one engine per process: bench/engine-main.ts) and by the page (src/page/sweep.ts),
+ * read by the report (src/report/). Also the job an engine's process is given.
+ */
+import type { AdapterReport } from '../device/adapter-info';
+import type { BatchSizeOption } from '../train/options';
+import type { Curve, CurveOptions } from './curve';
+import type { KernelBench } from './kernels';
+import type { Throughput, ThroughputOptions } from './throughput';
+
+/** The engines compared: downhill on WebGPU, downhill's CPU reference, and TensorFlow.js on its
+ *  webgpu (same Dawn adapter), wasm and cpu backends (opened in bench/peers/engines.ts). */
+export const ENGINES = ['downhill-webgpu', 'downhill-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/** The engine the report is about; the others are its peers. */
+export const MAIN_ENGINE: EngineName = 'downhill-webgpu';
+
+export interface EngineJob {
+  engine: EngineName;
+  adapter: 'auto' | 'hardware' | 'swiftshader';
+  dataDir: string;
+  runs: Array<{ batchSize: number | 'full'; lr: number }>;
+  seed: number;
+  throughput: ThroughputOptions;
+  /** convergence curves too (downhill on WebGPU, in the default run) */
+  curve?: CurveOptions & { targetLoss: number; targetAccuracy: number };
+  /** instead of training: the kernel microbenchmarks, in a process of their own (timings taken
+   *  after an engine's run in the same process came out about 1.5x slower on SwiftShader) */
+  kernelsOnly?: boolean;
+}
+
+export interface RunResult {
+  batchSize: number;
+  lr: number;
+  throughput?: Throughput;
+  curve?: Curve;
+  error?: string;
+}
+
+export interface EngineResult {
+  engine: EngineName;
+  adapter: AdapterReport;
+  /** training examples (N); absent in results written before it was recorded */
+  examples?: number;
+  /** peak bytes in the engine's GPU buffers, where it reports them */
+  peakGpuBytes?: number;
+  setupMs: number;
+  runs: RunResult[];
+  kernels?: KernelBench;
+}
+
+export interface BenchResults {
+  schema: 'downhill-bench/1';
+  createdAt: string;
+  config: {
+    batchSizes: BatchSizeOption[];
+    lrs: number[];
+    engines: EngineName[];
+    /** wall-time budget per curve, or undefined when budgetEpochs is set */
+    budgetMs?: number;
+    budgetEpochs?: number;
+    reps: number;
+    targetLoss: number;
+    targetAccuracy: number;
+    seed: number;
+    full: boolean;
+    adapter: string;
+  };
+  environment: Record<string, string | number | null>;
+  adapter: AdapterReport;
+  engines: EngineResult[];
+}
+
+export function resultsBaseName(r: BenchResults): string {
+  const adapter = [r.adapter.vendor, r.adapter.architecture].filter(Boolean).join('-') || 'adapter';
+  return `${adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${r.createdAt.slice(0, 10)}`;
+}

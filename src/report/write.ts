@@ -1,0 +1,38 @@
+/** Writes reports and their SVG plots beside their results (Node): the batch-size comparison's and a methods comparison's. */
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../io/files';
+import type { MethodsBench } from '../measure/methods';
+import type { BenchResults } from '../measure/results';
+import { type PlotFiles, markdownReport, plots } from './bench-report';
+import { methodCharts, methodsReport } from './methods-report';
+import { lineChart } from './svg';
+
+const SUFFIX: PlotFiles = { lossVsTime: '-loss-vs-time.svg', lossVsSamples: '-loss-vs-samples.svg', throughput: '-throughput.svg' };
+
+/** The markdown report and the three SVG plots beside a downhill-bench/1 results file; returns the paths written. */
+export function writeReport(r: BenchResults, base: string): string[] {
+  const svg = plots(r);
+  const written: string[] = [];
+  const relative: Partial<PlotFiles> = {};
+  for (const key of Object.keys(svg) as Array<keyof PlotFiles>) {
+    const path = `${base}${SUFFIX[key]}`;
+    writeFileAtomic(path, svg[key]!, 'report');
+    relative[key] = basename(path);
+    written.push(path);
+  }
+  writeFileAtomic(`${base}.md`, markdownReport(r, relative), 'report');
+  return [`${base}.md`, ...written];
+}
+
+/** Writes <out>/<adapter>-<date>-<suffix>.{json,md} and its two plots; returns the base path. */
+export function writeMethods(bench: MethodsBench, outDir: string, suffix: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const base = join(outDir, `${bench.adapter.vendor}-${bench.adapter.architecture}-${bench.createdAt.slice(0, 10)}-${suffix}`.replace(/[^\w.-]+/g, '-'));
+  const charts = methodCharts(bench);
+  writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 2)}\n`, '--out');
+  writeFileAtomic(`${base}-loss-vs-time.svg`, lineChart(charts.lossVsTime), '--out');
+  writeFileAtomic(`${base}-loss-vs-samples.svg`, lineChart(charts.lossVsSamples), '--out');
+  writeFileAtomic(`${base}.md`, methodsReport(bench, base.split('/').at(-1)!), '--out');
+  return base;
+}
