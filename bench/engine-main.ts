@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadSplit } from '../src/data/load-node';
+import { classificationData } from '../src/data/training-data';
 import { openNodeDevice } from '../src/device/open-node';
 import { measureCurve } from '../src/measure/curve';
 import { benchKernels } from '../src/measure/kernels';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const train = loadSplit(job.dataDir, 'train');
   const test = loadSplit(job.dataDir, 'test');
   const backend = await openEngine(job.engine, job.adapter, { train, test });
+  const data = classificationData(train, test, { kind: 'mnist', dir: job.dataDir }, `MNIST from ${job.dataDir}`);
   const result: EngineResult = { engine: job.engine, adapter: backend.adapter, examples: train.count, setupMs: performance.now() - t0, runs: [] };
   try {
     for (const { batchSize: option, lr } of job.runs) {
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
         say(`${job.engine} batch ${batchSize}: ${Math.round(run.throughput.samplesPerSecond.median).toLocaleString('en-US')} samples/s (median of ${run.throughput.samplesPerSecond.n})`);
         if (job.curve) {
           const { targetLoss, targetAccuracy, ...options } = job.curve;
-          run.curve = await measureCurve(backend, train.count, train.features, batchSize, lr, job.seed, run.throughput.updatesPerSecond.median, { loss: targetLoss, accuracy: targetAccuracy }, options);
+          run.curve = await measureCurve(backend, data, { batchSize, lr, seed: job.seed }, run.throughput.updatesPerSecond.median, { loss: targetLoss, accuracy: targetAccuracy }, options);
           const last = run.curve.history.at(-1)!;
           say(`${job.engine} batch ${batchSize}: loss ${last.loss.toFixed(4)}, test accuracy ${((last.testAccuracy ?? 0) * 100).toFixed(2)}% after ${(run.curve.trainMs / 1000).toFixed(1)} s of training`);
         }

@@ -4,16 +4,16 @@
  * examples to the loss target, samples/s, final loss and test accuracy. Writes
  * bench/results/<adapter>-<date>-optimizers.{json,md} and two SVG plots.
  */
-import { WebGpuBackend } from '../src/backend/webgpu';
+import { createEngine } from '../src/api/engine';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
+import { classificationData } from '../src/data/training-data';
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
-import { paramLayout, zeroParams } from '../src/model';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
 import { writeMethods } from '../src/report/write';
@@ -55,10 +55,11 @@ async function main(): Promise<void> {
   const seed = parseSeed(str('seed') ?? '1');
   const outDir = str('out') ?? 'bench/results';
   const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
-  const backend = await WebGpuBackend.create(gpu, { train, test });
+  const data = classificationData(train, test, { kind: 'mnist', dir: dataDir }, `MNIST from ${dataDir}`);
+  const backend = await createEngine(data, gpu);
   let results: MethodResult[];
   try {
-    results = await runMethods(backend, train.count, () => zeroParams(paramLayout(train.features)), methods(batchSize), seed, budgetMs, DEFAULT_TARGETS);
+    results = await runMethods(backend, data, methods(batchSize), seed, budgetMs, DEFAULT_TARGETS);
   } finally {
     await backend.destroy();
   }

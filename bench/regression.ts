@@ -4,16 +4,15 @@
  * seeded), each for the same training time. Loss against time and against examples, samples/s,
  * time to a loss target, final test R². Writes bench/results/<adapter>-<date>-regression.*.
  */
-import { RegressionWebGpuBackend } from '../src/backend/regression-webgpu';
+import { createEngine } from '../src/api/engine';
+import { syntheticData } from '../src/api/load-node';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
-import { splitAndStandardise, syntheticRegression } from '../src/data/regression';
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
-import { linearLayout } from '../src/model';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
 import { writeMethods } from '../src/report/write';
@@ -47,15 +46,14 @@ async function main(): Promise<void> {
   const [rows, dims, noise, budgetMs] = [num('rows', 75000), num('features', 100), num('noise', 0.5), num('budget-ms', 3000)];
   check([rows, dims, budgetMs].every((v) => Number.isSafeInteger(v) && v > 0) && rows >= 10 && noise >= 0, '--rows, --features and --budget-ms must be positive whole numbers (rows at least 10), --noise at least 0');
   const seed = parseSeed((args.seed as string | undefined) ?? '1');
-  const s = syntheticRegression(rows, dims, noise, seed);
-  const data = { ...splitAndStandardise(s.x, s.y, rows, dims, 0.2, seed) };
+  const data = syntheticData(rows, dims, noise, seed);
   const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
-  const backend = await RegressionWebGpuBackend.create(gpu, data);
-  const n = data.train.count;
+  const backend = await createEngine(data, gpu);
+  const n = data.trainCount;
   const optimal = noise ** 2 / 2;
   let results: MethodResult[];
   try {
-    results = await runMethods(backend, n, () => new Float32Array(linearLayout(dims).paddedCount), methods(n), seed, budgetMs, { loss: 1.1 * optimal, accuracy: 0.95 });
+    results = await runMethods(backend, data, methods(n), seed, budgetMs, { loss: 1.1 * optimal, accuracy: 0.95 });
   } finally {
     await backend.destroy();
   }

@@ -32,6 +32,12 @@ export interface FitOptions {
   seed?: number;
   /** updates between recordings of the whole-training-set loss. Default: 4 per epoch */
   recordEvery?: number;
+  /** record at exactly these update counts instead (and at each epoch's end) */
+  recordSteps?: readonly number[];
+  /** also record the test set's loss and accuracy at each recording. Default false */
+  recordTest?: boolean;
+  /** stop after the chunk of updates during which the training clock passes this many ms */
+  budgetMs?: number;
   /** Default plain SGD; unset constants take SGD's defaults */
   optimizer?: Partial<Optimizer>;
   /** Default constant (DEFAULT_SCHEDULE) */
@@ -105,7 +111,10 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
   const signal = o.signal;
   const stopRequested = () => (signal?.aborted ? abortReason(signal) : undefined);
   const write = o.checkpoint?.write;
-  const result = await train(engine, data.trainCount, saved?.params ?? initialParams(data), config, o.onProgress, {
+  const trainConfig: TrainConfig = {
+    ...config, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),
+  };
+  const result = await train(engine, data.trainCount, saved?.params ?? initialParams(data), trainConfig, o.onProgress, {
     resume: saved?.state,
     optimizerState: saved?.optimizerState,
     stopRequested,

@@ -4,9 +4,12 @@
  * log-spaced update counts; evaluation is off the training clock. Times and samples to the
  * targets are read off the recorded points.
  */
+import { fit } from '../api/fit';
 import type { Backend } from '../backend/backend';
-import { paramLayout, zeroParams } from '../model';
-import { type HistoryPoint, type TrainConfig, train } from '../train/trainer';
+import type { TrainingData } from '../data/training-data';
+import type { Optimizer } from '../optim/optimizer';
+import type { Schedule } from '../optim/schedule';
+import type { HistoryPoint } from '../train/trainer';
 import { logSpacedSteps } from './stats';
 
 /** Default targets of "time to target": training loss 0.35, test accuracy 90%. */
@@ -60,25 +63,30 @@ export function firstReached(history: readonly HistoryPoint[], value: (p: Histor
   return { trainMs: lerp(prev.trainMs, at.trainMs), samples: lerp(prev.samples, at.samples), step: lerp(prev.step, at.step), before: pick(prev), after: pick(at) };
 }
 
+/** What a curve trains: batch size, rate, seed, and (default plain SGD at a constant rate) the method. */
+export interface CurveRun {
+  batchSize: number;
+  lr: number;
+  seed: number;
+  optimizer?: Optimizer;
+  schedule?: Schedule;
+}
+
 export async function measureCurve(
-  backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number,
-  expectedUpdatesPerSecond: number, targets: { loss: number; accuracy: number }, o: CurveOptions,
+  engine: Backend, data: TrainingData, run: CurveRun, expectedUpdatesPerSecond: number, targets: { loss: number; accuracy: number }, o: CurveOptions,
   onRecord: (history: readonly HistoryPoint[]) => void = () => {},
-  method: Pick<TrainConfig, 'optimizer' | 'schedule'> = {},
-  /** initial parameters; default the classifier's zeros for `features` */
-  initial: Float32Array = zeroParams(paramLayout(features)),
 ): Promise<Curve> {
-  const stepsPerEpoch = Math.ceil(examples / batchSize);
+  const stepsPerEpoch = Math.ceil(data.trainCount / run.batchSize);
   const byTime = o.budgetMs === undefined ? Infinity : Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000));
   const expectedSteps = Math.min(o.maxEpochs * stepsPerEpoch, byTime);
   const live: HistoryPoint[] = [];
-  const r = await train(backend, examples, initial, {
-    batchSize, lr, seed, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER,
-    recordSteps: logSpacedSteps(expectedSteps, o.points), maxTrainMs: o.budgetMs, recordTest: true, ...method,
-  }, (_progress, recorded) => {
-    if (!recorded) return;
-    live.push(recorded);
-    onRecord(live);
+  const r = await fit(engine, data, {
+    ...run, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER, recordSteps: logSpacedSteps(expectedSteps, o.points), budgetMs: o.budgetMs, recordTest: true, test: false,
+    onProgress: (_progress, recorded) => {
+      if (!recorded) return;
+      live.push(recorded);
+      onRecord(live);
+    },
   });
   return {
     history: r.history,

@@ -5,6 +5,7 @@
  * sizes), and its results file (schema "downhill-methods/1"), read by src/report/methods-report.ts.
  */
 import type { Backend } from '../backend/backend';
+import type { TrainingData } from '../data/training-data';
 import type { AdapterReport } from '../device/adapter-info';
 import type { Optimizer } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
@@ -40,13 +41,13 @@ export interface MethodsBench {
 }
 
 export async function runMethods(
-  backend: Backend, examples: number, initial: () => Float32Array, methods: readonly MethodResult['method'][], seed: number, budgetMs: number,
+  backend: Backend, data: TrainingData, methods: readonly MethodResult['method'][], seed: number, budgetMs: number,
   targets: { loss: number; accuracy: number },
 ): Promise<MethodResult[]> {
   const results: MethodResult[] = [];
   for (const method of methods) {
     const curve = (expected: number, o: { budgetMs: number; points: number; maxEpochs: number }) =>
-      measureCurve(backend, examples, 0, method.batchSize, method.lr, seed, expected, targets, o, () => {}, method, initial());
+      measureCurve(backend, data, { ...method, seed }, expected, targets, o);
     const probe = await curve(1, { budgetMs: 300, points: 2, maxEpochs: 1 });
     const updatesPerSecond = probe.history.at(-1)!.step / (probe.trainMs / 1000);
     const c = await curve(updatesPerSecond, { budgetMs, points: 24, maxEpochs: 1000 });

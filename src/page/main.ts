@@ -4,7 +4,9 @@
  * comparison live. Training runs on the main thread and yields at every GPU completion it awaits
  * (about a hundred per epoch), so the page stays responsive.
  */
-import { WebGpuBackend } from '../backend/webgpu';
+import { createEngine } from '../api/engine';
+import type { Backend } from '../backend/backend';
+import { classificationData } from '../data/training-data';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILES, datasetFromIdx } from '../data/load';
 import { adapterLabel } from '../device/adapter-info';
@@ -100,7 +102,8 @@ async function main(): Promise<void> {
   trainButton.disabled = false;
   setState('ready');
 
-  let backend: WebGpuBackend | undefined;
+  const data = classificationData(train, test, { kind: 'arrays' }, `MNIST from ${import.meta.env.BASE_URL}mnist/`);
+  let backend: Backend | undefined;
   let results: BenchResults | undefined;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -119,12 +122,12 @@ async function main(): Promise<void> {
         if (!backend) {
           status('Starting WebGPU and uploading MNIST to the GPU…');
           const gpu = await openBrowserDevice();
-          backend = await WebGpuBackend.create(gpu, { train, test });
-          backend.variantChoice = 'tune'; // the comparison runs each batch size at its fastest variant
+          // the comparison runs each batch size at its fastest variant: measured (tune)
+          backend = await createEngine(data, gpu, 'tune');
           $('adapter').textContent = `Adapter: ${adapterLabel(gpu.adapter)}`;
         }
         let pending = false;
-        results = await runSweep(backend, train, settings, performance.now() - t0, {
+        results = await runSweep(backend, data, settings, performance.now() - t0, {
           status,
           update(r) {
             if (pending) return;

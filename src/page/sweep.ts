@@ -4,7 +4,7 @@
  * same downhill-bench/1 results.
  */
 import type { Backend } from '../backend/backend';
-import type { Dataset } from '../data/dataset';
+import type { ClassificationData } from '../data/training-data';
 import { DEFAULT_TARGETS, measureCurve } from '../measure/curve';
 import type { BenchResults, EngineResult, RunResult } from '../measure/results';
 import { measureThroughput } from '../measure/throughput';
@@ -25,7 +25,8 @@ export interface SweepEvents {
 }
 
 
-export async function runSweep(backend: Backend, train: Dataset, settings: SweepSettings, setupMs: number, events: SweepEvents): Promise<BenchResults> {
+export async function runSweep(backend: Backend, data: ClassificationData, settings: SweepSettings, setupMs: number, events: SweepEvents): Promise<BenchResults> {
+  const train = data.train;
   const engine: EngineResult = { engine: 'downhill-webgpu', adapter: backend.adapter, examples: train.count, setupMs, runs: [] };
   const results: BenchResults = {
     schema: 'downhill-bench/1',
@@ -49,7 +50,7 @@ export async function runSweep(backend: Backend, train: Dataset, settings: Sweep
     events.status(`batch ${batchSize}: training from zero weights…`);
     const budget = { budgetMs: settings.budgetMs, points: 10, maxEpochs: settings.budgetEpochs ?? 1000 };
     run.curve = await measureCurve(
-      backend, train.count, train.features, batchSize, lr, settings.seed, run.throughput.updatesPerSecond.median, DEFAULT_TARGETS, budget,
+      backend, data, { batchSize, lr, seed: settings.seed }, run.throughput.updatesPerSecond.median, DEFAULT_TARGETS, budget,
       (history: readonly HistoryPoint[]) => {
         run.curve = { history: [...history], trainMs: history.at(-1)!.trainMs, evalMs: 0, toTargetLoss: null, toTargetAccuracy: null };
         events.update(results);

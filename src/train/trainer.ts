@@ -163,7 +163,9 @@ export async function train(
   let steps = resume?.steps ?? 0;
   let samples = resume?.samples ?? 0;
   /** first plan step of this epoch not yet covered by a recorded batchLoss */
-  let windowFirst = resume?.windowFirst ?? 0;
+  // the examples' losses before a resume were not checkpointed (they stay where the steps ran): the
+  // first running batch loss after a resume covers the updates since the resume only
+  let windowFirst = resume ? Math.max(resume.windowFirst, resume.stepInEpoch) : 0;
 
   const optimizer = config.optimizer ?? SGD;
   const schedule = config.schedule ?? CONSTANT;
