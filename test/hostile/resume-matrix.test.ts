@@ -1,5 +1,7 @@
 /**
- * Exact resume through the real command, for every optimiser x schedule x backend x step variant.
+ * Exact resume through the real command, for every optimiser x schedule x backend x step variant
+ * of the classifier, and every optimiser x backend of linear regression (on a CSV file and on
+ * synthetic data, which a resume loads again from what the checkpoint records).
  * Each case runs the command four times: once uninterrupted; once killed by SIGKILL after its
  * first periodic checkpoint; resumed with `--resume` (and nothing else: the checkpoint carries the
  * options, the data folder and the backend) and stopped by SIGTERM after its next checkpoint,
@@ -8,7 +10,7 @@
  * is frozen (SIGSTOP) the moment its checkpoint appears, so the signal lands mid-run however
  * fast the run is.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -20,6 +22,16 @@ const out = mkdtempSync(join(tmpdir(), 'downhill-matrix-'));
 const small = writeIdxFolder(head(mnist().train, 300), head(mnist().test, 30));
 const large = writeIdxFolder(head(mnist().train, 1100), head(mnist().test, 30));
 
+const csv = join(out, 'rows.csv');
+writeFileSync(csv, `a,b,c,d,e,y\n${Array.from({ length: 400 }, (_, i) => {
+  const x = [Math.sin(i), Math.cos(i * 0.7), (i % 13) / 13, Math.sin(i * 0.3) * 2, ((i * 7) % 11) - 5];
+  return `${x.map((v) => v.toFixed(4)).join(',')},${(3 * x[0]! - x[1]! + 0.5 * x[4]! + Math.sin(i * 1.7) * 0.1).toFixed(4)}`;
+}).join('\n')}\n`);
+const REGRESSION_DATA = {
+  csv: ['--task', 'regression', '--csv', csv, '--target', 'y'],
+  synthetic: ['--task', 'regression', '--synthetic', '400,6', '--noise', '0.2'],
+} as const;
+
 /** A run shape per step variant: its data, batch size and length, long enough to stop mid-way. */
 const SHAPES = {
   'four-kernels': { data: small, args: ['--batch-size', '10', '--epochs', '6'], every: 20 },
@@ -29,6 +41,7 @@ const SHAPES = {
   'fused-64': { data: small, args: ['--batch-size', '4', '--epochs', '3'], every: 30 },
   'fused-256': { data: small, args: ['--batch-size', '4', '--epochs', '3'], every: 30 },
   cpu: { data: small, args: ['--batch-size', '10', '--epochs', '6'], every: 20 },
+  regression: { data: '', args: ['--batch-size', '8', '--epochs', '6'], every: 20 },
 } as const;
 type Shape = keyof typeof SHAPES;
 
@@ -54,6 +67,7 @@ const cases: Case[] = [];
 for (const [optimizer, optimizerArgs] of Object.entries(OPTIMIZERS)) {
   for (const [schedule, scheduleArgs] of Object.entries(SCHEDULES)) {
     for (const shape of Object.keys(SHAPES) as Shape[]) {
+      if (shape === 'regression') continue;
       // the fused step is plain SGD: it applies to --optimizer sgd only
       if (shape.startsWith('fused') && optimizer !== 'sgd') continue;
       const backend = shape === 'cpu' ? ['--backend', 'cpu'] : ['--step-variant', shape];
@@ -63,6 +77,18 @@ for (const [optimizer, optimizerArgs] of Object.entries(OPTIMIZERS)) {
         args: ['--data', SHAPES[shape].data, ...SHAPES[shape].args, '--seed', '5', ...optimizerArgs, ...scheduleArgs, ...backend],
       });
     }
+  }
+}
+
+// linear regression: each optimiser on each backend, with a schedule; CSV and synthetic data in turn
+for (const [i, [optimizer, optimizerArgs]] of Object.entries(OPTIMIZERS).entries()) {
+  for (const backend of ['webgpu', 'cpu']) {
+    const data = i % 2 === 0 ? 'csv' : 'synthetic';
+    cases.push({
+      name: `regression on ${data}, ${optimizer}, cosine+warmup, ${backend}`,
+      shape: 'regression',
+      args: [...REGRESSION_DATA[data], ...SHAPES.regression.args, '--seed', '5', ...optimizerArgs, ...SCHEDULES['cosine+warmup'], '--backend', backend],
+    });
   }
 }
 
