@@ -8,10 +8,7 @@
 // Prediction is the first class with the largest logit (argmax, ties to the lower index).
 // Dispatch: ceil(B / WORKGROUP_SIZE) workgroups; WORKGROUP_SIZE must be a power of two.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 256u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;

@@ -9,11 +9,8 @@
 // index order, so the result is deterministic (no atomics). Thread ROW_WORDS computes db.
 // Dispatch: ceil((ROW_WORDS + 1) / WORKGROUP_SIZE) workgroups.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 64u;
 override ROW_WORDS: u32 = 196u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> images: array<u32>;

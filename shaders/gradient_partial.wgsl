@@ -11,12 +11,9 @@
 // deterministic, no atomics.
 // Dispatch: ceil(Q·(ROW_WORDS + 1) / WORKGROUP_SIZE) workgroups.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 64u;
 override ROW_WORDS: u32 = 196u;
 override CHUNK: u32 = 256u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> images: array<u32>;

@@ -10,8 +10,6 @@ override WORKGROUP_SIZE: u32 = 64u;
 override MOMENTUM: f32 = 0.9;
 override NESTEROV: bool = false;
 
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32, index: u32 }
-
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> rates: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> grads: array<f32>;

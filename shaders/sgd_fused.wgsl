@@ -19,7 +19,6 @@
 // params as in forward.wgsl.
 // Dispatch: exactly 1 workgroup; B <= MAX_BATCH.
 
-const CLASSES: u32 = 10u;
 const MAX_BATCH: u32 = 16u;
 override WORKGROUP_SIZE: u32 = 256u;
 override ROW_WORDS: u32 = 196u;

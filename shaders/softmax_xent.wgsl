@@ -9,10 +9,7 @@
 // The max is subtracted before exp so that large logits cannot overflow.
 // Dispatch: ceil(B / WORKGROUP_SIZE) workgroups, one thread per example.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 64u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;

@@ -9,8 +9,6 @@
 
 override WORKGROUP_SIZE: u32 = 64u;
 
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
-
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
 @group(0) @binding(2) var<storage, read> targets: array<f32>;

@@ -5,13 +5,10 @@
 // sums over the batch in index order (deterministic).
 // Dispatch: ceil(MODELS·(ROW_WORDS + 1) / WORKGROUP_SIZE) workgroups.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 64u;
 override ROW_WORDS: u32 = 196u;
 override MODELS: u32 = 1u;
 override STRIDE: u32 = 1968u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> images: array<u32>;

@@ -5,12 +5,9 @@
 // Thread t is example i = t / MODELS of model k = t % MODELS.
 // Dispatch: ceil(B·MODELS / WORKGROUP_SIZE) workgroups.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 64u;
 override MODELS: u32 = 1u;
 override ROWS: u32 = 1u; // N
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;

@@ -17,7 +17,6 @@ override ONE_MINUS_BETA1: f32 = 0.1;
 override ONE_MINUS_BETA2: f32 = 0.001;
 override EPSILON: f32 = 1e-8;
 
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32, index: u32 }
 struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;

@@ -2,7 +2,7 @@
  * Host-side description of a WGSL kernel: its bindings (the device module builds the layout from
  * them), its override constants and its dispatch geometry for a batch of `rows` examples.
  */
-import type { KernelSpec } from '../device/gpu';
+import { BATCH_UNIFORM_BYTES, type KernelSpec } from '../device/gpu';
 import type { ParamLayout } from '../model';
 
 export interface Kernel extends KernelSpec {
@@ -15,7 +15,7 @@ export interface Kernel extends KernelSpec {
  * The per-step uniform every kernel reads (struct Batch in the WGSL files): the batch is rows
  * order[start .. start + size), lr is the plan's base step size, invSize = 1 / size, and index
  * is the step's place in the epoch's plan (update kernels read that update's scheduled rate
- * from a per-epoch table with it). Kernels that read only the first four fields bind 16 bytes.
+ * from a per-epoch table with it). Every kernel binds all 32 bytes (shaders/prelude.wgsl).
  */
 export interface BatchUniform {
   start: number;
@@ -23,7 +23,7 @@ export interface BatchUniform {
   lr: number;
   index?: number;
 }
-export const BATCH_UNIFORM_BYTES = 32;
+export { BATCH_UNIFORM_BYTES };
 
 export function writeBatchUniform(view: DataView, offsetBytes: number, b: BatchUniform): void {
   view.setUint32(offsetBytes, b.start, true);

@@ -6,12 +6,13 @@
 import { acquireNodeAdapter } from '../../src/device/adapter-node';
 import { Gpu, UNIFORM_STRIDE_BYTES } from '../../src/device/gpu';
 import { nodeShaderFiles } from '../../src/device/shader-files-node';
+import type { ShaderSource } from '../../src/device/shader-source';
 import { type BatchUniform, type Kernel, writeBatchUniform } from '../../src/kernels/kernel';
 import type { ParamLayout } from '../../src/model';
 
-export async function testGpu(): Promise<Gpu> {
+export async function testGpu(shaders: ShaderSource = nodeShaderFiles): Promise<Gpu> {
   const { adapter, report } = await acquireNodeAdapter('auto');
-  return Gpu.create(adapter, report, nodeShaderFiles);
+  return Gpu.create(adapter, report, shaders);
 }
 
 /** A binding's content: input data, or an output of `bytes` poisoned with NaN. */
