@@ -1,16 +1,21 @@
-// gradient.wgsl: the batch-mean gradient of the loss with respect to W and b.
+// gradient.wgsl: the batch-mean gradient of the loss with respect to W and b, for K models at
+// once (a sweep; a run is K = 1).
 //
 //   dW (C, D) = dlogitsᵀ · X / B        db (C) = Σ_i dlogits[i] / B
 //
 //   images  (N, D) bytes packed 4 per u32; batch row i is example order[batch.start + i]
-//   dlogits (B, C) f32 from softmax_xent
-//   grads   same layout as params: dW as (C, ROW_WORDS) vec4 then db in 3 vec4 (2 lanes padding)
-// Thread k < ROW_WORDS owns features 4k..4k+3 for all ten classes and sums over the batch in
-// index order, so the result is deterministic (no atomics). Thread ROW_WORDS computes db.
-// Dispatch: ceil((ROW_WORDS + 1) / WORKGROUP_SIZE) workgroups.
+//   dlogits (B, K, C) f32 from softmax_xent
+//   grads   K models at grads[k·STRIDE ..] (vec4s), each in the params layout: dW as
+//           (C, ROW_WORDS) vec4 then db in 3 vec4 (2 lanes padding)
+// Thread t = k·(ROW_WORDS + 1) + w owns feature word w (features 4w..4w+3, all ten classes; w =
+// ROW_WORDS: the bias) of model k and sums over the batch in index order, so the result is
+// deterministic (no atomics).
+// Dispatch: ceil(K·(ROW_WORDS + 1) / WORKGROUP_SIZE) workgroups, independent of the batch size.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ROW_WORDS: u32 = 196u;
+override MODELS: u32 = 1u;
+override STRIDE: u32 = 1968u;
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> images: array<u32>;
@@ -20,27 +25,30 @@ override ROW_WORDS: u32 = 196u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let k = gid.x;
-  if (k > ROW_WORDS) { return; }
-  if (k == ROW_WORDS) {
+  let k = gid.x / (ROW_WORDS + 1u);
+  let w = gid.x % (ROW_WORDS + 1u);
+  if (k >= MODELS) { return; }
+  let base = k * STRIDE;
+  let s = batch.inv_size;
+  if (w == ROW_WORDS) {
     var s0 = vec4(0.0); var s1 = vec4(0.0); var s2 = vec2(0.0);
     for (var i = 0u; i < batch.size; i++) {
-      let g = i * CLASSES;
+      let g = (i * MODELS + k) * CLASSES;
       s0 += vec4(dlogits[g], dlogits[g + 1u], dlogits[g + 2u], dlogits[g + 3u]);
       s1 += vec4(dlogits[g + 4u], dlogits[g + 5u], dlogits[g + 6u], dlogits[g + 7u]);
       s2 += vec2(dlogits[g + 8u], dlogits[g + 9u]);
     }
-    let bias = CLASSES * ROW_WORDS;
-    grads[bias] = s0 * batch.inv_size;
-    grads[bias + 1u] = s1 * batch.inv_size;
-    grads[bias + 2u] = vec4(s2 * batch.inv_size, 0.0, 0.0);
+    let bias = base + CLASSES * ROW_WORDS;
+    grads[bias] = s0 * s;
+    grads[bias + 1u] = s1 * s;
+    grads[bias + 2u] = vec4(s2 * s, 0.0, 0.0);
     return;
   }
   var a0 = vec4(0.0); var a1 = vec4(0.0); var a2 = vec4(0.0); var a3 = vec4(0.0); var a4 = vec4(0.0);
   var a5 = vec4(0.0); var a6 = vec4(0.0); var a7 = vec4(0.0); var a8 = vec4(0.0); var a9 = vec4(0.0);
   for (var i = 0u; i < batch.size; i++) {
-    let x = unpack4x8unorm(images[order[batch.start + i] * ROW_WORDS + k]);
-    let g = i * CLASSES;
+    let x = unpack4x8unorm(images[order[batch.start + i] * ROW_WORDS + w]);
+    let g = (i * MODELS + k) * CLASSES;
     a0 += dlogits[g] * x;
     a1 += dlogits[g + 1u] * x;
     a2 += dlogits[g + 2u] * x;
@@ -52,15 +60,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     a8 += dlogits[g + 8u] * x;
     a9 += dlogits[g + 9u] * x;
   }
-  let s = batch.inv_size;
-  grads[k] = a0 * s;
-  grads[ROW_WORDS + k] = a1 * s;
-  grads[2u * ROW_WORDS + k] = a2 * s;
-  grads[3u * ROW_WORDS + k] = a3 * s;
-  grads[4u * ROW_WORDS + k] = a4 * s;
-  grads[5u * ROW_WORDS + k] = a5 * s;
-  grads[6u * ROW_WORDS + k] = a6 * s;
-  grads[7u * ROW_WORDS + k] = a7 * s;
-  grads[8u * ROW_WORDS + k] = a8 * s;
-  grads[9u * ROW_WORDS + k] = a9 * s;
+  let o = base + w;
+  grads[o] = a0 * s;
+  grads[o + ROW_WORDS] = a1 * s;
+  grads[o + 2u * ROW_WORDS] = a2 * s;
+  grads[o + 3u * ROW_WORDS] = a3 * s;
+  grads[o + 4u * ROW_WORDS] = a4 * s;
+  grads[o + 5u * ROW_WORDS] = a5 * s;
+  grads[o + 6u * ROW_WORDS] = a6 * s;
+  grads[o + 7u * ROW_WORDS] = a7 * s;
+  grads[o + 8u * ROW_WORDS] = a8 * s;
+  grads[o + 9u * ROW_WORDS] = a9 * s;
 }

@@ -1,14 +1,17 @@
 /**
  * A sweep on WebGPU: K models of the classifier (each its own learning rate and optimiser, one
  * batch size and schedule) stacked in one set of buffers, so that each of a step's four
- * dispatches (stacked_forward, stacked_softmax_xent, stacked_gradient, stacked_update) advances
+ * dispatches (forward, softmax_xent, gradient with MODELS = K, stacked_update) advances
  * all of them. The data is resident once, shared with a single-model WebGpuBackend that also
  * evaluates each model in turn (its parameters copied in).
  */
 import type { AdapterReport } from '../device/adapter-info';
 import type { Gpu } from '../device/gpu';
-import type { Kernel } from '../kernels/kernel';
-import { OPTIMIZER_CODES, modelStride, stackedForwardKernel, stackedGradientKernel, stackedSoftmaxXentKernel, stackedUpdateKernel } from '../kernels/stacked';
+import { stackedForwardKernel } from '../kernels/forward';
+import { stackedGradientKernel } from '../kernels/gradient';
+import { type Kernel, modelStride } from '../kernels/kernel';
+import { stackedSoftmaxXentKernel } from '../kernels/softmax-xent';
+import { OPTIMIZER_CODES, stackedUpdateKernel } from '../kernels/stacked';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
 import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import type { BackendData, Evaluation, Split, Step } from './backend';

@@ -17,6 +17,15 @@ export interface Kernel extends KernelSpec {
  * is the step's place in the epoch's plan (update kernels read that update's scheduled rate
  * from a per-epoch table with it). Every kernel binds all 32 bytes (shaders/prelude.wgsl).
  */
+/**
+ * f32 per model in stacked buffers (a sweep's K models, or K regression configurations): the
+ * model rounded up to 256 bytes, so that one model can be bound alone. Kernels take it as their
+ * STRIDE override (in vec4s where they read vec4s).
+ */
+export function modelStride(layout: ParamLayout): number {
+  return Math.ceil(layout.paddedCount / 64) * 64;
+}
+
 export interface BatchUniform {
   start: number;
   size: number;

@@ -4,7 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
-import { OPTIMIZER_CODES, modelStride, stackedForwardKernel, stackedGradientKernel, stackedSoftmaxXentKernel, stackedUpdateKernel } from '../../src/kernels/stacked';
+import { stackedForwardKernel } from '../../src/kernels/forward';
+import { stackedGradientKernel } from '../../src/kernels/gradient';
+import { modelStride } from '../../src/kernels/kernel';
+import { stackedSoftmaxXentKernel } from '../../src/kernels/softmax-xent';
+import { OPTIMIZER_CODES, stackedUpdateKernel } from '../../src/kernels/stacked';
 import { CLASSES, paramLayout } from '../../src/model';
 import { type OptimizerKind, SGD, adamCorrections } from '../../src/optim/optimizer';
 import { adamUpdateRef } from '../../src/reference/adam-update';
