@@ -1,21 +1,25 @@
-// gradient.wgsl: the batch-mean gradient of the loss with respect to W and b, for K models at
-// once (a sweep; a run is K = 1).
+// gradient.wgsl: the gradient of the loss with respect to W and b, summed over chunks of the
+// batch, for K models at once (a sweep; a run is K = 1).
 //
 //   dW (C, D) = dlogitsᵀ · X / B        db (C) = Σ_i dlogits[i] / B
 //
 //   images  (N, D) bytes packed 4 per u32; batch row i is example order[batch.start + i]
 //   dlogits (B, K, C) f32 from softmax_xent
-//   grads   K models at grads[k·STRIDE ..] (vec4s), each in the params layout: dW as
-//           (C, ROW_WORDS) vec4 then db in 3 vec4 (2 lanes padding)
-// Thread t = k·(ROW_WORDS + 1) + w owns feature word w (features 4w..4w+3, all ten classes; w =
-// ROW_WORDS: the bias) of model k and sums over the batch in index order, so the result is
-// deterministic (no atomics).
-// Dispatch: ceil(K·(ROW_WORDS + 1) / WORKGROUP_SIZE) workgroups, independent of the batch size.
+//   grads   (Q, K) slots of STRIDE vec4s, each in the params layout (dW as (C, ROW_WORDS) vec4,
+//           then db in 3 vec4, 2 lanes padding); slot q·K + k is chunk q's sum for model k
+// CHUNK = 0: the whole batch is one chunk (Q = 1), divided by B: the gradient itself.
+// CHUNK > 0 (split-K, for large batches): chunk q is rows [q·CHUNK, min((q+1)·CHUNK, B)), not
+//   yet divided by B; gradient_reduce.wgsl adds the Q chunks in chunk order.
+// Thread t = s·(ROW_WORDS + 1) + w owns feature word w (features 4w..4w+3 of all ten classes;
+// w = ROW_WORDS: the bias) of slot s, so neighbouring threads read neighbouring words of the same
+// image row, and sums its chunk in index order: deterministic, no atomics.
+// Dispatch: ceil(Q·K·(ROW_WORDS + 1) / WORKGROUP_SIZE) workgroups.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ROW_WORDS: u32 = 196u;
 override MODELS: u32 = 1u;
-override STRIDE: u32 = 1968u;
+override STRIDE: u32 = 1968u; // vec4s per slot
+override CHUNK: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> images: array<u32>;
@@ -25,14 +29,19 @@ override STRIDE: u32 = 1968u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let k = gid.x / (ROW_WORDS + 1u);
+  let slot = gid.x / (ROW_WORDS + 1u);
   let w = gid.x % (ROW_WORDS + 1u);
-  if (k >= MODELS) { return; }
-  let base = k * STRIDE;
-  let s = batch.inv_size;
+  let k = slot % MODELS;
+  let whole = CHUNK == 0u;
+  let rows = select(CHUNK, batch.size, whole);
+  let first = (slot / MODELS) * rows;
+  if (first >= batch.size) { return; }
+  let end = min(first + rows, batch.size);
+  let s = select(1.0, batch.inv_size, whole);
+  let base = slot * STRIDE;
   if (w == ROW_WORDS) {
     var s0 = vec4(0.0); var s1 = vec4(0.0); var s2 = vec2(0.0);
-    for (var i = 0u; i < batch.size; i++) {
+    for (var i = first; i < end; i++) {
       let g = (i * MODELS + k) * CLASSES;
       s0 += vec4(dlogits[g], dlogits[g + 1u], dlogits[g + 2u], dlogits[g + 3u]);
       s1 += vec4(dlogits[g + 4u], dlogits[g + 5u], dlogits[g + 6u], dlogits[g + 7u]);
@@ -46,7 +55,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   var a0 = vec4(0.0); var a1 = vec4(0.0); var a2 = vec4(0.0); var a3 = vec4(0.0); var a4 = vec4(0.0);
   var a5 = vec4(0.0); var a6 = vec4(0.0); var a7 = vec4(0.0); var a8 = vec4(0.0); var a9 = vec4(0.0);
-  for (var i = 0u; i < batch.size; i++) {
+  for (var i = first; i < end; i++) {
     let x = unpack4x8unorm(images[order[batch.start + i] * ROW_WORDS + w]);
     let g = (i * MODELS + k) * CLASSES;
     a0 += dlogits[g] * x;

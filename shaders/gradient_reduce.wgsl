@@ -1,6 +1,6 @@
 // gradient_reduce.wgsl: second half of the split-K gradient: grads = Σ_q partials[q] / B.
 //
-//   partials (Q, P/4) vec4 from gradient_partial.wgsl, Q = ceil(B / CHUNK)
+//   partials (Q, P/4) vec4 from gradient.wgsl with CHUNK > 0, Q = ceil(B / CHUNK)
 //   grads    (P/4) vec4, the params layout, P/4 = C·ROW_WORDS + 3
 // Thread j adds element j of every chunk in chunk order: deterministic.
 // Dispatch: ceil((C·ROW_WORDS + 3) / WORKGROUP_SIZE) workgroups, independent of the batch size.

@@ -1,4 +1,8 @@
-/** Host side of shaders/gradient_partial.wgsl (CPU reference: src/reference/gradient-split.ts). */
+/**
+ * Host side of split-K, the gradient for large batches: shaders/gradient.wgsl with CHUNK rows per
+ * chunk (its partial sums) then shaders/gradient_reduce.wgsl (CPU reference:
+ * src/reference/gradient-split.ts).
+ */
 import type { ParamLayout } from '../model';
 import type { Kernel } from './kernel';
 
@@ -24,14 +28,15 @@ export function partialsBytes(chunks: number, layout: ParamLayout): number {
   return chunks * layout.paddedCount * 4;
 }
 
-/** The kernel for one chunk size: the chunk decides the dispatch. */
+/** gradient.wgsl for one chunk size (one model): the chunk decides the dispatch. */
 export function gradientPartialKernel(chunk: number = DEFAULT_CHUNK): Kernel {
   return {
     name: 'gradient_partial',
-    file: 'gradient_partial.wgsl',
+    file: 'gradient.wgsl',
     // batch, images, order, dlogits, partials
     bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
-    constants: (layout) => splitConstants(layout.rowWords, chunk),
+    // chunk q's sums at partials[q · P/4 ..] (vec4s)
+    constants: (layout) => ({ ...splitConstants(layout.rowWords, chunk), MODELS: 1, STRIDE: layout.paddedCount / 4 }),
     // one thread per (chunk, feature word or bias)
     workgroups: (rows, layout) => Math.ceil((splitChunks(rows, chunk) * (layout.rowWords + 1)) / WORKGROUP_SIZE),
   };
