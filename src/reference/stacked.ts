@@ -5,9 +5,11 @@
  * and dlogits (B, K, C); losses (K, N).
  */
 import { CLASSES } from '../model';
+import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import { forwardRef } from './forward';
 import { gradientRef } from './gradient';
 import { softmaxXentRef } from './softmax-xent';
+import { type UpdateRate, updateRef } from './update';
 
 /** (B, K, C) logits of K models whose parameters sit at `stride` floats from each other. */
 export function stackedForwardRef(images: Uint8Array, features: number, order: Uint32Array, start: number, size: number, params: Float32Array, models: number, stride: number, paddedCount: number): Float64Array {
@@ -40,4 +42,24 @@ export function stackedGradientRef(images: Uint8Array, features: number, order: 
     out.set(gradientRef(images, features, order, start, size, mine), k * stride);
   }
   return out;
+}
+
+/**
+ * One update of K models at `stride` floats from each other (update.wgsl with K models): model k
+ * is updateRef on its slices at rate lr_k · factor, that product rounded to f32 as the kernel's.
+ */
+export function stackedUpdateRef(
+  models: ReadonlyArray<{ lr: number; kind: OptimizerKind }>,
+  o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>,
+  stride: number,
+  params: Float32Array,
+  s1: Float32Array,
+  s2: Float32Array,
+  grads: Float32Array,
+  rate: UpdateRate,
+): void {
+  models.forEach((m, k) => {
+    const span = (a: Float32Array) => a.subarray(k * stride, (k + 1) * stride);
+    updateRef({ ...o, kind: m.kind }, span(params), span(s1), span(s2), span(grads), { ...rate, lr: Math.fround(Math.fround(m.lr) * rate.lr) });
+  });
 }

@@ -1,6 +1,6 @@
 /**
  * The stacked kernels (K models per dispatch) against K copies of the single-model references,
- * on awkward shapes; the update with a different optimiser per model.
+ * on awkward shapes (the update with K models: update.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
@@ -8,12 +8,7 @@ import { stackedForwardKernel } from '../../src/kernels/forward';
 import { stackedGradientKernel } from '../../src/kernels/gradient';
 import { modelStride } from '../../src/kernels/kernel';
 import { stackedSoftmaxXentKernel } from '../../src/kernels/softmax-xent';
-import { OPTIMIZER_CODES, stackedUpdateKernel } from '../../src/kernels/stacked';
 import { CLASSES, paramLayout } from '../../src/model';
-import { type OptimizerKind, SGD, adamCorrections } from '../../src/optim/optimizer';
-import { adamUpdateRef } from '../../src/reference/adam-update';
-import { momentumUpdateRef } from '../../src/reference/momentum-update';
-import { sgdUpdateRef } from '../../src/reference/sgd-update';
 import { stackedForwardRef, stackedGradientRef, stackedSoftmaxXentRef } from '../../src/reference/stacked';
 import { Rng, permutation } from '../../src/train/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
@@ -57,45 +52,5 @@ describe('stacked kernels match K copies of the single-model references', () => 
     const gRef = stackedGradientRef(images, features, order, start, size, d32, models, stride);
     const gGpu = new Float32Array(grads!);
     for (let k = 0; k < models; k++) expect(gGpu.subarray(k * stride, k * stride + layout.paddedCount)).toBeAllclose(gRef.subarray(k * stride, k * stride + layout.paddedCount), { atol: 1e-6, rtol: 1e-4 });
-  });
-
-  test('stacked_update: a different optimiser and rate per model, state carried over three updates', async () => {
-    const layout = paramLayout(12);
-    const stride = modelStride(layout);
-    const kinds: OptimizerKind[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adam'];
-    const lrs = [0.5, 0.1, 0.05, 0.01, 0.003];
-    const models = kinds.length;
-    const o = { ...SGD, momentum: 0.8 };
-    const rng = new Rng(3);
-    let params = randomFloats(rng, models * stride, 1);
-    let s1 = new Float32Array(models * stride);
-    let s2 = new Float32Array(models * stride);
-    const ref = { params: params.slice(), s1: s1.slice(), s2: s2.slice() };
-    const table = new Uint32Array(models * 4);
-    const asFloat = new Float32Array(table.buffer);
-    kinds.forEach((kind, k) => {
-      asFloat[4 * k] = lrs[k]!;
-      table[4 * k + 1] = OPTIMIZER_CODES[kind];
-    });
-    for (let t = 1; t <= 3; t++) {
-      const grads = randomFloats(rng, models * stride, 1);
-      const factor = 1 / t;
-      const [c1, c2] = adamCorrections(o, t);
-      const rates = new Float32Array(12).fill(NaN);
-      rates.set([factor, c1, c2, 0], 4 * t - 4 + 0);
-      const out = await runKernel(gpu, stackedUpdateKernel(models, o), layout, { start: 0, size: 1, lr: 0, index: t - 1 }, [rates, table, grads, s1, s2, params]);
-      [s1, s2, params] = [new Float32Array(out[3]!), new Float32Array(out[4]!), new Float32Array(out[5]!)];
-      const r = rates.subarray(4 * (t - 1));
-      kinds.forEach((kind, k) => {
-        const span = (a: Float32Array) => a.subarray(k * stride, (k + 1) * stride);
-        const lr = Math.fround(Math.fround(lrs[k]!) * r[0]!);
-        if (kind === 'sgd') sgdUpdateRef(span(ref.params), span(grads), lr);
-        else if (kind === 'adam') adamUpdateRef(span(ref.params), span(ref.s1), span(ref.s2), span(grads), { lr, c1: r[1]!, c2: r[2]! }, o);
-        else momentumUpdateRef(span(ref.params), span(ref.s1), span(grads), lr, o.momentum, kind === 'nesterov');
-      });
-      expect(params).toBeAllclose(ref.params, { atol: 1e-6, rtol: 1e-5 });
-      expect(s1).toBeAllclose(ref.s1, { atol: 1e-6, rtol: 1e-5 });
-      expect(s2).toBeAllclose(ref.s2, { atol: 1e-6, rtol: 1e-5 });
-    }
   });
 });
