@@ -54,14 +54,13 @@ fn main(@builtin(local_invocation_index) t: u32) {
     workgroupBarrier();
     for (var e = t; e < size; e += WORKGROUP_SIZE) {
       let r = e * CLASSES;
-      var m = logits[r];
-      for (var c = 1u; c < CLASSES; c++) { m = max(m, logits[r + c]); }
-      var sum = 0.0;
-      for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[r + c] - m); }
+      let sm = softmax_of(vec4(logits[r], logits[r + 1u], logits[r + 2u], logits[r + 3u]),
+                          vec4(logits[r + 4u], logits[r + 5u], logits[r + 6u], logits[r + 7u]),
+                          vec2(logits[r + 8u], logits[r + 9u]));
       let y = labels[order[start + e]];
-      loss[start + e] = log(sum) - (logits[r + y] - m);
+      loss[start + e] = cross_entropy(sm, logits[r + y]);
       for (var c = 0u; c < CLASSES; c++) {
-        dl[r + c] = (exp(logits[r + c] - m) / sum - select(0.0, 1.0, c == y)) / f32(size);
+        dl[r + c] = (exp(logits[r + c] - sm.m) / sm.sum - select(0.0, 1.0, c == y)) / f32(size);
       }
     }
     workgroupBarrier();

@@ -8,7 +8,7 @@
 //           the epoch, so an epoch's losses accumulate on the GPU and the trainer reads back a
 //           window of them only when it records.
 //   dlogits (B, K, C) f32: softmax(z) - onehot(y), not yet divided by B (the gradient kernel does)
-// The max is subtracted before exp so that large logits cannot overflow.
+// The max is subtracted before exp so that large logits cannot overflow (softmax_of, prelude).
 // Thread t is example i = t / K of model k = t % K.
 // Dispatch: ceil(B·K / WORKGROUP_SIZE) workgroups.
 
@@ -29,14 +29,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let k = gid.x % MODELS;
   if (i >= batch.size) { return; }
   let row = (i * MODELS + k) * CLASSES;
-  var m = logits[row];
-  for (var c = 1u; c < CLASSES; c++) { m = max(m, logits[row + c]); }
-  var sum = 0.0;
-  for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[row + c] - m); }
+  let s = softmax_of(vec4(logits[row], logits[row + 1u], logits[row + 2u], logits[row + 3u]),
+                     vec4(logits[row + 4u], logits[row + 5u], logits[row + 6u], logits[row + 7u]),
+                     vec2(logits[row + 8u], logits[row + 9u]));
   let y = labels[order[batch.start + i]];
-  loss[k * ROWS + batch.start + i] = log(sum) - (logits[row + y] - m);
-  let inv_sum = 1.0 / sum;
+  loss[k * ROWS + batch.start + i] = cross_entropy(s, logits[row + y]);
+  let inv_sum = 1.0 / s.sum;
   for (var c = 0u; c < CLASSES; c++) {
-    dlogits[row + c] = exp(logits[row + c] - m) * inv_sum - select(0.0, 1.0, c == y);
+    dlogits[row + c] = exp(logits[row + c] - s.m) * inv_sum - select(0.0, 1.0, c == y);
   }
 }
