@@ -28,16 +28,19 @@ export function partialsBytes(chunks: number, layout: ParamLayout): number {
   return chunks * layout.paddedCount * 4;
 }
 
-/** gradient.wgsl for one chunk size (one model): the chunk decides the dispatch. */
-export function gradientPartialKernel(chunk: number = DEFAULT_CHUNK): Kernel {
+/**
+ * gradient.wgsl for one chunk size: the chunk decides the dispatch. With `models` > 1 (stacked
+ * dlogits (B, K, C)), chunk q of model k goes to slot q·K + k of the partials.
+ */
+export function gradientPartialKernel(chunk: number = DEFAULT_CHUNK, models = 1): Kernel {
   return {
     name: 'gradient_partial',
     file: 'gradient.wgsl',
     // batch, images, order, dlogits, partials
     bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
-    // chunk q's sums at partials[q · P/4 ..] (vec4s)
-    constants: (layout) => ({ ...splitConstants(layout.rowWords, chunk), MODELS: 1, STRIDE: layout.paddedCount / 4 }),
-    // one thread per (chunk, feature word or bias)
-    workgroups: (rows, layout) => Math.ceil((splitChunks(rows, chunk) * (layout.rowWords + 1)) / WORKGROUP_SIZE),
+    // slot s's sums at partials[s · P/4 ..] (vec4s)
+    constants: (layout) => ({ ...splitConstants(layout.rowWords, chunk), MODELS: models, STRIDE: layout.paddedCount / 4 }),
+    // one thread per (chunk, model, feature word or bias)
+    workgroups: (rows, layout) => Math.ceil((splitChunks(rows, chunk) * models * (layout.rowWords + 1)) / WORKGROUP_SIZE),
   };
 }

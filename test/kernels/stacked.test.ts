@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
 import { stackedForwardKernel } from '../../src/kernels/forward';
 import { stackedGradientKernel } from '../../src/kernels/gradient';
+import { gradientPartialKernel, splitChunks } from '../../src/kernels/gradient-partial';
 import { modelStride } from '../../src/kernels/kernel';
 import { stackedSoftmaxXentKernel } from '../../src/kernels/softmax-xent';
 import { CLASSES, paramLayout } from '../../src/model';
+import { gradientPartialRef } from '../../src/reference/gradient-split';
 import { stackedForwardRef, stackedGradientRef, stackedSoftmaxXentRef } from '../../src/reference/stacked';
 import { Rng, permutation } from '../../src/train/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
@@ -52,5 +54,26 @@ describe('stacked kernels match K copies of the single-model references', () => 
     const gRef = stackedGradientRef(images, features, order, start, size, d32, models, stride);
     const gGpu = new Float32Array(grads!);
     for (let k = 0; k < models; k++) expect(gGpu.subarray(k * stride, k * stride + layout.paddedCount)).toBeAllclose(gRef.subarray(k * stride, k * stride + layout.paddedCount), { atol: 1e-6, rtol: 1e-4 });
+  });
+
+  test.each([7, 64])('gradient.wgsl split into chunks of %i rows, 3 models: slot q·K + k is chunk q of model k', async (chunk) => {
+    const [count, features, start, size, models] = [300, 28, 11, 257, 3];
+    const rng = new Rng(chunk);
+    const layout = paramLayout(features);
+    const images = randomImages(rng, count, features);
+    const order = permutation(count, rng);
+    const dlogits = randomFloats(rng, size * models * CLASSES, 1);
+    const chunks = splitChunks(size, chunk);
+    const P = layout.paddedCount;
+    const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk, models), layout, { start, size, lr: 0 }, [images, order, dlogits, { outputBytes: chunks * models * P * 4 }]);
+    const out = new Float32Array(partials!);
+    for (let k = 0; k < models; k++) {
+      const mine = Float32Array.from({ length: size * CLASSES }, (_, j) => dlogits[(Math.floor(j / CLASSES) * models + k) * CLASSES + (j % CLASSES)]!);
+      const ref = gradientPartialRef(images, features, order, start, size, mine, chunk);
+      for (let q = 0; q < chunks; q++) {
+        const slot = (q * models + k) * P;
+        expect(out.subarray(slot, slot + P)).toBeAllclose(ref.subarray(q * P, (q + 1) * P), { atol: 1e-5, rtol: 1e-4 });
+      }
+    }
   });
 });
