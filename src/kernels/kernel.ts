@@ -2,7 +2,7 @@
  * Host-side description of a WGSL kernel: its bindings (the device module builds the layout from
  * them), its override constants and its dispatch geometry for a batch of `rows` examples.
  */
-import { BATCH_UNIFORM_BYTES, type KernelSpec } from '../device/gpu';
+import type { KernelSpec } from '../device/gpu';
 import type { ParamLayout } from '../model';
 
 export interface Kernel extends KernelSpec {
@@ -12,12 +12,6 @@ export interface Kernel extends KernelSpec {
 }
 
 /**
- * The per-step uniform every kernel reads (struct Batch in the WGSL files): the batch is rows
- * order[start .. start + size), lr is the plan's base step size, invSize = 1 / size, and index
- * is the step's place in the epoch's plan (update kernels read that update's scheduled rate
- * from a per-epoch table with it). Every kernel binds all 32 bytes (shaders/prelude.wgsl).
- */
-/**
  * f32 per model in stacked buffers (a sweep's K models, or K regression configurations): the
  * model rounded up to 256 bytes, so that one model can be bound alone. Kernels take it as their
  * STRIDE override (in vec4s where they read vec4s).
@@ -26,13 +20,19 @@ export function modelStride(layout: ParamLayout): number {
   return Math.ceil(layout.paddedCount / 64) * 64;
 }
 
+/**
+ * The per-step uniform every kernel reads (struct Batch in shaders/prelude.wgsl): the batch is rows
+ * order[start .. start + size), lr is the plan's base step size, invSize = 1 / size, and index
+ * is the step's place in the epoch's plan (update kernels read that update's scheduled rate
+ * from a per-epoch table with it). Every kernel binds all of
+ * it: BATCH_UNIFORM_BYTES (src/device/gpu.ts).
+ */
 export interface BatchUniform {
   start: number;
   size: number;
   lr: number;
   index?: number;
 }
-export { BATCH_UNIFORM_BYTES };
 
 export function writeBatchUniform(view: DataView, offsetBytes: number, b: BatchUniform): void {
   view.setUint32(offsetBytes, b.start, true);
