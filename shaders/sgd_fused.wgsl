@@ -4,7 +4,7 @@
 //   the batch is rows order[s·B .. s·B + size), size = min(B, N - s·B)
 //   logits = X·Wᵀ + b;  dlogits = (softmax(logits) - onehot) / size;  params -= lr · dlogitsᵀ·[X 1]
 //   with step s's scheduled rate lr = rates[s].x (plain SGD only: no optimiser state)
-// the arithmetic of forward → softmax_xent → gradient → sgd_update, without their four launches
+// the arithmetic of forward → softmax_xent → gradient → update (SGD), without their four launches
 // per step: for SGD the launches, not the arithmetic, are the cost (see bench/results).
 // Phases are separated by barriers inside the one workgroup, so no step sees a half-updated W:
 //   1. logit j = (j / C, j % C) for j < size·C is computed in full by thread j % WORKGROUP_SIZE
