@@ -8,10 +8,7 @@
 // Prediction is the first class with the largest logit (argmax, ties to the lower index).
 // Dispatch: ceil(B / WORKGROUP_SIZE) workgroups; WORKGROUP_SIZE must be a power of two.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 256u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
@@ -30,15 +27,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>,
   var loss = 0.0;
   if (i < batch.size) {
     let row = i * CLASSES;
-    var m = logits[row];
+    let s = softmax_of(vec4(logits[row], logits[row + 1u], logits[row + 2u], logits[row + 3u]),
+                       vec4(logits[row + 4u], logits[row + 5u], logits[row + 6u], logits[row + 7u]),
+                       vec2(logits[row + 8u], logits[row + 9u]));
     var predicted = 0u;
     for (var c = 1u; c < CLASSES; c++) {
-      if (logits[row + c] > m) { m = logits[row + c]; predicted = c; }
+      if (logits[row + c] > logits[row + predicted]) { predicted = c; }
     }
-    var sum = 0.0;
-    for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[row + c] - m); }
     let y = labels[order[batch.start + i]];
-    loss = log(sum) - (logits[row + y] - m);
+    loss = cross_entropy(s, logits[row + y]);
     atomicAdd(&confusion[y * CLASSES + predicted], 1u);
   }
   partial[lid] = loss;

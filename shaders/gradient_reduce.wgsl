@@ -1,16 +1,13 @@
 // gradient_reduce.wgsl: second half of the split-K gradient: grads = Σ_q partials[q] / B.
 //
-//   partials (Q, P/4) vec4 from gradient_partial.wgsl, Q = ceil(B / CHUNK)
+//   partials (Q, P/4) vec4 from gradient.wgsl with CHUNK > 0, Q = ceil(B / CHUNK)
 //   grads    (P/4) vec4, the params layout, P/4 = C·ROW_WORDS + 3
 // Thread j adds element j of every chunk in chunk order: deterministic.
 // Dispatch: ceil((C·ROW_WORDS + 3) / WORKGROUP_SIZE) workgroups, independent of the batch size.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 64u;
 override ROW_WORDS: u32 = 196u;
 override CHUNK: u32 = 256u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> partials: array<vec4<f32>>;

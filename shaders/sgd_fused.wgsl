@@ -4,7 +4,7 @@
 //   the batch is rows order[s·B .. s·B + size), size = min(B, N - s·B)
 //   logits = X·Wᵀ + b;  dlogits = (softmax(logits) - onehot) / size;  params -= lr · dlogitsᵀ·[X 1]
 //   with step s's scheduled rate lr = rates[s].x (plain SGD only: no optimiser state)
-// the arithmetic of forward → softmax_xent → gradient → sgd_update, without their four launches
+// the arithmetic of forward → softmax_xent → gradient → update (SGD), without their four launches
 // per step: for SGD the launches, not the arithmetic, are the cost (see bench/results).
 // Phases are separated by barriers inside the one workgroup, so no step sees a half-updated W:
 //   1. logit j = (j / C, j % C) for j < size·C is computed in full by thread j % WORKGROUP_SIZE
@@ -19,7 +19,6 @@
 // params as in forward.wgsl.
 // Dispatch: exactly 1 workgroup; B <= MAX_BATCH.
 
-const CLASSES: u32 = 10u;
 const MAX_BATCH: u32 = 16u;
 override WORKGROUP_SIZE: u32 = 256u;
 override ROW_WORDS: u32 = 196u;
@@ -55,14 +54,13 @@ fn main(@builtin(local_invocation_index) t: u32) {
     workgroupBarrier();
     for (var e = t; e < size; e += WORKGROUP_SIZE) {
       let r = e * CLASSES;
-      var m = logits[r];
-      for (var c = 1u; c < CLASSES; c++) { m = max(m, logits[r + c]); }
-      var sum = 0.0;
-      for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[r + c] - m); }
+      let sm = softmax_of(vec4(logits[r], logits[r + 1u], logits[r + 2u], logits[r + 3u]),
+                          vec4(logits[r + 4u], logits[r + 5u], logits[r + 6u], logits[r + 7u]),
+                          vec2(logits[r + 8u], logits[r + 9u]));
       let y = labels[order[start + e]];
-      loss[start + e] = log(sum) - (logits[r + y] - m);
+      loss[start + e] = cross_entropy(sm, logits[r + y]);
       for (var c = 0u; c < CLASSES; c++) {
-        dl[r + c] = (exp(logits[r + c] - m) / sum - select(0.0, 1.0, c == y)) / f32(size);
+        dl[r + c] = (exp(logits[r + c] - sm.m) / sm.sum - select(0.0, 1.0, c == y)) / f32(size);
       }
     }
     workgroupBarrier();

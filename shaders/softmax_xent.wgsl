@@ -1,18 +1,20 @@
-// softmax_xent.wgsl: softmax, cross-entropy loss and the logits' gradient, per example.
+// softmax_xent.wgsl: softmax, cross-entropy loss and the logits' gradient, per example, for K
+// models at once (a sweep; a run is K = 1).
 //
-//   logits  (B, C) f32
+//   logits  (B, K, C) f32
 //   labels  (N) u32, example order[batch.start + i] is row i
-//   loss    (N) f32: loss[batch.start + i] = -log softmax(z)[y] = log Σ exp(z - m) - (z_y - m),
-//           m = max z. Indexed by position in the epoch, so an epoch's losses accumulate on the
-//           GPU and the trainer reads back a window of them only when it records.
-//   dlogits (B, C) f32: softmax(z) - onehot(y), not yet divided by B (the gradient kernel does)
-// The max is subtracted before exp so that large logits cannot overflow.
-// Dispatch: ceil(B / WORKGROUP_SIZE) workgroups, one thread per example.
+//   loss    (K, N) f32: model k's loss of batch row i at loss[k·N + batch.start + i], with
+//           -log softmax(z)[y] = log Σ exp(z - m) - (z_y - m), m = max z. Indexed by position in
+//           the epoch, so an epoch's losses accumulate on the GPU and the trainer reads back a
+//           window of them only when it records.
+//   dlogits (B, K, C) f32: softmax(z) - onehot(y), not yet divided by B (the gradient kernel does)
+// The max is subtracted before exp so that large logits cannot overflow (softmax_of, prelude).
+// Thread t is example i = t / K of model k = t % K.
+// Dispatch: ceil(B·K / WORKGROUP_SIZE) workgroups.
 
-const CLASSES: u32 = 10u;
 override WORKGROUP_SIZE: u32 = 64u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
+override MODELS: u32 = 1u;
+override ROWS: u32 = 0u; // N: the stride of the models' losses (unused when K = 1)
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
@@ -23,17 +25,17 @@ struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
+  let i = gid.x / MODELS;
+  let k = gid.x % MODELS;
   if (i >= batch.size) { return; }
-  let row = i * CLASSES;
-  var m = logits[row];
-  for (var c = 1u; c < CLASSES; c++) { m = max(m, logits[row + c]); }
-  var sum = 0.0;
-  for (var c = 0u; c < CLASSES; c++) { sum += exp(logits[row + c] - m); }
+  let row = (i * MODELS + k) * CLASSES;
+  let s = softmax_of(vec4(logits[row], logits[row + 1u], logits[row + 2u], logits[row + 3u]),
+                     vec4(logits[row + 4u], logits[row + 5u], logits[row + 6u], logits[row + 7u]),
+                     vec2(logits[row + 8u], logits[row + 9u]));
   let y = labels[order[batch.start + i]];
-  loss[batch.start + i] = log(sum) - (logits[row + y] - m);
-  let inv_sum = 1.0 / sum;
+  loss[k * ROWS + batch.start + i] = cross_entropy(s, logits[row + y]);
+  let inv_sum = 1.0 / s.sum;
   for (var c = 0u; c < CLASSES; c++) {
-    dlogits[row + c] = exp(logits[row + c] - m) * inv_sum - select(0.0, 1.0, c == y);
+    dlogits[row + c] = exp(logits[row + c] - s.m) * inv_sum - select(0.0, 1.0, c == y);
   }
 }

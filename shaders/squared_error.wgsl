@@ -1,15 +1,17 @@
-// squared_error.wgsl: residuals and the squared-error loss of linear regression, per example.
+// squared_error.wgsl: residuals and the squared-error loss of linear regression, per example,
+// for K configurations at once (stacked; a run is K = 1).
 //
-//   pred     (B) f32 from linear_forward
+//   pred     (B, K) f32 from linear_forward
 //   targets  (N) f32, example order[batch.start + i] is row i
-//   residual (B) f32: r = ŷ - y (the loss's gradient with respect to ŷ)
-//   loss     (N) f32: loss[batch.start + i] = r² / 2, at the example's position in the epoch (as
-//            softmax_xent stores it: the trainer reads a window back when it records)
-// Dispatch: ceil(B / WORKGROUP_SIZE) workgroups, one thread per example.
+//   residual (B, K) f32: r = ŷ - y (the loss's gradient with respect to ŷ)
+//   loss     (K, N) f32: model k's r² / 2 at loss[k·N + batch.start + i], the example's position
+//            in the epoch (as softmax_xent stores it: the trainer reads a window back when it records)
+// Thread t is example i = t / K of model k = t % K.
+// Dispatch: ceil(B·K / WORKGROUP_SIZE) workgroups.
 
 override WORKGROUP_SIZE: u32 = 64u;
-
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
+override MODELS: u32 = 1u;
+override ROWS: u32 = 0u; // N: the stride of the models' losses (unused when K = 1)
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
@@ -20,9 +22,10 @@ struct Batch { start: u32, size: u32, lr: f32, inv_size: f32 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
+  let i = gid.x / MODELS;
+  let k = gid.x % MODELS;
   if (i >= batch.size) { return; }
-  let r = pred[i] - targets[order[batch.start + i]];
-  residual[i] = r;
-  loss[batch.start + i] = 0.5 * r * r;
+  let r = pred[i * MODELS + k] - targets[order[batch.start + i]];
+  residual[i * MODELS + k] = r;
+  loss[k * ROWS + batch.start + i] = 0.5 * r * r;
 }

@@ -1,13 +1,13 @@
 /**
  * The optimiser's side of the CPU backends: the state arrays, the epoch's rate table, and one
- * update applied with the reference of the optimiser's kernel.
+ * update applied with the reference of the update kernel (src/reference/update.ts).
  */
 import type { Step } from './backend';
 import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
 import { baseRates } from '../optim/rates';
-import { adamUpdateRef } from '../reference/adam-update';
-import { momentumUpdateRef } from '../reference/momentum-update';
-import { sgdUpdateRef } from '../reference/sgd-update';
+import { updateRef } from '../reference/update';
+
+const NO_STATE = new Float32Array(0);
 
 export class CpuUpdate {
   private optimizer: Optimizer = SGD;
@@ -41,9 +41,6 @@ export class CpuUpdate {
   /** Plan step s's update of `params` by `grads`, at its row of the rate table. */
   apply(s: number, params: Float32Array, grads: ArrayLike<number>): void {
     const [lr, c1, c2] = [this.rates[4 * s]!, this.rates[4 * s + 1]!, this.rates[4 * s + 2]!];
-    const o = this.optimizer;
-    if (o.kind === 'sgd') sgdUpdateRef(params, grads, lr);
-    else if (o.kind === 'adam') adamUpdateRef(params, this.state[0]!, this.state[1]!, grads, { lr, c1, c2 }, o);
-    else momentumUpdateRef(params, this.state[0]!, grads, lr, o.momentum, o.kind === 'nesterov');
+    updateRef(this.optimizer, params, this.state[0] ?? NO_STATE, this.state[1] ?? NO_STATE, grads, { lr, c1, c2 });
   }
 }

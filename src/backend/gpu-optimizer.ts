@@ -1,22 +1,23 @@
 /**
  * The optimiser's side of a WebGPU backend, shared by the classifier and regression backends:
- * the update kernel for the chosen optimiser and its state arrays on the GPU (none for SGD, a
- * velocity for momentum, two moments for Adam), zeroed when it is set, read and written for
- * checkpoints.
+ * shaders/update.wgsl for one model (base rate 1, the optimiser's code) and its state arrays on
+ * the GPU (none for SGD, a velocity for momentum, two moments for Adam; a rule's unused state
+ * binding gets a 16-byte placeholder), zeroed when it is set, read and written for checkpoints.
  */
 import type { Gpu, Pipeline } from '../device/gpu';
-import { adamUpdateKernel } from '../kernels/adam-update';
 import type { Kernel } from '../kernels/kernel';
-import { momentumUpdateKernel } from '../kernels/momentum-update';
-import { sgdUpdateKernel } from '../kernels/sgd-update';
+import { modelTable, updateKernel } from '../kernels/update';
 import type { ParamLayout } from '../model';
 import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
 
 export class GpuOptimizer {
   optimizer: Optimizer = SGD;
-  kernel: Kernel = sgdUpdateKernel;
+  kernel: Kernel = updateKernel(1, SGD);
   pipeline: Pipeline | undefined;
   private state: GPUBuffer[] = [];
+  /** bound where the rule keeps no state: update.wgsl binds s1 and s2 always */
+  private placeholders: GPUBuffer[] = [];
+  private models: GPUBuffer | undefined;
 
   constructor(
     private readonly gpu: Gpu,
@@ -24,20 +25,26 @@ export class GpuOptimizer {
   ) {}
 
   async set(optimizer: Optimizer): Promise<void> {
-    for (const buffer of this.state) this.gpu.free(buffer);
+    for (const buffer of [...this.state, ...this.placeholders]) this.gpu.free(buffer);
     this.state = [];
+    this.placeholders = [];
     for (const name of stateArrays(optimizer.kind)) {
       this.state.push(await this.gpu.buffer(`optimizer ${name}`, this.layout.paddedCount * 4, 'storage', new Float32Array(this.layout.paddedCount)));
     }
-    this.kernel = updateKernel(optimizer);
+    for (let i = this.state.length; i < 2; i++) this.placeholders.push(await this.gpu.buffer(`optimizer state ${i + 1} (unused)`, 16, 'storage'));
+    if (this.models) this.gpu.free(this.models);
+    // base rate 1: the rate table holds the full scheduled rate, used as it is (1 · x == x)
+    this.models = await this.gpu.buffer('optimizer model', 16, 'storage', modelTable([{ lr: 1, kind: optimizer.kind }]));
+    this.kernel = updateKernel(1, optimizer);
     this.pipeline = await this.gpu.pipeline(this.kernel, this.kernel.constants(this.layout));
     this.optimizer = optimizer;
   }
 
-  /** The update's bindings after the step table: rates, grads, the state arrays, params. */
+  /** The update's bindings after the step table: rates, the model table, grads, s1, s2, params. */
   async bindings(rates: GPUBuffer, grads: GPUBuffer, params: GPUBuffer): Promise<{ kernel: Kernel; pipeline: Pipeline; buffers: GPUBuffer[] }> {
     if (!this.pipeline) await this.set(this.optimizer);
-    return { kernel: this.kernel, pipeline: this.pipeline!, buffers: [rates, grads, ...this.state, params] };
+    const [s1, s2] = [...this.state, ...this.placeholders];
+    return { kernel: this.kernel, pipeline: this.pipeline!, buffers: [rates, this.models!, grads, s1!, s2!, params] };
   }
 
   async getState(): Promise<Float32Array[]> {
@@ -53,10 +60,4 @@ export class GpuOptimizer {
     arrays.forEach((a, i) => this.gpu.write(this.state[i]!, a));
     await this.gpu.finish();
   }
-}
-
-function updateKernel(o: Optimizer): Kernel {
-  if (o.kind === 'adam') return adamUpdateKernel(o);
-  if (o.kind === 'momentum' || o.kind === 'nesterov') return momentumUpdateKernel(o.momentum, o.kind === 'nesterov');
-  return sgdUpdateKernel;
 }

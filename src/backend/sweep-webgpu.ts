@@ -1,14 +1,17 @@
 /**
  * A sweep on WebGPU: K models of the classifier (each its own learning rate and optimiser, one
  * batch size and schedule) stacked in one set of buffers, so that each of a step's four
- * dispatches (stacked_forward, stacked_softmax_xent, stacked_gradient, stacked_update) advances
+ * dispatches (forward, softmax_xent, gradient with MODELS = K, update with K models) advances
  * all of them. The data is resident once, shared with a single-model WebGpuBackend that also
  * evaluates each model in turn (its parameters copied in).
  */
 import type { AdapterReport } from '../device/adapter-info';
 import type { Gpu } from '../device/gpu';
-import type { Kernel } from '../kernels/kernel';
-import { OPTIMIZER_CODES, modelStride, stackedForwardKernel, stackedGradientKernel, stackedSoftmaxXentKernel, stackedUpdateKernel } from '../kernels/stacked';
+import { stackedForwardKernel } from '../kernels/forward';
+import { stackedGradientKernel } from '../kernels/gradient';
+import { type Kernel, modelStride } from '../kernels/kernel';
+import { stackedSoftmaxXentKernel } from '../kernels/softmax-xent';
+import { modelTable, updateKernel } from '../kernels/update';
 import { CLASSES, type ParamLayout, paramLayout } from '../model';
 import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import type { BackendData, Evaluation, Split, Step } from './backend';
@@ -49,12 +52,7 @@ export class SweepWebGpuBackend {
     const layout = paramLayout(data.train.features);
     const k = models.length;
     const stack = k * modelStride(layout) * 4;
-    const table = new Uint32Array(k * 4);
-    const asFloat = new Float32Array(table.buffer);
-    models.forEach((m, i) => {
-      asFloat[4 * i] = m.lr;
-      table[4 * i + 1] = OPTIMIZER_CODES[m.optimizer];
-    });
+    const table = modelTable(models.map((m) => ({ lr: m.lr, kind: m.optimizer })));
     const buffers = {
       params: await gpu.buffer('sweep params', stack, 'storage'),
       grads: await gpu.buffer('sweep grads', stack, 'storage'),
@@ -96,7 +94,7 @@ export class SweepWebGpuBackend {
       await launch(stackedForwardKernel(k), [images, b.order, b.params, b.logits]),
       await launch(stackedSoftmaxXentKernel(k, this.rows), [b.logits, labels, b.order, b.loss, b.dlogits]),
       await launch(stackedGradientKernel(k), [images, b.order, b.dlogits, b.grads]),
-      await launch(stackedUpdateKernel(k, this.constants), [this.rates, b.models, b.grads, b.s1, b.s2, b.params]),
+      await launch(updateKernel(k, this.constants), [this.rates, b.models, b.grads, b.s1, b.s2, b.params]),
     ];
   }
 

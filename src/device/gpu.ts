@@ -5,7 +5,7 @@
  */
 import { GpuFault, UserError } from '../errors';
 import type { AdapterReport } from './adapter-info';
-import type { ShaderSource } from './shader-source';
+import { type ShaderSource, kernelModule } from './shader-source';
 
 /** How a kernel sees each binding, in binding order (group 0). */
 export type BindingKind = 'uniform' | 'uniform-dynamic' | 'read' | 'read-write';
@@ -13,10 +13,10 @@ export type BindingKind = 'uniform' | 'uniform-dynamic' | 'read' | 'read-write';
 export interface KernelSpec {
   /** name used in errors and labels */
   name: string;
-  /** file in shaders/ */
+  /** file in shaders/, compiled after shaders/prelude.wgsl */
   file: string;
   bindings: readonly BindingKind[];
-  /** bytes of a 'uniform-dynamic' binding's struct (default 16) */
+  /** bytes of a 'uniform-dynamic' binding's struct (default 32: the prelude's struct Batch) */
   uniformBytes?: number;
 }
 
@@ -27,6 +27,9 @@ export interface Pipeline {
 }
 
 export type BufferRole = 'storage' | 'uniform';
+
+/** Bytes of the prelude's struct Batch as bound (src/kernels/kernel.ts writes it). */
+export const BATCH_UNIFORM_BYTES = 32;
 
 /** Size of one entry in a table of uniforms addressed with dynamic offsets. */
 export const UNIFORM_STRIDE_BYTES = 256;
@@ -140,14 +143,19 @@ export class Gpu {
 
   private async compile(kernel: KernelSpec, constants: Record<string, number>): Promise<Pipeline> {
     this.assertAlive();
-    const code = this.shaders(kernel.file);
+    const { code, locate } = kernelModule(this.shaders, kernel.file);
     const module = this.device.createShaderModule({ label: kernel.file, code });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length > 0) {
       const lines = code.split('\n');
+      const where = (line: number, column: number) => {
+        if (line < 1) return `shaders/${kernel.file}`;
+        const at = locate(line);
+        return `shaders/${at.file}:${at.line}:${column}`;
+      };
       const text = errors
-        .map((m) => `shaders/${kernel.file}:${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`)
+        .map((m) => `${where(m.lineNum, m.linePos)}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`)
         .join('\n');
       throw new Error(`kernel '${kernel.name}' failed to compile:\n${text}`);
     }
@@ -187,7 +195,7 @@ export class Gpu {
       layout: p.layout,
       entries: buffers.map((b, binding) => {
         const range: GPUBufferBinding = 'buffer' in b ? b : { buffer: b };
-        return { binding, resource: p.kernel.bindings[binding] === 'uniform-dynamic' ? { buffer: range.buffer, size: p.kernel.uniformBytes ?? 16 } : range };
+        return { binding, resource: p.kernel.bindings[binding] === 'uniform-dynamic' ? { buffer: range.buffer, size: p.kernel.uniformBytes ?? BATCH_UNIFORM_BYTES } : range };
       }),
     });
   }

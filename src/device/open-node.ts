@@ -8,10 +8,12 @@ import { adapterLabel } from './adapter-info';
 import { ADAPTER_CHOICES, type AdapterChoice, acquireNodeAdapter } from './adapter-node';
 import { Gpu } from './gpu';
 import { nodeShaderFiles } from './shader-files-node';
+import type { ShaderSource } from './shader-source';
 
-export async function openNodeDevice(adapter: AdapterChoice): Promise<{ gpu: Gpu; line: string }> {
+/** `shaders`: where the WGSL comes from (default the repository's shaders/; tests substitute their own). */
+export async function openNodeDevice(adapter: AdapterChoice, shaders: ShaderSource = nodeShaderFiles): Promise<{ gpu: Gpu; line: string }> {
   const found = await acquireNodeAdapter(adapter);
-  return { gpu: await Gpu.create(found.adapter, found.report, nodeShaderFiles), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
+  return { gpu: await Gpu.create(found.adapter, found.report, shaders), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
 }
 
 /** The value of an --adapter option (absent: auto); a UserError names the choices. */

@@ -1,4 +1,8 @@
-/** Host side of shaders/gradient_partial.wgsl (CPU reference: src/reference/gradient-split.ts). */
+/**
+ * Host side of split-K, the gradient for large batches: shaders/gradient.wgsl with CHUNK rows per
+ * chunk (its partial sums) then shaders/gradient_reduce.wgsl (CPU reference:
+ * src/reference/gradient-split.ts).
+ */
 import type { ParamLayout } from '../model';
 import type { Kernel } from './kernel';
 
@@ -24,15 +28,19 @@ export function partialsBytes(chunks: number, layout: ParamLayout): number {
   return chunks * layout.paddedCount * 4;
 }
 
-/** The kernel for one chunk size: the chunk decides the dispatch. */
-export function gradientPartialKernel(chunk: number = DEFAULT_CHUNK): Kernel {
+/**
+ * gradient.wgsl for one chunk size: the chunk decides the dispatch. With `models` > 1 (stacked
+ * dlogits (B, K, C)), chunk q of model k goes to slot q·K + k of the partials.
+ */
+export function gradientPartialKernel(chunk: number = DEFAULT_CHUNK, models = 1): Kernel {
   return {
     name: 'gradient_partial',
-    file: 'gradient_partial.wgsl',
+    file: 'gradient.wgsl',
     // batch, images, order, dlogits, partials
     bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
-    constants: (layout) => splitConstants(layout.rowWords, chunk),
-    // one thread per (chunk, feature word or bias)
-    workgroups: (rows, layout) => Math.ceil((splitChunks(rows, chunk) * (layout.rowWords + 1)) / WORKGROUP_SIZE),
+    // slot s's sums at partials[s · P/4 ..] (vec4s)
+    constants: (layout) => ({ ...splitConstants(layout.rowWords, chunk), MODELS: models, STRIDE: layout.paddedCount / 4 }),
+    // one thread per (chunk, model, feature word or bias)
+    workgroups: (rows, layout) => Math.ceil((splitChunks(rows, chunk) * models * (layout.rowWords + 1)) / WORKGROUP_SIZE),
   };
 }

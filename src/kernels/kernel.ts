@@ -12,10 +12,20 @@ export interface Kernel extends KernelSpec {
 }
 
 /**
- * The per-step uniform every kernel reads (struct Batch in the WGSL files): the batch is rows
+ * f32 per model in stacked buffers (a sweep's K models, or K regression configurations): the
+ * model rounded up to 256 bytes, so that one model can be bound alone. Kernels take it as their
+ * STRIDE override (in vec4s where they read vec4s).
+ */
+export function modelStride(layout: ParamLayout): number {
+  return Math.ceil(layout.paddedCount / 64) * 64;
+}
+
+/**
+ * The per-step uniform every kernel reads (struct Batch in shaders/prelude.wgsl): the batch is rows
  * order[start .. start + size), lr is the plan's base step size, invSize = 1 / size, and index
  * is the step's place in the epoch's plan (update kernels read that update's scheduled rate
- * from a per-epoch table with it). Kernels that read only the first four fields bind 16 bytes.
+ * from a per-epoch table with it). Every kernel binds all of
+ * it: BATCH_UNIFORM_BYTES (src/device/gpu.ts).
  */
 export interface BatchUniform {
   start: number;
@@ -23,7 +33,6 @@ export interface BatchUniform {
   lr: number;
   index?: number;
 }
-export const BATCH_UNIFORM_BYTES = 32;
 
 export function writeBatchUniform(view: DataView, offsetBytes: number, b: BatchUniform): void {
   view.setUint32(offsetBytes, b.start, true);

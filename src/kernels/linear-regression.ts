@@ -1,36 +1,49 @@
 /**
  * Host side of the linear-regression kernels (--task regression): linear_forward.wgsl,
- * squared_error.wgsl, linear_gradient.wgsl. CPU references: src/reference/linear-regression.ts.
- * The updates are the classifier's update kernels: they work on any parameter array.
+ * squared_error.wgsl, linear_gradient.wgsl. CPU references: src/reference/linear-regression.ts,
+ * and for K stacked configurations src/reference/stacked.ts. The update is update.wgsl: it works
+ * on any parameter array. Each kernel takes K models at modelStride (K = 1: a single run).
  */
-import type { Kernel } from './kernel';
+import { type Kernel, modelStride } from './kernel';
 
 const WORKGROUP_SIZE = 64;
-const perExample = (rows: number) => Math.ceil(rows / WORKGROUP_SIZE);
 
-export const linearForwardKernel: Kernel = {
-  name: 'linear_forward',
-  file: 'linear_forward.wgsl',
-  // batch, features, order, params, pred
-  bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
-  constants: (layout) => ({ WORKGROUP_SIZE, FEATURES: layout.features }),
-  workgroups: perExample,
-};
+export function stackedLinearForwardKernel(models: number): Kernel {
+  return {
+    name: 'linear_forward',
+    file: 'linear_forward.wgsl',
+    // batch, features, order, params, pred
+    bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
+    constants: (layout) => ({ WORKGROUP_SIZE, FEATURES: layout.features, MODELS: models, STRIDE: modelStride(layout) }),
+    // one thread per (example, model)
+    workgroups: (rows) => Math.ceil((rows * models) / WORKGROUP_SIZE),
+  };
+}
 
-export const squaredErrorKernel: Kernel = {
-  name: 'squared_error',
-  file: 'squared_error.wgsl',
-  // batch, pred, targets, order, residual, loss
-  bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write'],
-  constants: () => ({ WORKGROUP_SIZE }),
-  workgroups: perExample,
-};
+/** K models whose losses sit `rows` apart (the training set's size; unused for K = 1). */
+export function stackedSquaredErrorKernel(models: number, rows: number): Kernel {
+  return {
+    name: 'squared_error',
+    file: 'squared_error.wgsl',
+    // batch, pred, targets, order, residual, loss
+    bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write'],
+    constants: () => ({ WORKGROUP_SIZE, MODELS: models, ROWS: rows }),
+    workgroups: (batch) => Math.ceil((batch * models) / WORKGROUP_SIZE),
+  };
+}
 
-export const linearGradientKernel: Kernel = {
-  name: 'linear_gradient',
-  file: 'linear_gradient.wgsl',
-  // batch, features, order, residual, grads
-  bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
-  constants: (layout) => ({ WORKGROUP_SIZE, FEATURES: layout.features }),
-  workgroups: (_rows, layout) => Math.ceil(layout.paddedCount / WORKGROUP_SIZE),
-};
+export function stackedLinearGradientKernel(models: number): Kernel {
+  return {
+    name: 'linear_gradient',
+    file: 'linear_gradient.wgsl',
+    // batch, features, order, residual, grads
+    bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
+    constants: (layout) => ({ WORKGROUP_SIZE, FEATURES: layout.features, MODELS: models, STRIDE: modelStride(layout) }),
+    // one thread per parameter of each model's stride (a single model's shorter array: the rest exit)
+    workgroups: (_rows, layout) => Math.ceil((models * modelStride(layout)) / WORKGROUP_SIZE),
+  };
+}
+
+export const linearForwardKernel = stackedLinearForwardKernel(1);
+export const squaredErrorKernel = stackedSquaredErrorKernel(1, 0);
+export const linearGradientKernel = stackedLinearGradientKernel(1);

@@ -9,7 +9,7 @@
  *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
  *   gradient_partial/Q  as gradient, with 4P·ceil(B/Q) partials written         2BDC flops
  *   gradient_reduce/Q   4P·ceil(B/Q) (partials) + 4P (grads)                      P·ceil(B/Q) flops
- *   sgd_update   12P (read params and grads, write params)                       2P flops
+ *   update (sgd) 12P (read params and grads, write params)                       2P flops
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
  */
 import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
@@ -19,7 +19,8 @@ import { gradientKernel } from '../kernels/gradient';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
 import { type Kernel, writeBatchUniform } from '../kernels/kernel';
-import { sgdUpdateKernel } from '../kernels/sgd-update';
+import { modelTable, updateKernel } from '../kernels/update';
+import { SGD } from '../optim/optimizer';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, IMAGE_FEATURES, paramLayout } from '../model';
 import { Rng, permutation } from '../train/rng';
@@ -70,6 +71,9 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const confusion = await storage('confusion', new Uint32Array(CLASSES * CLASSES));
   // the update's rate table (src/optim/rates.ts): one row, read at the batch's index 0
   const rates = await storage('rates', Float32Array.of(1e-6, 1, 1, 0));
+  // one model of plain SGD at base rate 1; SGD keeps no state (16-byte placeholders)
+  const models = await storage('models', modelTable([{ lr: 1, kind: 'sgd' }]));
+  const [s1, s2] = [await storage('s1', new Float32Array(4)), await storage('s2', new Float32Array(4))];
   const maxRows = Math.max(...rowsList);
   const partials = await gpu.buffer('partials', partialsBytes(splitChunks(maxRows, Math.min(...SPLIT_CHUNKS)), layout), 'storage');
 
@@ -90,7 +94,7 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
       [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
       [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
     ]),
-    ['sgd_update', sgdUpdateKernel, [rates, grads, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+    ['update (sgd)', updateKernel(1, SGD), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
   ];
   const results: KernelResult[] = [];

@@ -1,5 +1,5 @@
 /**
- * CPU references for the split-K gradient (shaders/gradient_partial.wgsl, gradient_reduce.wgsl):
+ * CPU references for the split-K gradient (shaders/gradient.wgsl with CHUNK > 0, gradient_reduce.wgsl):
  * the batch is cut into chunks of `chunk` rows, each chunk's gradient sum is computed apart, and
  * the sums are added and divided by B. Together they equal gradientRef.
  */

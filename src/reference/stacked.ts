@@ -1,13 +1,17 @@
 /**
- * CPU references for the stacked kernels: each is K independent copies of its single-model
- * kernel, which is the whole point of stacking (a sweep's model k trains exactly as it would
- * alone). Stacked layouts: params and grads model after model at a stride of S floats; logits
- * and dlogits (B, K, C); losses (K, N).
+ * CPU references for the kernels run with K models (MODELS = K: a sweep of the classifier, or K
+ * regression configurations): each is K independent copies of its single-model reference, which
+ * is the whole point of stacking (model k trains exactly as it would alone). Stacked layouts:
+ * params and grads model after model at a stride of S floats; logits and dlogits (B, K, C),
+ * predictions and residuals (B, K); losses (K, N).
  */
 import { CLASSES } from '../model';
+import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import { forwardRef } from './forward';
 import { gradientRef } from './gradient';
+import { linearForwardRef, linearGradientRef, squaredErrorRef } from './linear-regression';
 import { softmaxXentRef } from './softmax-xent';
+import { type UpdateRate, updateRef } from './update';
 
 /** (B, K, C) logits of K models whose parameters sit at `stride` floats from each other. */
 export function stackedForwardRef(images: Uint8Array, features: number, order: Uint32Array, start: number, size: number, params: Float32Array, models: number, stride: number, paddedCount: number): Float64Array {
@@ -38,6 +42,59 @@ export function stackedGradientRef(images: Uint8Array, features: number, order: 
   for (let k = 0; k < models; k++) {
     const mine = Float64Array.from({ length: size * CLASSES }, (_, j) => dlogits[(Math.floor(j / CLASSES) * models + k) * CLASSES + (j % CLASSES)]!);
     out.set(gradientRef(images, features, order, start, size, mine), k * stride);
+  }
+  return out;
+}
+
+/**
+ * One update of K models at `stride` floats from each other (update.wgsl with K models): model k
+ * is updateRef on its slices at rate lr_k · factor, that product rounded to f32 as the kernel's.
+ */
+export function stackedUpdateRef(
+  models: ReadonlyArray<{ lr: number; kind: OptimizerKind }>,
+  o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>,
+  stride: number,
+  params: Float32Array,
+  s1: Float32Array,
+  s2: Float32Array,
+  grads: Float32Array,
+  rate: UpdateRate,
+): void {
+  models.forEach((m, k) => {
+    const span = (a: Float32Array) => a.subarray(k * stride, (k + 1) * stride);
+    updateRef({ ...o, kind: m.kind }, span(params), span(s1), span(s2), span(grads), { ...rate, lr: Math.fround(Math.fround(m.lr) * rate.lr) });
+  });
+}
+
+/** Linear regression, (B, K) predictions of K models at `stride` floats from each other. */
+export function stackedLinearForwardRef(features: ArrayLike<number>, dims: number, order: Uint32Array, start: number, size: number, params: Float32Array, models: number, stride: number): Float64Array {
+  const out = new Float64Array(size * models);
+  for (let k = 0; k < models; k++) {
+    const pred = linearForwardRef(features, dims, order, start, size, params.subarray(k * stride, (k + 1) * stride));
+    pred.forEach((p, i) => (out[i * models + k] = p));
+  }
+  return out;
+}
+
+/** Linear regression, residuals (B, K) and losses (K, rows) at positions start.. from (B, K) predictions. */
+export function stackedSquaredErrorRef(pred: ArrayLike<number>, targets: ArrayLike<number>, order: Uint32Array, start: number, size: number, models: number, rows: number): { residual: Float64Array; loss: Float64Array } {
+  const residual = new Float64Array(size * models);
+  const loss = new Float64Array(models * rows);
+  for (let k = 0; k < models; k++) {
+    const mine = Float64Array.from({ length: size }, (_, i) => pred[i * models + k]!);
+    const r = squaredErrorRef(mine, targets, order, start, size);
+    r.residual.forEach((x, i) => (residual[i * models + k] = x));
+    loss.set(r.loss, k * rows + start);
+  }
+  return { residual, loss };
+}
+
+/** Linear regression, K gradients at `stride` floats from each other (padding 0), from (B, K) residuals. */
+export function stackedLinearGradientRef(features: ArrayLike<number>, dims: number, order: Uint32Array, start: number, size: number, residual: ArrayLike<number>, models: number, stride: number): Float64Array {
+  const out = new Float64Array(models * stride);
+  for (let k = 0; k < models; k++) {
+    const mine = Float64Array.from({ length: size }, (_, i) => residual[i * models + k]!);
+    out.set(linearGradientRef(features, dims, order, start, size, mine), k * stride);
   }
   return out;
 }

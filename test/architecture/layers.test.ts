@@ -21,9 +21,10 @@ interface Layer {
 
 const LAYERS: ReadonlyArray<readonly Layer[]> = [
   [{ name: 'base', paths: ['src/errors.ts', 'src/format.ts', 'src/model.ts'] }],
+  // the optimisers' definitions are the spec the update rules' references implement
+  [{ name: 'optim', paths: ['src/optim/'] }],
   [
     { name: 'reference', paths: ['src/reference/'] },
-    { name: 'optim', paths: ['src/optim/'] },
     { name: 'io', paths: ['src/io/'] },
   ],
   [

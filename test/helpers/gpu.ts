@@ -5,11 +5,13 @@
  */
 import { type Gpu, UNIFORM_STRIDE_BYTES } from '../../src/device/gpu';
 import { openNodeDevice } from '../../src/device/open-node';
+import { nodeShaderFiles } from '../../src/device/shader-files-node';
+import type { ShaderSource } from '../../src/device/shader-source';
 import { type BatchUniform, type Kernel, writeBatchUniform } from '../../src/kernels/kernel';
 import type { ParamLayout } from '../../src/model';
 
-export async function testGpu(): Promise<Gpu> {
-  return (await openNodeDevice('auto')).gpu;
+export async function testGpu(shaders: ShaderSource = nodeShaderFiles): Promise<Gpu> {
+  return (await openNodeDevice('auto', shaders)).gpu;
 }
 
 /** A binding's content: input data, or an output of `bytes` poisoned with NaN. */

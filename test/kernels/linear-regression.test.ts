@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
-import { linearForwardKernel, linearGradientKernel, squaredErrorKernel } from '../../src/kernels/linear-regression';
+import { modelStride } from '../../src/kernels/kernel';
+import {
+  linearForwardKernel, linearGradientKernel, squaredErrorKernel,
+  stackedLinearForwardKernel, stackedLinearGradientKernel, stackedSquaredErrorKernel,
+} from '../../src/kernels/linear-regression';
 import { linearLayout } from '../../src/model';
 import { linearForwardRef, linearGradientRef, squaredErrorRef } from '../../src/reference/linear-regression';
+import { stackedLinearForwardRef, stackedLinearGradientRef, stackedSquaredErrorRef } from '../../src/reference/stacked';
 import { Rng, permutation } from '../../src/train/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats } from '../helpers/random';
@@ -46,5 +51,46 @@ describe('linear-regression kernels match their CPU references', () => {
     const [, , , grads] = await runKernel(gpu, linearGradientKernel, layout, batch, [features, order, r32, { outputBytes: layout.paddedCount * 4 }]);
     // a mean of `size` terms summed in f32 in index order
     expect(new Float32Array(grads!)).toBeAllclose(linearGradientRef(features, dims, order, start, size, r32), { atol: 1e-5, rtol: 1e-4 });
+  });
+});
+
+// K configurations stacked at modelStride, against K copies of the references
+const STACKED = [
+  { count: 20, dims: 3, start: 5, size: 7, models: 3 },
+  { count: 130, dims: 100, start: 65, size: 65, models: 2 },
+  { count: 300, dims: 13, start: 0, size: 257, models: 5 },
+  { count: 1, dims: 1, start: 0, size: 1, models: 7 },
+];
+
+describe('linear-regression kernels with K models match K copies of their CPU references', () => {
+  test.each(STACKED)('$models models, $count rows, $dims features, batch [$start, +$size)', async ({ count, dims, start, size, models }) => {
+    const rng = new Rng(count + dims + size + models);
+    const layout = linearLayout(dims);
+    const stride = modelStride(layout);
+    const features = randomFloats(rng, count * dims, 2);
+    const targets = randomFloats(rng, count, 3);
+    const order = permutation(count, rng);
+    const params = new Float32Array(models * stride);
+    for (let k = 0; k < models; k++) params.set(randomFloats(rng, layout.count, 1), k * stride);
+    const batch = { start, size, lr: 0 };
+
+    const [, , , pred] = await runKernel(gpu, stackedLinearForwardKernel(models), layout, batch, [features, order, params, { outputBytes: size * models * 4 }]);
+    const predRef = stackedLinearForwardRef(features, dims, order, start, size, params, models, stride);
+    expect(new Float32Array(pred!)).toBeAllclose(predRef, { atol: 1e-5, rtol: 1e-5 });
+
+    const p32 = new Float32Array(predRef);
+    const [, , , residual, loss] = await runKernel(gpu, stackedSquaredErrorKernel(models, count), layout, batch, [p32, targets, order, { outputBytes: size * models * 4 }, { outputBytes: models * count * 4 }]);
+    const se = stackedSquaredErrorRef(p32, targets, order, start, size, models, count);
+    expect(new Float32Array(residual!)).toBeAllclose(se.residual, { atol: 1e-6, rtol: 1e-6 });
+    const lossGpu = new Float32Array(loss!);
+    for (let k = 0; k < models; k++) {
+      const [from, to] = [k * count + start, k * count + start + size];
+      expect(lossGpu.subarray(from, to)).toBeAllclose(se.loss.subarray(from, to), { atol: 1e-6, rtol: 1e-5 });
+    }
+
+    const r32 = new Float32Array(se.residual);
+    const [, , , grads] = await runKernel(gpu, stackedLinearGradientKernel(models), layout, batch, [features, order, r32, { outputBytes: models * stride * 4 }]);
+    // every element of every stride written: the padding too (0)
+    expect(new Float32Array(grads!)).toBeAllclose(stackedLinearGradientRef(features, dims, order, start, size, r32, models, stride), { atol: 1e-5, rtol: 1e-4 });
   });
 });

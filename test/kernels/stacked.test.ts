@@ -1,15 +1,16 @@
 /**
  * The stacked kernels (K models per dispatch) against K copies of the single-model references,
- * on awkward shapes; the update with a different optimiser per model.
+ * on awkward shapes (the update with K models: update.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
-import { OPTIMIZER_CODES, modelStride, stackedForwardKernel, stackedGradientKernel, stackedSoftmaxXentKernel, stackedUpdateKernel } from '../../src/kernels/stacked';
+import { stackedForwardKernel } from '../../src/kernels/forward';
+import { stackedGradientKernel } from '../../src/kernels/gradient';
+import { gradientPartialKernel, splitChunks } from '../../src/kernels/gradient-partial';
+import { modelStride } from '../../src/kernels/kernel';
+import { stackedSoftmaxXentKernel } from '../../src/kernels/softmax-xent';
 import { CLASSES, paramLayout } from '../../src/model';
-import { type OptimizerKind, SGD, adamCorrections } from '../../src/optim/optimizer';
-import { adamUpdateRef } from '../../src/reference/adam-update';
-import { momentumUpdateRef } from '../../src/reference/momentum-update';
-import { sgdUpdateRef } from '../../src/reference/sgd-update';
+import { gradientPartialRef } from '../../src/reference/gradient-split';
 import { stackedForwardRef, stackedGradientRef, stackedSoftmaxXentRef } from '../../src/reference/stacked';
 import { Rng, permutation } from '../../src/train/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
@@ -55,43 +56,24 @@ describe('stacked kernels match K copies of the single-model references', () => 
     for (let k = 0; k < models; k++) expect(gGpu.subarray(k * stride, k * stride + layout.paddedCount)).toBeAllclose(gRef.subarray(k * stride, k * stride + layout.paddedCount), { atol: 1e-6, rtol: 1e-4 });
   });
 
-  test('stacked_update: a different optimiser and rate per model, state carried over three updates', async () => {
-    const layout = paramLayout(12);
-    const stride = modelStride(layout);
-    const kinds: OptimizerKind[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adam'];
-    const lrs = [0.5, 0.1, 0.05, 0.01, 0.003];
-    const models = kinds.length;
-    const o = { ...SGD, momentum: 0.8 };
-    const rng = new Rng(3);
-    let params = randomFloats(rng, models * stride, 1);
-    let s1 = new Float32Array(models * stride);
-    let s2 = new Float32Array(models * stride);
-    const ref = { params: params.slice(), s1: s1.slice(), s2: s2.slice() };
-    const table = new Uint32Array(models * 4);
-    const asFloat = new Float32Array(table.buffer);
-    kinds.forEach((kind, k) => {
-      asFloat[4 * k] = lrs[k]!;
-      table[4 * k + 1] = OPTIMIZER_CODES[kind];
-    });
-    for (let t = 1; t <= 3; t++) {
-      const grads = randomFloats(rng, models * stride, 1);
-      const factor = 1 / t;
-      const [c1, c2] = adamCorrections(o, t);
-      const rates = new Float32Array(12).fill(NaN);
-      rates.set([factor, c1, c2, 0], 4 * t - 4 + 0);
-      const out = await runKernel(gpu, stackedUpdateKernel(models, o), layout, { start: 0, size: 1, lr: 0, index: t - 1 }, [rates, table, grads, s1, s2, params]);
-      [s1, s2, params] = [new Float32Array(out[3]!), new Float32Array(out[4]!), new Float32Array(out[5]!)];
-      const r = rates.subarray(4 * (t - 1));
-      kinds.forEach((kind, k) => {
-        const span = (a: Float32Array) => a.subarray(k * stride, (k + 1) * stride);
-        const lr = Math.fround(Math.fround(lrs[k]!) * r[0]!);
-        if (kind === 'sgd') sgdUpdateRef(span(ref.params), span(grads), lr);
-        else if (kind === 'adam') adamUpdateRef(span(ref.params), span(ref.s1), span(ref.s2), span(grads), { lr, c1: r[1]!, c2: r[2]! }, o);
-        else momentumUpdateRef(span(ref.params), span(ref.s1), span(grads), lr, o.momentum, kind === 'nesterov');
-      });
-      expect(params).toBeAllclose(ref.params, { atol: 1e-6, rtol: 1e-5 });
-      expect(s1).toBeAllclose(ref.s1, { atol: 1e-6, rtol: 1e-5 });
-      expect(s2).toBeAllclose(ref.s2, { atol: 1e-6, rtol: 1e-5 });
+  test.each([7, 64])('gradient.wgsl split into chunks of %i rows, 3 models: slot q·K + k is chunk q of model k', async (chunk) => {
+    const [count, features, start, size, models] = [300, 28, 11, 257, 3];
+    const rng = new Rng(chunk);
+    const layout = paramLayout(features);
+    const images = randomImages(rng, count, features);
+    const order = permutation(count, rng);
+    const dlogits = randomFloats(rng, size * models * CLASSES, 1);
+    const chunks = splitChunks(size, chunk);
+    const P = layout.paddedCount;
+    const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk, models), layout, { start, size, lr: 0 }, [images, order, dlogits, { outputBytes: chunks * models * P * 4 }]);
+    const out = new Float32Array(partials!);
+    for (let k = 0; k < models; k++) {
+      const mine = Float32Array.from({ length: size * CLASSES }, (_, j) => dlogits[(Math.floor(j / CLASSES) * models + k) * CLASSES + (j % CLASSES)]!);
+      const ref = gradientPartialRef(images, features, order, start, size, mine, chunk);
+      for (let q = 0; q < chunks; q++) {
+        const slot = (q * models + k) * P;
+        expect(out.subarray(slot, slot + P)).toBeAllclose(ref.subarray(q * P, (q + 1) * P), { atol: 1e-5, rtol: 1e-4 });
+      }
     }
   });
 });

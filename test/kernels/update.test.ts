@@ -1,19 +1,17 @@
 /**
- * The update kernels (sgd_update, momentum_update heavy-ball and Nesterov, adam_update) against
- * their CPU references: three updates in a row, state carried from one to the next, each reading
- * its rate row from the per-epoch table at a non-zero index.
+ * update.wgsl against its CPU reference, three updates in a row with the state carried from one
+ * to the next, each reading its rate row from the per-epoch table at a non-zero index: every
+ * rule as a single run (one model, base rate 1, unused state bound to placeholders, as
+ * GpuOptimizer binds it), and K models with a different rule and rate each (a sweep).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
-import { adamUpdateKernel } from '../../src/kernels/adam-update';
-import type { Kernel } from '../../src/kernels/kernel';
-import { momentumUpdateKernel } from '../../src/kernels/momentum-update';
-import { sgdUpdateKernel } from '../../src/kernels/sgd-update';
+import { modelStride } from '../../src/kernels/kernel';
+import { modelTable, updateKernel } from '../../src/kernels/update';
 import { paramLayout } from '../../src/model';
-import { type Optimizer, SGD, adamCorrections } from '../../src/optim/optimizer';
-import { adamUpdateRef } from '../../src/reference/adam-update';
-import { momentumUpdateRef } from '../../src/reference/momentum-update';
-import { sgdUpdateRef } from '../../src/reference/sgd-update';
+import { type Optimizer, type OptimizerKind, SGD, adamCorrections, stateArrays } from '../../src/optim/optimizer';
+import { stackedUpdateRef } from '../../src/reference/stacked';
+import { updateRef } from '../../src/reference/update';
 import { Rng } from '../../src/train/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats } from '../helpers/random';
@@ -30,37 +28,61 @@ const CASES: Array<{ name: string; o: Optimizer }> = [
   { name: 'adam (β1 0.5, β2 0.9, ε 1e-3)', o: { ...SGD, kind: 'adam', beta1: 0.5, beta2: 0.9, epsilon: 1e-3 } },
 ];
 
-function kernelOf(o: Optimizer): Kernel {
-  if (o.kind === 'adam') return adamUpdateKernel(o);
-  if (o.kind === 'sgd') return sgdUpdateKernel;
-  return momentumUpdateKernel(o.momentum, o.kind === 'nesterov');
+/** The epoch's rate table, 5 rows of NaN but row `index` = (lr, c1, c2, 0): the lookup matters. */
+function rateTable(index: number, lr: number, [c1, c2]: [number, number]): Float32Array {
+  const rates = new Float32Array(20).fill(NaN);
+  rates.set([lr, c1, c2, 0], 4 * index);
+  return rates;
 }
 
-describe('update kernels match their CPU references over three updates', () => {
+describe('update.wgsl, one model, matches its CPU reference over three updates', () => {
   test.each(CASES.flatMap((c) => [4, 12, 784].map((features) => ({ ...c, features }))))('$name, $features features', async ({ o, features }) => {
     const rng = new Rng(features + o.kind.length);
-    const layout = paramLayout(features);
-    const P = layout.paddedCount;
+    const P = paramLayout(features).paddedCount;
+    const used = stateArrays(o.kind).length;
     let params = randomFloats(rng, P, 1);
-    let state = (o.kind === 'sgd' ? [] : o.kind === 'adam' ? [0, 1] : [0]).map(() => new Float32Array(P));
+    // the rule's state arrays, then 16-byte placeholders where it keeps none (never written)
+    let state = [0, 1].map((i) => new Float32Array(i < used ? P : 4));
     const ref = { params: params.slice(), state: state.map((a) => a.slice()) };
     for (let t = 1; t <= 3; t++) {
       const grads = randomFloats(rng, P, 1);
-      // the epoch's rate table: this update reads row `index` (5 rows, so the lookup matters)
       const index = t + 1;
-      const lr = 0.05 * t;
-      const [c1, c2] = adamCorrections(o, t);
-      const rates = new Float32Array(20).fill(NaN);
-      rates.set([lr, c1, c2, 0], 4 * index);
-      const outputs = await runKernel(gpu, kernelOf(o), layout, { start: 0, size: 1, lr: 0, index }, [rates, grads, ...state, params]);
-      params = new Float32Array(outputs.at(-1)!);
-      state = outputs.slice(2, -1).map((b) => new Float32Array(b));
-      const r = new Float32Array(rates.subarray(4 * index, 4 * index + 3));
-      if (o.kind === 'sgd') sgdUpdateRef(ref.params, grads, r[0]!);
-      else if (o.kind === 'adam') adamUpdateRef(ref.params, ref.state[0]!, ref.state[1]!, grads, { lr: r[0]!, c1: r[1]!, c2: r[2]! }, o);
-      else momentumUpdateRef(ref.params, ref.state[0]!, grads, r[0]!, o.momentum, o.kind === 'nesterov');
+      const rates = rateTable(index, 0.05 * t, adamCorrections(o, t));
+      const out = await runKernel(gpu, updateKernel(1, o), paramLayout(features), { start: 0, size: 1, lr: 0, index }, [rates, modelTable([{ lr: 1, kind: o.kind }]), grads, ...state, params]);
+      [state, params] = [[new Float32Array(out[3]!), new Float32Array(out[4]!)], new Float32Array(out[5]!)];
+      const r = rates.subarray(4 * index);
+      updateRef(o, ref.params, ref.state[0]!, ref.state[1]!, grads, { lr: r[0]!, c1: r[1]!, c2: r[2]! });
       expect(params).toBeAllclose(ref.params, { atol: 1e-6, rtol: 1e-5 });
       state.forEach((a, i) => expect(a).toBeAllclose(ref.state[i]!, { atol: 1e-6, rtol: 1e-5 }));
+    }
+  });
+});
+
+describe('update.wgsl, K models with a rule and rate each, matches K copies of the reference', () => {
+  const SWEEPS: Array<{ features: number; kinds: OptimizerKind[]; lrs: number[] }> = [
+    { features: 12, kinds: ['sgd', 'momentum', 'nesterov', 'adam', 'adam'], lrs: [0.5, 0.1, 0.05, 0.01, 0.003] },
+    { features: 28, kinds: ['adam', 'sgd', 'nesterov'], lrs: [0.002, 0.3, 0.07] },
+  ];
+  test.each(SWEEPS)('$kinds, $features features', async ({ features, kinds, lrs }) => {
+    const layout = paramLayout(features);
+    const stride = modelStride(layout);
+    const models = kinds.map((kind, k) => ({ kind, lr: lrs[k]! }));
+    const o = { ...SGD, momentum: 0.8 };
+    const rng = new Rng(features);
+    let params = randomFloats(rng, models.length * stride, 1);
+    let s1 = new Float32Array(models.length * stride);
+    let s2 = new Float32Array(models.length * stride);
+    const ref = { params: params.slice(), s1: s1.slice(), s2: s2.slice() };
+    for (let t = 1; t <= 3; t++) {
+      const grads = randomFloats(rng, models.length * stride, 1);
+      const rates = rateTable(t, 1 / t, adamCorrections(o, t));
+      const out = await runKernel(gpu, updateKernel(models.length, o), layout, { start: 0, size: 1, lr: 0, index: t }, [rates, modelTable(models), grads, s1, s2, params]);
+      [s1, s2, params] = [new Float32Array(out[3]!), new Float32Array(out[4]!), new Float32Array(out[5]!)];
+      const r = rates.subarray(4 * t);
+      stackedUpdateRef(models, o, stride, ref.params, ref.s1, ref.s2, grads, { lr: r[0]!, c1: r[1]!, c2: r[2]! });
+      expect(params).toBeAllclose(ref.params, { atol: 1e-6, rtol: 1e-5 });
+      expect(s1).toBeAllclose(ref.s1, { atol: 1e-6, rtol: 1e-5 });
+      expect(s2).toBeAllclose(ref.s2, { atol: 1e-6, rtol: 1e-5 });
     }
   });
 });

@@ -1,0 +1,70 @@
+// update.wgsl: one optimiser update of K models at once, each with its own rule and rate (a
+// sweep; a single run is K = 1 with a base rate of 1, its rate table holding the full rate).
+//
+//   sgd       p -= lr·g
+//   momentum  v = μ·v + g;  p -= lr·v                  (heavy ball, as in PyTorch; s1 = v)
+//   nesterov  v = μ·v + g;  p -= lr·(g + μ·v)                                    (s1 = v)
+//   adam      m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;  p -= lr·(m·c1) / (sqrt(v·c2) + ε)
+//             c1 = 1/(1-β1ᵗ), c2 = 1/(1-β2ᵗ) for update t, in float64 on the host  (s1 = m, s2 = v)
+//
+//   models  (K) struct Model: the model's base rate and its rule (a KIND_ code below; the host's
+//           table: UPDATE_CODES in src/kernels/update.ts)
+//   rates   (S) vec4 per update of the epoch: (factor, c1, c2, 0); this one's is rates[batch.index],
+//           and model k's rate is models[k].lr · factor (one schedule and one β1, β2 per sweep)
+//   grads, params, s1, s2   f32, model k at k·STRIDE; s1, s2 are the rule's state, kept between
+//           updates and starting at 0 (a rule without state never touches them)
+// Dispatch: ceil(K·STRIDE / WORKGROUP_SIZE) workgroups, one thread per parameter.
+
+override WORKGROUP_SIZE: u32 = 64u;
+override STRIDE: u32 = 7872u; // f32 per model
+override MOMENTUM: f32 = 0.9;
+override BETA1: f32 = 0.9;
+override BETA2: f32 = 0.999;
+// 1 - β, computed on the host in float64: in f32, 1 - 0.999 keeps only 4 significant digits
+override ONE_MINUS_BETA1: f32 = 0.1;
+override ONE_MINUS_BETA2: f32 = 0.001;
+override EPSILON: f32 = 1e-8;
+
+const KIND_SGD: u32 = 0u;
+const KIND_MOMENTUM: u32 = 1u;
+const KIND_NESTEROV: u32 = 2u;
+const KIND_ADAM: u32 = 3u;
+
+struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
+
+@group(0) @binding(0) var<uniform> batch: Batch;
+@group(0) @binding(1) var<storage, read> rates: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> models: array<Model>;
+@group(0) @binding(3) var<storage, read> grads: array<f32>;
+@group(0) @binding(4) var<storage, read_write> s1: array<f32>;
+@group(0) @binding(5) var<storage, read_write> s2: array<f32>;
+@group(0) @binding(6) var<storage, read_write> params: array<f32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let p = gid.x;
+  if (p >= arrayLength(&params)) { return; }
+  let model = models[p / STRIDE];
+  let r = rates[batch.index];
+  let lr = model.lr * r.x;
+  let g = grads[p];
+  switch model.kind {
+    case KIND_SGD: {
+      params[p] -= lr * g;
+    }
+    case KIND_MOMENTUM, KIND_NESTEROV: {
+      let v = MOMENTUM * s1[p] + g;
+      s1[p] = v;
+      params[p] -= lr * select(v, g + MOMENTUM * v, model.kind == KIND_NESTEROV);
+    }
+    case KIND_ADAM: {
+      let m1 = BETA1 * s1[p] + ONE_MINUS_BETA1 * g;
+      let v1 = BETA2 * s2[p] + ONE_MINUS_BETA2 * g * g;
+      s1[p] = m1;
+      s2[p] = v1;
+      params[p] -= lr * (m1 * r.y) / (sqrt(v1 * r.z) + EPSILON);
+    }
+    // every code of UPDATE_CODES has its case; update.test.ts checks each against the reference
+    default: {}
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Host side of shaders/update.wgsl, every optimiser's update in one kernel (CPU reference:
+ * src/reference/update.ts). A single run is one model whose base rate is 1 (its rate table holds
+ * the full scheduled rate); a sweep stacks K models at modelStride, each with its rate and rule.
+ * Adding an optimiser: a code here, a `case` in update.wgsl, a rule in the reference.
+ */
+import type { ParamLayout } from '../model';
+import type { Optimizer, OptimizerKind } from '../optim/optimizer';
+import { type Kernel, modelStride } from './kernel';
+
+const WORKGROUP_SIZE = 64;
+
+/** Each rule's code in the models table (the KIND_ constants of update.wgsl). */
+export const UPDATE_CODES: Record<OptimizerKind, number> = { sgd: 0, momentum: 1, nesterov: 2, adam: 3 };
+
+/** The kernel for `models` models; μ, β1, β2 and ε are compiled in, shared by the models. */
+export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>): Kernel {
+  return {
+    name: 'update',
+    file: 'update.wgsl',
+    // batch (for its index), rates, models, grads, s1, s2, params
+    bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write', 'read-write'],
+    constants: (layout) => ({
+      WORKGROUP_SIZE, STRIDE: modelStride(layout), MOMENTUM: o.momentum, BETA1: o.beta1, BETA2: o.beta2,
+      ONE_MINUS_BETA1: 1 - o.beta1, ONE_MINUS_BETA2: 1 - o.beta2, EPSILON: o.epsilon,
+    }),
+    // one thread per parameter (a single model's params array is shorter than STRIDE: the rest exit)
+    workgroups: (_rows, layout: ParamLayout) => Math.ceil((models * modelStride(layout)) / WORKGROUP_SIZE),
+  };
+}
+
+/** The models table update.wgsl reads: per model (lr as f32, kind code, 0, 0). */
+export function modelTable(models: ReadonlyArray<{ lr: number; kind: OptimizerKind }>): Uint32Array {
+  const table = new Uint32Array(models.length * 4);
+  const asFloat = new Float32Array(table.buffer);
+  models.forEach((m, k) => {
+    asFloat[4 * k] = m.lr;
+    table[4 * k + 1] = UPDATE_CODES[m.kind];
+  });
+  return table;
+}
