@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const train = loadSplit(job.dataDir, 'train');
   const test = loadSplit(job.dataDir, 'test');
-  const backend = await openEngine(job.engine, job.adapter, { train, test });
   const data = classificationData(train, test, { kind: 'mnist', dir: job.dataDir }, `MNIST from ${job.dataDir}`);
+  const backend = await openEngine(job.engine, job.adapter, data);
   const result: EngineResult = { engine: job.engine, adapter: backend.adapter, examples: train.count, setupMs: performance.now() - t0, runs: [] };
   try {
     for (const { batchSize: option, lr } of job.runs) {

@@ -8,20 +8,20 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebGpuBackend } from '../src/backend/webgpu';
+import { createEngine } from '../src/api/engine';
+import { fit } from '../src/api/fit';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
+import { classificationData } from '../src/data/training-data';
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { count, seconds } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
-import { paramLayout, zeroParams } from '../src/model';
-import { type OptimizerKind, SGD } from '../src/optim/optimizer';
-import { trainSweep } from '../src/train/sweep';
-import { train } from '../src/train/trainer';
+import type { OptimizerKind } from '../src/optim/optimizer';
+import { sweepModels, trainSweep } from '../src/train/sweep';
 
 const HELP = `usage: npm run bench:sweep -- [options]
 
@@ -49,27 +49,28 @@ async function main(): Promise<void> {
   const full = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'train');
   const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
   const n = Math.min(examples, full.count);
-  const data = { train: { ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test };
+  const data = classificationData({ ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test, { kind: 'arrays' }, `the first ${n} MNIST training images`);
   const openDevice = async () => (await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined))).gpu;
   const rows: Array<{ batchSize: number; configurations: number; stackedMs: number; oneByOneMs: number; speedup: number; sameWeights: boolean; variants: string[] }> = [];
   let adapter;
   for (const batchSize of batchSizes) {
-    const stacked = await trainSweep(openDevice, data, { batchSizes: [batchSize], lrs, optimizers, epochs, seed: 1 });
+    const config = { batchSizes: [batchSize], lrs, optimizers, epochs, seed: 1 };
+    const stackedEngine = await createEngine(data, await openDevice(), { models: sweepModels(config).length });
+    const stacked = await trainSweep(stackedEngine, data, config).finally(() => stackedEngine.destroy());
     let oneByOneMs = 0;
     let same = true;
     const variants = new Set<string>();
     for (const run of stacked.runs) {
-      const gpu = await openDevice();
-      adapter = gpu.adapter;
-      const backend = await WebGpuBackend.create(gpu, data);
-      backend.variantChoice = 'tune'; // one by one at each configuration's fastest variant
+      // one by one at each configuration's fastest variant (tune)
+      const engine = await createEngine(data, await openDevice(), { stepVariant: 'tune' });
+      adapter = engine.adapter;
       try {
-        const r = await train(backend, n, zeroParams(paramLayout(full.features)), { batchSize, lr: run.lr, epochs, recordEvery: 1e9, seed: 1, optimizer: { ...SGD, kind: run.optimizer } });
+        const r = await fit(engine, data, { batchSize, lr: run.lr, epochs, recordEvery: 1e9, seed: 1, optimizer: { kind: run.optimizer }, test: false });
         oneByOneMs += r.trainMs;
-        variants.add(backend.variant.split(' ')[0]!);
+        variants.add(engine.variant!.variant);
         same &&= Buffer.from(r.params.buffer).equals(Buffer.from(run.params.buffer));
       } finally {
-        await backend.destroy();
+        await engine.destroy();
       }
     }
     const row = { batchSize, configurations: stacked.runs.length, stackedMs: stacked.trainMs, oneByOneMs, speedup: oneByOneMs / stacked.trainMs, sameWeights: same, variants: [...variants] };

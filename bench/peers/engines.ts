@@ -3,9 +3,9 @@
  * process: downhill on WebGPU, downhill's CPU reference, and TensorFlow.js on its webgpu (same
  * Dawn adapter), wasm and cpu backends.
  */
-import type { Backend, BackendData } from '../../src/backend/backend';
-import { CpuBackend } from '../../src/backend/cpu';
-import { WebGpuBackend } from '../../src/backend/webgpu';
+import { createEngine } from '../../src/api/engine';
+import type { Backend } from '../../src/backend/backend';
+import type { ClassificationData } from '../../src/data/training-data';
 import type { AdapterReport } from '../../src/device/adapter-info';
 import { type AdapterChoice, acquireNodeAdapter } from '../../src/device/adapter-node';
 import { openNodeDevice } from '../../src/device/open-node';
@@ -14,17 +14,16 @@ import { TfjsBackend } from './tfjs';
 
 const CPU: AdapterReport = { vendor: 'cpu', architecture: '', device: '', description: 'JavaScript on the CPU', software: true, runtime: 'cpu' };
 
-export async function openEngine(name: EngineName, adapter: AdapterChoice, data: BackendData): Promise<Backend> {
+export async function openEngine(name: EngineName, adapter: AdapterChoice, training: ClassificationData): Promise<Backend> {
+  const data = { train: training.train, ...(training.test ? { test: training.test } : {}) };
   switch (name) {
     case 'downhill-webgpu': {
       const { gpu } = await openNodeDevice(adapter);
-      const backend = await WebGpuBackend.create(gpu, data);
       // the comparison wants each batch size at its fastest: measure the variants (tune)
-      backend.variantChoice = 'tune';
-      return backend;
+      return createEngine(training, gpu, { stepVariant: 'tune' });
     }
     case 'downhill-cpu':
-      return new CpuBackend(data);
+      return createEngine(training, 'cpu');
     case 'tfjs-webgpu': {
       const found = await acquireNodeAdapter(adapter);
       return TfjsBackend.create('webgpu', data, found.report, found.gpu);

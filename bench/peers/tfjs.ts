@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { Backend, BackendData, Evaluation, Split, Step } from '../../src/backend/backend';
+import type { Backend, BackendData, Evaluation, ModelConfig, Split, Step } from '../../src/backend/backend';
+import { UserError } from '../../src/errors';
 import { summarizeEvaluation } from '../../src/backend/evaluation';
 import type { Dataset } from '../../src/data/dataset';
 import type { AdapterReport } from '../../src/device/adapter-info';
@@ -22,8 +23,17 @@ interface Resident {
   count: number;
 }
 
+/**
+ * One configuration of plain SGD at a constant rate (TensorFlow.js's own optimiser); anything
+ * else is refused with a UserError.
+ */
 export class TfjsBackend implements Backend {
+  readonly models = 1;
+  readonly variant = null;
   readonly stepVariant = null;
+  /** each plan step's mean loss, as TensorFlow.js computed it before its update */
+  private stepLosses = new Float64Array(0);
+  private lr = 0.1;
   private readonly layout: ParamLayout;
   private readonly sets: Partial<Record<Split, Resident>> = {};
   private w: tf.Variable<tf.Rank.R2>;
@@ -57,7 +67,30 @@ export class TfjsBackend implements Backend {
     return new TfjsBackend(`tfjs-${backend}`, adapter, data);
   }
 
-  async setParams(params: Float32Array): Promise<void> {
+  async setOptimizers(configs: readonly ModelConfig[]): Promise<void> {
+    if (configs.length !== 1 || configs[0]!.optimizer.kind !== 'sgd') throw new UserError(`the ${this.name} peer runs one configuration of plain SGD only`);
+  }
+
+  /** The rate of every update: the peer takes a constant one. */
+  setRates(rates: Float32Array): void {
+    const lr = rates[0] ?? this.lr;
+    for (let s = 0; s < rates.length; s += 4) if (rates[s] !== lr) throw new UserError(`the ${this.name} peer runs plain SGD at a constant rate only`);
+    // the table holds the plan's rate in float32
+    if (lr === Math.fround(this.lr)) return;
+    this.lr = lr;
+    this.optimizer?.dispose();
+    this.optimizer = tf.train.sgd(lr);
+  }
+
+  async getOptimizerState(): Promise<Float32Array[]> {
+    return [];
+  }
+
+  async setOptimizerState(_k: number, arrays: readonly Float32Array[]): Promise<void> {
+    if (arrays.length > 0) throw new Error('plain SGD keeps no state');
+  }
+
+  async setParams(_k: number, params: Float32Array): Promise<void> {
     const { features, biasOffset } = this.layout;
     const w = tf.tidy(() => tf.transpose(tf.tensor2d(params.subarray(0, biasOffset), [CLASSES, features])));
     this.w.assign(w as tf.Tensor2D);
@@ -78,8 +111,10 @@ export class TfjsBackend implements Backend {
 
   async setPlan(steps: readonly Step[]): Promise<void> {
     this.plan = steps;
+    this.stepLosses = new Float64Array(steps.length);
+    this.lr = steps[0]?.lr ?? 0.1;
     this.optimizer?.dispose();
-    this.optimizer = tf.train.sgd(steps[0]?.lr ?? 0.1);
+    this.optimizer = tf.train.sgd(this.lr);
   }
 
   setOrder(order: Uint32Array): void {
@@ -87,23 +122,36 @@ export class TfjsBackend implements Backend {
     this.order = tf.tensor1d(Int32Array.from(order), 'int32');
   }
 
-  /** Resolves with undefined: the peer keeps no per-example losses (divergence shows at recordings). */
-  async runSteps(first: number, count: number): Promise<undefined> {
+  async runSteps(first: number, count: number): Promise<number[]> {
     const train = this.sets.train!;
+    const costs: tf.Scalar[] = [];
     for (let s = first; s < first + count; s++) {
       const { start, size } = this.plan[s]!;
-      tf.tidy(() => {
+      costs.push(tf.tidy(() => {
         const idx = tf.slice(this.order!, start, size);
         const x = tf.gather(train.x, idx);
         const y = tf.gather(train.oneHot, idx);
-        this.optimizer!.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, this.w), this.b)) as tf.Scalar);
-      });
+        return this.optimizer!.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, this.w), this.b)) as tf.Scalar, true)!;
+      }));
     }
-    await this.b.data();
-    return undefined;
+    // one readback for the run's losses, which also waits for its work
+    const stacked = tf.stack(costs);
+    this.stepLosses.set(await stacked.data(), first);
+    tf.dispose([stacked, ...costs]);
+    return this.batchLoss(first, count);
   }
 
-  async evaluate(split: Split): Promise<Evaluation> {
+  async batchLoss(first: number, count: number): Promise<number[]> {
+    let sum = 0;
+    let examples = 0;
+    for (let s = first; s < first + count; s++) {
+      sum += this.stepLosses[s]! * this.plan[s]!.size;
+      examples += this.plan[s]!.size;
+    }
+    return [sum / examples];
+  }
+
+  async evaluate(_k: number, split: Split): Promise<Evaluation> {
     const set = this.sets[split];
     if (!set) throw new Error(`no ${split} set was loaded`);
     const [lossT, predT] = tf.tidy(() => {

@@ -2,6 +2,6 @@
 import type { Backend, Evaluation, Split } from '../backend/backend';
 
 export async function evaluate(engine: Backend, params: Float32Array, split: Split = 'test'): Promise<Evaluation> {
-  await engine.setParams(params);
-  return engine.evaluate(split);
+  await engine.setParams(0, params);
+  return engine.evaluate(0, split);
 }

@@ -127,6 +127,6 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
   const stoppedAfterTraining = stopRequested() ?? null;
   const t0 = performance.now();
   const wantTest = (o.test ?? true) && data.testCount > 0 && stoppedAfterTraining === null;
-  const test = wantTest ? await engine.evaluate('test') : null;
+  const test = wantTest ? await engine.evaluate(0, 'test') : null;
   return { ...result, config, run: run(), stepsPerEpoch, test, testEvalMs: performance.now() - t0, stoppedAfterTraining };
 }

@@ -3,26 +3,23 @@
  * where there is no GPU), or the CPU reference; and a line saying which.
  */
 import type { Backend } from '../backend/backend';
-import type { VariantChoice } from '../backend/webgpu';
 import type { TrainingData } from '../data/training-data';
 import type { AdapterChoice } from '../device/adapter-node';
 import { openNodeDevice } from '../device/open-node';
-import { type BackendChoice, createEngine } from './engine';
+import { type BackendChoice, type EngineShape, createEngine } from './engine';
 
-export interface EngineOptions {
+export interface EngineOptions extends EngineShape {
   /** Default webgpu */
   backend?: BackendChoice;
   /** Default auto: hardware, else SwiftShader */
   adapter?: AdapterChoice;
-  /** how WebGPU runs the classifier's steps. Default auto */
-  stepVariant?: VariantChoice;
 }
 
 export async function openEngine(data: TrainingData, o: EngineOptions = {}): Promise<{ engine: Backend; line: string }> {
   if (o.backend === 'cpu') {
-    const engine = await createEngine(data, 'cpu');
+    const engine = await createEngine(data, 'cpu', o);
     return { engine, line: `backend: cpu (${engine.adapter.description})` };
   }
   const { gpu, line } = await openNodeDevice(o.adapter ?? 'auto');
-  return { engine: await createEngine(data, gpu, o.stepVariant), line };
+  return { engine: await createEngine(data, gpu, o), line };
 }

@@ -32,16 +32,43 @@ export interface BackendData {
   test?: Dataset;
 }
 
+/** One of the K configurations an engine trains side by side: its optimiser and its base rate. */
+export interface ModelConfig {
+  optimizer: Optimizer;
+  /** multiplies each update's scheduled rate (setRates); 1 when the rates table holds the full rate */
+  lr: number;
+}
+
+/** How an engine runs the current plan's steps, and why: data, with the prose derived from it. */
+export interface VariantReport {
+  /** e.g. 'four-kernels', 'split-k-512', 'fused-64' */
+  variant: string;
+  /** one way only; a fixed rule; asked for; measured now; measured before (cached); measurement stopped */
+  how: 'only' | 'rule' | 'forced' | 'measured' | 'cached' | 'stopped';
+  /** µs per step of each candidate, when measured */
+  timesUs: Record<string, number> | null;
+  /** the same, in words, for logs and reports */
+  note: string;
+}
+
+/**
+ * The contract between the trainers (src/train) and the engines: WebGPU (webgpu.ts), the CPU
+ * reference (cpu.ts) and a benchmark's peers. An engine holds one model's data (the classifier's
+ * or regression's) and trains K configurations of it on the same batches (K = 1: an ordinary
+ * run; K > 1: a sweep); k numbers them. Every member is required: the trainer never probes.
+ */
 export interface Backend {
   /** 'webgpu', 'cpu', or a peer's name in the benchmark */
   readonly name: string;
   readonly adapter: AdapterReport;
-  /** how the current plan's steps are run (e.g. which kernels), for the results */
-  readonly variant?: string;
-  /** the step variant that runs the current plan, which a resumed run must run again (null: the engine has one way) */
+  /** K, the configurations trained side by side */
+  readonly models: number;
+  /** how the current plan's steps run (null before a plan is set) */
+  readonly variant: VariantReport | null;
+  /** the step variant a resumed run must run again (null: the engine has one way) */
   readonly stepVariant: string | null;
-  setParams(params: Float32Array): Promise<void>;
-  getParams(): Promise<Float32Array>;
+  /** Each configuration's optimiser and base rate; their state starts at zero. Set before the plan. */
+  setOptimizers(configs: readonly ModelConfig[]): Promise<void>;
   /**
    * The steps of one epoch, identical every epoch; set before training (again for a new run).
    * Work done here that may take long (measuring step variants) ends early once `stopRequested`.
@@ -49,28 +76,26 @@ export interface Backend {
   setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void>;
   /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
   setOrder(order: Uint32Array): void;
+  /** This epoch's per-update table (src/optim/rates.ts): scheduled rate factors and Adam's corrections. */
+  setRates(rates: Float32Array): void;
+  setParams(k: number, params: Float32Array): Promise<void>;
+  getParams(k: number): Promise<Float32Array>;
+  /** Configuration k's optimiser state arrays (none for SGD), for checkpoints; and putting them back. */
+  getOptimizerState(k: number): Promise<Float32Array[]>;
+  setOptimizerState(k: number, arrays: readonly Float32Array[]): Promise<void>;
   /**
-   * How gradients become updates, set before the plan; its state (momentum, Adam's moments)
-   * starts at zero. Backends without it run plain SGD.
+   * Runs plan steps [first, first + count) and resolves when they have completed, with each
+   * configuration's mean loss of their examples (each before its step's update), fetched with the
+   * completion; NaN or an infinity there means that configuration diverged.
    */
-  setOptimizer?(optimizer: Optimizer): Promise<void>;
-  /** This epoch's per-update table (src/optim/rates.ts): scheduled rates and Adam's corrections. */
-  setRates?(rates: Float32Array): void;
-  /** The optimiser's state arrays (none for SGD), for checkpoints; and putting them back. */
-  getOptimizerState?(): Promise<Float32Array[]>;
-  setOptimizerState?(arrays: readonly Float32Array[]): Promise<void>;
+  runSteps(first: number, count: number): Promise<number[]>;
   /**
-   * Runs plan steps [first, first + count) and resolves when they have completed, with the mean
-   * loss of their examples (each before its step's update) where the backend keeps it, fetched
-   * with the completion; NaN or an infinity there means the run diverged.
+   * Each configuration's mean loss of the examples of plan steps [first, first + count) of the
+   * current epoch, as its steps computed it before updating (the running training loss most
+   * frameworks print), kept where the steps ran and read back only when asked for.
    */
-  runSteps(first: number, count: number): Promise<number | undefined>;
-  /**
-   * The mean loss of the examples of plan steps [first, first + count) of the current epoch, each
-   * as its step computed it before updating: the running training loss most frameworks print.
-   * Kept where the steps ran (on the GPU for WebGPU) and read back only when asked for.
-   */
-  batchLoss?(first: number, count: number): Promise<number>;
-  evaluate(split: Split): Promise<Evaluation>;
+  batchLoss(first: number, count: number): Promise<number[]>;
+  /** Configuration k on a whole split. */
+  evaluate(k: number, split: Split): Promise<Evaluation>;
   destroy(): Promise<void>;
 }

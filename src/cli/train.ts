@@ -239,14 +239,16 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const task = choice('--task', str('task') ?? saved?.run.task, TASKS, 'classification');
   checkApplicable(str, args, task);
   if (args.sweep) {
-    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'csv', 'target', 'synthetic', 'noise']) {
+    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant']) {
       check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
     }
-    check(task === 'classification' && (str('backend') ?? 'webgpu') === 'webgpu', '--sweep trains the classifier on --backend webgpu only');
+    const backend = choice('--backend', str('backend'), BACKEND_CHOICES, 'webgpu');
+    checkCommonOptions(args, backend);
     return sweepCommand({
       lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes') ?? '100', optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
       schedule: { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: { ...SGD, ...asked.optimizer },
-      data: str('data'), adapter: adapterChoice, json: str('json'), stop,
+      inputs: inputFiles(task, str, undefined, undefined), load: (whileLoading) => loadData(task, str, undefined, asked.seed ?? 1, whileLoading),
+      backend, adapter: adapterChoice, json: str('json'), stop,
     });
   }
   for (const flag of ['lrs', 'batch-sizes', 'optimizers']) check(str(flag) === undefined, `--${flag} applies to --sweep only`);
@@ -319,7 +321,7 @@ async function run(r: RunSetup): Promise<void> {
     schema: 'downhill-run/1',
     createdAt: new Date().toISOString(),
     config: {
-      ...config, batchSizeOption: saved ? config.batchSize : (r.batchSizeOption ?? 100), stepVariant: engine.variant ?? null, backend: engine.name as 'webgpu' | 'cpu', adapterChoice: r.adapterChoice,
+      ...config, batchSizeOption: saved ? config.batchSize : (r.batchSizeOption ?? 100), stepVariant: engine.variant?.note ?? null, stepChoice: engine.variant, backend: engine.name as 'webgpu' | 'cpu', adapterChoice: r.adapterChoice,
       task: data.task, data: data.source, trainExamples: data.trainCount, testExamples: data.testCount, stepsPerEpoch,
     },
     adapter: engine.adapter,
@@ -356,7 +358,7 @@ async function run(r: RunSetup): Promise<void> {
     throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
   }
   progress.done();
-  if (engine.variant) say(`steps: ${engine.variant}`);
+  if (engine.variant) say(`steps: ${engine.variant.note}`);
   const stoppedAfterTraining = result.stoppedAfterTraining;
   if (!stoppedAfterTraining) {
     say(describeTest(data, result.test));

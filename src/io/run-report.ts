@@ -1,7 +1,7 @@
 /**
  * The JSON written by `train --json PATH` (schema "downhill-run/1", documented in the README).
  */
-import type { Evaluation } from '../backend/backend';
+import type { Evaluation, VariantReport } from '../backend/backend';
 import type { AdapterReport } from '../device/adapter-info';
 import { CLASSES } from '../model';
 import type { BatchSizeOption } from '../train/options';
@@ -12,8 +12,10 @@ export interface RunReport {
   createdAt: string;
   config: TrainConfig & {
     batchSizeOption: BatchSizeOption;
-    /** how WebGPU ran the steps and why (null on the CPU backend) */
+    /** how WebGPU ran the steps and why, in words (null on the CPU backend) */
     stepVariant: string | null;
+    /** the same as data: the variant, how it was chosen, the candidates' times when measured */
+    stepChoice: VariantReport | null;
     backend: 'webgpu' | 'cpu';
     adapterChoice: string;
     /** what was learned: the MNIST classifier or linear regression */

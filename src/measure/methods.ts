@@ -52,7 +52,7 @@ export async function runMethods(
     const updatesPerSecond = probe.history.at(-1)!.step / (probe.trainMs / 1000);
     const c = await curve(updatesPerSecond, { budgetMs, points: 24, maxEpochs: 1000 });
     const last = c.history.at(-1)!;
-    results.push({ method, variant: backend.variant, samplesPerSecond: last.samples / (c.trainMs / 1000), curve: c });
+    results.push({ method, variant: backend.variant?.note, samplesPerSecond: last.samples / (c.trainMs / 1000), curve: c });
     console.error(`  ${method.name}: loss ${last.loss.toPrecision(4)}, test metric ${(last.testAccuracy ?? 0).toFixed(4)} after ${(c.trainMs / 1000).toFixed(1)} s`);
   }
   return results;

@@ -4,6 +4,7 @@
  * runSteps resolves only when the work is done); samples/s as median and spread over the
  * repetitions.
  */
+import { SGD } from '../optim/optimizer';
 import type { Backend } from '../backend/backend';
 import { paramLayout, zeroParams } from '../model';
 import { epochPlan } from '../train/plan';
@@ -32,7 +33,9 @@ export interface Throughput {
 
 export async function measureThroughput(backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number, o: ThroughputOptions): Promise<Throughput> {
   const plan = epochPlan(examples, batchSize, lr);
-  await backend.setParams(zeroParams(paramLayout(features)));
+  // plain SGD whose rates table holds the plan's rate (base rate 1)
+  await backend.setOptimizers([{ optimizer: SGD, lr: 1 }]);
+  await backend.setParams(0, zeroParams(paramLayout(features)));
   await backend.setPlan(plan, () => false);
   backend.setOrder(permutation(examples, new Rng(seed)));
   let next = 0;
@@ -67,5 +70,5 @@ export async function measureThroughput(backend: Backend, examples: number, feat
     updatesPerSecond.push(stepsPerRep / (r.ms / 1000));
   }
   const sps = summarize(samplesPerSecond);
-  return { variant: backend.variant, stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
+  return { variant: backend.variant?.note, stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
 }

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
           status('Starting WebGPU and uploading MNIST to the GPU…');
           const gpu = await openBrowserDevice();
           // the comparison runs each batch size at its fastest variant: measured (tune)
-          backend = await createEngine(data, gpu, 'tune');
+          backend = await createEngine(data, gpu, { stepVariant: 'tune' });
           $('adapter').textContent = `Adapter: ${adapterLabel(gpu.adapter)}`;
         }
         let pending = false;
@@ -142,9 +142,9 @@ async function main(): Promise<void> {
         renderCharts(results);
         renderResultsTable(results);
         const last = results.engines[0]!.runs.at(-1)!;
-        const evaluation = await backend.evaluate('test');
+        const evaluation = await backend.evaluate(0, 'test');
         renderConfusion(evaluation.confusion, `(after batch ${last.batchSize}: ${(evaluation.accuracy * 100).toFixed(2)}% correct)`);
-        const params = await backend.getParams();
+        const params = await backend.getParams(0);
         const { indices, predicted } = pickDigits(test, params);
         renderDigits(test, indices, predicted);
         window.downhillResults = results;

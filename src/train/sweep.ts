@@ -1,15 +1,14 @@
 /**
- * A sweep: K configurations (learning rates × batch sizes × optimisers) trained in one run.
- * Configurations that share a batch size share their batches, so they are stacked and each
- * dispatch advances all of them (SweepWebGpuBackend); batch sizes run one after another. Every
+ * A sweep: configurations (learning rates × batch sizes × optimisers) trained in one run, of
+ * either model on either engine. Configurations that share a batch size share their batches, so
+ * the engine stacks them (K = learning rates × optimisers) and each dispatch advances all of
+ * them; batch sizes run one after another on the same engine. Every
  * configuration sees the same shuffles as a run of its own with the same seed, and ends with the
  * same weights (tested). Recorded per configuration at the start and at each epoch's end, off
  * the training clock: training loss and accuracy, running batch loss, test loss and accuracy.
  */
-import type { BackendData } from '../backend/backend';
-import { type SweepModel, SweepWebGpuBackend } from '../backend/sweep-webgpu';
-import type { Gpu } from '../device/gpu';
-import { paramLayout, zeroParams } from '../model';
+import type { Backend } from '../backend/backend';
+import { type TrainingData, initialParams } from '../data/training-data';
 import { type Optimizer, type OptimizerKind, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
 import { CONSTANT, type Schedule } from '../optim/schedule';
@@ -50,14 +49,20 @@ export interface SweepResult {
   evalMs: number;
 }
 
+/** The configurations of one batch size, in the order the engine stacks them. */
+export function sweepModels(config: Pick<SweepConfig, 'lrs' | 'optimizers'>): Array<{ lr: number; optimizer: OptimizerKind }> {
+  return config.optimizers.flatMap((optimizer) => config.lrs.map((lr) => ({ lr, optimizer })));
+}
+
+/** `engine` must stack sweepModels(config).length configurations. */
 export async function trainSweep(
-  openGpu: () => Promise<Gpu>,
-  data: BackendData,
+  engine: Backend,
+  data: TrainingData,
   config: SweepConfig,
   onRecord: (line: string) => void = () => {},
   stopRequested: () => string | undefined = () => undefined,
 ): Promise<SweepResult> {
-  const examples = data.train.count;
+  const examples = data.trainCount;
   const schedule = config.schedule ?? CONSTANT;
   const constants = config.constants ?? SGD;
   const runs: SweepRun[] = [];
@@ -66,59 +71,56 @@ export async function trainSweep(
   let stopped: string | undefined;
   for (const batchSize of config.batchSizes) {
     if ((stopped = stopRequested())) break;
-    const models: SweepModel[] = config.optimizers.flatMap((optimizer) => config.lrs.map((lr) => ({ lr, optimizer })));
-    const backend = await SweepWebGpuBackend.create(await openGpu(), data, models, constants, batchSize);
-    try {
-      // the models carry their rates; the plan's base rate is 1, scaled by the schedule
-      const plan = epochPlan(examples, batchSize, 1);
-      await backend.reset(zeroParams(paramLayout(data.train.features)));
-      await backend.setPlan(plan);
-      const mine: SweepRun[] = models.map((m) => ({ batchSize, lr: m.lr, optimizer: m.optimizer, history: [], params: new Float32Array(0), diverged: false }));
-      let trainMs = 0;
-      let steps = 0;
-      let samples = 0;
-      const record = async (batchLosses?: number[]) => {
-        const t0 = performance.now();
-        for (const [k, run] of mine.entries()) {
-          const [e, t] = [await backend.evaluate(k, 'train'), data.test ? await backend.evaluate(k, 'test') : undefined];
-          const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
-          if (batchLosses) point.batchLoss = batchLosses[k]!;
-          if (t) Object.assign(point, { testLoss: t.loss, testAccuracy: t.accuracy });
-          run.history.push(point);
-          run.diverged ||= !Number.isFinite(e.loss);
-        }
-        evalMs += performance.now() - t0;
-      };
-      await record();
-      const rng = new Rng(config.seed);
-      // an epoch runs in chunks of about 1% of it, so that a stop request is seen within one
-      const chunk = Math.max(1, Math.ceil(plan.length / 100));
-      for (let epoch = 0; epoch < config.epochs && !stopped; epoch++) {
-        let t0 = performance.now();
-        backend.setOrder(permutation(examples, rng));
-        backend.setRates(epochRates(plan, epoch, config.epochs, { ...constants, kind: 'adam' }, schedule));
-        let s = 0;
-        while (s < plan.length) {
-          const count = Math.min(chunk, plan.length - s);
-          await backend.runSteps(s, count);
-          s += count;
-          steps += count;
-          for (let i = s - count; i < s; i++) samples += plan[i]!.size;
-          trainMs += performance.now() - t0;
-          await yieldToEventLoop();
-          if ((stopped = stopRequested())) break;
-          t0 = performance.now();
-        }
-        await record(await backend.batchLosses(0, s));
-        if (stopped) break;
-        onRecord(`sweep: batch ${batchSize}, ${models.length} configurations, epoch ${epoch + 1}/${config.epochs} (${(trainMs / 1000).toFixed(2)} s of training)`);
+    const models = sweepModels(config);
+    if (models.length !== engine.models) throw new Error(`the engine stacks ${engine.models} configurations; the sweep has ${models.length}`);
+    // the models carry their rates; the plan's base rate is 1, scaled by the schedule
+    const plan = epochPlan(examples, batchSize, 1);
+    await engine.setOptimizers(models.map((m) => ({ optimizer: { ...constants, kind: m.optimizer }, lr: m.lr })));
+    for (let k = 0; k < models.length; k++) await engine.setParams(k, initialParams(data));
+    await engine.setPlan(plan, () => stopRequested() !== undefined);
+    const mine: SweepRun[] = models.map((m) => ({ batchSize, lr: m.lr, optimizer: m.optimizer, history: [], params: new Float32Array(0), diverged: false }));
+    let trainMs = 0;
+    let steps = 0;
+    let samples = 0;
+    const record = async (batchLosses?: number[]) => {
+      const t0 = performance.now();
+      for (const [k, run] of mine.entries()) {
+        const [e, t] = [await engine.evaluate(k, 'train'), data.testCount > 0 ? await engine.evaluate(k, 'test') : undefined];
+        const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
+        if (batchLosses) point.batchLoss = batchLosses[k]!;
+        if (t) Object.assign(point, { testLoss: t.loss, testAccuracy: t.accuracy });
+        run.history.push(point);
+        run.diverged ||= !Number.isFinite(e.loss);
       }
-      for (const [k, run] of mine.entries()) run.params = await backend.params(k);
-      runs.push(...mine);
-      groups.push({ batchSize, models: models.length, trainMs });
-    } finally {
-      await backend.destroy();
+      evalMs += performance.now() - t0;
+    };
+    await record();
+    const rng = new Rng(config.seed);
+    // an epoch runs in chunks of about 1% of it, so that a stop request is seen within one
+    const chunk = Math.max(1, Math.ceil(plan.length / 100));
+    for (let epoch = 0; epoch < config.epochs && !stopped; epoch++) {
+      let t0 = performance.now();
+      engine.setOrder(permutation(examples, rng));
+      engine.setRates(epochRates(plan, epoch, config.epochs, { ...constants, kind: 'adam' }, schedule));
+      let s = 0;
+      while (s < plan.length) {
+        const count = Math.min(chunk, plan.length - s);
+        await engine.runSteps(s, count);
+        s += count;
+        steps += count;
+        for (let i = s - count; i < s; i++) samples += plan[i]!.size;
+        trainMs += performance.now() - t0;
+        await yieldToEventLoop();
+        if ((stopped = stopRequested())) break;
+        t0 = performance.now();
+      }
+      await record(await engine.batchLoss(0, s));
+      if (stopped) break;
+      onRecord(`sweep: batch ${batchSize}, ${models.length} configurations, epoch ${epoch + 1}/${config.epochs} (${(trainMs / 1000).toFixed(2)} s of training)`);
     }
+    for (const [k, run] of mine.entries()) run.params = await engine.getParams(k);
+    runs.push(...mine);
+    groups.push({ batchSize, models: models.length, trainMs });
   }
   return { runs, groups, trainMs: groups.reduce((a, g) => a + g.trainMs, 0), evalMs, ...(stopped ? { stopped } : {}) };
 }

@@ -12,7 +12,7 @@ import type { Backend, Evaluation } from '../backend/backend';
 import { UserError } from '../errors';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
-import { CONSTANT, type Schedule, isConstant } from '../optim/schedule';
+import { CONSTANT, type Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from './event-loop';
 import { epochPlan } from './plan';
 import { Rng, permutation } from './rng';
@@ -169,23 +169,22 @@ export async function train(
 
   const optimizer = config.optimizer ?? SGD;
   const schedule = config.schedule ?? CONSTANT;
-  if ((optimizer.kind !== 'sgd' || !isConstant(schedule)) && !(backend.setOptimizer && backend.setRates)) {
-    throw new UserError(`the ${backend.name} backend runs plain SGD at a constant rate only`);
-  }
-  await backend.setParams(initialParams);
-  await backend.setOptimizer?.(optimizer);
-  if (control.optimizerState) await backend.setOptimizerState!(control.optimizerState);
+  if (backend.models !== 1) throw new Error(`train runs one configuration; this engine stacks ${backend.models} (trainSweep runs them)`);
+  // one configuration whose rates table holds the full scheduled rate (base rate 1)
+  await backend.setOptimizers([{ optimizer, lr: 1 }]);
+  await backend.setParams(0, initialParams);
+  if (control.optimizerState) await backend.setOptimizerState(0, control.optimizerState);
   await backend.setPlan(plan, () => control.stopRequested?.() !== undefined);
 
   const record = async (epoch: number, stepInEpoch: number) => {
     const t0 = performance.now();
-    const e: Evaluation = await backend.evaluate('train');
+    const e: Evaluation = await backend.evaluate(0, 'train');
     if (!Number.isFinite(e.loss)) diverged(steps, `the training-set loss is ${e.loss} at update ${steps}`);
     const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
-    if (stepInEpoch > windowFirst && backend.batchLoss) point.batchLoss = await backend.batchLoss(windowFirst, stepInEpoch - windowFirst);
+    if (stepInEpoch > windowFirst) point.batchLoss = (await backend.batchLoss(windowFirst, stepInEpoch - windowFirst))[0]!;
     windowFirst = stepInEpoch;
     if (config.recordTest) {
-      const t = await backend.evaluate('test');
+      const t = await backend.evaluate(0, 'test');
       point.testLoss = t.loss;
       point.testAccuracy = t.accuracy;
     }
@@ -205,7 +204,7 @@ export async function train(
   const checkFinite = async (s: number, count: number, mean: number | undefined) => {
     if (mean === undefined || Number.isFinite(mean)) return;
     for (let i = s; i < s + count; i++) {
-      const loss = backend.batchLoss ? await backend.batchLoss(i, 1) : mean;
+      const loss = (await backend.batchLoss(i, 1))[0]!;
       if (!Number.isFinite(loss)) diverged(steps - count + (i - s) + 1, `the loss became ${loss} at update ${steps - count + (i - s) + 1} (update ${i + 1} of epoch ${stateEpoch + 1})`);
     }
   };
@@ -228,7 +227,7 @@ export async function train(
       : { epoch: stateEpoch, stepInEpoch: s, steps, samples, trainMs, evalMs, rngState: epochRng, windowFirst, history: history.slice() };
   const writeCheckpoint = async (s: number) => {
     if (!ckpt) return;
-    await ckpt.write(stateAt(s), await backend.getParams(), (await backend.getOptimizerState?.()) ?? []);
+    await ckpt.write(stateAt(s), await backend.getParams(0), await backend.getOptimizerState(0));
     lastCheckpointSteps = steps;
     lastCheckpointAt = performance.now();
   };
@@ -256,13 +255,13 @@ export async function train(
       let t0 = performance.now();
       epochRng = rng.seedState;
       backend.setOrder(permutation(examples, rng));
-      backend.setRates?.(epochRates(plan, epoch, config.epochs, optimizer, schedule));
+      backend.setRates(epochRates(plan, epoch, config.epochs, optimizer, schedule));
       let s = 0;
       if (resume && epoch === resume.epoch) s = resume.stepInEpoch;
       else windowFirst = 0;
       while (s < plan.length && !overBudget()) {
         const count = Math.min(chunk, untilRecord(steps), untilCheckpoint(), plan.length - s);
-        const mean = await backend.runSteps(s, count);
+        const [mean] = await backend.runSteps(s, count);
         for (let i = s; i < s + count; i++) samples += plan[i]!.size;
         s += count;
         steps += count;
@@ -291,7 +290,7 @@ export async function train(
   const seconds = trainMs / 1000;
   return {
     history,
-    params: await backend.getParams(),
+    params: await backend.getParams(0),
     steps,
     samples,
     trainMs,

@@ -9,12 +9,13 @@ import { CpuBackend } from '../../src/backend/cpu';
 import { acquireNodeAdapter } from '../../src/device/adapter-node';
 import { paramLayout, zeroParams } from '../../src/model';
 import { train } from '../../src/train/trainer';
+import { classifierData } from '../helpers/data';
 import { head } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
 const data = { train: head(mnist().train, 211), test: head(mnist().test, 97) };
 const config = { batchSize: 16, lr: 0.3, epochs: 2, recordEvery: 7, seed: 5 };
-const reference = train(new CpuBackend(data), data.train.count, zeroParams(paramLayout(784)), config);
+const reference = train(new CpuBackend(classifierData(data)), data.train.count, zeroParams(paramLayout(784)), config);
 const opened: TfjsBackend[] = [];
 afterAll(async () => {
   for (const b of opened) await b.destroy();
@@ -33,9 +34,9 @@ describe('TensorFlow.js follows the CPU reference', () => {
     expect(peer.params).toBeAllclose(ref.params, { atol: 1e-5, rtol: 1e-4 });
     expect(peer.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 1e-5, rtol: 1e-5 });
     // its evaluation of its weights equals the reference's evaluation of the same weights
-    const check = new CpuBackend(data);
-    await check.setParams(peer.params);
-    const [mine, theirs] = [await tfjs.evaluate('test'), await check.evaluate('test')];
+    const check = new CpuBackend(classifierData(data));
+    await check.setParams(0, peer.params);
+    const [mine, theirs] = [await tfjs.evaluate(0, 'test'), await check.evaluate(0, 'test')];
     expect(Array.from(mine.confusion)).toEqual(Array.from(theirs.confusion));
     expect(mine.loss).toBeCloseTo(theirs.loss, 5);
   });

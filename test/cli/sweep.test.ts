@@ -28,13 +28,30 @@ describe('train --sweep', () => {
   });
 
   test.each([
+    { name: 'regression on synthetic data, WebGPU', args: ['--task', 'regression', '--synthetic', '500,4', '--noise', '0.1'] },
+    { name: 'regression on synthetic data, CPU', args: ['--task', 'regression', '--synthetic', '500,4', '--noise', '0.1', '--backend', 'cpu'] },
+    { name: 'the classifier on the CPU', args: ['--data', data, '--backend', 'cpu'] },
+  ])('$name: through the same path', ({ args }) => {
+    const json = join(out, 'any.json');
+    const r = runCli('train', ['--sweep', ...args, '--lrs', '0.01,0.1', '--batch-sizes', '10', '--optimizers', 'sgd,adam', '--epochs', '2', '--json', json]);
+    expect(r.stderr.trim()).toBe('');
+    expect(r.code).toBe(0);
+    const regression = args.includes('regression');
+    expect(r.stdout).toContain(`| final train loss | ${regression ? 'test R²' : 'test accuracy'} |`);
+    expect(r.stdout.match(/^\| 10 \| (sgd|adam) \| (0\.01|0\.1) \| /gm)).toHaveLength(4);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.config).toMatchObject({ task: regression ? 'regression' : 'classification', backend: args.includes('cpu') ? 'cpu' : 'webgpu' });
+    if (regression) expect(Math.max(...report.runs.map((run: { history: Array<{ testAccuracy: number }> }) => run.history.at(-1)!.testAccuracy))).toBeGreaterThan(0.95);
+  });
+
+  test.each([
     { args: ['--lrs', '0.1'], error: /--lrs applies to --sweep only/ },
     { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs, --batch-sizes, --optimizers\)/ },
     { args: ['--sweep', '--lrs', '0.1,x'], error: /--lrs: --lr must be a positive finite number, got 'x'/ },
     { args: ['--sweep', '--lrs', '0.1,,0.2'], error: /--lrs must be a comma-separated list, got '0.1,,0.2'/ },
     { args: ['--sweep', '--optimizers', 'sgd,rmsprop'], error: /--optimizers: each must be one of sgd, momentum, nesterov, adam, got 'rmsprop'/ },
     { args: ['--sweep', '--batch-sizes', '0'], error: /--batch-sizes: --batch-size must be a whole number of at least 1/ },
-    { args: ['--sweep', '--backend', 'cpu'], error: /--sweep trains the classifier on --backend webgpu only/ },
+    { args: ['--sweep', '--step-variant', 'tune'], error: /--step-variant does not apply to --sweep/ },
   ])('$error', ({ args, error }) => {
     const r = runCli('train', ['--data', data, ...args]);
     expect(r.code).toBe(2);

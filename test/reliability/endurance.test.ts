@@ -9,6 +9,7 @@ import { Gpu } from '../../src/device/gpu';
 import { paramLayout, zeroParams } from '../../src/model';
 import { train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
+import { classifierData } from '../helpers/data';
 import { head } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -24,7 +25,7 @@ describe('endurance', () => {
     const rss: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const gpu = await testGpu();
-      const backend = await WebGpuBackend.create(gpu, data);
+      const backend = await WebGpuBackend.create(gpu, classifierData(data));
       const r = await train(backend, data.train.count, zeroParams(paramLayout(784)), { batchSize: [1, 10, 100, 2000][run % 4]!, lr: 0.01, epochs: 1, recordEvery: 1e9, seed: run });
       expect(r.history.at(-1)!.loss).toBeLessThan(Math.log(10));
       expect(Gpu.alive.buffers).toBeGreaterThan(aliveBefore.buffers);

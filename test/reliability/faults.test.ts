@@ -13,6 +13,7 @@ import { CONSTANT } from '../../src/optim/schedule';
 import { paramLayout, zeroParams } from '../../src/model';
 import { TrainingStopped, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
+import { classifierData } from '../helpers/data';
 import { head } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -27,8 +28,8 @@ describe('GPU faults', () => {
   test('the device lost mid-run: a one-line GpuFault, the history so far, the last checkpoint intact', async () => {
     const gpu = await testGpu();
     gpus.push(gpu);
-    const backend = await WebGpuBackend.create(gpu, data);
-    backend.variantChoice = 'four-kernels';
+    const backend = await WebGpuBackend.create(gpu, classifierData(data));
+    backend.setVariantChoice('four-kernels');
     let file: Uint8Array | undefined;
     let progress = 0;
     const error = await train(backend, data.train.count, zeroParams(paramLayout(784)), { batchSize: 10, lr: 0.1, epochs: 3, recordEvery: 10, seed: 1 }, () => {
@@ -61,7 +62,7 @@ describe('GPU faults', () => {
     const images = { byteLength: count * 784 } as unknown as Uint8Array; // never allocated: the check comes first
     const big: Dataset = { images, labels: new Uint8Array(count), count, features: 784 };
     const before = gpu.memory.buffers;
-    await expect(WebGpuBackend.create(gpu, { train: big })).rejects.toThrow(/^buffer 'train images' needs \d+ bytes, but this adapter allows at most \d+$/);
+    await expect(WebGpuBackend.create(gpu, classifierData({ train: big }))).rejects.toThrow(/^buffer 'train images' needs \d+ bytes, but this adapter allows at most \d+$/);
     expect(gpu.memory.buffers).toBeGreaterThanOrEqual(before);
   });
 });

@@ -13,6 +13,7 @@ import { CONSTANT } from '../../src/optim/schedule';
 import { paramLayout, zeroParams } from '../../src/model';
 import { type TrainConfig, type TrainState, TrainingStopped, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
+import { classifierData } from '../helpers/data';
 import { head } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -20,7 +21,7 @@ const data = { train: head(mnist().train, 503), test: head(mnist().test, 50) };
 const init = () => zeroParams(paramLayout(784));
 const RUN = { batchSize: 1, lr: 1, seed: 1, recordEvery: 1, epochs: 1, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, origin: { kind: 'mnist' as const, dir: null }, stepVariant: null, optimizer: SGD, schedule: CONSTANT };
 let gpu: WebGpuBackend;
-beforeAll(async () => (gpu = await WebGpuBackend.create(await testGpu(), data)));
+beforeAll(async () => (gpu = await WebGpuBackend.create(await testGpu(), classifierData(data))));
 afterAll(async () => gpu?.destroy());
 
 /** Trains until `stopAfter` progress callbacks, keeping the last checkpoint as file bytes. */
@@ -53,7 +54,7 @@ describe('a stopped and resumed run equals an uninterrupted one', () => {
     { variant: 'fused-32', batchSize: 1, lr: 0.01, epochs: 2, stopAfter: 130 },
     { variant: 'split-k-64', batchSize: 200, lr: 0.5, epochs: 3, stopAfter: 4 },
   ] as const)('$variant, batch $batchSize, stopped after $stopAfter progress calls', async ({ variant, batchSize, lr, epochs, stopAfter }) => {
-    gpu.variantChoice = variant as StepVariant;
+    gpu.setVariantChoice(variant as StepVariant);
     const config: TrainConfig = { batchSize, lr, epochs, recordEvery: 7, seed: 4 };
     const whole = await train(gpu, data.train.count, init(), config);
     const { file, error } = await stopped(gpu, config, stopAfter);
@@ -67,11 +68,11 @@ describe('a stopped and resumed run equals an uninterrupted one', () => {
     expect(resumed.steps).toBe(whole.steps);
     expect(resumed.samples).toBe(whole.samples);
     sameRun(resumed, whole, saved.state.steps);
-    expect(gpu.variant).toBe(`${variant} (forced)`);
+    expect(gpu.variant!.note).toBe(`${variant} (forced)`);
   });
 
   test('on the CPU reference, from a periodic checkpoint mid-epoch (every 3 updates)', async () => {
-    const cpu = new CpuBackend(data);
+    const cpu = new CpuBackend(classifierData(data));
     const config: TrainConfig = { batchSize: 50, lr: 0.5, epochs: 2, recordEvery: 4, seed: 9 };
     const whole = await train(cpu, data.train.count, init(), config);
     const { file } = await stopped(cpu, config, 3, 3);
@@ -81,7 +82,7 @@ describe('a stopped and resumed run equals an uninterrupted one', () => {
   });
 
   test('a checkpoint taken at an epoch end resumes at the next epoch, and one at the end resumes to nothing', async () => {
-    gpu.variantChoice = 'four-kernels';
+    gpu.setVariantChoice('four-kernels');
     const config: TrainConfig = { batchSize: 100, lr: 0.5, epochs: 2, recordEvery: 100, seed: 2 };
     const states: Checkpoint[] = [];
     const whole = await train(gpu, data.train.count, init(), config, () => {}, {

@@ -9,18 +9,19 @@ import { paramLayout, zeroParams } from '../../src/model';
 import { defaultLearningRate } from '../../src/train/options';
 import { train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
+import { classifierData } from '../helpers/data';
 import { mnist } from '../helpers/mnist';
 
 const data = mnist();
 let backend: WebGpuBackend;
-beforeAll(async () => (backend = await WebGpuBackend.create(await testGpu(), data)));
+beforeAll(async () => (backend = await WebGpuBackend.create(await testGpu(), classifierData(data))));
 afterAll(async () => backend?.destroy());
 
 test('default configuration reaches >= 92% test accuracy on real MNIST', async () => {
   const r = await train(backend, data.train.count, zeroParams(paramLayout(784)), {
     batchSize: 100, lr: defaultLearningRate(100), epochs: 5, seed: 1, recordEvery: 600,
   });
-  const test = await backend.evaluate('test');
+  const test = await backend.evaluate(0, 'test');
   expect(test.count).toBe(10000);
   expect(test.accuracy).toBeGreaterThanOrEqual(0.92);
   expect(r.history.map((h) => h.loss).every((l, i, a) => i === 0 || l < a[i - 1]!)).toBe(true);

@@ -12,13 +12,14 @@ import { type Optimizer, SGD } from '../../src/optim/optimizer';
 import { CONSTANT, type Schedule } from '../../src/optim/schedule';
 import { type TrainConfig, TrainingStopped, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
+import { classifierData } from '../helpers/data';
 import { head } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
 const data = { train: head(mnist().train, 503), test: head(mnist().test, 50) };
 const init = () => zeroParams(paramLayout(784));
 let gpu: WebGpuBackend;
-beforeAll(async () => (gpu = await WebGpuBackend.create(await testGpu(), data)));
+beforeAll(async () => (gpu = await WebGpuBackend.create(await testGpu(), classifierData(data))));
 afterAll(async () => gpu?.destroy());
 
 const MOMENTUM: Optimizer = { ...SGD, kind: 'momentum', momentum: 0.9 };
@@ -36,18 +37,18 @@ describe('optimisers and schedules on WebGPU follow the CPU reference', () => {
     { name: 'sgd, cosine with warm-up, batch 1 (fused)', optimizer: SGD, schedule: COSINE_WARM, lr: 0.02, batchSize: 1 },
     { name: 'sgd, step decay, full batch', optimizer: SGD, schedule: STEP, lr: 0.5, batchSize: 503 },
   ])('$name', async ({ optimizer, schedule, lr, batchSize }) => {
-    gpu.variantChoice = 'auto';
+    gpu.setVariantChoice('auto');
     const config: TrainConfig = { batchSize, lr, epochs: 3, recordEvery: 40, seed: 5, optimizer, schedule };
     const ours = await train(gpu, data.train.count, init(), config);
-    const ref = await train(new CpuBackend(data), data.train.count, init(), config);
-    if (optimizer.kind !== 'sgd') expect(gpu.variant).not.toMatch(/^fused/);
+    const ref = await train(new CpuBackend(classifierData(data)), data.train.count, init(), config);
+    if (optimizer.kind !== 'sgd') expect(gpu.variant!.note).not.toMatch(/^fused/);
     expect(ours.params).toBeAllclose(ref.params, { atol: 5e-4, rtol: 2e-3 });
     expect(ours.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 2e-4, rtol: 2e-3 });
     expect(ours.history.at(-1)!.loss).toBeLessThan(0.8 * Math.log(10));
   });
 
   test('stopped and resumed with Adam\'s moments in the checkpoint: the same weights, bit for bit', async () => {
-    gpu.variantChoice = 'four-kernels';
+    gpu.setVariantChoice('four-kernels');
     const config: TrainConfig = { batchSize: 20, lr: 0.003, epochs: 2, recordEvery: 9, seed: 2, optimizer: ADAM, schedule: COSINE_WARM };
     const whole = await train(gpu, data.train.count, init(), config);
     const run = { ...config, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, origin: { kind: 'mnist' as const, dir: null }, stepVariant: 'four-kernels', optimizer: ADAM, schedule: COSINE_WARM };
@@ -62,7 +63,7 @@ describe('optimisers and schedules on WebGPU follow the CPU reference', () => {
     expect(saved.optimizerState.map((a) => a.length)).toEqual([7852, 7852]);
     expect(saved.optimizerState[1]!.some((x) => x > 0)).toBe(true);
     const resumed = await train(gpu, data.train.count, saved.params, config, () => {}, { resume: saved.state, optimizerState: saved.optimizerState });
-    gpu.variantChoice = 'auto';
+    gpu.setVariantChoice('auto');
     expect(Buffer.from(resumed.params.buffer).equals(Buffer.from(whole.params.buffer))).toBe(true);
   });
 });

@@ -6,13 +6,15 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu';
-import { type StepVariant, type VariantChoice, WebGpuBackend, ruleVariant } from '../../src/backend/webgpu';
+import { type StepVariant, type VariantChoice, WebGpuBackend } from '../../src/backend/webgpu';
+import { clearTuneCache, ruleVariant } from '../../src/backend/variants';
 import type { Dataset } from '../../src/data/dataset';
 import type { Gpu } from '../../src/device/gpu';
 import { paramLayout, zeroParams } from '../../src/model';
 import { Rng } from '../../src/train/rng';
 import { type TrainConfig, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
+import { classifierData } from '../helpers/data';
 import { head } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 import { randomImages, randomLabels } from '../helpers/random';
@@ -25,11 +27,11 @@ afterAll(async () => {
 async function compare(data: { train: Dataset; test: Dataset }, variant: VariantChoice, config: TrainConfig) {
   const gpu = await testGpu();
   gpus.push(gpu);
-  const backend = await WebGpuBackend.create(gpu, data);
-  backend.variantChoice = variant;
+  const backend = await WebGpuBackend.create(gpu, classifierData(data));
+  backend.setVariantChoice(variant);
   const init = zeroParams(paramLayout(data.train.features));
   const ours = await train(backend, data.train.count, init, config);
-  const ref = await train(new CpuBackend(data), data.train.count, init, config);
+  const ref = await train(new CpuBackend(classifierData(data)), data.train.count, init, config);
   return { backend, ours, ref };
 }
 
@@ -41,7 +43,7 @@ describe('every step variant follows the CPU reference', () => {
     '$variant, batch $batchSize on MNIST (503 examples: a partial last batch)',
     async ({ variant, batchSize }) => {
       const { backend, ours, ref } = await compare(mnistSmall, variant, { batchSize, lr: 0.01 * batchSize, epochs: 1, recordEvery: 40, seed: 9 });
-      expect(backend.variant).toBe(`${variant} (forced)`);
+      expect(backend.variant!.note).toBe(`${variant} (forced)`);
       expect(ours.steps).toBe(ref.steps);
       expect(ours.params).toBeAllclose(ref.params, { atol: 2e-4, rtol: 1e-3 });
       expect(ours.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 1e-4, rtol: 1e-3 });
@@ -65,7 +67,7 @@ describe('every step variant follows the CPU reference', () => {
     { variant: 'split-k-512', batchSize: 20 },
   ] as const)('$variant, batch $batchSize on MNIST (1500 examples)', async ({ variant, batchSize }) => {
     const { backend, ours, ref } = await compare(mnistLarge, variant, { batchSize, lr: 0.5, epochs: 2, recordEvery: 5, seed: 3 });
-    expect(backend.variant).toBe(`${variant} (forced)`);
+    expect(backend.variant!.note).toBe(`${variant} (forced)`);
     expect(ours.params).toBeAllclose(ref.params, { atol: 2e-4, rtol: 1e-3 });
     expect(ours.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 1e-4, rtol: 1e-3 });
   });
@@ -79,17 +81,30 @@ describe('every step variant follows the CPU reference', () => {
 
   test('a fused variant asked for on large batches falls back to four kernels, and says so', async () => {
     const { backend } = await compare(mnistSmall, 'fused-64', { batchSize: 100, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(backend.variant).toBe('four-kernels (fused-64 was asked for, but the fused step takes plain SGD on regular batches of at most 16)');
+    expect(backend.variant!.note).toBe('four-kernels (fused-64 was asked for, but the fused step takes plain SGD on regular batches of at most 16)');
   });
 
   test('tune measures the candidates and records its choice', async () => {
     const { backend } = await compare(mnistSmall, 'tune', { batchSize: 1, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(backend.variant).toMatch(/^(four-kernels|fused-\d+) \(measured over 48 steps, µs\/step: .*four-kernels \d+/);
+    expect(backend.variant!.note).toMatch(/^(four-kernels|fused-\d+) \(measured over 48 steps, µs\/step: .*four-kernels \d+/);
     const big = await compare(mnistSmall, 'tune', { batchSize: 32, lr: 0.3, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(big.backend.variant).toMatch(/^four-kernels \(no other variant applies: the fused step takes batches of at most 16/);
+    expect(big.backend.variant!.note).toMatch(/^four-kernels \(no other variant applies: the fused step takes batches of at most 16/);
     // batch 200 is 4 chunks of 64 (a candidate) but 1 chunk of 512 (not one)
     const large = await compare(mnistLarge, 'tune', { batchSize: 200, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(large.backend.variant).toMatch(/^(four-kernels|split-k-64) \(measured over 8 steps, µs\/step: (four-kernels|split-k-64) \d+, (four-kernels|split-k-64) \d+\)$/);
+    expect(large.backend.variant!.note).toMatch(/^(four-kernels|split-k-64) \(measured over 8 steps, µs\/step: (four-kernels|split-k-64) \d+, (four-kernels|split-k-64) \d+\)$/);
+  });
+
+  test('tune measures once per adapter and plan shape: a second engine of the same shape reuses the choice, as data', async () => {
+    clearTuneCache();
+    const first = await compare(mnistSmall, 'tune', { batchSize: 4, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
+    const again = await compare(mnistSmall, 'tune', { batchSize: 4, lr: 0.02, epochs: 1, recordEvery: 100, seed: 2 });
+    expect(first.backend.variant!.how).toBe('measured');
+    expect(Object.keys(first.backend.variant!.timesUs!)).toEqual(['four-kernels', 'fused-32', 'fused-64', 'fused-256']);
+    expect(again.backend.variant).toMatchObject({ variant: first.backend.variant!.variant, how: 'cached', timesUs: first.backend.variant!.timesUs });
+    expect(again.backend.variant!.note).toMatch(/ \(measured earlier in this process on this adapter and plan shape, µs\/step: four-kernels \d+/);
+    // another shape (batch 5) is measured afresh
+    const other = await compare(mnistSmall, 'tune', { batchSize: 5, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
+    expect(other.backend.variant!.how).toBe('measured');
   });
 
   test('auto follows a fixed rule of the batch and the adapter: no measurement, the same choice every time', async () => {
@@ -100,7 +115,7 @@ describe('every step variant follows the CPU reference', () => {
       expect(backend.stepVariant).toBe(expected);
       // batch 32: neither the fused step nor split-K applies, so there is nothing to choose
       const note = batchSize === 32 ? 'no other variant applies: .*' : `the rule for batch ${batchSize} on a (software|hardware) adapter; --step-variant tune measures instead`;
-      expect(backend.variant).toMatch(new RegExp(`^${expected} \\(${note}\\)$`));
+      expect(backend.variant!.note).toMatch(new RegExp(`^${expected} \\(${note}\\)$`));
     }
   });
 

@@ -9,13 +9,14 @@ import { WebGpuBackend } from '../../src/backend/webgpu';
 import { paramLayout, zeroParams } from '../../src/model';
 import { type TrainConfig, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
+import { classifierData } from '../helpers/data';
 import { head } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
 const { train: fullTrain, test: fullTest } = mnist();
 const small = { train: head(fullTrain, 503), test: head(fullTest, 211) }; // primes: partial last batches
 let gpuBackend: WebGpuBackend;
-beforeAll(async () => (gpuBackend = await WebGpuBackend.create(await testGpu(), small)));
+beforeAll(async () => (gpuBackend = await WebGpuBackend.create(await testGpu(), classifierData(small))));
 afterAll(async () => gpuBackend?.destroy());
 
 const run = (backend: Backend, config: TrainConfig) => train(backend, small.train.count, zeroParams(paramLayout(784)), config);
@@ -29,7 +30,7 @@ describe('WebGPU training follows the CPU reference', () => {
   ])('$regime', async ({ batchSize, lr, epochs, recordEvery }) => {
     const config = { batchSize, lr, epochs, recordEvery, seed: 3 };
     const gpu = await run(gpuBackend, config);
-    const cpu = await run(new CpuBackend(small), config);
+    const cpu = await run(new CpuBackend(classifierData(small)), config);
     expect(gpu.steps).toBe(cpu.steps);
     expect(gpu.samples).toBe(small.train.count * epochs);
     expect(gpu.history.map((h) => h.step)).toEqual(cpu.history.map((h) => h.step));
@@ -48,16 +49,16 @@ describe('WebGPU training follows the CPU reference', () => {
 describe('history and clocks', () => {
   test('with a zero learning rate, the running batch loss over an epoch is the training-set loss', async () => {
     for (const [variant, batchSize] of [['four-kernels', 64], ['fused-32', 7], ['split-k-64', 200]] as const) {
-      gpuBackend.variantChoice = variant;
+      gpuBackend.setVariantChoice(variant);
       const r = await run(gpuBackend, { batchSize, lr: 0, epochs: 2, recordEvery: 1e9, seed: 5 });
-      expect(gpuBackend.variant).toBe(`${variant} (forced)`);
+      expect(gpuBackend.variant!.note).toBe(`${variant} (forced)`);
       // records at step 0 and at each epoch's end: every example's loss at parameters that never move
       expect(r.history[0]!.batchLoss).toBeUndefined();
       expect(r.history.slice(1).map((h) => h.batchLoss!)).toBeAllclose([Math.log(10), Math.log(10)], { atol: 1e-6 });
     }
-    gpuBackend.variantChoice = 'auto';
+    gpuBackend.setVariantChoice('auto');
     // from trained parameters, each epoch's examples, whatever their order, average to the training-set loss
-    const trained = (await run(new CpuBackend(small), { batchSize: 50, lr: 0.5, epochs: 1, recordEvery: 1e9, seed: 1 })).params;
+    const trained = (await run(new CpuBackend(classifierData(small)), { batchSize: 50, lr: 0.5, epochs: 1, recordEvery: 1e9, seed: 1 })).params;
     const r = await train(gpuBackend, small.train.count, trained, { batchSize: 30, lr: 0, epochs: 1, recordEvery: 5, seed: 8 });
     const windows = r.history.slice(1).map((h, i) => ({ loss: h.batchLoss!, examples: h.samples - r.history[i]!.samples }));
     const epochMean = windows.reduce((a, w) => a + w.loss * w.examples, 0) / small.train.count;
@@ -88,12 +89,12 @@ describe('history and clocks', () => {
   });
 
   test.each(['four-kernels', 'split-k-64', 'fused-32'] as const)('the same seed gives bit-identical weights and history (%s); another seed does not', async (variant) => {
-    gpuBackend.variantChoice = variant;
+    gpuBackend.setVariantChoice(variant);
     const config = { batchSize: variant === 'fused-32' ? 8 : 130, lr: 0.3, epochs: 2, recordEvery: 3, seed: 11 };
     const a = await run(gpuBackend, config);
     const b = await run(gpuBackend, config);
     const c = await run(gpuBackend, { ...config, seed: 12 });
-    gpuBackend.variantChoice = 'auto';
+    gpuBackend.setVariantChoice('auto');
     expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer))).toBe(true);
     // every recorded number but the clock, exactly
     const numbers = (h: typeof a.history) => h.map(({ trainMs: _, ...rest }) => rest);
