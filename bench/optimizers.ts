@@ -14,7 +14,7 @@ import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
-import { SGD } from '../src/optim/optimizer';
+import { OPTIMIZER_KINDS, type OptimizerKind, SGD, describeOptimizer } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
 import { writeMethods } from '../src/report/write';
 import { defaultRateFor, parseBatchSize, parseSeed, resolveBatchSize } from '../src/train/options';
@@ -29,12 +29,9 @@ const HELP = `usage: npm run bench:optimizers -- [options]
 
 /** The methods compared: each optimiser at its default rate, and SGD with a schedule. */
 function methods(batchSize: number): MethodResult['method'][] {
-  const rate = (kind: 'sgd' | 'momentum' | 'nesterov' | 'adam') => defaultRateFor(kind, batchSize, SGD.momentum);
+  const rate = (kind: OptimizerKind) => defaultRateFor({ ...SGD, kind }, batchSize);
   return [
-    { name: 'sgd', batchSize, lr: rate('sgd'), optimizer: SGD, schedule: CONSTANT },
-    { name: 'momentum 0.9', batchSize, lr: rate('momentum'), optimizer: { ...SGD, kind: 'momentum' }, schedule: CONSTANT },
-    { name: 'nesterov 0.9', batchSize, lr: rate('nesterov'), optimizer: { ...SGD, kind: 'nesterov' }, schedule: CONSTANT },
-    { name: 'adam', batchSize, lr: rate('adam'), optimizer: { ...SGD, kind: 'adam' }, schedule: CONSTANT },
+    ...OPTIMIZER_KINDS.map((kind) => ({ name: describeOptimizer({ ...SGD, kind }), batchSize, lr: rate(kind), optimizer: { ...SGD, kind }, schedule: CONSTANT })),
     { name: 'sgd, step decay x0.5 per epoch', batchSize, lr: rate('sgd'), optimizer: SGD, schedule: { kind: 'step', every: 1, factor: 0.5, warmup: 0 } },
     { name: 'adam, cosine, 100 warm-up updates', batchSize, lr: 3 * rate('adam'), optimizer: { ...SGD, kind: 'adam' }, schedule: { kind: 'cosine', every: 1, factor: 1, warmup: 100 } },
   ];

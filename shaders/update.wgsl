@@ -8,7 +8,7 @@
 //             c1 = 1/(1-β1ᵗ), c2 = 1/(1-β2ᵗ) for update t, in float64 on the host  (s1 = m, s2 = v)
 //
 //   models  (K) struct Model: the model's base rate and its rule (a KIND_ code below; the host's
-//           table: UPDATE_CODES in src/kernels/update.ts)
+//           table: updateCode in src/kernels/update.ts, the kind's place in OPTIMIZER_KINDS)
 //   rates   (S) vec4 per update of the epoch: (factor, c1, c2, 0); this one's is rates[batch.index],
 //           and model k's rate is models[k].lr · factor (one schedule and one β1, β2 per sweep)
 //   grads, params, s1, s2   f32, model k at k·STRIDE; s1, s2 are the rule's state, kept between
@@ -64,7 +64,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       s2[p] = v1;
       params[p] -= lr * (m1 * r.y) / (sqrt(v1 * r.z) + EPSILON);
     }
-    // every code of UPDATE_CODES has its case; update.test.ts checks each against the reference
+    // every kind of OPTIMIZER_KINDS has its case; update.test.ts checks each against the reference
     default: {}
   }
 }

@@ -94,7 +94,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
   const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount);
-  const lr = o.lr ?? defaultRateFor(optimizer.kind, batchSize, optimizer.momentum);
+  const lr = o.lr ?? defaultRateFor(optimizer, batchSize);
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
   const config = { batchSize, epochs: o.epochs ?? 5, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch), optimizer, schedule };
   return { config, stepsPerEpoch };

@@ -19,7 +19,7 @@ import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockO
 import { type RunReport, testSummary } from '../io/run-report';
 import { encodeWeights } from '../io/weights';
 import { TASKS, type Task } from '../model';
-import { OPTIMIZER_KINDS, type Optimizer, SGD, describeOptimizer } from '../optim/optimizer';
+import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, RULES, SGD, describeOptimizer } from '../optim/optimizer';
 import { SCHEDULE_KINDS, type Schedule, describeSchedule } from '../optim/schedule';
 import {
   parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
@@ -36,15 +36,20 @@ import { progressPrinter } from './progress';
 import { type StopRequests, stopOnSignals } from './stop';
 import { sweepCommand } from './sweep';
 
+/** The optimisers that read a constant (RULES), and those with a constant default rate. */
+const users = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(c)).join(', ');
+const others = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => k !== 'sgd' && !RULES[k].constants.includes(c)).join(', ');
+
 const HELP = `usage: npm run train -- [options]
 
   --batch-size B     examples per update: 1 (SGD), any B up to N (mini-batch), or 'full' (GD). Default 100
   --epochs E         passes over the training set. Default 5
   --lr RATE          learning rate. Default: sgd min(0.5, 0.01 x batch size); momentum and
-                     nesterov (1 - momentum) x that; adam 0.001
-  --optimizer O      sgd, momentum, nesterov or adam. Default sgd
-  --momentum M       momentum and nesterov: the momentum, 0 < M < 1. Default 0.9
-  --beta1 B, --beta2 B, --epsilon E   adam's constants. Default 0.9, 0.999, 1e-8
+                     nesterov (1 - momentum) x that; ${others('momentum')}: 0.001
+  --optimizer O      ${OPTIMIZER_KINDS.join(', ')}. Default sgd
+  --momentum M       ${users('momentum')}: the momentum, 0 < M < 1. Default 0.9
+  --beta1 B, --beta2 B, --epsilon E   constants of ${users('beta2')} (β1: ${users('beta1')}).
+                     Default 0.9, 0.999, 1e-8
   --schedule S       learning-rate schedule: constant, step (x --decay-factor every
                      --decay-every epochs) or cosine (to 0 at the end). Default constant
   --decay-every E    step: epochs between decays. Default 1
@@ -170,8 +175,10 @@ function fitOptions(str: (k: string) => string | undefined): FitOptions {
 /** Options that apply to some optimisers, schedules, tasks or modes only. */
 function checkApplicable(str: (k: string) => string | undefined, args: Args, task: Task): void {
   const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()) : [str('optimizer') ?? 'sgd'];
-  check(str('momentum') === undefined || kinds.includes('momentum') || kinds.includes('nesterov'), '--momentum applies to --optimizer momentum or nesterov only');
-  for (const flag of ['beta1', 'beta2', 'epsilon']) check(str(flag) === undefined || kinds.includes('adam'), `--${flag} applies to --optimizer adam only`);
+  for (const constant of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
+    const users = OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(constant));
+    check(str(constant) === undefined || users.some((k) => kinds.includes(k)), `--${constant} applies to --optimizer ${users.join(' or ')} only`);
+  }
   for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || str('schedule') === 'step', `--${flag} applies to --schedule step only`);
   if (task === 'regression') {
     for (const flag of ['data', 'step-variant']) check(str(flag) === undefined, `--${flag} applies to --task classification only`);

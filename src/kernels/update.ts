@@ -5,13 +5,15 @@
  * Adding an optimiser: a code here, a `case` in update.wgsl, a rule in the reference.
  */
 import type { ParamLayout } from '../model';
-import type { Optimizer, OptimizerKind } from '../optim/optimizer';
+import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from '../optim/optimizer';
 import { type Kernel, modelStride } from './kernel';
 
 const WORKGROUP_SIZE = 64;
 
-/** Each rule's code in the models table (the KIND_ constants of update.wgsl). */
-export const UPDATE_CODES: Record<OptimizerKind, number> = { sgd: 0, momentum: 1, nesterov: 2, adam: 3 };
+/** Each rule's code in the models table: its position in OPTIMIZER_KINDS (the KIND_ constants of update.wgsl). */
+export function updateCode(kind: OptimizerKind): number {
+  return OPTIMIZER_KINDS.indexOf(kind);
+}
 
 /** The kernel for `models` models; μ, β1, β2 and ε are compiled in, shared by the models. */
 export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>): Kernel {
@@ -35,7 +37,7 @@ export function modelTable(models: ReadonlyArray<{ lr: number; kind: OptimizerKi
   const asFloat = new Float32Array(table.buffer);
   models.forEach((m, k) => {
     asFloat[4 * k] = m.lr;
-    table[4 * k + 1] = UPDATE_CODES[m.kind];
+    table[4 * k + 1] = updateCode(m.kind);
   });
   return table;
 }

@@ -3,7 +3,7 @@
  * (lr, c1, c2, 0) with lr from the schedule and c1, c2 Adam's bias corrections (1 for the other
  * optimisers). Written once per epoch: 16 bytes per update, no per-step upload.
  */
-import { type Optimizer, adamCorrections } from './optimizer';
+import { type Optimizer, RULES, adamCorrections } from './optimizer';
 import { type Schedule, scheduledRate } from './schedule';
 
 /** What the table needs of a plan's step (a backend's Step): its base learning rate. */
@@ -16,7 +16,7 @@ export function epochRates(plan: readonly StepRate[], epoch: number, epochs: num
   const total = plan.length * epochs;
   plan.forEach((step, s) => {
     const t = epoch * plan.length + s;
-    const [c1, c2] = optimizer.kind === 'adam' ? adamCorrections(optimizer, t + 1) : [1, 1];
+    const [c1, c2] = RULES[optimizer.kind].corrected ? adamCorrections(optimizer, t + 1) : [1, 1];
     rates.set([scheduledRate(step.lr, schedule, t, plan.length, total), c1, c2, 0], 4 * s);
   });
   return rates;

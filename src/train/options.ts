@@ -3,7 +3,7 @@
  * with a one-line UserError that names the option, the value and what is allowed.
  */
 import { UserError, check } from '../errors';
-import type { OptimizerKind } from '../optim/optimizer';
+import { type Optimizer, RULES } from '../optim/optimizer';
 
 export type BatchSizeOption = number | 'full';
 
@@ -112,16 +112,10 @@ export function parseWarmup(text: string): number {
   return value;
 }
 
-/**
- * Default learning rate per optimiser: plain SGD as defaultLearningRate; momentum and Nesterov
- * take (1 - μ) of it, so the step in a steady direction, lr / (1 - μ), stays the same; Adam,
- * whose steps are about lr per parameter whatever the gradient's scale, 0.001 (Kingma & Ba).
- */
-export function defaultRateFor(kind: OptimizerKind, batchSize: number, momentum: number): number {
-  if (kind === 'adam') return 0.001;
-  const sgd = defaultLearningRate(batchSize);
+/** Default learning rate per optimiser (RULES in src/optim/optimizer.ts), from plain SGD's for the batch size. */
+export function defaultRateFor(o: Optimizer, batchSize: number): number {
   // rounded to 12 digits so that 0.5 · (1 - 0.9) prints as 0.05
-  return kind === 'sgd' ? sgd : Number((sgd * (1 - momentum)).toPrecision(12));
+  return Number(RULES[o.kind].defaultRate(defaultLearningRate(batchSize), o).toPrecision(12));
 }
 
 export function parseNoise(text: string): number {

@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../../src/optim/optimizer';
 import { checkpointSteps, freezeAtCheckpoint, runCli, startCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
@@ -45,12 +46,9 @@ const SHAPES = {
 } as const;
 type Shape = keyof typeof SHAPES;
 
-const OPTIMIZERS = {
-  sgd: ['--optimizer', 'sgd', '--lr', '0.05'],
-  momentum: ['--optimizer', 'momentum', '--lr', '0.01'],
-  nesterov: ['--optimizer', 'nesterov', '--lr', '0.01'],
-  adam: ['--optimizer', 'adam', '--lr', '0.002'],
-} as const;
+/** Every optimiser, at a rate that trains these shapes without diverging (0.002 for the adaptive ones). */
+const RATES: Partial<Record<OptimizerKind, string>> = { sgd: '0.05', momentum: '0.01', nesterov: '0.01' };
+const OPTIMIZERS = Object.fromEntries(OPTIMIZER_KINDS.map((k) => [k, ['--optimizer', k, '--lr', RATES[k] ?? '0.002']]));
 const SCHEDULES = {
   constant: [],
   step: ['--schedule', 'step', '--decay-every', '2', '--decay-factor', '0.7'],

@@ -8,7 +8,8 @@ import { CpuBackend } from '../../src/backend/cpu';
 import { WebGpuBackend } from '../../src/backend/webgpu';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint';
 import { paramLayout, zeroParams } from '../../src/model';
-import { type Optimizer, SGD } from '../../src/optim/optimizer';
+import { OPTIMIZER_KINDS, type Optimizer, SGD } from '../../src/optim/optimizer';
+import { defaultRateFor } from '../../src/train/options';
 import { CONSTANT, type Schedule } from '../../src/optim/schedule';
 import { type TrainConfig, TrainingStopped, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
@@ -45,6 +46,17 @@ describe('optimisers and schedules on WebGPU follow the CPU reference', () => {
     expect(ours.params).toBeAllclose(ref.params, { atol: 5e-4, rtol: 2e-3 });
     expect(ours.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 2e-4, rtol: 2e-3 });
     expect(ours.history.at(-1)!.loss).toBeLessThan(0.8 * Math.log(10));
+  });
+
+  test.each(OPTIMIZER_KINDS)('%s at its default rate (batch 32), cosine with warm-up: as the CPU reference', async (kind) => {
+    gpu.setVariantChoice('auto');
+    const optimizer = { ...SGD, kind };
+    const config: TrainConfig = { batchSize: 32, lr: defaultRateFor(optimizer, 32), epochs: 2, recordEvery: 40, seed: 5, optimizer, schedule: COSINE_WARM };
+    const ours = await train(gpu, data.train.count, init(), config);
+    const ref = await train(new CpuBackend(classifierData(data)), data.train.count, init(), config);
+    expect(ours.params).toBeAllclose(ref.params, { atol: 5e-4, rtol: 2e-3 });
+    expect(ours.history.map((h) => h.loss)).toBeAllclose(ref.history.map((h) => h.loss), { atol: 2e-4, rtol: 2e-3 });
+    expect(ours.history.at(-1)!.loss).toBeLessThan(ours.history[0]!.loss);
   });
 
   test('stopped and resumed with Adam\'s moments in the checkpoint: the same weights, bit for bit', async () => {
