@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import { encodeWeights } from '../../src/io/weights';
 import { SOFTMAX_CLASSIFIER, paramLayout } from '../../src/model';
+import { OPTIMIZER_KINDS } from '../../src/optim/optimizer';
 import { expectOneLineError } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
@@ -67,7 +68,7 @@ describe('train rejects impossible options', () => {
     { args: ['--save', json], error: /--json .*run\.json and --save .*run\.json are the same file/ },
     { args: ['--checkpoint', json], error: /--json .*run\.json and --checkpoint .*run\.json are the same file/ },
     { args: ['--checkpoint', join(out, 'missing', 'c.ckpt')], error: /cannot write --checkpoint .*missing\/c.ckpt: the folder .*missing does not exist/ },
-    { args: ['--optimizer', 'rmsprop'], error: /--optimizer must be one of sgd, momentum, nesterov, adam, got 'rmsprop'/ },
+    { args: ['--optimizer', 'lbfgs'], error: new RegExp(`--optimizer must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'`) },
     { args: ['--optimizer', 'momentum', '--momentum', '1'], error: /--momentum must be a number between 0 and 1 \(exclusive\), got '1'/ },
     { args: ['--optimizer', 'nesterov', '--momentum', '-0.5'], error: /--momentum must be .* got '-0.5'/ },
     { args: ['--optimizer', 'adam', '--beta2', '1.5'], error: /--beta2 must be a number between 0 and 1 \(exclusive\), got '1.5'/ },

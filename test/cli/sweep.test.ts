@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { OPTIMIZER_KINDS } from '../../src/optim/optimizer';
 import { runCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
@@ -49,7 +50,7 @@ describe('train --sweep', () => {
     { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs, --batch-sizes, --optimizers\)/ },
     { args: ['--sweep', '--lrs', '0.1,x'], error: /--lrs: --lr must be a positive finite number, got 'x'/ },
     { args: ['--sweep', '--lrs', '0.1,,0.2'], error: /--lrs must be a comma-separated list, got '0.1,,0.2'/ },
-    { args: ['--sweep', '--optimizers', 'sgd,rmsprop'], error: /--optimizers: each must be one of sgd, momentum, nesterov, adam, got 'rmsprop'/ },
+    { args: ['--sweep', '--optimizers', 'sgd,lbfgs'], error: new RegExp(`--optimizers: each must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'`) },
     { args: ['--sweep', '--batch-sizes', '0'], error: /--batch-sizes: --batch-size must be a whole number of at least 1/ },
     { args: ['--sweep', '--step-variant', 'tune'], error: /--step-variant does not apply to --sweep/ },
   ])('$error', ({ args, error }) => {

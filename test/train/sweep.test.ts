@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { WebGpuBackend } from '../../src/backend/webgpu';
 import { paramLayout, zeroParams } from '../../src/model';
-import { SGD } from '../../src/optim/optimizer';
+import { type OptimizerKind, SGD } from '../../src/optim/optimizer';
 import { type SweepConfig, bestRun, sweepModels, trainSweep } from '../../src/train/sweep';
 import { CpuBackend } from '../../src/backend/cpu';
 import { splitAndStandardise, syntheticRegression } from '../../src/data/regression';
@@ -20,7 +20,7 @@ import { mnist } from '../helpers/mnist';
 
 const data = { train: head(mnist().train, 503), test: head(mnist().test, 60) };
 
-async function alone(run: { batchSize: number; lr: number; optimizer: 'sgd' | 'momentum' | 'nesterov' | 'adam' }, config: SweepConfig) {
+async function alone(run: { batchSize: number; lr: number; optimizer: OptimizerKind }, config: SweepConfig) {
   const backend = await WebGpuBackend.create(await testGpu(), classifierData(data));
   backend.setVariantChoice('four-kernels');
   try {
