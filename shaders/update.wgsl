@@ -6,6 +6,7 @@
 //   nesterov  v = μ·v + g;  p -= lr·(g + μ·v)                                    (s1 = v)
 //   adam      m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;  p -= lr·(m·c1) / (sqrt(v·c2) + ε)
 //             c1 = 1/(1-β1ᵗ), c2 = 1/(1-β2ᵗ) for update t, in float64 on the host  (s1 = m, s2 = v)
+//   rmsprop   v = β2·v + (1-β2)·g²;  p -= lr·g / (sqrt(v) + ε)     (Hinton; PyTorch's, α = β2; s1 = v)
 //
 //   models  (K) struct Model: the model's base rate and its rule (a KIND_ code below; the host's
 //           table: updateCode in src/kernels/update.ts, the kind's place in OPTIMIZER_KINDS)
@@ -29,6 +30,7 @@ const KIND_SGD: u32 = 0u;
 const KIND_MOMENTUM: u32 = 1u;
 const KIND_NESTEROV: u32 = 2u;
 const KIND_ADAM: u32 = 3u;
+const KIND_RMSPROP: u32 = 4u;
 
 struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
 
@@ -63,6 +65,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       s1[p] = m1;
       s2[p] = v1;
       params[p] -= lr * (m1 * r.y) / (sqrt(v1 * r.z) + EPSILON);
+    }
+    case KIND_RMSPROP: {
+      let v = BETA2 * s1[p] + ONE_MINUS_BETA2 * g * g;
+      s1[p] = v;
+      params[p] -= lr * g / (sqrt(v) + EPSILON);
     }
     // every kind of OPTIMIZER_KINDS has its case; update.test.ts checks each against the reference
     default: {}

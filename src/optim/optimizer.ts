@@ -8,8 +8,9 @@
  *   nesterov  v = μ v + g;  p -= lr · (g + μ v)
  *   adam      m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²;
  *             p -= lr · (m / (1-β1ᵗ)) / (sqrt(v / (1-β2ᵗ)) + ε)   (t = 1, 2, …)
+ *   rmsprop   v = β2 v + (1-β2) g²;  p -= lr · g / (sqrt(v) + ε)
  */
-export const OPTIMIZER_KINDS = ['sgd', 'momentum', 'nesterov', 'adam'] as const;
+export const OPTIMIZER_KINDS = ['sgd', 'momentum', 'nesterov', 'adam', 'rmsprop'] as const;
 export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
 
 export interface Optimizer {
@@ -47,6 +48,8 @@ export const RULES: Record<OptimizerKind, Rule> = {
   nesterov: { state: ['v'], constants: ['momentum'], defaultRate: (sgd, o) => sgd * (1 - o.momentum), corrected: false },
   // steps of about lr per parameter whatever the gradient's scale: 0.001 (Kingma & Ba)
   adam: { state: ['m', 'v'], constants: ['beta1', 'beta2', 'epsilon'], defaultRate: () => 0.001, corrected: true },
+  // Adam without momentum or bias correction: β2 is its decay (PyTorch's α), 0.001 as Adam
+  rmsprop: { state: ['v'], constants: ['beta2', 'epsilon'], defaultRate: () => 0.001, corrected: false },
 };
 
 /** Arrays of optimiser state per parameter: none, v, or m and v. */

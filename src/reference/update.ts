@@ -6,6 +6,7 @@
  *   nesterov  v = μ·v + g;  p -= lr · (g + μ·v)      (s1 = v)
  *   adam      m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;  p -= lr · (m·c1) / (sqrt(v·c2) + ε)
  *             with c1 = 1/(1-β1ᵗ), c2 = 1/(1-β2ᵗ) for update t (src/optim/optimizer.ts)  (s1 = m, s2 = v)
+ *   rmsprop   v = β2·v + (1-β2)·g²;  p -= lr · g / (sqrt(v) + ε)                        (s1 = v)
  * A sweep's model k is this with its own slices and rate (src/reference/stacked.ts).
  */
 import type { Optimizer } from '../optim/optimizer';
@@ -44,6 +45,12 @@ export function updateRef(
         s1[p] = m1;
         s2[p] = v1;
         params[p] = params[p]! - (lr * (m1 * c1)) / (Math.sqrt(v1 * c2) + o.epsilon);
+        break;
+      }
+      case 'rmsprop': {
+        const v = o.beta2 * s1[p]! + (1 - o.beta2) * g * g;
+        s1[p] = v;
+        params[p] = params[p]! - (lr * g) / (Math.sqrt(v) + o.epsilon);
         break;
       }
     }
