@@ -1,4 +1,12 @@
-/** Number formatting shared by the CLI, the browser page and the benchmark report. */
+/** Numbers as people read and write them, shared by the CLI, the browser page, the data loaders and the benchmark report. */
 export const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 export const count = (x: number) => Math.round(x).toLocaleString('en-US');
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** A decimal number as people write it (12, -0.5, 1e-3): not hex, binary, octal or Infinity. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** The number `text` writes in decimal, or NaN. */
+export function decimal(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}

@@ -16,7 +16,7 @@ import { check } from '../errors';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import { CONSTANT, type Schedule } from '../optim/schedule';
-import { yieldToEventLoop } from '../train/event-loop';
+import { yieldToEventLoop } from '../event-loop';
 import { type BatchSizeOption, defaultRateFor, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { epochPlan } from '../train/plan';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, train } from '../train/trainer';

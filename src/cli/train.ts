@@ -25,7 +25,7 @@ import {
   parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
   parseMomentum, parseNoise, parseRecordEvery, parseSeed, parseWarmup,
 } from '../train/options';
-import { yieldToEventLoop } from '../train/event-loop';
+import { yieldToEventLoop } from '../event-loop';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';

@@ -6,9 +6,9 @@
  * the target's units.
  */
 import { UserError } from '../errors';
-import { yieldToEventLoop } from '../train/event-loop';
-import { decimal } from '../train/options';
-import { Rng, permutation } from '../train/rng';
+import { yieldToEventLoop } from '../event-loop';
+import { decimal } from '../format';
+import { Rng, permutation } from '../rng';
 
 export interface RegressionSet {
   /** (count, dims) row-major float32 */

@@ -23,7 +23,7 @@ import { modelTable, updateKernel } from '../kernels/update';
 import { SGD } from '../optim/optimizer';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, IMAGE_FEATURES, paramLayout } from '../model';
-import { Rng, permutation } from '../train/rng';
+import { Rng, permutation } from '../rng';
 import { summarize } from './stats';
 
 export interface KernelResult {

@@ -8,7 +8,7 @@ import { SGD } from '../optim/optimizer';
 import type { Backend } from '../backend/backend';
 import { paramLayout, zeroParams } from '../model';
 import { epochPlan } from '../train/plan';
-import { Rng, permutation } from '../train/rng';
+import { Rng, permutation } from '../rng';
 import { type Summary, summarize } from './stats';
 
 export interface ThroughputOptions {

@@ -3,6 +3,7 @@
  * with a one-line UserError that names the option, the value and what is allowed.
  */
 import { UserError, check } from '../errors';
+import { decimal } from '../format';
 import { type Optimizer, RULES } from '../optim/optimizer';
 
 export type BatchSizeOption = number | 'full';
@@ -12,14 +13,6 @@ const MAX_SEED = 2 ** 32 - 1;
 /** float32's smallest normal and largest finite values: the kernels compute in float32. */
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 export const FLOAT32_MAX = 3.4028234663852886e38;
-
-/** A decimal number as people write it (12, -0.5, 1e-3): not hex, binary, octal or Infinity. */
-const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-
-/** The number `text` writes in decimal, or NaN. */
-export function decimal(text: string): number {
-  return DECIMAL.test(text) ? Number(text) : NaN;
-}
 
 function positiveInteger(flag: string, text: string): number {
   const value = Number(text);

@@ -12,9 +12,9 @@ import { type TrainingData, initialParams } from '../data/training-data';
 import { type Optimizer, type OptimizerKind, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
 import { CONSTANT, type Schedule } from '../optim/schedule';
-import { yieldToEventLoop } from './event-loop';
+import { yieldToEventLoop } from '../event-loop';
 import { epochPlan } from './plan';
-import { Rng, permutation } from './rng';
+import { Rng, permutation } from '../rng';
 import type { HistoryPoint } from './trainer';
 
 export interface SweepConfig {

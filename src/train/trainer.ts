@@ -13,9 +13,9 @@ import { UserError } from '../errors';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
 import { CONSTANT, type Schedule } from '../optim/schedule';
-import { yieldToEventLoop } from './event-loop';
+import { yieldToEventLoop } from '../event-loop';
 import { epochPlan } from './plan';
-import { Rng, permutation } from './rng';
+import { Rng, permutation } from '../rng';
 
 export interface TrainConfig {
   /** examples per update, 1..N */

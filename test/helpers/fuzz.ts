@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 import { UserError } from '../../src/errors';
-import { Rng } from '../../src/train/rng';
+import { Rng } from '../../src/rng';
 
 export interface FuzzCounts {
   cases: number;

@@ -1,5 +1,5 @@
 /** Seeded inputs for kernel tests. */
-import { Rng } from '../../src/train/rng';
+import { Rng } from '../../src/rng';
 
 export function randomImages(rng: Rng, count: number, features: number): Uint8Array {
   // mostly zeros like MNIST, with a spread of bright pixels

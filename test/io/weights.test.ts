@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors';
 import { decodeWeights, encodeWeights } from '../../src/io/weights';
 import { SOFTMAX_CLASSIFIER, paramLayout } from '../../src/model';
-import { Rng } from '../../src/train/rng';
+import { Rng } from '../../src/rng';
 import { randomFloats } from '../helpers/random';
 
 const layout = paramLayout(784);

@@ -3,7 +3,7 @@ import type { Gpu } from '../../src/device/gpu';
 import { evaluateKernel } from '../../src/kernels/evaluate';
 import { CLASSES, paramLayout } from '../../src/model';
 import { evaluateRef } from '../../src/reference/evaluate';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats, randomLabels } from '../helpers/random';
 import { FULL_MNIST, SHAPES, type Shape } from './cases';

@@ -5,7 +5,7 @@ import { gradientReduceKernel } from '../../src/kernels/gradient-reduce';
 import { CLASSES, paramLayout } from '../../src/model';
 import { gradientRef } from '../../src/reference/gradient';
 import { gradientPartialRef, gradientReduceRef } from '../../src/reference/gradient-split';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats, randomImages } from '../helpers/random';
 import { FULL_MNIST, SHAPES, type Shape } from './cases';

@@ -3,7 +3,7 @@ import type { Gpu } from '../../src/device/gpu';
 import { gradientKernel } from '../../src/kernels/gradient';
 import { CLASSES, paramLayout } from '../../src/model';
 import { gradientRef } from '../../src/reference/gradient';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats, randomImages } from '../helpers/random';
 import { FULL_MNIST, SHAPES, type Shape } from './cases';

@@ -8,7 +8,7 @@ import {
 import { linearLayout } from '../../src/model';
 import { linearForwardRef, linearGradientRef, squaredErrorRef } from '../../src/reference/linear-regression';
 import { stackedLinearForwardRef, stackedLinearGradientRef, stackedSquaredErrorRef } from '../../src/reference/stacked';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats } from '../helpers/random';
 

@@ -3,7 +3,7 @@ import type { Gpu } from '../../src/device/gpu';
 import { softmaxXentKernel } from '../../src/kernels/softmax-xent';
 import { CLASSES, paramLayout } from '../../src/model';
 import { softmaxXentRef } from '../../src/reference/softmax-xent';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats, randomLabels } from '../helpers/random';
 import { FULL_MNIST, SHAPES, type Shape } from './cases';

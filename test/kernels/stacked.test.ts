@@ -12,7 +12,7 @@ import { stackedSoftmaxXentKernel } from '../../src/kernels/softmax-xent';
 import { CLASSES, paramLayout } from '../../src/model';
 import { gradientPartialRef } from '../../src/reference/gradient-split';
 import { stackedForwardRef, stackedGradientRef, stackedSoftmaxXentRef } from '../../src/reference/stacked';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats, randomImages, randomLabels } from '../helpers/random';
 

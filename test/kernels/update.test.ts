@@ -12,7 +12,7 @@ import { paramLayout } from '../../src/model';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind, SGD, adamCorrections, stateArrays } from '../../src/optim/optimizer';
 import { stackedUpdateRef } from '../../src/reference/stacked';
 import { updateRef } from '../../src/reference/update';
-import { Rng } from '../../src/train/rng';
+import { Rng } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats } from '../helpers/random';
 

@@ -8,7 +8,7 @@ import { paramLayout } from '../../src/model';
 import { forwardRef } from '../../src/reference/forward';
 import { gradientRef } from '../../src/reference/gradient';
 import { softmaxXentRef } from '../../src/reference/softmax-xent';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 import { randomImages, randomLabels } from '../helpers/random';
 
 describe('analytic gradient equals finite differences of the loss', () => {

@@ -10,7 +10,7 @@ import { decodeWeights, encodeWeights } from '../../src/io/weights';
 import { SGD } from '../../src/optim/optimizer';
 import { CONSTANT } from '../../src/optim/schedule';
 import { SOFTMAX_CLASSIFIER, paramLayout } from '../../src/model';
-import { Rng } from '../../src/train/rng';
+import { Rng } from '../../src/rng';
 import { fuzz } from '../helpers/fuzz';
 import { encodeIdx } from '../helpers/idx';
 import { randomFloats, randomImages, randomLabels } from '../helpers/random';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { epochPlan } from '../../src/train/plan';
-import { Rng, permutation } from '../../src/train/rng';
+import { Rng, permutation } from '../../src/rng';
 
 describe('epoch plan', () => {
   test.each([

@@ -11,7 +11,7 @@ import { clearTuneCache, ruleVariant } from '../../src/backend/variants';
 import type { Dataset } from '../../src/data/dataset';
 import type { Gpu } from '../../src/device/gpu';
 import { paramLayout, zeroParams } from '../../src/model';
-import { Rng } from '../../src/train/rng';
+import { Rng } from '../../src/rng';
 import { type TrainConfig, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
 import { classifierData } from '../helpers/data';
