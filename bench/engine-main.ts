@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       const batchSize = resolveBatchSize(option, train.count);
       const run: RunResult = { batchSize, lr };
       try {
-        run.throughput = await measureThroughput(backend, train.count, train.features, batchSize, lr, job.seed, job.throughput);
+        run.throughput = await measureThroughput(backend, data, batchSize, lr, job.seed, job.throughput);
         say(`${job.engine} batch ${batchSize}: ${Math.round(run.throughput.samplesPerSecond.median).toLocaleString('en-US')} samples/s (median of ${run.throughput.samplesPerSecond.n})`);
         if (job.curve) {
           const { targetLoss, targetAccuracy, ...options } = job.curve;

@@ -63,7 +63,10 @@ export interface BenchResults {
     budgetEpochs?: number;
     reps: number;
     targetLoss: number;
+    /** on the test set's accuracy, or its R² for regression */
     targetAccuracy: number;
+    /** what was trained (absent: the classifier, in results written before the page trained regression) */
+    task?: 'classification' | 'regression';
     seed: number;
     full: boolean;
     adapter: string;

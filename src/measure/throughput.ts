@@ -6,7 +6,7 @@
  */
 import { SGD } from '../optim/optimizer';
 import type { Backend } from '../backend/backend';
-import { paramLayout, zeroParams } from '../model';
+import { type TrainingData, initialParams } from '../data/training-data';
 import { epochPlan } from '../train/plan';
 import { Rng, permutation } from '../rng';
 import { type Summary, summarize } from './stats';
@@ -31,11 +31,12 @@ export interface Throughput {
   epochMs: number;
 }
 
-export async function measureThroughput(backend: Backend, examples: number, features: number, batchSize: number, lr: number, seed: number, o: ThroughputOptions): Promise<Throughput> {
+export async function measureThroughput(backend: Backend, data: TrainingData, batchSize: number, lr: number, seed: number, o: ThroughputOptions): Promise<Throughput> {
+  const examples = data.trainCount;
   const plan = epochPlan(examples, batchSize, lr);
   // plain SGD whose rates table holds the plan's rate (base rate 1)
   await backend.setOptimizers([{ optimizer: SGD, lr: 1 }]);
-  await backend.setParams(0, zeroParams(paramLayout(features)));
+  await backend.setParams(0, initialParams(data));
   await backend.setPlan(plan, () => false);
   backend.setOrder(permutation(examples, new Rng(seed)));
   let next = 0;

@@ -1,12 +1,14 @@
 /**
- * The page: loads MNIST from the page's own origin, trains the chosen batch sizes one after
- * another on navigator.gpu with the same engine and WGSL files as Node, and shows the
- * comparison live. Training runs on the main thread and yields at every GPU completion it awaits
+ * The page: loads MNIST from the page's own origin (or makes synthetic regression rows), trains
+ * the chosen batch sizes one after another on navigator.gpu with the same engine, measurements
+ * and WGSL files as Node, and shows the comparison live. Training runs on the main thread and yields at every GPU completion it awaits
  * (about a hundred per epoch), so the page stays responsive.
  */
 import { createEngine } from '../api/engine';
 import type { Backend } from '../backend/backend';
-import { classificationData } from '../data/training-data';
+import { splitAndStandardise, syntheticRegression } from '../data/regression';
+import { type TrainingData, classificationData, regressionData } from '../data/training-data';
+import { DEFAULT_TARGETS } from '../measure/curve';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILES, datasetFromIdx } from '../data/load';
 import { adapterLabel } from '../device/adapter-info';
@@ -57,6 +59,7 @@ function readSettings(form: HTMLFormElement): SweepSettings {
   const epochs = value('budget-unit') === 'epochs';
   if (epochs) check(Number.isInteger(budget), `a budget in epochs must be a whole number, got ${budget}`);
   return {
+    task: value('task') === 'regression' ? 'regression' : 'classification',
     runs: batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! })),
     budgetMs: epochs ? undefined : budget * 1000,
     budgetEpochs: epochs ? budget : undefined,
@@ -78,6 +81,21 @@ function pickDigits(test: Dataset, params: Float32Array, shown = 32, mistakes = 
   const wrong = order.filter((i) => i >= first.length && predict(i) !== test.labels[i]).slice(0, mistakes);
   const indices = [...first, ...wrong];
   return { indices, predicted: indices.map(predict) };
+}
+
+/** The page's regression problem: y = X·θ + 1 + 0.5·ε, standardised, 20% held out (seed 1). */
+const REGRESSION = { rows: 20_000, features: 50, noise: 0.5 };
+
+function regressionRows(): TrainingData {
+  const { rows, features, noise } = REGRESSION;
+  const s = syntheticRegression(rows, features, noise, 1);
+  const names = Array.from({ length: features }, (_, j) => `x${j}`);
+  return regressionData(splitAndStandardise(s.x, s.y, rows, features, 0.2, 1), { kind: 'synthetic', ...REGRESSION }, `synthetic: y = X·θ + 1 + ${noise}·ε, ${rows} rows x ${features} features`, names, 'y', { weights: s.weights, bias: s.bias, noise });
+}
+
+/** Times to these are read off the curves: MNIST's, or 1.1 × the best possible loss (σ²/2) and R² 0.95. */
+function targetsFor(data: TrainingData): { loss: number; accuracy: number } {
+  return data.task === 'classification' ? DEFAULT_TARGETS : { loss: 1.1 * (REGRESSION.noise ** 2 / 2), accuracy: 0.95 };
 }
 
 async function main(): Promise<void> {
@@ -102,8 +120,12 @@ async function main(): Promise<void> {
   trainButton.disabled = false;
   setState('ready');
 
-  const data = classificationData(train, test, { kind: 'arrays' }, `MNIST from ${import.meta.env.BASE_URL}mnist/`);
-  let backend: Backend | undefined;
+  const datasets: Record<SweepSettings['task'], () => TrainingData> = {
+    classification: () => classificationData(train, test, { kind: 'arrays' }, `MNIST from ${import.meta.env.BASE_URL}mnist/`),
+    regression: regressionRows,
+  };
+  /** an engine per model, made when first asked for (each holds its data on the GPU) */
+  const engines = new Map<SweepSettings['task'], { backend: Backend; data: TrainingData }>();
   let results: BenchResults | undefined;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -119,15 +141,19 @@ async function main(): Promise<void> {
       downloadButton.disabled = true;
       setState('running');
       try {
-        if (!backend) {
-          status('Starting WebGPU and uploading MNIST to the GPU…');
+        let engine = engines.get(settings.task);
+        if (!engine) {
+          status(`Starting WebGPU and uploading ${settings.task === 'classification' ? 'MNIST' : 'the regression rows'} to the GPU…`);
+          const data = datasets[settings.task]();
           const gpu = await openBrowserDevice();
           // the comparison runs each batch size at its fastest variant: measured (tune)
-          backend = await createEngine(data, gpu, { stepVariant: 'tune' });
+          engine = { backend: await createEngine(data, gpu, { stepVariant: 'tune' }), data };
+          engines.set(settings.task, engine);
           $('adapter').textContent = `Adapter: ${adapterLabel(gpu.adapter)}`;
         }
+        const { backend, data } = engine;
         let pending = false;
-        results = await runSweep(backend, data, settings, performance.now() - t0, {
+        results = await runSweep(backend, data, targetsFor(data), settings, performance.now() - t0, {
           status,
           update(r) {
             if (pending) return;
@@ -141,12 +167,17 @@ async function main(): Promise<void> {
         });
         renderCharts(results);
         renderResultsTable(results);
-        const last = results.engines[0]!.runs.at(-1)!;
-        const evaluation = await backend.evaluate(0, 'test');
-        renderConfusion(evaluation.confusion, `(after batch ${last.batchSize}: ${(evaluation.accuracy * 100).toFixed(2)}% correct)`);
-        const params = await backend.getParams(0);
-        const { indices, predicted } = pickDigits(test, params);
-        renderDigits(test, indices, predicted);
+        // the confusion matrix and the digits are the classifier's
+        const classifier = data.task === 'classification';
+        $('confusion-section').hidden = !classifier;
+        $('digits-section').hidden = !classifier;
+        if (classifier) {
+          const last = results.engines[0]!.runs.at(-1)!;
+          const evaluation = await backend.evaluate(0, 'test');
+          renderConfusion(evaluation.confusion, `(after batch ${last.batchSize}: ${(evaluation.accuracy * 100).toFixed(2)}% correct)`);
+          const { indices, predicted } = pickDigits(test, await backend.getParams(0));
+          renderDigits(test, indices, predicted);
+        }
         window.downhillResults = results;
         status(`Done: ${results.engines[0]!.runs.length} batch sizes trained.`);
         downloadButton.disabled = false;

@@ -4,14 +4,15 @@
  * same downhill-bench/1 results.
  */
 import type { Backend } from '../backend/backend';
-import type { ClassificationData } from '../data/training-data';
-import { DEFAULT_TARGETS, measureCurve } from '../measure/curve';
+import type { TrainingData } from '../data/training-data';
+import { measureCurve } from '../measure/curve';
 import type { BenchResults, EngineResult, RunResult } from '../measure/results';
 import { measureThroughput } from '../measure/throughput';
 import { type BatchSizeOption, resolveBatchSize } from '../train/options';
 import type { HistoryPoint } from '../train/trainer';
 
 export interface SweepSettings {
+  task: 'classification' | 'regression';
   runs: Array<{ batchSize: BatchSizeOption; lr: number }>;
   budgetMs?: number;
   budgetEpochs?: number;
@@ -25,32 +26,32 @@ export interface SweepEvents {
 }
 
 
-export async function runSweep(backend: Backend, data: ClassificationData, settings: SweepSettings, setupMs: number, events: SweepEvents): Promise<BenchResults> {
-  const train = data.train;
-  const engine: EngineResult = { engine: 'downhill-webgpu', adapter: backend.adapter, examples: train.count, setupMs, runs: [] };
+/** `targets`: the loss and test metric (accuracy, or R² for regression) whose times are read off each curve. */
+export async function runSweep(backend: Backend, data: TrainingData, targets: { loss: number; accuracy: number }, settings: SweepSettings, setupMs: number, events: SweepEvents): Promise<BenchResults> {
+  const engine: EngineResult = { engine: 'downhill-webgpu', adapter: backend.adapter, examples: data.trainCount, setupMs, runs: [] };
   const results: BenchResults = {
     schema: 'downhill-bench/1',
     createdAt: new Date().toISOString(),
     config: {
       batchSizes: settings.runs.map((r) => r.batchSize), lrs: settings.runs.map((r) => r.lr), engines: ['downhill-webgpu'],
       budgetMs: settings.budgetMs, budgetEpochs: settings.budgetEpochs, reps: 3,
-      targetLoss: DEFAULT_TARGETS.loss, targetAccuracy: DEFAULT_TARGETS.accuracy, seed: settings.seed, full: false, adapter: 'browser',
+      targetLoss: targets.loss, targetAccuracy: targets.accuracy, task: data.task, seed: settings.seed, full: false, adapter: 'browser',
     },
     environment: { userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency ?? null, runtime: 'browser' },
     adapter: backend.adapter,
     engines: [engine],
   };
   for (const { batchSize: option, lr } of settings.runs) {
-    const batchSize = resolveBatchSize(option, train.count);
+    const batchSize = resolveBatchSize(option, data.trainCount);
     const run: RunResult = { batchSize, lr };
     engine.runs.push(run);
     events.status(`batch ${batchSize}: measuring throughput…`);
-    run.throughput = await measureThroughput(backend, train.count, train.features, batchSize, lr, settings.seed, { warmupMs: 200, repMs: 300, reps: 3, maxMs: 3000 });
+    run.throughput = await measureThroughput(backend, data, batchSize, lr, settings.seed, { warmupMs: 200, repMs: 300, reps: 3, maxMs: 3000 });
     events.update(results);
     events.status(`batch ${batchSize}: training from zero weights…`);
     const budget = { budgetMs: settings.budgetMs, points: 10, maxEpochs: settings.budgetEpochs ?? 1000 };
     run.curve = await measureCurve(
-      backend, data, { batchSize, lr, seed: settings.seed }, run.throughput.updatesPerSecond.median, DEFAULT_TARGETS, budget,
+      backend, data, { batchSize, lr, seed: settings.seed }, run.throughput.updatesPerSecond.median, targets, budget,
       (history: readonly HistoryPoint[]) => {
         run.curve = { history: [...history], trainMs: history.at(-1)!.trainMs, evalMs: 0, toTargetLoss: null, toTargetAccuracy: null };
         events.update(results);

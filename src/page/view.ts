@@ -27,7 +27,11 @@ export function renderCharts(r: BenchResults): void {
 
 export function renderResultsTable(r: BenchResults): void {
   const table = byId<HTMLTableElement>('results');
-  table.tHead!.innerHTML = '<tr><th scope="col">batch</th><th scope="col">lr</th><th scope="col">samples/s</th><th scope="col">updates/s</th><th scope="col">epoch time</th><th scope="col">time to loss ≤ 0.35</th><th scope="col">time to test acc ≥ 90%</th><th scope="col">final loss</th><th scope="col">test accuracy</th></tr>';
+  const regression = r.config.task === 'regression';
+  const metric = (x: number) => (regression ? x.toFixed(4) : percent(x));
+  const heads = ['batch', 'lr', 'samples/s', 'updates/s', 'epoch time', `time to loss ≤ ${Number(r.config.targetLoss.toPrecision(4))}`,
+    `time to test ${regression ? 'R²' : 'acc'} ≥ ${metric(r.config.targetAccuracy)}`, 'final loss', regression ? 'test R²' : 'test accuracy'];
+  table.tHead!.innerHTML = `<tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr>`;
   const rows = engineRuns(r, MAIN_ENGINE).map((x) => {
     const t = x.throughput;
     const c = x.curve;
@@ -35,7 +39,7 @@ export function renderResultsTable(r: BenchResults): void {
     const reach = (v: { trainMs: number } | null | undefined) => (v ? seconds(v.trainMs) : c && c.evalMs > 0 ? 'not reached' : '…');
     const cells = [
       count(x.batchSize), String(x.lr), t ? count(t.samplesPerSecond.median) : '…', t ? (t.updatesPerSecond.median >= 10 ? count(t.updatesPerSecond.median) : t.updatesPerSecond.median.toFixed(2)) : '…',
-      t ? seconds(t.epochMs) : '…', reach(c?.toTargetLoss), reach(c?.toTargetAccuracy), last ? last.loss.toFixed(4) : '…', last?.testAccuracy !== undefined ? percent(last.testAccuracy) : '…',
+      t ? seconds(t.epochMs) : '…', reach(c?.toTargetLoss), reach(c?.toTargetAccuracy), last ? last.loss.toFixed(4) : '…', last?.testAccuracy !== undefined ? metric(last.testAccuracy) : '…',
     ];
     return `<tr data-batch="${x.batchSize}">${cells.map((v, i) => (i === 0 ? `<th scope="row">${v}</th>` : `<td>${v}</td>`)).join('')}</tr>`;
   });

@@ -104,6 +104,36 @@ describe('the page in Chromium', () => {
     await context.close();
   }, 300_000);
 
+  test('trains linear regression through the same path: R², no confusion matrix or digits', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(origin);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await page.getByLabel('Model').selectOption('regression');
+    await page.getByLabel(/Batch sizes/).fill('10,1000');
+    await page.getByLabel(/Budget per batch size/).fill('1');
+    await page.getByLabel(/Budget per batch size/).press('Enter');
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 240_000 });
+    expect(await page.textContent('#error')).toBe('');
+    const results = (await page.evaluate(() => window.downhillResults)) as BenchResults;
+    expect(results.config.task).toBe('regression');
+    expect(results.engines[0]!.examples).toBe(16_000);
+    for (const run of results.engines[0]!.runs) {
+      const history = run.curve!.history;
+      expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss * 0.1);
+      // y = X·θ + 1 + 0.5·ε with 50 standard-normal features: R² can reach about 0.995
+      expect(history.at(-1)!.testAccuracy).toBeGreaterThan(0.9);
+    }
+    expect(await page.locator('#results thead').textContent()).toMatch(/time to loss ≤ 0\.1375.*time to test R² ≥ 0\.9500.*test R²/);
+    expect(await page.locator('#chart-time svg polyline').count()).toBe(2);
+    expect(await page.isVisible('#confusion-section')).toBe(false);
+    expect(await page.isVisible('#digits-section')).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 300_000);
+
   test('without WebGPU it explains what to enable, and nothing crashes', async () => {
     const context = await browser.newContext();
     await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
