@@ -8,7 +8,7 @@
  * writer at step boundaries and resumed exactly; a stop request (a signal) ends the run at the
  * next step boundary with a last checkpoint; a loss that is not finite ends it at once.
  */
-import type { Backend, Evaluation } from '../backend/backend';
+import type { Backend, Evaluation, Step } from '../backend/backend';
 import { UserError } from '../errors';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
@@ -156,146 +156,204 @@ export async function train(
   if (resume && (resume.stepInEpoch < 0 || resume.stepInEpoch >= plan.length || resume.epoch < 0)) {
     throw new UserError(`cannot resume at update ${resume.stepInEpoch} of epoch ${resume.epoch}: an epoch has ${plan.length} updates`);
   }
-  const rng = new Rng(resume?.rngState ?? config.seed);
-  const history: HistoryPoint[] = resume ? resume.history.slice() : [];
-  let trainMs = resume?.trainMs ?? 0;
-  let evalMs = resume?.evalMs ?? 0;
-  let steps = resume?.steps ?? 0;
-  let samples = resume?.samples ?? 0;
-  /** first plan step of this epoch not yet covered by a recorded batchLoss */
-  // the examples' losses before a resume were not checkpointed (they stay where the steps ran): the
-  // first running batch loss after a resume covers the updates since the resume only
-  let windowFirst = resume ? Math.max(resume.windowFirst, resume.stepInEpoch) : 0;
-
-  const optimizer = config.optimizer ?? SGD;
-  const schedule = config.schedule ?? CONSTANT;
   if (backend.models !== 1) throw new Error(`train runs one configuration; this engine stacks ${backend.models} (trainSweep runs them)`);
   // one configuration whose rates table holds the full scheduled rate (base rate 1)
-  await backend.setOptimizers([{ optimizer, lr: 1 }]);
+  await backend.setOptimizers([{ optimizer: config.optimizer ?? SGD, lr: 1 }]);
   await backend.setParams(0, initialParams);
   if (control.optimizerState) await backend.setOptimizerState(0, control.optimizerState);
   await backend.setPlan(plan, () => control.stopRequested?.() !== undefined);
+  const run = new Run(backend, examples, plan, config, onProgress, control);
+  try {
+    await run.all();
+  } catch (e) {
+    if (e instanceof TrainingStopped) throw e;
+    // a GPU fault (or a checkpoint that cannot be written): keep what was recorded
+    if (e instanceof UserError) throw new TrainingStopped('failed', e.message, run.history, run.steps, e.exitCode, { cause: e });
+    throw e;
+  }
+  const seconds = run.trainMs / 1000;
+  return {
+    history: run.history,
+    params: await backend.getParams(0),
+    steps: run.steps,
+    samples: run.samples,
+    trainMs: run.trainMs,
+    evalMs: run.evalMs,
+    samplesPerSecond: run.samples / seconds,
+    updatesPerSecond: run.steps / seconds,
+  };
+}
 
-  const record = async (epoch: number, stepInEpoch: number) => {
+/** One run in progress: its counters, clocks and history, and what it does at each step boundary. */
+class Run {
+  readonly history: HistoryPoint[];
+  trainMs: number;
+  evalMs: number;
+  steps: number;
+  samples: number;
+  /**
+   * First plan step of this epoch not yet covered by a recorded batchLoss. The examples' losses
+   * before a resume were not checkpointed (they stay where the steps ran): the first running batch
+   * loss after a resume covers the updates since the resume only.
+   */
+  private windowFirst: number;
+  private readonly rng: Rng;
+  /** the epoch being run, and the Rng state its order was drawn from */
+  private epoch: number;
+  private epochRng: number;
+  private lastCheckpointSteps: number;
+  private lastCheckpointAt = performance.now();
+  private readonly resume: TrainState | undefined;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly examples: number,
+    private readonly plan: readonly Step[],
+    private readonly config: TrainConfig,
+    private readonly onProgress: (p: Progress, recorded?: HistoryPoint) => void,
+    private readonly control: TrainControl,
+  ) {
+    const resume = (this.resume = control.resume);
+    this.rng = new Rng(resume?.rngState ?? config.seed);
+    this.history = resume ? resume.history.slice() : [];
+    this.trainMs = resume?.trainMs ?? 0;
+    this.evalMs = resume?.evalMs ?? 0;
+    this.steps = resume?.steps ?? 0;
+    this.samples = resume?.samples ?? 0;
+    this.windowFirst = resume ? Math.max(resume.windowFirst, resume.stepInEpoch) : 0;
+    this.epoch = resume?.epoch ?? 0;
+    this.epochRng = this.rng.seedState;
+    this.lastCheckpointSteps = this.steps;
+  }
+
+  async all(): Promise<void> {
+    await this.stopIfRequested(0, false);
+    if (!this.resume) await this.record(0, 0);
+    for (; this.epoch < this.config.epochs && !this.overBudget(); this.epoch++) await this.oneEpoch();
+  }
+
+  /** The current epoch, from its first step or (resuming) where it stopped. */
+  private async oneEpoch(): Promise<void> {
+    const { backend, plan, config } = this;
+    const epoch = this.epoch;
+    const chunk = progressChunk(plan.length, config.recordEvery);
+    let t0 = performance.now();
+    this.epochRng = this.rng.seedState;
+    backend.setOrder(permutation(this.examples, this.rng));
+    backend.setRates(epochRates(plan, epoch, config.epochs, config.optimizer ?? SGD, config.schedule ?? CONSTANT));
+    let s = 0;
+    if (this.resume && epoch === this.resume.epoch) s = this.resume.stepInEpoch;
+    else this.windowFirst = 0;
+    while (s < plan.length && !this.overBudget()) {
+      const count = Math.min(chunk, this.untilRecord(), this.untilCheckpoint(), plan.length - s);
+      const [mean] = await backend.runSteps(s, count);
+      for (let i = s; i < s + count; i++) this.samples += plan[i]!.size;
+      s += count;
+      this.steps += count;
+      await this.checkFinite(s - count, count, mean!);
+      this.trainMs += performance.now() - t0;
+      if (this.isRecordStep() || s === plan.length || this.overBudget()) {
+        await this.record(epoch + 1, s);
+      } else {
+        const last = this.history[this.history.length - 1]!;
+        this.onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples: this.samples, trainMs: this.trainMs, loss: last.loss });
+      }
+      // a stop after the very last update is the caller's to handle: training is complete
+      const finished = s === plan.length && epoch + 1 === config.epochs;
+      if (!finished) await this.stopIfRequested(s, true);
+      if (this.checkpointDue(s)) await this.writeCheckpoint(s);
+      t0 = performance.now();
+    }
+  }
+
+  /** Records the whole training set's loss (and the test set's if asked), off the training clock. */
+  private async record(epoch: number, stepInEpoch: number): Promise<void> {
+    const { backend, config } = this;
     const t0 = performance.now();
     const e: Evaluation = await backend.evaluate(0, 'train');
-    if (!Number.isFinite(e.loss)) diverged(steps, `the training-set loss is ${e.loss} at update ${steps}`);
-    const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
-    if (stepInEpoch > windowFirst) point.batchLoss = (await backend.batchLoss(windowFirst, stepInEpoch - windowFirst))[0]!;
-    windowFirst = stepInEpoch;
+    if (!Number.isFinite(e.loss)) this.diverged(this.steps, `the training-set loss is ${e.loss} at update ${this.steps}`);
+    const point: HistoryPoint = { epoch: this.samples / this.examples, step: this.steps, samples: this.samples, trainMs: this.trainMs, loss: e.loss, accuracy: e.accuracy };
+    if (stepInEpoch > this.windowFirst) point.batchLoss = (await backend.batchLoss(this.windowFirst, stepInEpoch - this.windowFirst))[0]!;
+    this.windowFirst = stepInEpoch;
     if (config.recordTest) {
       const t = await backend.evaluate(0, 'test');
       point.testLoss = t.loss;
       point.testAccuracy = t.accuracy;
     }
-    evalMs += performance.now() - t0;
-    history.push(point);
-    onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: plan.length, samples, trainMs, loss: e.loss }, point);
-  };
+    this.evalMs += performance.now() - t0;
+    this.history.push(point);
+    this.onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: this.plan.length, samples: this.samples, trainMs: this.trainMs, loss: e.loss }, point);
+  }
 
-  const diverged = (step: number, what: string): never => {
+  private diverged(step: number, what: string): never {
+    const { lr, batchSize } = this.config;
     throw new TrainingStopped(
       'diverged',
-      `training diverged: ${what}; the learning rate ${config.lr} is too large for batch ${config.batchSize}, try a smaller one (--lr ${Number((config.lr / 10).toPrecision(12))})`,
-      history, step, 3,
+      `training diverged: ${what}; the learning rate ${lr} is too large for batch ${batchSize}, try a smaller one (--lr ${Number((lr / 10).toPrecision(12))})`,
+      this.history, step, 3,
     );
-  };
-  /** After steps [s, s + count) ran with mean loss `mean`: stop at the first one whose loss is not finite. */
-  const checkFinite = async (s: number, count: number, mean: number | undefined) => {
-    if (mean === undefined || Number.isFinite(mean)) return;
+  }
+
+  /** After plan steps [s, s + count) ran with mean loss `mean`: stop at the first one whose loss is not finite. */
+  private async checkFinite(s: number, count: number, mean: number): Promise<void> {
+    if (Number.isFinite(mean)) return;
     for (let i = s; i < s + count; i++) {
-      const loss = (await backend.batchLoss(i, 1))[0]!;
-      if (!Number.isFinite(loss)) diverged(steps - count + (i - s) + 1, `the loss became ${loss} at update ${steps - count + (i - s) + 1} (update ${i + 1} of epoch ${stateEpoch + 1})`);
+      const loss = (await this.backend.batchLoss(i, 1))[0]!;
+      const update = this.steps - count + (i - s) + 1;
+      if (!Number.isFinite(loss)) this.diverged(update, `the loss became ${loss} at update ${update} (update ${i + 1} of epoch ${this.epoch + 1})`);
     }
-  };
+  }
 
-  const marks = config.recordSteps;
-  const isRecordStep = (done: number) => (marks ? marks.includes(done) : done % config.recordEvery === 0);
-  const untilRecord = (done: number) =>
-    marks ? (marks.find((r) => r > done) ?? Infinity) - done : config.recordEvery - (done % config.recordEvery);
-  const overBudget = () => config.maxTrainMs !== undefined && trainMs >= config.maxTrainMs;
+  private isRecordStep(): boolean {
+    const marks = this.config.recordSteps;
+    return marks ? marks.includes(this.steps) : this.steps % this.config.recordEvery === 0;
+  }
 
-  // checkpoints: the state at the current step boundary
-  const ckpt = control.checkpoint;
-  let stateEpoch = resume?.epoch ?? 0;
-  let epochRng = rng.seedState;
-  let lastCheckpointSteps = steps;
-  let lastCheckpointAt = performance.now();
-  const stateAt = (s: number): TrainState =>
-    s === plan.length
-      ? { epoch: stateEpoch + 1, stepInEpoch: 0, steps, samples, trainMs, evalMs, rngState: rng.seedState, windowFirst: 0, history: history.slice() }
-      : { epoch: stateEpoch, stepInEpoch: s, steps, samples, trainMs, evalMs, rngState: epochRng, windowFirst, history: history.slice() };
-  const writeCheckpoint = async (s: number) => {
+  private untilRecord(): number {
+    const marks = this.config.recordSteps;
+    return marks ? (marks.find((r) => r > this.steps) ?? Infinity) - this.steps : this.config.recordEvery - (this.steps % this.config.recordEvery);
+  }
+
+  private overBudget(): boolean {
+    return this.config.maxTrainMs !== undefined && this.trainMs >= this.config.maxTrainMs;
+  }
+
+  /** The whole state at the boundary before plan step s of the current epoch. */
+  private stateAt(s: number): TrainState {
+    const { steps, samples, trainMs, evalMs } = this;
+    return s === this.plan.length
+      ? { epoch: this.epoch + 1, stepInEpoch: 0, steps, samples, trainMs, evalMs, rngState: this.rng.seedState, windowFirst: 0, history: this.history.slice() }
+      : { epoch: this.epoch, stepInEpoch: s, steps, samples, trainMs, evalMs, rngState: this.epochRng, windowFirst: this.windowFirst, history: this.history.slice() };
+  }
+
+  private async writeCheckpoint(s: number): Promise<void> {
+    const ckpt = this.control.checkpoint;
     if (!ckpt) return;
-    await ckpt.write(stateAt(s), await backend.getParams(0), await backend.getOptimizerState(0));
-    lastCheckpointSteps = steps;
-    lastCheckpointAt = performance.now();
-  };
-  const checkpointDue = (s: number) =>
-    ckpt !== undefined && steps > lastCheckpointSteps &&
-    (s === plan.length || overBudget() || (ckpt.everySteps !== undefined && steps - lastCheckpointSteps >= ckpt.everySteps) || (ckpt.everyMs !== undefined && performance.now() - lastCheckpointAt >= ckpt.everyMs));
-  const untilCheckpoint = () => (ckpt?.everySteps !== undefined ? ckpt.everySteps - (steps - lastCheckpointSteps) : Infinity);
+    await ckpt.write(this.stateAt(s), await this.backend.getParams(0), await this.backend.getOptimizerState(0));
+    this.lastCheckpointSteps = this.steps;
+    this.lastCheckpointAt = performance.now();
+  }
+
+  private checkpointDue(s: number): boolean {
+    const ckpt = this.control.checkpoint;
+    if (!ckpt || this.steps <= this.lastCheckpointSteps) return false;
+    const bySteps = ckpt.everySteps !== undefined && this.steps - this.lastCheckpointSteps >= ckpt.everySteps;
+    const byTime = ckpt.everyMs !== undefined && performance.now() - this.lastCheckpointAt >= ckpt.everyMs;
+    return s === this.plan.length || this.overBudget() || bySteps || byTime;
+  }
+
+  private untilCheckpoint(): number {
+    const every = this.control.checkpoint?.everySteps;
+    return every !== undefined ? every - (this.steps - this.lastCheckpointSteps) : Infinity;
+  }
 
   /** Stops here if asked to: after steps ran, with a checkpoint of the state at plan step s. */
-  const stopIfRequested = async (s: number, ranSteps: boolean) => {
+  private async stopIfRequested(s: number, ranSteps: boolean): Promise<void> {
     await yieldToEventLoop();
-    const stop = control.stopRequested?.();
+    const stop = this.control.stopRequested?.();
     if (!stop) return;
-    if (ranSteps) await writeCheckpoint(s);
-    const where = ranSteps ? `after update ${steps}` : `before its first update${resume ? ` (at update ${steps}, where it resumed)` : ''}`;
-    throw new TrainingStopped('interrupted', `stopped by ${stop} ${where}`, history, steps, SIGNAL_EXIT[stop] ?? 1);
-  };
-
-  try {
-    await stopIfRequested(0, false);
-    if (!resume) await record(0, 0);
-    const chunk = progressChunk(plan.length, config.recordEvery);
-    for (; stateEpoch < config.epochs && !overBudget(); stateEpoch++) {
-      const epoch = stateEpoch;
-      let t0 = performance.now();
-      epochRng = rng.seedState;
-      backend.setOrder(permutation(examples, rng));
-      backend.setRates(epochRates(plan, epoch, config.epochs, optimizer, schedule));
-      let s = 0;
-      if (resume && epoch === resume.epoch) s = resume.stepInEpoch;
-      else windowFirst = 0;
-      while (s < plan.length && !overBudget()) {
-        const count = Math.min(chunk, untilRecord(steps), untilCheckpoint(), plan.length - s);
-        const [mean] = await backend.runSteps(s, count);
-        for (let i = s; i < s + count; i++) samples += plan[i]!.size;
-        s += count;
-        steps += count;
-        await checkFinite(s - count, count, mean);
-        const now = performance.now();
-        trainMs += now - t0;
-        if (isRecordStep(steps) || s === plan.length || overBudget()) {
-          await record(epoch + 1, s);
-        } else {
-          const last = history[history.length - 1]!;
-          onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples, trainMs, loss: last.loss });
-        }
-        // a stop after the very last update is the caller's to handle: training is complete
-        const finished = s === plan.length && epoch + 1 === config.epochs;
-        if (!finished) await stopIfRequested(s, true);
-        if (checkpointDue(s)) await writeCheckpoint(s);
-        t0 = performance.now();
-      }
-    }
-  } catch (e) {
-    if (e instanceof TrainingStopped) throw e;
-    // a GPU fault (or a checkpoint that cannot be written): keep what was recorded
-    if (e instanceof UserError) throw new TrainingStopped('failed', e.message, history, steps, e.exitCode, { cause: e });
-    throw e;
+    if (ranSteps) await this.writeCheckpoint(s);
+    const where = ranSteps ? `after update ${this.steps}` : `before its first update${this.resume ? ` (at update ${this.steps}, where it resumed)` : ''}`;
+    throw new TrainingStopped('interrupted', `stopped by ${stop} ${where}`, this.history, this.steps, SIGNAL_EXIT[stop] ?? 1);
   }
-  const seconds = trainMs / 1000;
-  return {
-    history,
-    params: await backend.getParams(0),
-    steps,
-    samples,
-    trainMs,
-    evalMs,
-    samplesPerSecond: samples / seconds,
-    updatesPerSecond: steps / seconds,
-  };
 }
