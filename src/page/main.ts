@@ -98,22 +98,35 @@ function targetsFor(data: TrainingData): { loss: number; accuracy: number } {
   return data.task === 'classification' ? DEFAULT_TARGETS : { loss: 1.1 * (REGRESSION.noise ** 2 / 2), accuracy: 0.95 };
 }
 
+function explainNoWebGpu(): void {
+  const notice = $('unsupported');
+  notice.innerHTML =
+    '<strong>WebGPU is not available in this browser.</strong> downhill needs it to train on your GPU. ' +
+    'Use a recent Chrome or Edge (version 113 or later) on a page served over https or from localhost. ' +
+    'On Linux, WebGPU may need to be switched on at <code>chrome://flags/#enable-unsafe-webgpu</code>; ' +
+    '<code>chrome://gpu</code> shows its status.';
+  notice.hidden = false;
+  status('WebGPU is not available: nothing can be trained here.');
+  setState('no-webgpu');
+}
+
+/** The last trained classifier's confusion matrix and test digits; regression has neither. */
+async function showTrainedModel(backend: Backend, data: TrainingData, test: Dataset, batchSize: number): Promise<void> {
+  const classifier = data.task === 'classification';
+  $('confusion-section').hidden = !classifier;
+  $('digits-section').hidden = !classifier;
+  if (!classifier) return;
+  const evaluation = await backend.evaluate(0, 'test');
+  renderConfusion(evaluation.confusion, `(after batch ${batchSize}: ${(evaluation.accuracy * 100).toFixed(2)}% correct)`);
+  const { indices, predicted } = pickDigits(test, await backend.getParams(0));
+  renderDigits(test, indices, predicted);
+}
+
 async function main(): Promise<void> {
   const form = $<HTMLFormElement>('settings');
   const trainButton = $<HTMLButtonElement>('train');
   const downloadButton = $<HTMLButtonElement>('download');
-  if (!('gpu' in navigator) || !navigator.gpu) {
-    const notice = $('unsupported');
-    notice.innerHTML =
-      '<strong>WebGPU is not available in this browser.</strong> downhill needs it to train on your GPU. ' +
-      'Use a recent Chrome or Edge (version 113 or later) on a page served over https or from localhost. ' +
-      'On Linux, WebGPU may need to be switched on at <code>chrome://flags/#enable-unsafe-webgpu</code>; ' +
-      '<code>chrome://gpu</code> shows its status.';
-    notice.hidden = false;
-    status('WebGPU is not available: nothing can be trained here.');
-    setState('no-webgpu');
-    return;
-  }
+  if (!('gpu' in navigator) || !navigator.gpu) return explainNoWebGpu();
   const t0 = performance.now();
   const [train, test] = await Promise.all([loadSplit('train'), loadSplit('test')]);
   status(`MNIST loaded: ${train.count.toLocaleString('en-US')} training and ${test.count.toLocaleString('en-US')} test images. Choose settings and press Train.`);
@@ -167,17 +180,7 @@ async function main(): Promise<void> {
         });
         renderCharts(results);
         renderResultsTable(results);
-        // the confusion matrix and the digits are the classifier's
-        const classifier = data.task === 'classification';
-        $('confusion-section').hidden = !classifier;
-        $('digits-section').hidden = !classifier;
-        if (classifier) {
-          const last = results.engines[0]!.runs.at(-1)!;
-          const evaluation = await backend.evaluate(0, 'test');
-          renderConfusion(evaluation.confusion, `(after batch ${last.batchSize}: ${(evaluation.accuracy * 100).toFixed(2)}% correct)`);
-          const { indices, predicted } = pickDigits(test, await backend.getParams(0));
-          renderDigits(test, indices, predicted);
-        }
+        await showTrainedModel(backend, data, test, results.engines[0]!.runs.at(-1)!.batchSize);
         window.downhillResults = results;
         status(`Done: ${results.engines[0]!.runs.length} batch sizes trained.`);
         downloadButton.disabled = false;
