@@ -9,7 +9,8 @@
 //   rmsprop   v = β2·v + (1-β2)·g²;  p -= lr·g / (sqrt(v) + ε)     (Hinton; PyTorch's, α = β2; s1 = v)
 //
 //   models  (K) struct Model: the model's base rate and its rule (a KIND_ code below; the host's
-//           table: updateCode in src/kernels/update.ts, the kind's place in OPTIMIZER_KINDS)
+//           table: updateCode in src/kernels/update.ts, the kind's place in OPTIMIZER_KINDS); not
+//           read for a single model with its rule compiled in (KIND), the common case
 //   rates   (S) vec4 per update of the epoch: (factor, c1, c2, 0); this one's is rates[batch.index],
 //           and model k's rate is models[k].lr · factor (one schedule and one β1, β2 per sweep)
 //   grads, params, s1, s2   f32, model k at k·STRIDE; s1, s2 are the rule's state, kept between
@@ -31,6 +32,12 @@ const KIND_MOMENTUM: u32 = 1u;
 const KIND_NESTEROV: u32 = 2u;
 const KIND_ADAM: u32 = 3u;
 const KIND_RMSPROP: u32 = 4u;
+const MIXED: u32 = 0xffffffffu;
+// The rule of every model when they share one, compiled in (the switch folds to one case); MIXED:
+// each model's own, from the table. A rule read from memory is not known to be uniform, so a
+// software adapter runs every case masked: 5x the time of one on SwiftShader.
+override KIND: u32 = MIXED;
+override MODELS: u32 = 1u;
 
 struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
 
@@ -46,18 +53,24 @@ struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let p = gid.x;
   if (p >= arrayLength(&params)) { return; }
-  let model = models[p / STRIDE];
   let r = rates[batch.index];
-  let lr = model.lr * r.x;
+  // one model: the table's rate is its own (base rate 1, never read); K: base rate x the factor
+  var lr = r.x;
+  var kind = KIND;
+  if (MODELS > 1u || KIND == MIXED) {
+    let model = models[p / STRIDE];
+    lr = model.lr * r.x;
+    kind = select(model.kind, KIND, KIND != MIXED);
+  }
   let g = grads[p];
-  switch model.kind {
+  switch kind {
     case KIND_SGD: {
       params[p] -= lr * g;
     }
     case KIND_MOMENTUM, KIND_NESTEROV: {
       let v = MOMENTUM * s1[p] + g;
       s1[p] = v;
-      params[p] -= lr * select(v, g + MOMENTUM * v, model.kind == KIND_NESTEROV);
+      params[p] -= lr * select(v, g + MOMENTUM * v, kind == KIND_NESTEROV);
     }
     case KIND_ADAM: {
       let m1 = BETA1 * s1[p] + ONE_MINUS_BETA1 * g;

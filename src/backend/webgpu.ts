@@ -139,7 +139,9 @@ export class WebGpuBackend implements Backend {
     const same = (o: Optimizer) => o.momentum === shared.momentum && o.beta1 === shared.beta1 && o.beta2 === shared.beta2 && o.epsilon === shared.epsilon;
     if (!configs.every((c) => same(c.optimizer))) throw new UserError('stacked configurations share their momentum, β1, β2 and ε (they are compiled into the update kernel)');
     if (this.update) for (const b of [this.update.models, this.update.s1, this.update.s2]) this.gpu.free(b);
-    const kernel = updateKernel(this.models, shared);
+    // one rule for all (always so for a single run) is compiled in
+    const kinds = new Set(configs.map((c) => c.optimizer.kind));
+    const kernel = updateKernel(this.models, shared, kinds.size === 1 ? configs[0]!.optimizer.kind : undefined);
     const keepsState = (n: number) => configs.some((c) => stateArrays(c.optimizer.kind).length >= n);
     // state a rule does not keep is a 16-byte placeholder
     const state = async (name: string, n: number) => this.gpu.buffer(name, keepsState(n) ? this.models * this.stride * 4 : 16, 'storage');

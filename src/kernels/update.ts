@@ -15,8 +15,14 @@ export function updateCode(kind: OptimizerKind): number {
   return OPTIMIZER_KINDS.indexOf(kind);
 }
 
-/** The kernel for `models` models; μ, β1, β2 and ε are compiled in, shared by the models. */
-export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>): Kernel {
+/** update.wgsl's KIND when the models' rules differ: each reads its own from the table. */
+const MIXED = 0xffffffff;
+
+/**
+ * The kernel for `models` models; μ, β1, β2 and ε are compiled in, shared by the models, and so is
+ * the rule when `kind` names the one they all share (undefined: mixed, read per model).
+ */
+export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>, kind?: OptimizerKind): Kernel {
   return {
     name: 'update',
     file: 'update.wgsl',
@@ -24,7 +30,7 @@ export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'be
     bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write', 'read-write'],
     constants: (layout) => ({
       WORKGROUP_SIZE, STRIDE: modelStride(layout), MOMENTUM: o.momentum, BETA1: o.beta1, BETA2: o.beta2,
-      ONE_MINUS_BETA1: 1 - o.beta1, ONE_MINUS_BETA2: 1 - o.beta2, EPSILON: o.epsilon,
+      ONE_MINUS_BETA1: 1 - o.beta1, ONE_MINUS_BETA2: 1 - o.beta2, EPSILON: o.epsilon, KIND: kind === undefined ? MIXED : updateCode(kind), MODELS: models,
     }),
     // one thread per parameter (a single model's params array is shorter than STRIDE: the rest exit)
     workgroups: (_rows, layout: ParamLayout) => Math.ceil((models * modelStride(layout)) / WORKGROUP_SIZE),

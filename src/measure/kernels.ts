@@ -94,7 +94,7 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
       [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
       [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
     ]),
-    ['update (sgd)', updateKernel(1, SGD), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+    ['update (sgd)', updateKernel(1, SGD, 'sgd'), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
   ];
   const results: KernelResult[] = [];

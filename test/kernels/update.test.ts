@@ -47,7 +47,7 @@ describe('update.wgsl, one model, matches its CPU reference over three updates',
       const grads = randomFloats(rng, P, 1);
       const index = t + 1;
       const rates = rateTable(index, 0.05 * t, adamCorrections(o, t));
-      const out = await runKernel(gpu, updateKernel(1, o), paramLayout(features), { start: 0, size: 1, lr: 0, index }, [rates, modelTable([{ lr: 1, kind: o.kind }]), grads, ...state, params]);
+      const out = await runKernel(gpu, updateKernel(1, o, o.kind), paramLayout(features), { start: 0, size: 1, lr: 0, index }, [rates, modelTable([{ lr: 1, kind: o.kind }]), grads, ...state, params]);
       [state, params] = [[new Float32Array(out[3]!), new Float32Array(out[4]!)], new Float32Array(out[5]!)];
       const r = rates.subarray(4 * index);
       updateRef(o, ref.params, ref.state[0]!, ref.state[1]!, grads, { lr: r[0]!, c1: r[1]!, c2: r[2]! });
