@@ -65,18 +65,18 @@ async function main(): Promise<void> {
     check((ENGINES as readonly string[]).includes(e), `--engines: unknown engine '${e}' (one of ${ENGINES.join(', ')})`);
     return e as EngineName;
   });
-  const number = (flag: string, fallback: number, ok: (x: number) => boolean) => {
+  const number = (flag: string, fallback: number, ok: (x: number) => boolean, what: string) => {
     const text = str(flag);
     const x = text === undefined ? fallback : Number(text);
-    check(Number.isFinite(x) && ok(x), `--${flag} got '${text}'`);
+    check(Number.isFinite(x) && ok(x), `--${flag} must be ${what}, got '${text}'`);
     return x;
   };
-  const budgetEpochs = str('budget-epochs') === undefined ? undefined : number('budget-epochs', 1, (x) => Number.isInteger(x) && x > 0);
+  const budgetEpochs = str('budget-epochs') === undefined ? undefined : number('budget-epochs', 1, (x) => Number.isInteger(x) && x > 0, 'a whole number of epochs, at least 1');
   check(budgetEpochs === undefined || str('budget-ms') === undefined, '--budget-ms and --budget-epochs exclude each other: choose one budget');
-  const budgetMs = budgetEpochs === undefined ? number('budget-ms', full ? 30000 : 5000, (x) => x > 0) : undefined;
-  const reps = number('reps', full ? 9 : 5, (x) => Number.isInteger(x) && x >= 3);
-  const targetLoss = number('target-loss', DEFAULT_TARGETS.loss, (x) => x > 0);
-  const targetAccuracy = number('target-accuracy', DEFAULT_TARGETS.accuracy, (x) => x > 0 && x <= 1);
+  const budgetMs = budgetEpochs === undefined ? number('budget-ms', full ? 30000 : 5000, (x) => x > 0, 'a positive number of milliseconds') : undefined;
+  const reps = number('reps', full ? 9 : 5, (x) => Number.isInteger(x) && x >= 3, 'a whole number of at least 3 (a median with a spread)');
+  const targetLoss = number('target-loss', DEFAULT_TARGETS.loss, (x) => x > 0, 'a positive loss');
+  const targetAccuracy = number('target-accuracy', DEFAULT_TARGETS.accuracy, (x) => x > 0 && x <= 1, 'an accuracy above 0 and at most 1');
   const seed = parseSeed(str('seed') ?? '1');
   const adapter = parseAdapterChoice(args.adapter as string | undefined);
   const dataDir = str('data') ?? defaultMnistDir();
