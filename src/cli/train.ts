@@ -12,7 +12,7 @@ import { STEP_VARIANTS } from '../backend/webgpu';
 import type { Evaluation } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { type TrainingData, modelOf } from '../data/training-data';
-import { check } from '../errors';
+import { UserError, check } from '../errors';
 import type { Checkpoint } from '../io/checkpoint';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
@@ -190,9 +190,10 @@ function checkApplicable(str: (k: string) => string | undefined, args: Args, tas
 }
 
 /** The data the options name, or (resuming, where they name none) the data the checkpoint was trained on. */
-async function loadData(task: Task, str: (k: string) => string | undefined, saved: Checkpoint | undefined, seed: number, whileLoading: () => void): Promise<TrainingData> {
-  if (task === 'classification') return str('data') !== undefined || !saved ? loadMnist(str('data')) : loadOrigin(saved.run.origin, seed, whileLoading);
-  if (str('csv') === undefined && str('synthetic') === undefined && saved) return loadOrigin(saved.run.origin, seed, whileLoading);
+async function loadData(task: Task, str: (k: string) => string | undefined, saved: Checkpoint | undefined, seed: number, whileLoading: () => void, resumePath?: string): Promise<TrainingData> {
+  const named = task === 'classification' ? str('data') !== undefined : str('csv') !== undefined || str('synthetic') !== undefined;
+  if (saved && !named) return loadSavedOrigin(saved, seed, whileLoading, resumePath!);
+  if (task === 'classification') return loadMnist(str('data'));
   check((str('csv') === undefined) !== (str('synthetic') === undefined), '--task regression needs exactly one of --csv FILE (with --target NAME) or --synthetic ROWS,FEATURES');
   if (str('csv') !== undefined) {
     check(str('target') !== undefined, '--csv needs --target NAME, the column to predict');
@@ -201,6 +202,17 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
   return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed);
+}
+
+/** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
+async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string): Promise<TrainingData> {
+  try {
+    return await loadOrigin(saved.run.origin, seed, whileLoading);
+  } catch (e) {
+    if (!(e instanceof UserError) || e instanceof TrainingStopped) throw e;
+    const flags = saved.run.task === 'classification' ? '--data DIR' : '--csv FILE --target NAME (or --synthetic R,F)';
+    throw new UserError(`--resume ${resumePath}: its data cannot be loaded again (${e.message}); give it with ${flags}`);
+  }
 }
 
 /** The files the run reads, so that no output can overwrite one. */
@@ -244,6 +256,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const saved = resumePath ? readCheckpoint(resumePath) : undefined;
   // a resumed run keeps its task, backend and data unless told otherwise (fit names a mismatch)
   const task = choice('--task', str('task') ?? saved?.run.task, TASKS, 'classification');
+  check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
   checkApplicable(str, args, task);
   if (args.sweep) {
     for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant']) {
@@ -274,7 +287,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const release = lockOutputs(outputs);
   try {
     const whileLoading = () => stop.throwIfRequested('while loading the data (nothing was written)');
-    const data = await loadData(task, str, saved, saved?.run.seed ?? asked.seed ?? 1, whileLoading);
+    const data = await loadData(task, str, saved, saved?.run.seed ?? asked.seed ?? 1, whileLoading, resumePath);
     whileLoading();
     // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
     const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;

@@ -1,5 +1,5 @@
 /** --task regression through the real command: a CSV file, synthetic data, and its bad input. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -32,6 +32,27 @@ describe('train --task regression', () => {
     const r = runCli('train', ['--task', 'regression', '--synthetic', '2000,20', '--noise', '0.1', '--batch-size', '32', '--optimizer', 'adam', '--lr', '0.05', '--epochs', '3']);
     expect(r.code).toBe(0);
     expect(Number(/test: R² ([\d.]+)/.exec(r.stdout)![1])).toBeGreaterThan(0.99);
+  });
+
+  test('its checkpoint records the CSV: --resume alone reloads it; moved, it says how to point at it; another --task is refused', () => {
+    const data = join(out, 'resumed.csv');
+    copyFileSync(csv, data);
+    const ckpt = join(out, 'resumed.ckpt');
+    const first = runCli('train', ['--task', 'regression', '--csv', data, '--target', 'price', '--batch-size', '8', '--lr', '0.1', '--epochs', '2', '--checkpoint', ckpt]);
+    expect(first.code, first.stderr).toBe(0);
+    const again = runCli('train', ['--resume', ckpt, '--epochs', '3']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`rows (3 standardised features, target 'price') from ${data}`);
+    const moved = join(out, 'moved.csv');
+    renameSync(data, moved);
+    const lost = runCli('train', ['--resume', ckpt, '--epochs', '4']);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr.trim()).toBe(`train: --resume ${ckpt}: its data cannot be loaded again (cannot read --csv ${data}: no such file); give it with --csv FILE --target NAME (or --synthetic R,F)`);
+    const pointed = runCli('train', ['--resume', ckpt, '--epochs', '4', '--csv', moved, '--target', 'price']);
+    expect(pointed.code, pointed.stderr).toBe(0);
+    const other = runCli('train', ['--resume', ckpt, '--task', 'classification']);
+    expect(other.code).toBe(2);
+    expect(other.stderr.trim()).toBe(`train: --resume ${ckpt} was written by a different run: its --task is regression, this run's is classification`);
   });
 
   test.each([
