@@ -12,12 +12,12 @@
  */
 import type { Backend, Evaluation } from '../backend/backend';
 import { type TrainingData, dataChecksum, initialParams } from '../data/training-data';
-import { check } from '../errors';
+import { UserError, check } from '../errors';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
-import { type Optimizer, SGD } from '../optim/optimizer';
-import { CONSTANT, type Schedule } from '../optim/schedule';
+import { OPTIMIZER_KINDS, type Optimizer, SGD } from '../optim/optimizer';
+import { CONSTANT, SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
-import { type BatchSizeOption, defaultRateFor, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { type BatchSizeOption, FLOAT32_MAX, FLOAT32_MIN_NORMAL, defaultRateFor, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { epochPlan } from '../train/plan';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, train } from '../train/trainer';
 
@@ -74,8 +74,38 @@ export function abortReason(signal: AbortSignal): string {
   return typeof signal.reason === 'string' ? signal.reason : 'abort';
 }
 
+/**
+ * Refuses options a program passed that the CLI's parsing would have refused, each with a
+ * UserError naming the option and the value (the CLI's own checks run before, in its terms).
+ */
+export function checkFitOptions(o: FitOptions): void {
+  const given = (x: unknown) => x !== undefined;
+  const whole = (x: unknown, min: number) => Number.isSafeInteger(x) && (x as number) >= min;
+  const float32 = (x: unknown) => typeof x === 'number' && x >= FLOAT32_MIN_NORMAL && x <= FLOAT32_MAX;
+  const between = (x: unknown) => typeof x === 'number' && x > 0 && x < 1;
+  const refuse = (name: string, value: unknown, what: string) => {
+    throw new UserError(`fit: ${name} must be ${what}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+  };
+  if (given(o.batchSize) && o.batchSize !== 'full' && !whole(o.batchSize, 1)) refuse('batchSize', o.batchSize, "a whole number of at least 1, or 'full'");
+  if (given(o.epochs) && !whole(o.epochs, 1)) refuse('epochs', o.epochs, 'a whole number of at least 1');
+  if (given(o.lr) && !float32(o.lr)) refuse('lr', o.lr, 'a positive number float32 can hold');
+  if (given(o.seed) && !(whole(o.seed, 0) && o.seed! < 2 ** 32)) refuse('seed', o.seed, 'a whole number from 0 to 2^32-1');
+  if (given(o.recordEvery) && !whole(o.recordEvery, 1)) refuse('recordEvery', o.recordEvery, 'a whole number of at least 1');
+  if (given(o.budgetMs) && !(typeof o.budgetMs === 'number' && o.budgetMs > 0)) refuse('budgetMs', o.budgetMs, 'a positive number of milliseconds');
+  const opt = o.optimizer ?? {};
+  if (given(opt.kind) && !(OPTIMIZER_KINDS as readonly unknown[]).includes(opt.kind)) refuse('optimizer.kind', opt.kind, `one of ${OPTIMIZER_KINDS.join(', ')}`);
+  for (const c of ['momentum', 'beta1', 'beta2'] as const) if (given(opt[c]) && !between(opt[c])) refuse(`optimizer.${c}`, opt[c], 'between 0 and 1 (exclusive)');
+  if (given(opt.epsilon) && !float32(opt.epsilon)) refuse('optimizer.epsilon', opt.epsilon, 'a positive number float32 can hold');
+  const sch = o.schedule ?? {};
+  if (given(sch.kind) && !(SCHEDULE_KINDS as readonly unknown[]).includes(sch.kind)) refuse('schedule.kind', sch.kind, `one of ${SCHEDULE_KINDS.join(', ')}`);
+  if (given(sch.every) && !whole(sch.every, 1)) refuse('schedule.every', sch.every, 'a whole number of epochs, at least 1');
+  if (given(sch.factor) && !between(sch.factor)) refuse('schedule.factor', sch.factor, 'between 0 and 1 (exclusive)');
+  if (given(sch.warmup) && !whole(sch.warmup, 0)) refuse('schedule.warmup', sch.warmup, 'a whole number of updates');
+}
+
 /** The run's settings: the options over their defaults, or the resumed checkpoint's. */
 export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions): { config: FitResult['config']; stepsPerEpoch: number } {
+  checkFitOptions(o);
   const resume = o.resume;
   if (resume) {
     const saved = resume.checkpoint;
