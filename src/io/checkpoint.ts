@@ -153,8 +153,9 @@ function isOrigin(o: unknown): o is DataOrigin {
  */
 export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdentity]?: RunIdentity[K] }, name: string): void {
   const labels: Record<keyof RunIdentity, string> = {
-    batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features per image',
-    task: '--task', trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', origin: 'data', stepVariant: '--step-variant',
+    // the model first: another model's checkpoint differs in everything after it
+    task: '--task', batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features',
+    trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', origin: 'data', stepVariant: '--step-variant',
     optimizer: 'optimizer', schedule: 'schedule',
   };
   const show = (x: unknown) => (typeof x === 'object' ? JSON.stringify(x) : String(x));

@@ -90,7 +90,9 @@ export async function trainSweep(
         if (batchLosses) point.batchLoss = batchLosses[k]!;
         if (t) Object.assign(point, { testLoss: t.loss, testAccuracy: t.accuracy });
         run.history.push(point);
-        run.diverged ||= !Number.isFinite(e.loss);
+        // a loss that overflowed in a step shows in the running batch loss even where the
+        // recorded whole-set loss is still finite
+        run.diverged ||= !Number.isFinite(e.loss) || (batchLosses !== undefined && !Number.isFinite(batchLosses[k]!));
       }
       evalMs += performance.now() - t0;
     };

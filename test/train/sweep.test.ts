@@ -79,6 +79,12 @@ describe('every model sweeps on every engine', () => {
   })());
   const config: SweepConfig = { batchSizes: [16, 5], lrs: [0.01, 0.1], optimizers: ['sgd', 'nesterov', 'adam'], epochs: 2, seed: 4 };
 
+  test('a configuration whose steps overflow is marked diverged even while its recorded loss is finite', async () => {
+    // at lr 5 the float32 losses of some batches overflow before the whole-set loss does
+    const sweep = await sweepOn('webgpu', rows, { batchSizes: [10], lrs: [0.05, 5], optimizers: ['sgd'], epochs: 2, seed: 1 });
+    expect(sweep.runs.map((r) => r.diverged)).toEqual([false, true]);
+  });
+
   test.each([
     { model: 'regression', device: 'webgpu' },
     { model: 'regression', device: 'cpu' },
