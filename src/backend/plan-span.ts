@@ -6,9 +6,3 @@ export function planSpan(plan: readonly Step[], first: number, count: number): {
   const last = plan[first + count - 1]!;
   return { from: plan[first]!.start, to: last.start + last.size };
 }
-
-/** The mean of float32 losses, added in float64 in epoch order. */
-export function meanLoss(bytes: ArrayBuffer): number {
-  const losses = new Float32Array(bytes);
-  return losses.reduce((a, x) => a + x, 0) / losses.length;
-}

@@ -1,14 +1,13 @@
 /**
- * What every WebGPU backend does with a plan (the classifier's, linear regression's, a sweep's):
- * upload its step table and rate table once, record runs of steps into compute passes with one
- * dynamic offset per step, and read back the mean loss of a run of steps.
+ * What the WebGPU engine does with a plan: upload its step table and rate table once, and record
+ * runs of steps into compute passes with one dynamic offset per step (the engine reads the losses
+ * back with the last command buffer).
  */
 import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
 import { type Kernel, writeBatchUniform } from '../kernels/kernel';
 import type { ParamLayout } from '../model';
 import { baseRates } from '../optim/rates';
 import type { Step } from './backend';
-import { meanLoss, planSpan } from './plan-span';
 
 /** Steps recorded per command buffer: bounds the size of one submission. */
 export const STEPS_PER_SUBMIT = 1024;
@@ -57,16 +56,6 @@ export function encodeSteps(gpu: Gpu, plan: readonly Step[], launches: readonly 
     else gpu.submit([encoder.finish()]);
   }
   return last!;
-}
-
-/**
- * The mean loss of the examples of plan steps [first, first + count), kept at their epoch
- * positions in `loss`. With an `encoder`, the copy rides on it (submitted here), so the
- * completion of its work and the readback are one round trip.
- */
-export async function readMeanLoss(gpu: Gpu, loss: GPUBuffer, plan: readonly Step[], first: number, count: number, encoder?: GPUCommandEncoder): Promise<number> {
-  const { from, to } = planSpan(plan, first, count);
-  return meanLoss(await gpu.read(loss, (to - from) * 4, from * 4, encoder));
 }
 
 /** Offsets in the evaluation table of the whole training and test sets, as one batch each. */
