@@ -5,7 +5,6 @@
  * writes files; training, stopping, checkpoints and resume are the library's.
  */
 import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig } from '../api/fit';
-import { BACKEND_CHOICES } from '../api/engine';
 import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
 import { openEngine } from '../api/open-node';
 import { STEP_VARIANTS } from '../backend/webgpu';
@@ -29,7 +28,7 @@ import { yieldToEventLoop } from '../event-loop';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
-import { adapterOption, checkCommonOptions } from './args';
+import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
 import { confusionTable, count, percent, seconds } from './format';
 import { progressPrinter } from './progress';
@@ -37,7 +36,8 @@ import { type StopRequests, stopOnSignals } from './stop';
 import { sweepCommand } from './sweep';
 
 /** The optimisers that read a constant (RULES), and those with a constant default rate. */
-const users = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(c)).join(', ');
+const usersOf = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(c));
+const users = (c: OptimizerConstant) => usersOf(c).join(', ');
 const others = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => k !== 'sgd' && !RULES[k].constants.includes(c)).join(', ');
 
 const HELP = `usage: npm run train -- [options]
@@ -176,8 +176,8 @@ function fitOptions(str: (k: string) => string | undefined): FitOptions {
 function checkApplicable(str: (k: string) => string | undefined, args: Args, task: Task): void {
   const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()) : [str('optimizer') ?? 'sgd'];
   for (const constant of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
-    const users = OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(constant));
-    check(str(constant) === undefined || users.some((k) => kinds.includes(k)), `--${constant} applies to --optimizer ${users.join(' or ')} only`);
+    const kindsUsing = usersOf(constant);
+    check(str(constant) === undefined || kindsUsing.some((k) => kinds.includes(k)), `--${constant} applies to --optimizer ${kindsUsing.join(' or ')} only`);
   }
   for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || str('schedule') === 'step', `--${flag} applies to --schedule step only`);
   if (task === 'regression') {
@@ -251,7 +251,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const adapterChoice = adapterOption(args.adapter);
   const variantOption = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
   const interval = str('checkpoint-every') === undefined ? { everyMs: DEFAULT_CHECKPOINT_MS } : parseCheckpointEvery(str('checkpoint-every')!);
-  choice('--backend', str('backend'), BACKEND_CHOICES, 'webgpu');
+  backendOption(str('backend'));
   const resumePath = str('resume');
   const saved = resumePath ? readCheckpoint(resumePath) : undefined;
   // a resumed run keeps its task, backend and data unless told otherwise (fit names a mismatch)
@@ -262,7 +262,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant']) {
       check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
     }
-    const backend = choice('--backend', str('backend'), BACKEND_CHOICES, 'webgpu');
+    const backend = backendOption(str('backend'));
     checkCommonOptions(args, backend);
     return sweepCommand({
       lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes') ?? '100', optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
@@ -274,7 +274,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   for (const flag of ['lrs', 'batch-sizes', 'optimizers']) check(str(flag) === undefined, `--${flag} applies to --sweep only`);
   const checkpointPath = str('checkpoint') ?? resumePath;
   check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
-  const backendChoice = choice('--backend', str('backend') ?? saved?.run.backend, BACKEND_CHOICES, 'webgpu');
+  const backendChoice = backendOption(str('backend') ?? saved?.run.backend);
   checkCommonOptions(args, backendChoice);
   check(backendChoice !== 'cpu' || str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
 
