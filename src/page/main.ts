@@ -6,8 +6,8 @@
  */
 import { createEngine } from '../api/engine';
 import type { Backend } from '../backend/backend';
-import { splitAndStandardise, syntheticRegression } from '../data/regression';
-import { type TrainingData, classificationData, regressionData } from '../data/training-data';
+import { syntheticData } from '../data/regression-data';
+import { type TrainingData, classificationData } from '../data/training-data';
 import { DEFAULT_TARGETS } from '../measure/curve';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILES, datasetFromIdx } from '../data/load';
@@ -87,10 +87,7 @@ function pickDigits(test: Dataset, params: Float32Array, shown = 32, mistakes = 
 const REGRESSION = { rows: 20_000, features: 50, noise: 0.5 };
 
 function regressionRows(): TrainingData {
-  const { rows, features, noise } = REGRESSION;
-  const s = syntheticRegression(rows, features, noise, 1);
-  const names = Array.from({ length: features }, (_, j) => `x${j}`);
-  return regressionData(splitAndStandardise(s.x, s.y, rows, features, 0.2, 1), { kind: 'synthetic', ...REGRESSION }, `synthetic: y = X·θ + 1 + ${noise}·ε, ${rows} rows x ${features} features`, names, 'y', { weights: s.weights, bias: s.bias, noise });
+  return syntheticData(REGRESSION.rows, REGRESSION.features, REGRESSION.noise, 1);
 }
 
 /** Times to these are read off the curves: MNIST's, or 1.1 × the best possible loss (σ²/2) and R² 0.95. */
