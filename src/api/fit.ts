@@ -11,6 +11,8 @@
  * touches the process (no exit codes, no signals, no files).
  */
 import type { Backend, Evaluation } from '../backend/backend';
+import { storedParams } from '../data/parameters';
+import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams } from '../data/training-data';
 import { UserError, check } from '../errors';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
@@ -52,10 +54,17 @@ export interface FitOptions {
   resume?: { checkpoint: Checkpoint; name: string };
   /** evaluate the test set after training. Default: when the data has one */
   test?: boolean;
+  /** draw a new order of the examples each epoch. Default true; false: every epoch in data order */
+  shuffle?: boolean;
+  /**
+   * start from these parameters, in the data's units and the weights file's layout (regression:
+   * w then b, or w alone; the classifier: W then b). Default zeros
+   */
+  init?: ArrayLike<number>;
 }
 
 export interface FitResult extends TrainResult {
-  config: TrainConfig & { optimizer: Optimizer; schedule: Schedule };
+  config: TrainConfig & { optimizer: Optimizer; schedule: Schedule; shuffle: boolean };
   /** what the run was, as its checkpoints record it */
   run: RunIdentity;
   stepsPerEpoch: number;
@@ -92,6 +101,7 @@ export function checkFitOptions(o: FitOptions): void {
   if (given(o.seed) && !(whole(o.seed, 0) && o.seed! < 2 ** 32)) refuse('seed', o.seed, 'a whole number from 0 to 2^32-1');
   if (given(o.recordEvery) && !whole(o.recordEvery, 1)) refuse('recordEvery', o.recordEvery, 'a whole number of at least 1');
   if (given(o.budgetMs) && !(typeof o.budgetMs === 'number' && o.budgetMs > 0)) refuse('budgetMs', o.budgetMs, 'a positive number of milliseconds');
+  if (given(o.shuffle) && typeof o.shuffle !== 'boolean') refuse('shuffle', o.shuffle, 'true or false');
   const opt = o.optimizer ?? {};
   if (given(opt.kind) && !(OPTIMIZER_KINDS as readonly unknown[]).includes(opt.kind)) refuse('optimizer.kind', opt.kind, `one of ${OPTIMIZER_KINDS.join(', ')}`);
   for (const c of ['momentum', 'beta1', 'beta2'] as const) if (given(opt[c]) && !between(opt[c])) refuse(`optimizer.${c}`, opt[c], 'between 0 and 1 (exclusive)');
@@ -103,6 +113,11 @@ export function checkFitOptions(o: FitOptions): void {
   if (given(sch.warmup) && !whole(sch.warmup, 0)) refuse('schedule.warmup', sch.warmup, 'a whole number of updates');
 }
 
+/** What the model minimises, as a checkpoint records it: regression's loss and intercept; null for the classifier. */
+export function objectiveOf(data: TrainingData): RegressionObjective | null {
+  return data.task === 'regression' ? data.objective : null;
+}
+
 /** The run's settings: the options over their defaults, or the resumed checkpoint's. */
 export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions): { config: FitResult['config']; stepsPerEpoch: number } {
   checkFitOptions(o);
@@ -110,7 +125,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   if (resume) {
     const saved = resume.checkpoint;
     const asked = {
-      task: data.task, features: data.features, trainExamples: data.trainCount, dataCrc32: dataChecksum(data), backend: engine.name,
+      task: data.task, objective: objectiveOf(data), features: data.features, trainExamples: data.trainCount, dataCrc32: dataChecksum(data), backend: engine.name, shuffle: o.shuffle,
       batchSize: o.batchSize === undefined ? undefined : resolveBatchSize(o.batchSize, data.trainCount), lr: o.lr, seed: o.seed, recordEvery: o.recordEvery,
       optimizer: o.optimizer === undefined ? undefined : { ...SGD, ...o.optimizer }, schedule: o.schedule === undefined ? undefined : { ...DEFAULT_SCHEDULE, ...o.schedule },
     };
@@ -118,7 +133,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
     check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; --epochs ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;
-    const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule };
+    const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle };
     return { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length };
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
@@ -126,7 +141,8 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount);
   const lr = o.lr ?? defaultRateFor(optimizer, batchSize);
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
-  const config = { batchSize, epochs: o.epochs ?? 5, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch), optimizer, schedule };
+  const epochs = o.epochs ?? 5;
+  const config = { batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true };
   return { config, stepsPerEpoch };
 }
 
@@ -135,7 +151,7 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
   const saved = o.resume?.checkpoint;
   const dataCrc32 = o.checkpoint || saved ? dataChecksum(data) : 0;
   const run = (): RunIdentity => ({
-    task: data.task, ...config, features: data.features, trainExamples: data.trainCount, dataCrc32, backend: engine.name,
+    task: data.task, objective: objectiveOf(data), ...config, features: data.features, trainExamples: data.trainCount, dataCrc32, backend: engine.name,
     origin: data.origin, stepVariant: engine.stepVariant,
   });
   const signal = o.signal;
@@ -144,7 +160,8 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
   const trainConfig: TrainConfig = {
     ...config, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),
   };
-  const result = await train(engine, data.trainCount, saved?.params ?? initialParams(data), trainConfig, o.onProgress, {
+  const start = saved?.params ?? (o.init ? storedParams(data, o.init, 'fit: init') : initialParams(data));
+  const result = await train(engine, data.trainCount, start, trainConfig, o.onProgress, {
     resume: saved?.state,
     optimizerState: saved?.optimizerState,
     stopRequested,

@@ -6,9 +6,9 @@
  */
 import { resolve } from 'node:path';
 import { defaultMnistDir, loadSplit } from '../data/load-node';
-import { parseCsv, splitAndStandardise } from '../data/regression';
-import { TEST_FRACTION, checkedRegression, describeRows, syntheticData } from '../data/regression-data';
-import { type ClassificationData, type DataOrigin, type RegressionTaskData, type TrainingData, classificationData, regressionData } from '../data/training-data';
+import { parseCsv } from '../data/regression';
+import { DEFAULT_REGRESSION, type RegressionOptions, TEST_FRACTION, nonDefault, regressionFromRows, syntheticData } from '../data/regression-data';
+import { type ClassificationData, type DataOrigin, type RegressionTaskData, type TrainingData, classificationData } from '../data/training-data';
 import { check } from '../errors';
 import { count } from '../format';
 import { readInput } from '../io/files';
@@ -23,22 +23,27 @@ export function loadMnist(dir?: string): ClassificationData {
 }
 
 /**
- * Rows of a CSV file: `target` is predicted from the other columns; 20% held out (seeded).
- * `whileLoading` is called now and then while a large file is parsed, and may throw to stop it.
+ * Rows of a CSV file: `target` is predicted from the other columns; by default 20% held out
+ * (seeded) and every column standardised (RegressionOptions). `whileLoading` is called now and
+ * then while a large file is parsed, and may throw to stop it.
  */
-export async function loadCsv(path: string, target: string, seed: number, whileLoading: () => void = () => {}): Promise<RegressionTaskData> {
+export async function loadCsv(path: string, target: string, seed: number, whileLoading: () => void = () => {}, options: Partial<RegressionOptions> = {}): Promise<RegressionTaskData> {
   const t = await parseCsv(readInput(path, `--csv ${path}`), path, target, whileLoading);
-  check(t.rows >= 2, `${path}: needs at least 2 rows (one to train on, one to test)`);
-  const split = splitAndStandardise(t.x, t.y, t.rows, t.columns, TEST_FRACTION, seed);
-  return checkedRegression(regressionData(split, { kind: 'csv', path: resolve(path), target }, describeRows(split, target, path), t.names, target), path);
+  const testFraction = options.testFraction ?? DEFAULT_REGRESSION.testFraction;
+  check(t.rows >= 2 || testFraction === 0, `${path}: needs at least 2 rows (one to train on, one to test), or --test-fraction 0`);
+  const origin: DataOrigin = { kind: 'csv', path: resolve(path), target, ...nonDefault(options) };
+  return regressionFromRows({ x: t.x, y: t.y, count: t.rows, dims: t.columns }, seed, options, origin, path, t.names, target);
 }
 
-/** The data an origin names, as a run with `seed` loaded it (the regression split is seeded). */
-export async function loadOrigin(origin: DataOrigin, seed: number, whileLoading: () => void = () => {}): Promise<TrainingData> {
+/**
+ * The data an origin names, as a run with `seed` loaded it (the regression split is seeded), with
+ * the regression options it recorded unless `overrides` names others.
+ */
+export async function loadOrigin(origin: DataOrigin, seed: number, whileLoading: () => void = () => {}, overrides: Partial<RegressionOptions> = {}): Promise<TrainingData> {
   switch (origin.kind) {
     case 'mnist': return loadMnist(origin.dir ?? undefined);
-    case 'csv': return loadCsv(origin.path, origin.target, seed, whileLoading);
-    case 'synthetic': return syntheticData(origin.rows, origin.features, origin.noise, seed);
+    case 'csv': return loadCsv(origin.path, origin.target, seed, whileLoading, { ...origin.options, ...overrides });
+    case 'synthetic': return syntheticData(origin.rows, origin.features, origin.noise, seed, { ...origin.options, ...overrides });
     case 'arrays': throw new Error('data handed in as arrays cannot be loaded again: hand in the same arrays');
   }
 }

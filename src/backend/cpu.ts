@@ -5,7 +5,7 @@
  * batches). Slow, simple and obviously right: the baseline the WebGPU engine is checked against.
  */
 import type { Dataset } from '../data/dataset';
-import type { RegressionSet } from '../data/regression';
+import { type RegressionSet, lossFactor } from '../data/regression';
 import type { TrainingData } from '../data/training-data';
 import type { AdapterReport } from '../device/adapter-info';
 import { MODELS, type ParamLayout } from '../model';
@@ -65,13 +65,14 @@ function cpuModel(data: TrainingData): CpuModel {
   }
   const sets: Record<Split, RegressionSet> = data.split;
   const { features, targets, dims } = data.split.train;
-  const lossScale = data.split.targetScale.sd ** 2;
+  const { loss: lossKind, intercept } = data.objective;
+  const lossScale = data.split.targetScale.sd ** 2 * lossFactor(lossKind);
   return {
     layout, trainCount: data.trainCount, lossScale,
     step(order, start, size, params) {
       const pred = linearForwardRef(features, dims, order, start, size, params);
-      const { residual, loss } = squaredErrorRef(pred, targets, order, start, size);
-      return { loss, grads: linearGradientRef(features, dims, order, start, size, residual) };
+      const { residual, loss } = squaredErrorRef(pred, targets, order, start, size, lossFactor(lossKind));
+      return { loss, grads: linearGradientRef(features, dims, order, start, size, residual, intercept) };
     },
     evaluate(split, params) {
       const set = sets[split];

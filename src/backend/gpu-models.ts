@@ -6,7 +6,7 @@
  * variants, readbacks) is the engine's, the same for both.
  */
 import type { Dataset } from '../data/dataset';
-import type { RegressionSet } from '../data/regression';
+import { type RegressionObjective, type RegressionSet, lossFactor } from '../data/regression';
 import type { TrainingData } from '../data/training-data';
 import type { Gpu } from '../device/gpu';
 import { EVALUATE_WORKGROUP_SIZE, evaluateKernel } from '../kernels/evaluate';
@@ -53,7 +53,7 @@ export interface GpuModel {
   layout: ParamLayout;
   /** outputs per example */
   outputs: number;
-  /** losses are reported times this (regression's targets are standardised) */
+  /** losses are reported times this (regression's targets are standardised; mse is twice half-mse) */
   lossScale: number;
   sets: Partial<Record<Split, ResidentSplit>>;
   forward(models: number): Kernel;
@@ -70,7 +70,7 @@ export interface GpuModel {
 }
 
 export async function gpuModel(gpu: Gpu, data: TrainingData): Promise<GpuModel> {
-  return data.task === 'classification' ? classifierOnGpu(gpu, data.train, data.test) : regressionOnGpu(gpu, data.split.train, data.split.test, data.split.targetScale.sd ** 2);
+  return data.task === 'classification' ? classifierOnGpu(gpu, data.train, data.test) : regressionOnGpu(gpu, data.split.train, data.split.test, data.split.targetScale.sd ** 2, data.objective);
 }
 
 async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null): Promise<GpuModel> {
@@ -115,7 +115,8 @@ async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null): 
   };
 }
 
-async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionSet, lossScale: number): Promise<GpuModel> {
+async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionSet, targetVariance: number, objective: RegressionObjective): Promise<GpuModel> {
+  const lossScale = targetVariance * lossFactor(objective.loss);
   const layout = LINEAR_REGRESSION.layout(train.dims);
   const upload = async (name: string, set: RegressionSet): Promise<ResidentSplit> => ({
     inputs: await gpu.buffer(`${name} features`, Math.max(4, set.features.byteLength), 'storage', set.features),
@@ -128,8 +129,8 @@ async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionS
   return {
     model: LINEAR_REGRESSION, layout, outputs: 1, lossScale, sets,
     forward: stackedLinearForwardKernel,
-    lossHead: stackedSquaredErrorKernel,
-    gradient: stackedLinearGradientKernel,
+    lossHead: (models, rows) => stackedSquaredErrorKernel(models, rows, objective.loss),
+    gradient: (models) => stackedLinearGradientKernel(models, objective.intercept),
     lossBindings: (set, b) => [b.outputs, set.targets, b.order, b.dOutputs, b.loss],
     async evaluate(g, split, encode, e) {
       const count = host[split].count;

@@ -1,8 +1,9 @@
 /**
  * Evaluation of linear regression from predictions, in float64: loss = mean of (ŷ - y)² / 2 (the
  * training objective) and R² = 1 - Σ(ŷ - y)² / Σ(y - ȳ)², reported in the accuracy slot (1 is a
- * perfect fit). No confusion matrix. Targets may be standardised: `lossScale` (sd²) turns the
- * loss back into the target's units; R² does not change with the target's scale.
+ * perfect fit). No confusion matrix. Targets may be standardised: `lossScale` (sd², times 2 for
+ * mse) turns the loss back into the target's units and the loss trained; R² does not change with
+ * the target's scale.
  */
 import type { Evaluation } from './backend';
 

@@ -10,13 +10,14 @@ import { openEngine } from '../api/open-node';
 import { STEP_VARIANTS } from '../backend/webgpu';
 import type { Evaluation } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
-import { type TrainingData, modelOf } from '../data/training-data';
+import { parametersOf, weightsFile } from '../data/parameters';
+import type { RegressionOptions } from '../data/regression';
+import type { TrainingData } from '../data/training-data';
 import { UserError, check } from '../errors';
 import type { Checkpoint } from '../io/checkpoint';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import { type RunReport, testSummary } from '../io/run-report';
-import { encodeWeights } from '../io/weights';
 import { TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, RULES, SGD, describeOptimizer } from '../optim/optimizer';
 import { SCHEDULE_KINDS, type Schedule, describeSchedule } from '../optim/schedule';
@@ -29,6 +30,7 @@ import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
+import { describeParameters, initialValues, onOff, regressionOptionsFrom } from './model-options';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
 import { confusionTable, count, percent, seconds } from './format';
 import { progressPrinter } from './progress';
@@ -76,6 +78,17 @@ const HELP = `usage: npm run train -- [options]
   --target NAME      regression: the CSV column to predict (the others are the features)
   --synthetic R,F    regression: R rows of F standard-normal features, y = X·θ + 1 + noise
   --noise S          regression, synthetic: the noise's standard deviation. Default 0.5
+  --test-fraction F  regression: the share of rows held out as the test set, 0 <= F < 1 (0: no
+                     test set, all rows train). Default 0.2
+  --standardize on|off   regression: train on columns scaled to mean 0, deviation 1 (so one rate
+                     suits every column); parameters are reported in the data's units either way.
+                     Default on
+  --intercept on|off     regression: fit y = w·x + b (on) or y = w·x (off). Default on
+  --loss L           regression: half-mse, mean (ŷ - y)² / 2, or mse, mean (ŷ - y)². Default half-mse
+  --init I           start from zeros, a weights file (--save's), or a JSON list of numbers in
+                     the data's units (regression: w then b, or w alone), e.g. '[1.0]'. Default zeros
+  --shuffle on|off   draw a new order of the examples each epoch (off: the data's order). Default on
+  --quiet            print the result only (parameters, test metrics, warnings)
   --backend B        webgpu or cpu (the plain TypeScript reference). Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto (hardware, else SwiftShader)
   --step-variant V   how WebGPU runs a step: auto (a fixed rule of the batch size and the
@@ -119,6 +132,13 @@ const OPTIONS = {
   'decay-every': { type: 'string' },
   'decay-factor': { type: 'string' },
   warmup: { type: 'string' },
+  'test-fraction': { type: 'string' },
+  standardize: { type: 'string' },
+  intercept: { type: 'string' },
+  loss: { type: 'string' },
+  init: { type: 'string' },
+  shuffle: { type: 'string' },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** A word safe to paste into a POSIX shell. */
@@ -166,11 +186,14 @@ function fitOptions(str: (k: string) => string | undefined): FitOptions {
   };
   return {
     batchSize: parsed('batch-size', parseBatchSize), epochs: parsed('epochs', parseEpochs), lr: parsed('lr', parseLearningRate),
-    seed: parsed('seed', parseSeed), recordEvery: parsed('record-every', parseRecordEvery),
+    seed: parsed('seed', parseSeed), recordEvery: parsed('record-every', parseRecordEvery), shuffle: onOff('--shuffle', str('shuffle')),
     ...(str('optimizer') !== undefined || Object.keys(optimizer).length > 0 ? { optimizer } : {}),
     ...(str('schedule') !== undefined || str('warmup') !== undefined ? { schedule } : {}),
   };
 }
+
+/** Options that shape regression's data and model (regressionOptionsFrom). */
+const REGRESSION_ONLY = ['test-fraction', 'standardize', 'intercept', 'loss'];
 
 /** Options that apply to some optimisers, schedules, tasks or modes only. */
 function checkApplicable(str: (k: string) => string | undefined, args: Args, task: Task): void {
@@ -185,29 +208,30 @@ function checkApplicable(str: (k: string) => string | undefined, args: Args, tas
     check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only (--synthetic data has its own target)');
     check(str('noise') === undefined || str('synthetic') !== undefined, '--noise applies to --synthetic only');
   } else {
-    for (const flag of ['csv', 'target', 'synthetic', 'noise']) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
+    for (const flag of ['csv', 'target', 'synthetic', 'noise', ...REGRESSION_ONLY]) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
   }
 }
 
 /** The data the options name, or (resuming, where they name none) the data the checkpoint was trained on. */
 async function loadData(task: Task, str: (k: string) => string | undefined, saved: Checkpoint | undefined, seed: number, whileLoading: () => void, resumePath?: string): Promise<TrainingData> {
   const named = task === 'classification' ? str('data') !== undefined : str('csv') !== undefined || str('synthetic') !== undefined;
-  if (saved && !named) return loadSavedOrigin(saved, seed, whileLoading, resumePath!);
+  const options = regressionOptionsFrom(str);
+  if (saved && !named) return loadSavedOrigin(saved, seed, whileLoading, resumePath!, options);
   if (task === 'classification') return loadMnist(str('data'));
   check((str('csv') === undefined) !== (str('synthetic') === undefined), '--task regression needs exactly one of --csv FILE (with --target NAME) or --synthetic ROWS,FEATURES');
   if (str('csv') !== undefined) {
     check(str('target') !== undefined, '--csv needs --target NAME, the column to predict');
-    return loadCsv(str('csv')!, str('target')!, seed, whileLoading);
+    return loadCsv(str('csv')!, str('target')!, seed, whileLoading, options);
   }
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
-  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed);
+  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed, options);
 }
 
 /** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
-async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string): Promise<TrainingData> {
+async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string, overrides: Partial<RegressionOptions>): Promise<TrainingData> {
   try {
-    return await loadOrigin(saved.run.origin, seed, whileLoading);
+    return await loadOrigin(saved.run.origin, seed, whileLoading, overrides);
   } catch (e) {
     if (!(e instanceof UserError) || e instanceof TrainingStopped) throw e;
     const flags = saved.run.task === 'classification' ? '--data DIR' : '--csv FILE --target NAME (or --synthetic R,F)';
@@ -233,7 +257,11 @@ function inputFiles(task: Task, str: (k: string) => string | undefined, saved: C
 /** The lines that report the test evaluation. */
 function describeTest(data: TrainingData, e: Evaluation | null): string {
   if (data.task === 'regression') {
-    if (!e) return `test: none: ${count(data.trainCount)} rows are too few to hold out ${TEST_FRACTION * 100}% as a test set (5 or more are needed), so no test metrics`;
+    if (!e) {
+      const fraction = data.origin.kind === 'csv' || data.origin.kind === 'synthetic' ? (data.origin.options?.testFraction ?? TEST_FRACTION) : TEST_FRACTION;
+      if (fraction === 0) return 'test: none (--test-fraction 0: every row was used for training), so no test metrics';
+      return `test: none: ${count(data.trainCount)} rows are too few to hold out ${fraction * 100}% as a test set, so no test metrics (every row was used for training)`;
+    }
     return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
   }
   return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
@@ -259,7 +287,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
   checkApplicable(str, args, task);
   if (args.sweep) {
-    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant']) {
+    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
       check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
     }
     const backend = backendOption(str('backend'));
@@ -277,6 +305,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const backendChoice = backendOption(str('backend') ?? saved?.run.backend);
   checkCommonOptions(args, backendChoice);
   check(backendChoice !== 'cpu' || str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
+  check(!saved || str('init') === undefined, '--init does not apply to --resume (the run goes on from the checkpoint\'s parameters)');
 
   // every output is checked, and locked against another run, before any work starts
   const requests: OutputRequest[] = [];
@@ -289,12 +318,13 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     const whileLoading = () => stop.throwIfRequested('while loading the data (nothing was written)');
     const data = await loadData(task, str, saved, saved?.run.seed ?? asked.seed ?? 1, whileLoading, resumePath);
     whileLoading();
+    const init = str('init') === undefined ? undefined : initialValues(str('init')!, data);
     // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
     const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;
     const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, stepVariant });
     try {
       stop.throwIfRequested('while opening the device (nothing was written)');
-      await run({ data, engine, line, asked, saved, resumePath, checkpointPath, outputs, interval, stop, started, adapterChoice, checkpointEvery: str('checkpoint-every'), batchSizeOption: asked.batchSize });
+      await run({ data, engine, line, asked: { ...asked, ...(init ? { init } : {}) }, quiet: args.quiet === true, saved, resumePath, checkpointPath, outputs, interval, stop, started, adapterChoice, checkpointEvery: str('checkpoint-every'), batchSizeOption: asked.batchSize });
     } finally {
       await engine.destroy();
     }
@@ -308,6 +338,8 @@ interface RunSetup {
   engine: Awaited<ReturnType<typeof openEngine>>['engine'];
   line: string;
   asked: FitOptions;
+  /** print the result only */
+  quiet: boolean;
   saved: Checkpoint | undefined;
   resumePath: string | undefined;
   checkpointPath: string | undefined;
@@ -327,14 +359,16 @@ async function run(r: RunSetup): Promise<void> {
   const json = output('--json');
   const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
+  // --quiet: the result only (parameters, test metrics, warnings); errors still say everything
+  const note = r.quiet ? () => {} : say;
   const resume = saved && resumePath ? { checkpoint: saved, name: `--resume ${resumePath}` } : undefined;
   const { config, stepsPerEpoch } = resolveConfig(data, engine, { ...r.asked, ...(resume ? { resume } : {}) });
   const setupMs = performance.now() - r.started;
-  say(r.line);
-  say(`data: ${data.source}`);
-  say(`training: batch ${config.batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
-  say(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
-  if (saved) say(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
+  note(r.line);
+  note(`data: ${data.source}`);
+  note(`training: batch ${config.batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
+  note(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
+  if (saved) note(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
   const checkpointOutput = output('--checkpoint');
   const writer: CheckpointWriter | undefined = checkpointOutput ? checkpointWriter(checkpointOutput, r.interval, checkpointPath === resumePath ? saved?.state.steps : undefined) : undefined;
   const report = (history: RunReport['history']): RunReport => ({
@@ -362,7 +396,7 @@ async function run(r: RunSetup): Promise<void> {
     const behind = holds < e.step ? ` (${e.step - holds} updates before the stop)` : '';
     return `; checkpoint ${checkpointPath} holds update ${holds}${behind}; continue with: ${resumeCommand(checkpointPath, outputs, r.checkpointEvery)}`;
   };
-  const progress = progressPrinter(log, data.task === 'regression' ? 'R²' : 'train acc');
+  const progress = r.quiet ? { update: () => {}, done: () => {} } : progressPrinter(log, data.task === 'regression' ? 'R²' : 'train acc');
   let result: FitResult;
   try {
     result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress: progress.update, ...(writer ? { checkpoint: writer.sink } : {}) });
@@ -378,17 +412,20 @@ async function run(r: RunSetup): Promise<void> {
     throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
   }
   progress.done();
-  if (engine.variant) say(`steps: ${engine.variant.note}`);
+  if (engine.variant) note(`steps: ${engine.variant.note}`);
   const stoppedAfterTraining = result.stoppedAfterTraining;
+  const parameters = parametersOf(data, result.params);
+  say(describeParameters(parameters));
   if (!stoppedAfterTraining) {
     say(describeTest(data, result.test));
-    say(
+    note(
       `speed: ${count(result.samplesPerSecond)} samples/s, ${result.updatesPerSecond.toFixed(1)} updates/s; ` +
         `training ${seconds(result.trainMs)} (${seconds(result.trainMs / config.epochs)} per epoch), evaluation ${seconds(result.evalMs)} (not in the training time)`,
     );
   }
   const full: RunReport = {
     ...report(result.history),
+    parameters,
     ...(stoppedAfterTraining ? { stopped: { reason: 'interrupted' as const, step: result.steps, message: `stopped by ${stoppedAfterTraining} after the last update, before the test evaluation` } } : {}),
     final: stoppedAfterTraining ? null : { train: { loss: result.history.at(-1)!.loss, accuracy: result.history.at(-1)!.accuracy }, test: result.test ? testSummary(result.test) : null },
     timings: stoppedAfterTraining ? null : {
@@ -399,9 +436,9 @@ async function run(r: RunSetup): Promise<void> {
   const items = [];
   if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
   const save = output('--save');
-  if (save) items.push({ output: save, data: () => encodeWeights(result.params, modelOf(data), data.features) });
-  for (const o of writeOutputs(items)) if (o.kind !== 'stdout') say(`wrote ${o.flag} ${o.path}`);
-  if (checkpointPath && writer?.holds() !== undefined) say(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
+  if (save) items.push({ output: save, data: () => weightsFile(data, result.params) });
+  for (const o of writeOutputs(items)) if (o.kind !== 'stdout') note(`wrote ${o.flag} ${o.path}`);
+  if (checkpointPath && writer?.holds() !== undefined) note(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
   await yieldToEventLoop();
   const late = stop.requested();
   if (late) {

@@ -4,29 +4,59 @@
  */
 import { check } from '../errors';
 import { count } from '../format';
-import { splitAndStandardise, syntheticRegression } from './regression';
-import { type RegressionTaskData, regressionData } from './training-data';
+import { DEFAULT_OBJECTIVE, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
+
+export type { RegressionOptions };
+import { type DataOrigin, type RegressionTaskData, regressionData } from './training-data';
 
 /** 20% of the rows, after a seeded shuffle, are held out as the test set. */
 export const TEST_FRACTION = 0.2;
+
+export const DEFAULT_REGRESSION: RegressionOptions = { testFraction: TEST_FRACTION, standardize: true, ...DEFAULT_OBJECTIVE };
+
+/** The options over their defaults, checked. */
+export function regressionOptions(o: Partial<RegressionOptions> = {}): RegressionOptions {
+  const r = { ...DEFAULT_REGRESSION, ...o };
+  check(typeof r.testFraction === 'number' && r.testFraction >= 0 && r.testFraction < 1, `--test-fraction must be a number from 0 (no test set) up to but not including 1, got '${r.testFraction}'`);
+  return r;
+}
+
+/** Rows in the data's units as a regression problem: split, scaled as asked, described and checked. */
+export function regressionFromRows(
+  rows: { x: Float64Array; y: Float64Array; count: number; dims: number },
+  seed: number, options: Partial<RegressionOptions>, origin: DataOrigin, from: string, names: string[], target: string, truth?: RegressionTaskData['truth'],
+): RegressionTaskData {
+  const o = regressionOptions(options);
+  const split = splitAndStandardise(rows.x, rows.y, rows.count, rows.dims, o.testFraction, seed, { standardize: o.standardize, center: o.intercept });
+  const data = regressionData(split, origin, describeRows(split, target, from, o), names, target, truth, { loss: o.loss, intercept: o.intercept });
+  return checkedRegression(data, from);
+}
 
 /** Targets spread wider than this would make a squared error (in the target's units) overflow a double. */
 const MAX_TARGET_DEVIATION = 1e150;
 
 /** `rows` rows of `features` standard-normal features, y = X·θ + 1 + noise·ε, all from `seed`. */
-export function syntheticData(rows: number, features: number, noise: number, seed: number): RegressionTaskData {
+export function syntheticData(rows: number, features: number, noise: number, seed: number, options: Partial<RegressionOptions> = {}): RegressionTaskData {
   check(Number.isSafeInteger(rows) && Number.isSafeInteger(features) && rows >= 2 && features >= 1 && rows * features <= 1e8,
     `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${rows},${features}'`);
   const s = syntheticRegression(rows, features, noise, seed);
-  const split = splitAndStandardise(s.x, s.y, rows, features, TEST_FRACTION, seed);
   const names = Array.from({ length: features }, (_, j) => `x${j}`);
   const source = `synthetic: y = X·θ + 1 + ${noise}·ε, ${count(rows)} rows x ${features} features, seed ${seed}`;
-  return checkedRegression(regressionData(split, { kind: 'synthetic', rows, features, noise }, describeRows(split, 'y', source), names, 'y', { weights: s.weights, bias: s.bias, noise }), source);
+  const origin: DataOrigin = { kind: 'synthetic', rows, features, noise, ...nonDefault(options) };
+  return regressionFromRows({ x: s.x, y: s.y, count: rows, dims: features }, seed, options, origin, source, names, 'y', { weights: s.weights, bias: s.bias, noise });
+}
+
+/** The options that differ from the defaults, as an origin records them (an old checkpoint's origin has none). */
+export function nonDefault(options: Partial<RegressionOptions>): { options?: Partial<RegressionOptions> } {
+  const o = regressionOptions(options);
+  const differing = Object.fromEntries(Object.entries(o).filter(([k, v]) => DEFAULT_REGRESSION[k as keyof RegressionOptions] !== v));
+  return Object.keys(differing).length > 0 ? { options: differing } : {};
 }
 
 /** The line that says what the rows are and where they came from. */
-export function describeRows(split: RegressionTaskData['split'], target: string, from: string): string {
-  return `${count(split.train.count)} training and ${count(split.test.count)} test rows (${split.train.dims} standardised features, target '${target}') from ${from}`;
+export function describeRows(split: RegressionTaskData['split'], target: string, from: string, o: RegressionOptions = DEFAULT_REGRESSION): string {
+  const scaled = !o.standardize ? 'features as given' : o.intercept ? 'standardised features' : 'features scaled, not centred';
+  return `${count(split.train.count)} training and ${count(split.test.count)} test rows (${split.train.dims} ${scaled}, target '${target}') from ${from}`;
 }
 
 /** `data`, unless its target varies too widely for its losses to be reported in its units. */

@@ -18,12 +18,59 @@ export interface RegressionSet {
   dims: number;
 }
 
-/** Training and test rows, standardised; the target's scale turns losses back into its units. */
+/** A column's affine scale: stored = (value − mean) / sd. The identity is { mean: 0, sd: 1 }. */
+export interface ColumnScale {
+  mean: number;
+  sd: number;
+}
+
+/** Training and test rows as stored (standardised unless asked not to); the scales map them back to the data's units. */
 export interface RegressionSplit {
   train: RegressionSet;
   test: RegressionSet;
+  /** each feature was stored as (x − mean) / sd */
+  featureScale: ColumnScale[];
   /** targets were stored as (y − mean) / sd: a loss in y's units is sd² times the stored one */
-  targetScale: { mean: number; sd: number };
+  targetScale: ColumnScale;
+}
+
+/**
+ * How rows become a split: the fraction held out for testing, and whether columns are
+ * standardised. `center: false` scales without subtracting the mean: a model without an
+ * intercept stays one (centring the data is an implicit intercept).
+ */
+export interface SplitOptions {
+  testFraction: number;
+  standardize: boolean;
+  center: boolean;
+}
+
+export const IDENTITY_SCALE: ColumnScale = { mean: 0, sd: 1 };
+
+/** The squared loss trained: ½·mean (ŷ − y)² ('half-mse', the default) or mean (ŷ − y)² ('mse'). */
+export type RegressionLoss = 'half-mse' | 'mse';
+export const REGRESSION_LOSSES: readonly RegressionLoss[] = ['half-mse', 'mse'];
+
+/** What regression minimises: its loss, and whether ŷ = w·x + b has the b. */
+export interface RegressionObjective {
+  loss: RegressionLoss;
+  intercept: boolean;
+}
+
+export const DEFAULT_OBJECTIVE: RegressionObjective = { loss: 'half-mse', intercept: true };
+
+/**
+ * How rows become a regression problem (--test-fraction, --standardize, --intercept, --loss):
+ * the defaults hold out 20%, standardise every column and fit ½·mean (ŷ − y)² with an intercept.
+ */
+export interface RegressionOptions extends RegressionObjective {
+  testFraction: number;
+  standardize: boolean;
+}
+
+/** dloss/dŷ = lossFactor · (ŷ − y), and the loss is lossFactor · (ŷ − y)² / 2: 1 for half-mse, 2 for mse. */
+export function lossFactor(loss: RegressionLoss): number {
+  return loss === 'mse' ? 2 : 1;
 }
 
 export interface RegressionData extends RegressionSplit {
@@ -85,6 +132,38 @@ export async function parseCsv(
   }
   if (y.length === 0) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
   return { names: header.filter((_, k) => k !== t), rows: y.length, columns, x: x.values(), y: y.values() };
+}
+
+/**
+ * The columns `wanted` of CSV text (as parseCsv reads it), by their header names, for
+ * predictions: other columns are skipped unread.
+ */
+export async function parseCsvColumns(input: Uint8Array, name: string, wanted: readonly string[]): Promise<{ columns: Float64Array[]; rows: number }> {
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
+  const records = csvRecords(bytes, name);
+  const first = records.next();
+  if (first.done) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
+  const header = first.value.fields.map((h) => h.trim());
+  const at = wanted.map((w) => {
+    const k = header.indexOf(w);
+    if (k < 0) throw new UserError(`${name}: no column named ${shown(w)}, which the model needs (it takes ${wanted.map(shown).join(', ')})`);
+    return k;
+  });
+  const columns = wanted.map(() => new GrowingArray());
+  for (const { fields, line } of records) {
+    if (columns[0]!.length % RECORDS_PER_YIELD === RECORDS_PER_YIELD - 1) await yieldToEventLoop();
+    if (fields.length !== header.length) throw new UserError(`${name}:${line}: ${fields.length} values, the header has ${header.length} columns`);
+    at.forEach((k, j) => {
+      const cell = fields[k]!.trim();
+      const v = decimal(cell);
+      if (!Number.isFinite(v)) throw new UserError(`${name}:${line}: column ${shown(header[k]!)} holds ${shown(cell)}, not a finite number`);
+      columns[j]!.push(v);
+    });
+  }
+  const rows = columns[0]?.length ?? 0;
+  if (rows === 0) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
+  return { columns: columns.map((c) => c.values()), rows };
 }
 
 /** A large file is parsed in slices of this many rows, letting signal handlers run in between. */
@@ -195,19 +274,25 @@ class GrowingArray {
 }
 
 /**
- * Splits rows into training and test sets (a seeded shuffle, then the last `testFraction`), and
- * standardises the features and the target with the training rows' mean and standard deviation
- * (a constant column becomes 0). Standardising the target keeps every float32 loss and gradient
- * finite for any finite data (a target of 1e19 would overflow its squared error); losses are
- * reported in the target's own units by multiplying by targetScale.sd² (see RegressionSplit).
+ * Splits rows into training and test sets (a seeded shuffle, then the last `testFraction`; with
+ * nothing held out the rows keep the file's order) and, unless told not to, standardises the
+ * features and the target with the training rows' mean and standard deviation (a constant column
+ * becomes 0). Standardising the target keeps every float32 loss and gradient finite for any
+ * finite data (a target of 1e19 would overflow its squared error); losses are reported in the
+ * target's own units by multiplying by targetScale.sd² (see RegressionSplit).
  */
-export function splitAndStandardise(x: Float64Array, y: Float64Array, rows: number, dims: number, testFraction: number, seed: number): RegressionSplit {
+export function splitAndStandardise(x: Float64Array, y: Float64Array, rows: number, dims: number, testFraction: number, seed: number, o: Omit<SplitOptions, 'testFraction'> = { standardize: true, center: true }): RegressionSplit {
   const testRows = Math.min(rows - 1, Math.floor(rows * testFraction));
   if (rows - testRows < 1) throw new UserError('the data has no rows to train on');
-  const order = permutation(rows, new Rng(seed ^ 0x5eed));
+  const order = testRows === 0 ? Uint32Array.from({ length: rows }, (_, i) => i) : permutation(rows, new Rng(seed ^ 0x5eed));
   const trainRows = Array.from(order.subarray(0, rows - testRows));
-  const featureScale = Array.from({ length: dims }, (_, j) => meanAndDeviation(trainRows.map((r) => x[r * dims + j]!)));
-  const targetScale = meanAndDeviation(trainRows.map((r) => y[r]!));
+  const scaleOf = (values: number[]): ColumnScale => {
+    if (!o.standardize) return IDENTITY_SCALE;
+    const s = meanAndDeviation(values);
+    return o.center ? s : { mean: 0, sd: rootMeanSquare(values) };
+  };
+  const featureScale = Array.from({ length: dims }, (_, j) => scaleOf(trainRows.map((r) => x[r * dims + j]!)));
+  const targetScale = scaleOf(trainRows.map((r) => y[r]!));
   const set = (picked: number[]): RegressionSet => {
     const features = new Float32Array(picked.length * dims);
     const targets = new Float32Array(picked.length);
@@ -217,7 +302,14 @@ export function splitAndStandardise(x: Float64Array, y: Float64Array, rows: numb
     });
     return { features, targets, count: picked.length, dims };
   };
-  return { train: set(trainRows), test: set(Array.from(order.subarray(rows - testRows))), targetScale };
+  return { train: set(trainRows), test: set(Array.from(order.subarray(rows - testRows))), featureScale, targetScale };
+}
+
+/** √(mean of v²), without overflow; 0 is returned as 1 (an all-zero column stays 0). */
+function rootMeanSquare(values: readonly number[]): number {
+  const largest = values.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  if (largest === 0) return 1;
+  return Math.sqrt(values.reduce((a, v) => a + (v / largest) ** 2, 0) / values.length) * largest;
 }
 
 /**

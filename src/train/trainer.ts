@@ -23,7 +23,10 @@ export interface TrainConfig {
   epochs: number;
   lr: number;
   seed: number;
-  /** updates between two recordings of the training loss (also recorded at each epoch's end) */
+  /**
+   * updates between two recordings of the training loss (also recorded at each epoch's end while
+   * that is no longer than an epoch; longer intervals span epochs, and the last update is recorded)
+   */
   recordEvery: number;
   /** record at exactly these update counts instead of every recordEvery (and at each epoch's end) */
   recordSteps?: readonly number[];
@@ -31,6 +34,8 @@ export interface TrainConfig {
   maxTrainMs?: number;
   /** also record loss and accuracy on the test set at each recording */
   recordTest?: boolean;
+  /** draw a new order of the examples each epoch (default true); false: every epoch in data order */
+  shuffle?: boolean;
   /** how gradients become updates (default plain SGD) */
   optimizer?: Optimizer;
   /** how the rate changes over the run (default constant) */
@@ -239,7 +244,7 @@ class Run {
     const chunk = progressChunk(plan.length, config.recordEvery);
     let t0 = performance.now();
     this.epochRng = this.rng.seedState;
-    backend.setOrder(permutation(this.examples, this.rng));
+    backend.setOrder(config.shuffle === false ? Uint32Array.from({ length: this.examples }, (_, i) => i) : permutation(this.examples, this.rng));
     backend.setRates(epochRates(plan, epoch, config.epochs, config.optimizer ?? SGD, config.schedule ?? CONSTANT));
     let s = 0;
     if (this.resume && epoch === this.resume.epoch) s = this.resume.stepInEpoch;
@@ -252,7 +257,7 @@ class Run {
       this.steps += count;
       await this.checkFinite(s - count, count, mean!);
       this.trainMs += performance.now() - t0;
-      if (this.isRecordStep() || s === plan.length || this.overBudget()) {
+      if (this.isRecordStep() || this.isRecordedEpochEnd(s) || this.overBudget()) {
         await this.record(epoch + 1, s);
       } else {
         const last = this.history[this.history.length - 1]!;
@@ -302,6 +307,12 @@ class Run {
       const update = this.steps - count + (i - s) + 1;
       if (!Number.isFinite(loss)) this.diverged(update, `the loss became ${loss} at update ${update} (update ${i + 1} of epoch ${this.epoch + 1})`);
     }
+  }
+
+  /** Epoch ends are recorded unless recordings are further apart than an epoch (then only the run's last). */
+  private isRecordedEpochEnd(s: number): boolean {
+    if (s !== this.plan.length) return false;
+    return this.config.recordSteps !== undefined || this.config.recordEvery <= this.plan.length || this.epoch + 1 === this.config.epochs;
   }
 
   private isRecordStep(): boolean {

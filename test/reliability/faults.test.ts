@@ -22,7 +22,7 @@ const gpus: Gpu[] = [];
 afterAll(async () => {
   for (const g of gpus) await g.destroy();
 });
-const RUN = { batchSize: 10, lr: 0.1, seed: 1, recordEvery: 10, epochs: 3, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, origin: { kind: 'mnist' as const, dir: null }, stepVariant: 'four-kernels', optimizer: SGD, schedule: CONSTANT };
+const RUN = { batchSize: 10, lr: 0.1, seed: 1, recordEvery: 10, epochs: 3, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, objective: null, shuffle: true, origin: { kind: 'mnist' as const, dir: null }, stepVariant: 'four-kernels', optimizer: SGD, schedule: CONSTANT };
 
 describe('GPU faults', () => {
   test('the device lost mid-run: a one-line GpuFault, the history so far, the last checkpoint intact', async () => {

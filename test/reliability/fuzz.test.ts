@@ -61,7 +61,7 @@ describe('fuzzed parsers reject corrupt input cleanly or accept it correctly', (
     const layout = paramLayout(8);
     const params = randomFloats(rng, layout.paddedCount, 1).fill(0, layout.count);
     const state = { epoch: 1, stepInEpoch: 3, steps: 13, samples: 130, trainMs: 12.5, evalMs: 3, rngState: 12345, windowFirst: 2, history: [{ epoch: 0, step: 0, samples: 0, trainMs: 0, loss: 2.3, accuracy: 0.1 }] };
-    const run = { batchSize: 10, lr: 0.1, seed: 1, recordEvery: 5, epochs: 2, features: 8, trainExamples: 100, dataCrc32: 77, backend: 'webgpu', task: 'classification' as const, origin: { kind: 'mnist' as const, dir: null }, stepVariant: 'four-kernels', optimizer: SGD, schedule: CONSTANT };
+    const run = { batchSize: 10, lr: 0.1, seed: 1, recordEvery: 5, epochs: 2, features: 8, trainExamples: 100, dataCrc32: 77, backend: 'webgpu', task: 'classification' as const, objective: null, shuffle: true, origin: { kind: 'mnist' as const, dir: null }, stepVariant: 'four-kernels', optimizer: SGD, schedule: CONSTANT };
     const file = encodeCheckpoint({ run, state, params, optimizerState: [] });
     const counts = fuzz('c', [file], CASES, (b) => decodeCheckpoint(b, 'c'), (c) => {
       expect(c.params).toEqual(params);

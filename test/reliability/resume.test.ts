@@ -19,7 +19,7 @@ import { mnist } from '../helpers/mnist';
 
 const data = { train: head(mnist().train, 503), test: head(mnist().test, 50) };
 const init = () => zeroParams(paramLayout(784));
-const RUN = { batchSize: 1, lr: 1, seed: 1, recordEvery: 1, epochs: 1, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, origin: { kind: 'mnist' as const, dir: null }, stepVariant: null, optimizer: SGD, schedule: CONSTANT };
+const RUN = { batchSize: 1, lr: 1, seed: 1, recordEvery: 1, epochs: 1, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, objective: null, shuffle: true, origin: { kind: 'mnist' as const, dir: null }, stepVariant: null, optimizer: SGD, schedule: CONSTANT };
 let gpu: WebGpuBackend;
 beforeAll(async () => (gpu = await WebGpuBackend.create(await testGpu(), classifierData(data))));
 afterAll(async () => gpu?.destroy());

@@ -63,7 +63,7 @@ describe('optimisers and schedules on WebGPU follow the CPU reference', () => {
     gpu.setVariantChoice('four-kernels');
     const config: TrainConfig = { batchSize: 20, lr: 0.003, epochs: 2, recordEvery: 9, seed: 2, optimizer: ADAM, schedule: COSINE_WARM };
     const whole = await train(gpu, data.train.count, init(), config);
-    const run = { ...config, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, origin: { kind: 'mnist' as const, dir: null }, stepVariant: 'four-kernels', optimizer: ADAM, schedule: COSINE_WARM };
+    const run = { ...config, features: 784, trainExamples: 503, dataCrc32: 0, backend: 'webgpu', task: 'classification' as const, objective: null, shuffle: true, origin: { kind: 'mnist' as const, dir: null }, stepVariant: 'four-kernels', optimizer: ADAM, schedule: COSINE_WARM };
     let file: Uint8Array | undefined;
     let calls = 0;
     const stopped = await train(gpu, data.train.count, init(), config, () => calls++, {

@@ -25,7 +25,7 @@ async function alone(run: { batchSize: number; lr: number; optimizer: OptimizerK
   backend.setVariantChoice('four-kernels');
   try {
     return await train(backend, data.train.count, zeroParams(paramLayout(784)), {
-      batchSize: run.batchSize, lr: run.lr, epochs: config.epochs, recordEvery: 1e9, seed: config.seed, optimizer: { ...SGD, kind: run.optimizer }, schedule: config.schedule,
+      batchSize: run.batchSize, lr: run.lr, epochs: config.epochs, recordEvery: 1e9, recordSteps: [], seed: config.seed, optimizer: { ...SGD, kind: run.optimizer }, schedule: config.schedule,
     });
   } finally {
     await backend.destroy();
@@ -97,7 +97,7 @@ describe('every model sweeps on every engine', () => {
       const engine = device === 'cpu' ? new CpuBackend(training) : await WebGpuBackend.create(await testGpu(), training, { stepVariant: 'four-kernels' });
       try {
         const single = await train(engine, training.trainCount, initialParams(training), {
-          batchSize: run.batchSize, lr: run.lr, epochs: config.epochs, recordEvery: 1e9, seed: config.seed, optimizer: { ...SGD, kind: run.optimizer },
+          batchSize: run.batchSize, lr: run.lr, epochs: config.epochs, recordEvery: 1e9, recordSteps: [], seed: config.seed, optimizer: { ...SGD, kind: run.optimizer },
         });
         expect(Buffer.from(run.params.buffer).equals(Buffer.from(single.params.buffer)), `${run.optimizer} lr ${run.lr} batch ${run.batchSize}`).toBe(true);
         expect(run.history.map((h) => h.loss)).toEqual(single.history.map((h) => h.loss));

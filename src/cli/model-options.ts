@@ -1,0 +1,85 @@
+/**
+ * The train command's options that shape the model and its data rather than the optimisation:
+ * regression's --test-fraction, --standardize, --intercept and --loss, every task's --shuffle and
+ * --init; and how the learned parameters are printed.
+ */
+import { choice } from '../command/args';
+import type { Parameters } from '../data/parameters';
+import { REGRESSION_LOSSES, type RegressionOptions } from '../data/regression';
+import { type TrainingData, modelOf } from '../data/training-data';
+import { UserError, check } from '../errors';
+import { decimal } from '../format';
+import { readInput } from '../io/files';
+import { readWeights } from '../io/weights';
+
+const ON_OFF = ['on', 'off'] as const;
+
+/** on|off as a boolean; undefined when not given. */
+export function onOff(flag: string, value: string | undefined): boolean | undefined {
+  return value === undefined ? undefined : choice(flag, value, ON_OFF, 'on') === 'on';
+}
+
+/** The regression options given (the data's defaults apply to the rest). */
+export function regressionOptionsFrom(str: (k: string) => string | undefined): Partial<RegressionOptions> {
+  const o: Partial<RegressionOptions> = {};
+  const fraction = str('test-fraction');
+  if (fraction !== undefined) {
+    const value = decimal(fraction);
+    check(Number.isFinite(value) && value >= 0 && value < 1, `--test-fraction must be a number from 0 (no test set) up to but not including 1, got '${fraction}'`);
+    o.testFraction = value;
+  }
+  const standardize = onOff('--standardize', str('standardize'));
+  if (standardize !== undefined) o.standardize = standardize;
+  const intercept = onOff('--intercept', str('intercept'));
+  if (intercept !== undefined) o.intercept = intercept;
+  if (str('loss') !== undefined) o.loss = choice('--loss', str('loss'), REGRESSION_LOSSES, 'half-mse');
+  return o;
+}
+
+/**
+ * --init: 'zeros' (undefined: fit's default), a JSON list of numbers given inline ('[1.0]'), or
+ * a file holding a downhill weights file or such a list. Values are in the data's units.
+ */
+export function initialValues(text: string, data: TrainingData): number[] | undefined {
+  if (text === 'zeros') return undefined;
+  if (text.trim().startsWith('[')) return numberList(text, `--init ${text}`);
+  const name = `--init ${text}`;
+  const bytes = readInput(text, name);
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) === 'DOWNHILL') {
+    const w = readWeights(bytes, text);
+    const model = modelOf(data);
+    check(w.model.kind === model.kind, `${name}: weights are for a ${w.model.kind} model; this run trains a ${model.kind}`);
+    check(w.features === data.features, `${name}: weights are for ${w.features} features; this data has ${data.features}`);
+    return Array.from(w.values);
+  }
+  return numberList(new TextDecoder().decode(bytes), name);
+}
+
+function numberList(text: string, name: string): number[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    throw new UserError(`${name}: expected 'zeros', a downhill weights file, or a JSON list of numbers such as [1.0, 0.5]`);
+  }
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new UserError(`${name}: expected a non-empty JSON list of finite numbers such as [1.0, 0.5]`);
+  }
+  return list as number[];
+}
+
+/** Regression equations with at most this many terms are printed whole; the rest are in --json. */
+const PRINTED_TERMS = 12;
+
+/** The learned parameters as the train command prints them: an equation for regression, a summary of W and b for the classifier. */
+export function describeParameters(p: Parameters): string {
+  const n = (v: number) => v.toPrecision(6);
+  if (p.model === 'linear-regression') {
+    const terms = p.weights.slice(0, PRINTED_TERMS).map((w, j) => `${j === 0 ? n(w) : w < 0 ? `- ${n(-w)}` : `+ ${n(w)}`}·${p.names[j]}`);
+    const more = p.weights.length > PRINTED_TERMS ? ` + … (${p.weights.length - PRINTED_TERMS} more terms in --json's parameters)` : '';
+    const b = p.intercept === null ? ' (no intercept)' : ` ${p.intercept < 0 ? '-' : '+'} ${n(Math.abs(p.intercept))}`;
+    return `parameters: ${p.target} = ${terms.join(' ')}${more}${b}`;
+  }
+  const norm = Math.sqrt(p.W.flat().reduce((a, w) => a + w * w, 0));
+  return `parameters: W (${p.W.length} x ${p.W[0]!.length}, Frobenius norm ${n(norm)}), b [${p.b.map((v) => v.toPrecision(4)).join(', ')}] (all of them in --json's parameters or --save)`;
+}

@@ -1,0 +1,112 @@
+/**
+ * npm run predict -- --load W (--x VALUES | --csv FILE | --images FILE): what saved weights
+ * predict. Regression weights (in the data's units, see the weights file) give ŷ = w·x + b for
+ * each row; classifier weights give each image's class and its softmax probabilities. Computed
+ * in float64 on the host: a handful of dot products, no device needed.
+ */
+import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
+import { runCommand } from '../command/run';
+import { readIdxFile } from '../data/load-node';
+import { parseIdx } from '../data/idx';
+import { parseCsvColumns } from '../data/regression';
+import { UserError, check } from '../errors';
+import { decimal } from '../format';
+import { readInput } from '../io/files';
+import { type RegressionDescription, readWeights } from '../io/weights';
+import { CLASSES } from '../model';
+import { forwardRef } from '../reference/forward';
+
+const HELP = `usage: npm run predict -- --load PATH (--x VALUES | --csv FILE | --images FILE) [options]
+
+  --load PATH        weights written by 'npm run train -- --save PATH' (required)
+  --x VALUES         regression: feature values, comma-separated, one row after another in the
+                     weights' feature order (a model of one feature: each value is a row)
+  --csv FILE         regression: rows of a CSV file whose header names the weights' features
+                     (other columns, such as the target, are ignored); predictions go to
+                     standard output as CSV
+  --images FILE      classifier: an IDX file of 28x28 images (MNIST's, gzip too)
+  --first N          classifier: predict the first N images. Default 10
+  -h, --help         this text`;
+
+const OPTIONS = {
+  help: COMMON_OPTIONS.help!,
+  load: { type: 'string' },
+  x: { type: 'string' },
+  csv: { type: 'string' },
+  images: { type: 'string' },
+  first: { type: 'string' },
+} as const;
+
+async function main(): Promise<void> {
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
+  const str = (k: string) => args[k] as string | undefined;
+  const load = str('load');
+  if (!load) throw new UserError('--load PATH is required (weights from npm run train -- --save PATH)');
+  const inputs = ['x', 'csv', 'images'].filter((k) => str(k) !== undefined);
+  check(inputs.length === 1, `give exactly one of --x VALUES, --csv FILE (regression) or --images FILE (classifier)${inputs.length > 1 ? `, not ${inputs.map((k) => `--${k}`).join(' and ')}` : ''}`);
+  const weights = readWeights(readInput(load, `--load ${load}`), load);
+  if (weights.description) {
+    check(str('images') === undefined && str('first') === undefined, `${load} holds linear-regression weights: give --x VALUES or --csv FILE, not --images or --first`);
+    const rows = str('x') !== undefined ? rowsOfValues(str('x')!, weights.description) : await rowsOfCsv(str('csv')!, weights.description);
+    printRegression(rows, weights.values, weights.description, str('x') !== undefined);
+  } else {
+    check(str('images') !== undefined, `${load} holds softmax-classifier weights: give --images FILE (an IDX file of images)`);
+    printClassifier(str('images')!, str('first'), weights.values, weights.features);
+  }
+}
+
+/** --x: values in the features' order, D to a row. */
+function rowsOfValues(text: string, d: RegressionDescription): number[][] {
+  const values = text.split(/[,;\s]+/).filter((v) => v !== '').map((v) => {
+    const x = decimal(v);
+    check(Number.isFinite(x), `--x: '${v}' is not a finite number`);
+    return x;
+  });
+  const D = d.names.length;
+  check(values.length > 0 && values.length % D === 0, `--x: ${values.length} values; the model has ${D} features (${d.names.join(', ')}), so give ${D} per row`);
+  return Array.from({ length: values.length / D }, (_, r) => values.slice(r * D, (r + 1) * D));
+}
+
+/** --csv: each row's values of the weights' features, found by the header's names. */
+async function rowsOfCsv(path: string, d: RegressionDescription): Promise<number[][]> {
+  const { columns, rows } = await parseCsvColumns(readInput(path, `--csv ${path}`), path, d.names);
+  return Array.from({ length: rows }, (_, r) => d.names.map((_, j) => columns[j]![r]!));
+}
+
+function printRegression(rows: number[][], values: Float32Array, d: RegressionDescription, inline: boolean): void {
+  const D = d.names.length;
+  const predict = (x: number[]) => x.reduce((a, v, j) => a + v * values[j]!, values[D]!);
+  if (inline) {
+    for (const x of rows) console.log(`${x.map((v, j) => `${d.names[j]} = ${v}`).join(', ')}: ${d.target} = ${predict(x).toPrecision(6)}`);
+    return;
+  }
+  console.log(`${d.names.join(',')},${d.target} (predicted)`);
+  for (const x of rows) console.log(`${x.join(',')},${predict(x)}`);
+}
+
+function printClassifier(path: string, firstText: string | undefined, values: Float32Array, features: number): void {
+  const first = firstText === undefined ? 10 : Number(firstText);
+  check(firstText === undefined || (/^\s*\d+\s*$/.test(firstText) && Number.isSafeInteger(first) && first >= 1), `--first must be a whole number of at least 1, got '${firstText}'`);
+  const idx = parseIdx(readIdxFile(path), path);
+  const count = idx.dims[0]!;
+  const pixels = idx.dims.slice(1).reduce((a, b) => a * b, 1);
+  check(idx.dims.length >= 2 && pixels === features, `${path}: images of ${idx.dims.slice(1).join('x')} = ${pixels} pixels; the weights take ${features}`);
+  const n = Math.min(first, count);
+  const logits = forwardRef(idx.data, features, Uint32Array.from({ length: n }, (_, i) => i), 0, n, values);
+  for (let i = 0; i < n; i++) {
+    const row = Array.from(logits.subarray(i * CLASSES, (i + 1) * CLASSES));
+    const top = Math.max(...row);
+    const e = row.map((z) => Math.exp(z - top));
+    const sum = e.reduce((a, v) => a + v, 0);
+    const p = e.map((v) => v / sum);
+    const best = p.indexOf(Math.max(...p));
+    console.log(`image ${i}: class ${best} (p ${p[best]!.toFixed(3)})  probabilities ${p.map((v) => v.toFixed(3)).join(' ')}`);
+  }
+  if (n < count) console.log(`(${n} of ${count} images; --first N for more)`);
+}
+
+runCommand('predict', main);

@@ -1,0 +1,87 @@
+/**
+ * The learned parameters in the data's own units, and back. The engines train on the rows as
+ * stored: regression's columns standardised (x' = (x − μ)/σ, y' = (y − μ_y)/σ_y) unless asked
+ * not to. A user reads, saves, predicts with and starts from the model in the data's units:
+ *   ŷ = μ_y + σ_y·(Σ_j w'_j·(x_j − μ_j)/σ_j + b')  ⇒  w_j = σ_y·w'_j/σ_j,  b = μ_y + σ_y·b' − Σ_j w_j·μ_j
+ * The classifier's parameters need no conversion (pixels are read as bytes / 255 everywhere).
+ * Pure: the browser uses it too.
+ */
+import { UserError } from '../errors';
+import { encodeWeights } from '../io/weights';
+import { CLASSES } from '../model';
+import { type RegressionTaskData, type TrainingData, modelOf } from './training-data';
+
+export interface RegressionParameters {
+  model: 'linear-regression';
+  /** the feature columns, in order, and the target */
+  names: string[];
+  target: string;
+  /** one weight per feature, in the data's units */
+  weights: number[];
+  /** b in the target's units; null when the model has no intercept */
+  intercept: number | null;
+}
+
+export interface ClassifierParameters {
+  model: 'softmax-classifier';
+  /** W (classes, features), one row per class */
+  W: number[][];
+  b: number[];
+}
+
+export type Parameters = RegressionParameters | ClassifierParameters;
+
+/** The trained `params` (the engine's padded layout, as stored) in the data's units. */
+export function parametersOf(data: TrainingData, params: Float32Array): Parameters {
+  const features = data.features;
+  if (data.task === 'classification') {
+    const W = Array.from({ length: CLASSES }, (_, c) => Array.from(params.subarray(c * features, (c + 1) * features)));
+    return { model: 'softmax-classifier', W, b: Array.from(params.subarray(CLASSES * features, CLASSES * features + CLASSES)) };
+  }
+  const { featureScale, targetScale } = data.split;
+  const weights = featureScale.map((s, j) => (targetScale.sd * params[j]!) / s.sd);
+  const b = targetScale.mean + targetScale.sd * params[features]! - weights.reduce((a, w, j) => a + w * featureScale[j]!.mean, 0);
+  return { model: 'linear-regression', names: data.names, target: data.target, weights, intercept: data.objective.intercept ? b : null };
+}
+
+/** The parameters in the data's units (the weights file's layout), as flat values: w then b, or W then b. */
+export function flatParameters(p: Parameters): Float32Array {
+  return p.model === 'linear-regression' ? Float32Array.from([...p.weights, p.intercept ?? 0]) : Float32Array.from([...p.W.flat(), ...p.b]);
+}
+
+/**
+ * Initial parameters given in the data's units (a weights file's values, or a list), as the
+ * engine stores them. Regression takes w and b, or w alone (b = 0; without an intercept b must
+ * be 0); the classifier takes W then b.
+ */
+export function storedParams(data: TrainingData, values: ArrayLike<number>, name: string): Float32Array {
+  const layout = modelOf(data).layout(data.features);
+  const stored = new Float32Array(layout.paddedCount);
+  if (!Array.from(values).every(Number.isFinite)) throw new UserError(`${name}: the initial parameters must be finite numbers`);
+  if (data.task === 'classification') {
+    if (values.length !== layout.count) throw new UserError(`${name}: holds ${values.length} values; the classifier of ${data.features} features needs ${layout.count} (W, then b)`);
+    stored.set(Array.from(values));
+    return stored;
+  }
+  return storedRegression(data, values, name, stored);
+}
+
+function storedRegression(data: RegressionTaskData, values: ArrayLike<number>, name: string, stored: Float32Array): Float32Array {
+  const d = data.features;
+  const intercept = data.objective.intercept;
+  const want = intercept ? `${d + 1} (a weight per feature, then the intercept) or ${d} (the weights; intercept 0)` : `${d} (a weight per feature; the model has no intercept)`;
+  if (values.length !== d && !(intercept && values.length === d + 1)) throw new UserError(`${name}: holds ${values.length} values; this data needs ${want}`);
+  const w = Array.from(values).slice(0, d);
+  const b = values.length > d ? values[d]! : 0;
+  const { featureScale, targetScale } = data.split;
+  w.forEach((wj, j) => (stored[j] = (wj * featureScale[j]!.sd) / targetScale.sd));
+  stored[d] = (b + w.reduce((a, wj, j) => a + wj * featureScale[j]!.mean, 0) - targetScale.mean) / targetScale.sd;
+  return stored;
+}
+
+/** The weights file of trained `params`: the parameters in the data's units (regression described). */
+export function weightsFile(data: TrainingData, params: Float32Array): Uint8Array {
+  const p = parametersOf(data, params);
+  const description = data.task === 'regression' ? { units: 'data' as const, names: data.names, target: data.target, intercept: data.objective.intercept } : undefined;
+  return encodeWeights(flatParameters(p), modelOf(data), data.features, description);
+}
