@@ -254,6 +254,15 @@ function inputFiles(task: Task, str: (k: string) => string | undefined, saved: C
   return inputs;
 }
 
+/** The line that reports the whole training set's loss (and accuracy or R²) after the last update. */
+function describeTraining(data: TrainingData, last: { loss: number; accuracy: number }): string {
+  if (data.task === 'regression') {
+    const loss = data.objective.loss === 'mse' ? 'mean squared error' : 'mean squared error / 2';
+    return `train: loss (${loss}) ${last.loss.toPrecision(6)}, R² ${Number.isNaN(last.accuracy) ? 'undefined (the targets do not vary)' : last.accuracy.toFixed(4)} (${count(data.trainCount)} rows, after the last update)`;
+  }
+  return `train: loss ${last.loss.toFixed(4)}, accuracy ${percent(last.accuracy)} (${count(data.trainCount)} images, after the last update)`;
+}
+
 /** The lines that report the test evaluation. */
 function describeTest(data: TrainingData, e: Evaluation | null): string {
   if (data.task === 'regression') {
@@ -262,7 +271,8 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
       if (fraction === 0) return 'test: none (--test-fraction 0: every row was used for training), so no test metrics';
       return `test: none: ${count(data.trainCount)} rows are too few to hold out ${fraction * 100}% as a test set, so no test metrics (every row was used for training)`;
     }
-    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
+    const loss = data.objective.loss === 'mse' ? 'mean squared error' : 'mean squared error / 2';
+    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
   }
   return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
 }
@@ -416,6 +426,7 @@ async function run(r: RunSetup): Promise<void> {
   const stoppedAfterTraining = result.stoppedAfterTraining;
   const parameters = parametersOf(data, result.params);
   say(describeParameters(parameters));
+  say(describeTraining(data, result.history.at(-1)!));
   if (!stoppedAfterTraining) {
     say(describeTest(data, result.test));
     note(

@@ -94,3 +94,44 @@ describe('linear-regression kernels with K models match K copies of their CPU re
     expect(new Float32Array(grads!)).toBeAllclose(stackedLinearGradientRef(features, dims, order, start, size, r32, models, stride), { atol: 1e-5, rtol: 1e-4 });
   });
 });
+
+// the objective's variants: mse (LOSS_FACTOR 2) and no intercept (INTERCEPT 0), alone and stacked
+const OBJECTIVES = [
+  { loss: 'mse', intercept: true, count: 20, dims: 3, start: 5, size: 7, models: 1 },
+  { loss: 'half-mse', intercept: false, count: 100, dims: 13, start: 10, size: 63, models: 1 },
+  { loss: 'mse', intercept: false, count: 130, dims: 1, start: 65, size: 65, models: 1 },
+  { loss: 'mse', intercept: false, count: 300, dims: 7, start: 0, size: 257, models: 3 },
+] as const;
+
+describe('squared_error with mse and linear_gradient without an intercept match their references', () => {
+  test.each(OBJECTIVES)('$loss, intercept $intercept, $models models, $count rows, $dims features, batch [$start, +$size)', async ({ loss: kind, intercept, count, dims, start, size, models }) => {
+    const rng = new Rng(count * 7 + dims + models);
+    const layout = linearLayout(dims);
+    const stride = modelStride(layout);
+    const features = randomFloats(rng, count * dims, 2);
+    const targets = randomFloats(rng, count, 3);
+    const order = permutation(count, rng);
+    const pred = randomFloats(rng, size * models, 4);
+    const batch = { start, size, lr: 0 };
+    const factor = kind === 'mse' ? 2 : 1;
+
+    const [, , , residual, loss] = await runKernel(gpu, stackedSquaredErrorKernel(models, count, kind), layout, batch, [pred, targets, order, { outputBytes: size * models * 4 }, { outputBytes: models * count * 4 }]);
+    const se = stackedSquaredErrorRef(pred, targets, order, start, size, models, count, factor);
+    expect(new Float32Array(residual!)).toBeAllclose(se.residual, { atol: 1e-6, rtol: 1e-6 });
+    const lossGpu = new Float32Array(loss!);
+    for (let k = 0; k < models; k++) {
+      const [from, to] = [k * count + start, k * count + start + size];
+      expect(lossGpu.subarray(from, to)).toBeAllclose(se.loss.subarray(from, to), { atol: 1e-6, rtol: 1e-5 });
+    }
+    // mse is exactly twice half-mse: the factor is a power of two
+    const half = stackedSquaredErrorRef(pred, targets, order, start, size, models, count, 1);
+    expect(Array.from(se.residual, (r, i) => r / half.residual[i]!).filter((q) => Number.isFinite(q) && q !== factor)).toEqual([]);
+
+    const r32 = new Float32Array(se.residual);
+    const [, , , grads] = await runKernel(gpu, stackedLinearGradientKernel(models, intercept), layout, batch, [features, order, r32, { outputBytes: models * stride * 4 }]);
+    const ref = stackedLinearGradientRef(features, dims, order, start, size, r32, models, stride, intercept);
+    expect(new Float32Array(grads!)).toBeAllclose(ref, { atol: 1e-5, rtol: 1e-4 });
+    // without an intercept, b's gradient is exactly 0 in every model; with one, it is not
+    for (let k = 0; k < models; k++) expect(new Float32Array(grads!)[k * stride + dims] === 0).toBe(!intercept);
+  });
+});
