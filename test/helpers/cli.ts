@@ -11,7 +11,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export type Command = 'train' | 'evaluate';
+export type Command = 'train' | 'evaluate' | 'predict';
 
 function withoutLoaderNotice(stderr: string): string {
   return stderr
