@@ -4,7 +4,7 @@
  * --init; and how the learned parameters are printed.
  */
 import { choice } from '../command/args';
-import type { Parameters } from '../data/parameters';
+import { type Parameters, frobeniusNorm } from '../data/parameters';
 import { REGRESSION_LOSSES, type RegressionOptions } from '../data/regression';
 import { type TrainingData, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
@@ -80,6 +80,5 @@ export function describeParameters(p: Parameters): string {
     const b = p.intercept === null ? ' (no intercept)' : ` ${p.intercept < 0 ? '-' : '+'} ${n(Math.abs(p.intercept))}`;
     return `parameters: ${p.target} = ${terms.join(' ')}${more}${b}`;
   }
-  const norm = Math.sqrt(p.W.flat().reduce((a, w) => a + w * w, 0));
-  return `parameters: W (${p.W.length} x ${p.W[0]!.length}, Frobenius norm ${n(norm)}), b [${p.b.map((v) => v.toPrecision(4)).join(', ')}] (all of them in --json's parameters or --save)`;
+  return `parameters: W (${p.W.length} x ${p.W[0]!.length}, Frobenius norm ${n(frobeniusNorm(p.W))}), b [${p.b.map((v) => v.toPrecision(4)).join(', ')}] (all of them: --save)`;
 }

@@ -10,7 +10,7 @@ import { openEngine } from '../api/open-node';
 import { STEP_VARIANTS } from '../backend/webgpu';
 import type { Evaluation } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
-import { parametersOf, weightsFile } from '../data/parameters';
+import { parametersOf, reportedParameters, weightsFile } from '../data/parameters';
 import type { RegressionOptions } from '../data/regression';
 import type { TrainingData } from '../data/training-data';
 import { UserError, check } from '../errors';
@@ -269,7 +269,7 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
     if (!e) {
       const fraction = data.origin.kind === 'csv' || data.origin.kind === 'synthetic' ? (data.origin.options?.testFraction ?? TEST_FRACTION) : TEST_FRACTION;
       if (fraction === 0) return 'test: none (--test-fraction 0: every row was used for training), so no test metrics';
-      return `test: none: ${count(data.trainCount)} rows are too few to hold out ${fraction * 100}% as a test set, so no test metrics (every row was used for training)`;
+      return `test: none: ${count(data.trainCount)} rows are too few to hold out ${Number((fraction * 100).toPrecision(6))}% as a test set (${Math.ceil(1 / fraction - 1e-9)} or more are needed), so no test metrics`;
     }
     const loss = data.objective.loss === 'mse' ? 'mean squared error' : 'mean squared error / 2';
     return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
@@ -436,7 +436,7 @@ async function run(r: RunSetup): Promise<void> {
   }
   const full: RunReport = {
     ...report(result.history),
-    parameters,
+    parameters: reportedParameters(parameters),
     ...(stoppedAfterTraining ? { stopped: { reason: 'interrupted' as const, step: result.steps, message: `stopped by ${stoppedAfterTraining} after the last update, before the test evaluation` } } : {}),
     final: stoppedAfterTraining ? null : { train: { loss: result.history.at(-1)!.loss, accuracy: result.history.at(-1)!.accuracy }, test: result.test ? testSummary(result.test) : null },
     timings: stoppedAfterTraining ? null : {

@@ -31,6 +31,22 @@ export interface ClassifierParameters {
 
 export type Parameters = RegressionParameters | ClassifierParameters;
 
+/**
+ * The parameters as the run JSON records them: regression's whole; the classifier's b and the
+ * size of W (its 7,840 weights are the weights file's, --save: they would make the JSON 40 times
+ * larger).
+ */
+export type ReportedParameters = RegressionParameters | { model: 'softmax-classifier'; shape: [number, number]; frobeniusNorm: number; b: number[] };
+
+export function reportedParameters(p: Parameters): ReportedParameters {
+  if (p.model === 'linear-regression') return p;
+  return { model: p.model, shape: [p.W.length, p.W[0]?.length ?? 0], frobeniusNorm: frobeniusNorm(p.W), b: p.b };
+}
+
+export function frobeniusNorm(W: number[][]): number {
+  return Math.sqrt(W.reduce((a, row) => row.reduce((s, w) => s + w * w, a), 0));
+}
+
 /** The trained `params` (the engine's padded layout, as stored) in the data's units. */
 export function parametersOf(data: TrainingData, params: Float32Array): Parameters {
   const features = data.features;

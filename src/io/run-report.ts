@@ -2,7 +2,7 @@
  * The JSON written by `train --json PATH` (schema "downhill-run/1", documented in the README).
  */
 import type { Evaluation, VariantReport } from '../backend/backend';
-import type { Parameters } from '../data/parameters';
+import type { ReportedParameters } from '../data/parameters';
 import type { AdapterReport } from '../device/adapter-info';
 import { CLASSES } from '../model';
 import type { BatchSizeOption } from '../train/options';
@@ -35,9 +35,9 @@ export interface RunReport {
   stopped?: { reason: 'interrupted' | 'diverged' | 'failed'; step: number; message: string };
   /**
    * the learned parameters in the data's units (regression: names, target, weights, intercept or
-   * null; the classifier: W (classes, features) and b); absent when the run stopped early
+   * null; the classifier: b, W's shape and norm, W itself being --save's); absent when the run stopped early
    */
-  parameters?: Parameters;
+  parameters?: ReportedParameters;
   /** null when the run stopped early */
   final: {
     train: { loss: number; accuracy: number };

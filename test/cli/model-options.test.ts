@@ -113,6 +113,21 @@ describe('regression options through the train command', () => {
     for (const init of ['[3, -2]', '[3, -2, 7]']) expect(runCli('train', [...args, '--epochs', '1', '--init', init]).code).toBe(0);
   });
 
+  test('a long run of tiny data prints a few progress lines, not one per epoch; --record-every 1 prints every epoch', () => {
+    const four = path('four.csv');
+    writeFileSync(four, 'x0,x1,y\n1,1,2\n1,2,4\n1,3,6\n1,4,8\n');
+    const args = ['--task', 'regression', '--csv', four, '--target', 'y', '--standardize', 'off', '--intercept', 'off', '--test-fraction', '0', '--batch-size', 'full', '--lr', '0.01'];
+    const long = runCli('train', [...args, '--epochs', '1000', '--json', path('long.json')]);
+    expect(long.code, long.stderr).toBe(0);
+    const progress = long.stdout.split('\n').filter((l) => l.startsWith('epoch '));
+    // step 0, then every 50 updates: 21 lines for 1000 epochs
+    expect(progress).toHaveLength(21);
+    expect(progress.at(-1)).toMatch(/^epoch 1000\/1000 /);
+    expect(readJson<{ history: unknown[] }>(path('long.json')).history).toHaveLength(21);
+    const every = runCli('train', [...args, '--epochs', '10', '--record-every', '1']);
+    expect(every.stdout.split('\n').filter((l) => l.startsWith('epoch '))).toHaveLength(11);
+  });
+
   test('--shuffle off trains every epoch in the data\'s order, and is recorded', () => {
     const on = runCli('train', [...regression, '--batch-size', '1', '--epochs', '2', '--lr', '0.01', '--json', path('on.json')]);
     const off = runCli('train', [...regression, '--batch-size', '1', '--epochs', '2', '--lr', '0.01', '--shuffle', 'off', '--json', path('off.json')]);
@@ -151,6 +166,7 @@ describe('bad model options are refused with one line and nothing written', () =
     { args: ['--test-fraction', '0.1'], error: /--test-fraction applies to --task regression only/ },
     { args: ['--loss', 'mse'], error: /--loss applies to --task regression only/ },
     { args: [...regression, '--sweep', '--init', '[1]'], error: /--init does not apply to --sweep/ },
+    { args: ['--init', join(dir, 'std.w')], error: /--init .*std\.w: weights are for a linear-regression model; this run trains a softmax-classifier/ },
   ])('$error', ({ args, error }) => {
     expectOneLineError('train', [...args, '--json', path('never.json')], error);
     expect(existsSync(path('never.json'))).toBe(false);
