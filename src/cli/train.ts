@@ -262,7 +262,8 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
       if (fraction === 0) return 'test: none (--test-fraction 0: every row was used for training), so no test metrics';
       return `test: none: ${count(data.trainCount)} rows are too few to hold out ${fraction * 100}% as a test set, so no test metrics (every row was used for training)`;
     }
-    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (mean squared error / 2) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
+    const loss = data.objective.loss === 'mse' ? 'mean squared error' : 'mean squared error / 2';
+    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
   }
   return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
 }
