@@ -25,7 +25,7 @@ function describeRun(r: Run): string[] {
   const c = r.report.config;
   const test = r.report.final?.test;
   const t = r.report.timings;
-  if (!test?.accuracy || !t) throw new Error(`${r.label}: the run did not finish with a test evaluation`);
+  if (typeof test?.accuracy !== 'number' || !t) throw new Error(`${r.label}: the run did not finish with a test evaluation`);
   return [
     `${r.label}: batch ${c.batchSize}, lr ${c.lr}, ${c.epochs} epochs (${count(t.steps)} updates)`,
     `  test accuracy ${percent(test.accuracy)}`,

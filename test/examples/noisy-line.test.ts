@@ -46,7 +46,8 @@ const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 describe('examples/noisy-line.sh', () => {
   let run: ExampleRun;
   let report: RunReport;
-  const exact = gradientDescent(points().x, points().y);
+  const { x, y } = points();
+  const exact = gradientDescent(x, y);
   beforeAll(() => {
     run = runExample('noisy-line', 60_000);
     report = JSON.parse(readFileSync(join(run.out, 'noisy-line.json'), 'utf8')) as RunReport;
