@@ -35,7 +35,10 @@ export const CPU_ADAPTER: AdapterReport = {
 interface CpuModel {
   layout: ParamLayout;
   trainCount: number;
-  /** losses are reported times this (regression's targets are standardised) */
+  /**
+   * the per-example losses are reported times this: regression's targets are standardised (the
+   * step's losses already carry mse's factor of 2, so this is the target's variance alone)
+   */
   lossScale: number;
   /** plan step [start, start + size) of `order` with `params`: each example's loss, and the gradient */
   step(order: Uint32Array, start: number, size: number, params: Float32Array): { loss: ArrayLike<number>; grads: ArrayLike<number> };
@@ -66,7 +69,9 @@ function cpuModel(data: TrainingData): CpuModel {
   const sets: Record<Split, RegressionSet> = data.split;
   const { features, targets, dims } = data.split.train;
   const { loss: lossKind, intercept } = data.objective;
-  const lossScale = data.split.targetScale.sd ** 2 * lossFactor(lossKind);
+  const lossScale = data.split.targetScale.sd ** 2;
+  // the evaluation's loss is Σ(ŷ − y)² / 2n: mse is twice that
+  const evaluationScale = lossScale * lossFactor(lossKind);
   return {
     layout, trainCount: data.trainCount, lossScale,
     step(order, start, size, params) {
@@ -77,7 +82,7 @@ function cpuModel(data: TrainingData): CpuModel {
     evaluate(split, params) {
       const set = sets[split];
       const identity = Uint32Array.from({ length: set.count }, (_, i) => i);
-      return regressionEvaluation(linearForwardRef(set.features, set.dims, identity, 0, set.count, params), set.targets, set.count, lossScale);
+      return regressionEvaluation(linearForwardRef(set.features, set.dims, identity, 0, set.count, params), set.targets, set.count, evaluationScale);
     },
   };
 }

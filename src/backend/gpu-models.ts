@@ -53,7 +53,10 @@ export interface GpuModel {
   layout: ParamLayout;
   /** outputs per example */
   outputs: number;
-  /** losses are reported times this (regression's targets are standardised; mse is twice half-mse) */
+  /**
+   * the per-example losses are reported times this: regression's targets are standardised (the
+   * loss kernel already applies mse's factor of 2, so this is the target's variance alone)
+   */
   lossScale: number;
   sets: Partial<Record<Split, ResidentSplit>>;
   forward(models: number): Kernel;
@@ -116,7 +119,9 @@ async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null): 
 }
 
 async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionSet, targetVariance: number, objective: RegressionObjective): Promise<GpuModel> {
-  const lossScale = targetVariance * lossFactor(objective.loss);
+  const lossScale = targetVariance;
+  // the evaluation's loss is Σ(ŷ − y)² / 2n: mse is twice that
+  const evaluationScale = targetVariance * lossFactor(objective.loss);
   const layout = LINEAR_REGRESSION.layout(train.dims);
   const upload = async (name: string, set: RegressionSet): Promise<ResidentSplit> => ({
     inputs: await gpu.buffer(`${name} features`, Math.max(4, set.features.byteLength), 'storage', set.features),
@@ -137,7 +142,7 @@ async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionS
       const encoder = g.encoder(`evaluate ${split}`);
       encode(encoder);
       const pred = new Float32Array(await g.read(e.outputs, count * 4, 0, encoder));
-      return regressionEvaluation(pred, host[split].targets, count, lossScale);
+      return regressionEvaluation(pred, host[split].targets, count, evaluationScale);
     },
     destroy: () => {},
   };

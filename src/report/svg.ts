@@ -1,12 +1,14 @@
 /**
  * Line charts as standalone SVG text (no native dependencies): linear or log axes, one polyline
- * with point markers per series, a legend. Points with a non-positive coordinate on a log axis
- * cannot be drawn and are left out.
+ * with point markers per series (or the markers alone: a scatter), a legend; charts side by side.
+ * Points with a non-positive coordinate on a log axis cannot be drawn and are left out.
  */
 export interface Series {
   name: string;
   points: ReadonlyArray<readonly [number, number]>;
   dashed?: boolean;
+  /** draw the markers without the line through them (a scatter of data) */
+  markersOnly?: boolean;
 }
 
 export interface Chart {
@@ -101,16 +103,24 @@ export function lineChart(c: Chart): string {
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
     const coords = s.points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`);
-    if (coords.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${coords.join(' ')}"/>`);
+    if (coords.length > 1 && !s.markersOnly) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${coords.join(' ')}"/>`);
     for (const p of coords) {
       const [x, y] = p.split(',');
       parts.push(`<circle cx="${x}" cy="${y}" r="3" fill="${color}"/>`);
     }
     const ly = MARGIN.top + 10 + i * 20;
     const lx = MARGIN.left + plotW + 14;
-    parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    if (s.markersOnly) parts.push(`<circle cx="${lx + 11}" cy="${ly}" r="3" fill="${color}"/>`);
+    else parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     parts.push(`<text x="${lx + 28}" y="${ly}" dominant-baseline="middle">${escape(s.name)}</text>`);
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
+}
+
+/** Charts in one row, as one SVG: each chart is a nested <svg> placed at its offset. */
+export function sideBySide(charts: Chart[]): string {
+  const panels = charts.map((c, i) => lineChart(c).trimEnd().replace(/^<svg /, `<svg x="${i * WIDTH}" y="0" `));
+  const width = WIDTH * charts.length;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}">\n${panels.join('\n')}\n</svg>\n`;
 }

@@ -1,6 +1,6 @@
 /**
- * The layering, checked on every import in src/, bench/ and scripts/ (static, type-only, dynamic
- * and re-exports alike): imports run downwards.
+ * The layering, checked on every import in src/, bench/, scripts/ and examples/ (static,
+ * type-only, dynamic and re-exports alike): imports run downwards.
  *
  * LAYERS lists the rows from the bottom up. A file may import its own layer and any layer on a
  * lower row; layers on the same row are siblings and may not import each other (the page never
@@ -44,6 +44,8 @@ const LAYERS: ReadonlyArray<readonly Layer[]> = [
     { name: 'page', paths: ['src/page/'] },
     { name: 'bench', paths: ['bench/'] },
     { name: 'scripts', paths: ['scripts/'] },
+    // the classic programs, run as written (examples/*.sh and the TS they run)
+    { name: 'examples', paths: ['examples/'] },
   ],
 ];
 
@@ -54,7 +56,7 @@ const LAYERS: ReadonlyArray<readonly Layer[]> = [
 const KNOWN_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [];
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCANNED = ['src', 'bench', 'scripts'];
+const SCANNED = ['src', 'bench', 'scripts', 'examples'];
 
 function sourceFiles(dir: string): string[] {
   if (!existsSync(join(ROOT, dir))) return [];

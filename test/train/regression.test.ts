@@ -11,6 +11,7 @@ import { SGD } from '../../src/optim/optimizer';
 import { type TrainConfig, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
 import { regressionSplitData } from '../helpers/data';
+import { regressionData } from '../../src/data/training-data';
 import { leastSquares } from '../helpers/least-squares';
 
 function data(rows: number, dims: number, noise: number, seed: number) {
@@ -72,5 +73,21 @@ describe('gradient descent reaches the least-squares solution', () => {
     const r = await train(gpu, small.train.count, zeros(), { batchSize: 10, lr: 0.05, epochs: 30, recordEvery: 1000, seed: 3, schedule: { kind: 'cosine', every: 1, factor: 1, warmup: 0 } });
     expect(r.history.at(-1)!.loss).toBeLessThan(optimal * 1.005);
     expect(r.history.at(-1)!.loss).toBeGreaterThanOrEqual(optimal * (1 - 1e-6));
+  });
+});
+
+describe('mse', () => {
+  // the loss kernel already applies mse's factor of 2: the batch loss once counted it twice
+  test.each(['webgpu', 'cpu'])('on %s, the batch loss of a full-batch update is the whole-set loss it started from', async (name) => {
+    const mse = regressionData(small, { kind: 'arrays' }, 'mse rows', Array.from({ length: 7 }, (_, j) => `x${j}`), 'y', undefined, { loss: 'mse', intercept: true });
+    const backend = name === 'cpu' ? new CpuBackend(mse) : await WebGpuBackend.create(await testGpu(), mse);
+    try {
+      const r = await train(backend, small.train.count, zeros(), { batchSize: small.train.count, lr: 0.1, epochs: 3, recordEvery: 1, seed: 1 });
+      expect(r.history.slice(1).map((h) => h.batchLoss!)).toBeAllclose(r.history.slice(0, -1).map((h) => h.loss), { atol: 1e-5, rtol: 1e-5 });
+      // at zero parameters the mse, in the target's units, is the training targets' variance
+      expect(r.history[0]!.loss / small.targetScale.sd ** 2).toBeCloseTo(1, 5);
+    } finally {
+      await backend.destroy();
+    }
   });
 });
