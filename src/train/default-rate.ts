@@ -1,0 +1,97 @@
+/**
+ * The default learning rate, derived from the training data, with the line that says why.
+ *
+ * Theory. Let M = E[x̃x̃ᵀ] over the training inputs as the engine sees them (src/data/moments.ts).
+ * For squared loss ½·mean (ŷ − y)² the Hessian is exactly M; for softmax cross-entropy it is
+ * E[(diag p − ppᵀ) ⊗ x̃x̃ᵀ], which at the zero start (p uniform over K classes) is
+ * (I/K − 11ᵀ/K²) ⊗ M, whose largest eigenvalue is λ_max(M)/K (globally it is at most λ_max(M)/2).
+ * So the curvature is c·M with c = 1 for half-MSE, 2 for MSE and 1/K for the classifier at its
+ * start. A mini-batch of B examples adds noise whose size grows with ‖x̃‖²: mean-square stability
+ * of SGD along M's top eigenvector needs about η < 2B / (c·(tr M + (B − 1)·λ_max)), so with
+ *
+ *   L_B = c·(tr M + (B − 1)·λ_max) / B
+ *
+ * the stability edge is 2/L_B and the default is half of it, 1/L_B.
+ *
+ * Measured (bench/default-rates.ts, bench/results/): see NOISE_CAP for the one measured limit.
+ */
+import { type InputMoments, inputMoments } from '../data/moments';
+import type { TrainingData } from '../data/training-data';
+import { CLASSES } from '../model';
+import { type Optimizer, RULES } from '../optim/optimizer';
+
+export interface DefaultRate {
+  lr: number;
+  /** one line: the rate, what bound it is and the numbers it came from */
+  reason: string;
+}
+
+/**
+ * The cap η ≤ NOISE_CAP · B / tr M: a constant rate leaves SGD hovering above the minimum by
+ * about η·tr Σ / (4B) (Σ the per-example gradient covariance, of the order of the curvature times
+ * tr M), a level the stability bound does not see. The constant is measured, not derived: on
+ * MNIST (tr M = 88.8) it gives 0.0113·B, the 0.01·B that tuning found best at batch 1 and 10
+ * (batch 1 at 0.05 ends worse); it binds only where 1/L_B is larger, i.e. at small batches of
+ * the classifier (regression's c = 1 makes 1/L_B ≤ B / tr M always).
+ */
+export const NOISE_CAP = 1;
+
+/** The curvature's scale c for the data's loss: 1/K for softmax cross-entropy at the zero start, 1 for half-MSE. */
+export function curvatureScale(data: TrainingData): number {
+  return data.task === 'classification' ? 1 / CLASSES : 1;
+}
+
+/** L_B = c·(tr M + (B − 1)·λ_max) / B: the curvature a batch of B sees, noise included. */
+export function batchCurvature(m: Pick<InputMoments, 'trace' | 'lambdaMax'>, batchSize: number, c: number): number {
+  return (c * (m.trace + (batchSize - 1) * m.lambdaMax)) / batchSize;
+}
+
+/** Plain SGD's rate: 1/L_B, or the noise cap where that is smaller; and which bound it is. */
+export function sgdRate(m: Pick<InputMoments, 'trace' | 'lambdaMax'>, batchSize: number, c: number): { lr: number; bound: 'curvature' | 'noise'; curvature: number } {
+  const curvature = batchCurvature(m, batchSize, c);
+  const stable = 1 / curvature;
+  const quiet = (NOISE_CAP * batchSize) / m.trace;
+  return quiet < stable ? { lr: quiet, bound: 'noise', curvature } : { lr: stable, bound: 'curvature', curvature };
+}
+
+/** 3 significant digits: the rate prints as the command line would give it, and the same data gives the same rate. */
+export function roundRate(lr: number): number {
+  return Number(lr.toPrecision(3));
+}
+
+/**
+ * The rate the data's curvature calls safe for the optimiser, rounded: 1/L_B for plain SGD (no
+ * noise cap: it is about stability), through RULES for momentum and Nesterov; null for Adam and
+ * RMSprop, whose steps do not scale with the gradient.
+ */
+export function safeRate(data: TrainingData, optimizer: Optimizer, batchSize: number): number | null {
+  const rule = RULES[optimizer.kind];
+  if (!scalesWithSgd(optimizer)) return null;
+  return roundRate(rule.defaultRate(1 / batchCurvature(inputMoments(data), batchSize, curvatureScale(data)), optimizer));
+}
+
+/** Whether the optimiser's default rate follows plain SGD's (momentum, Nesterov) or is a constant (Adam, RMSprop). */
+function scalesWithSgd(o: Optimizer): boolean {
+  return RULES[o.kind].defaultRate(1, o) !== RULES[o.kind].defaultRate(2, o);
+}
+
+/** The default rate for the optimiser on this data at this batch size, and the line that says why. */
+export function defaultRate(data: TrainingData, optimizer: Optimizer, batchSize: number): DefaultRate {
+  const m = inputMoments(data);
+  const c = curvatureScale(data);
+  const sgd = sgdRate(m, batchSize, c);
+  const lr = roundRate(RULES[optimizer.kind].defaultRate(sgd.lr, optimizer));
+  if (!scalesWithSgd(optimizer)) return { lr, reason: `lr ${lr}: the ${optimizer.kind} default, whatever the data; --lr overrides` };
+  const via = optimizer.kind === 'sgd' ? '' : ` = (1 − μ) × ${roundRate(sgd.lr)}, plain SGD's`;
+  return { lr, reason: `lr ${lr}${via} ${whySgd(sgd, m, batchSize, c)}; --lr overrides` };
+}
+
+/** Which bound plain SGD's rate is, and the numbers it came from. */
+function whySgd(sgd: ReturnType<typeof sgdRate>, m: InputMoments, batchSize: number, c: number): string {
+  const scale = c === 1 ? 'B' : c < 1 ? `B·${Math.round(1 / c)}` : `B/${c}`;
+  const curvature = `L = (tr + (B−1)·λmax)/(${scale}) = ${sgd.curvature.toPrecision(3)}`;
+  const moments = `from the training inputs' second moment (tr ${m.trace.toFixed(1)}, λmax ${m.lambdaMax.toFixed(1)}, ${m.rows.toLocaleString('en-US')} rows)`;
+  return sgd.bound === 'curvature'
+    ? `= 1/L for batch ${batchSize}: ${curvature} ${moments}`
+    : `= B/tr, the noise cap for batch ${batchSize}, below 1/L = ${roundRate(1 / sgd.curvature)} (${curvature}) ${moments}`;
+}
