@@ -13,7 +13,23 @@
  *
  * the stability edge is 2/L_B and the default is half of it, 1/L_B.
  *
- * Measured (bench/default-rates.ts, bench/results/): see NOISE_CAP for the one measured limit.
+ * The stability bound does not see SGD's noise: a constant rate leaves the iterates hovering
+ * above the minimum by about η·tr Σ / (4B), Σ the per-example gradient covariance there. So the
+ * rate is also capped at η ≤ ν·B / tr M, whichever is smaller:
+ *
+ * - squared loss (theory): for (c/2)·mean (ŷ − y)² an example's gradient is c·r·x̃, so at the
+ *   minimum tr Σ = 2c·ℓ*·tr M (ℓ* the loss there, residuals independent of x̃) and the excess is
+ *   η·c·tr M/(2B) of ℓ*. ν = 0.05/c keeps it within 2.5%, under the rise detector's 5%
+ *   (src/train/rises.ts); at 1/L_B it was 8% at batch 100 and 50% at batch 1 (measured on
+ *   synthetic rows: the loss rose over epochs).
+ * - softmax cross-entropy (measured): Σ depends on how well the classes separate, which the
+ *   inputs do not say; ν = 1 gives 0.0113·B on MNIST (tr M 88.8), the 0.01·B that tuning found
+ *   best at batch 1 and 10 (batch 1 at 0.05 ended worse). It binds below batch K or so.
+ *
+ * Measured at batch 100 (bench/default-rates.ts, bench/results/*-default-rates.md): 1/L_B keeps
+ * MNIST at 92% and holds on inverted, brightened, permuted and subset MNIST, where the old 0.5
+ * oscillated on inverted MNIST. The best rate of a grid there was near the edge 2/L_B, which
+ * ends slightly lower losses in 5 epochs but leaves no margin.
  */
 import { type InputMoments, inputMoments } from '../data/moments';
 import type { TrainingData } from '../data/training-data';
@@ -26,19 +42,20 @@ export interface DefaultRate {
   reason: string;
 }
 
-/**
- * The cap η ≤ NOISE_CAP · B / tr M: a constant rate leaves SGD hovering above the minimum by
- * about η·tr Σ / (4B) (Σ the per-example gradient covariance, of the order of the curvature times
- * tr M), a level the stability bound does not see. The constant is measured, not derived: on
- * MNIST (tr M = 88.8) it gives 0.0113·B, the 0.01·B that tuning found best at batch 1 and 10
- * (batch 1 at 0.05 ends worse); it binds only where 1/L_B is larger, i.e. at small batches of
- * the classifier (regression's c = 1 makes 1/L_B ≤ B / tr M always).
- */
-export const NOISE_CAP = 1;
+/** What the rate needs to know of the loss: the curvature's scale c and the noise cap's constant ν. */
+export interface LossShape {
+  curvature: number;
+  noise: number;
+}
 
-/** The curvature's scale c for the data's loss: 1/K for softmax cross-entropy at the zero start, 1 for half-MSE. */
-export function curvatureScale(data: TrainingData): number {
-  return data.task === 'classification' ? 1 / CLASSES : 1;
+/** Softmax cross-entropy at the zero start: c = 1/K; ν measured on MNIST. */
+export const SOFTMAX_XENT: LossShape = { curvature: 1 / CLASSES, noise: 1 };
+/** ½·mean (ŷ − y)²: c = 1, ν = 0.05/c (theory, above). Mean (ŷ − y)² would be c = 2, ν = 0.025. */
+export const HALF_MSE: LossShape = { curvature: 1, noise: 0.05 };
+
+/** The data's loss: the classifier's cross-entropy or regression's half-MSE. */
+export function lossShape(data: TrainingData): LossShape {
+  return data.task === 'classification' ? SOFTMAX_XENT : HALF_MSE;
 }
 
 /** L_B = c·(tr M + (B − 1)·λ_max) / B: the curvature a batch of B sees, noise included. */
@@ -46,11 +63,11 @@ export function batchCurvature(m: Pick<InputMoments, 'trace' | 'lambdaMax'>, bat
   return (c * (m.trace + (batchSize - 1) * m.lambdaMax)) / batchSize;
 }
 
-/** Plain SGD's rate: 1/L_B, or the noise cap where that is smaller; and which bound it is. */
-export function sgdRate(m: Pick<InputMoments, 'trace' | 'lambdaMax'>, batchSize: number, c: number): { lr: number; bound: 'curvature' | 'noise'; curvature: number } {
-  const curvature = batchCurvature(m, batchSize, c);
+/** Plain SGD's rate: 1/L_B, or the noise cap ν·B / tr M where that is smaller; and which bound it is. */
+export function sgdRate(m: Pick<InputMoments, 'trace' | 'lambdaMax'>, batchSize: number, loss: LossShape): { lr: number; bound: 'curvature' | 'noise'; curvature: number } {
+  const curvature = batchCurvature(m, batchSize, loss.curvature);
   const stable = 1 / curvature;
-  const quiet = (NOISE_CAP * batchSize) / m.trace;
+  const quiet = (loss.noise * batchSize) / m.trace;
   return quiet < stable ? { lr: quiet, bound: 'noise', curvature } : { lr: stable, bound: 'curvature', curvature };
 }
 
@@ -67,7 +84,7 @@ export function roundRate(lr: number): number {
 export function safeRate(data: TrainingData, optimizer: Optimizer, batchSize: number): number | null {
   const rule = RULES[optimizer.kind];
   if (!scalesWithSgd(optimizer)) return null;
-  return roundRate(rule.defaultRate(1 / batchCurvature(inputMoments(data), batchSize, curvatureScale(data)), optimizer));
+  return roundRate(rule.defaultRate(1 / batchCurvature(inputMoments(data), batchSize, lossShape(data).curvature), optimizer));
 }
 
 /** Whether the optimiser's default rate follows plain SGD's (momentum, Nesterov) or is a constant (Adam, RMSprop). */
@@ -78,20 +95,21 @@ function scalesWithSgd(o: Optimizer): boolean {
 /** The default rate for the optimiser on this data at this batch size, and the line that says why. */
 export function defaultRate(data: TrainingData, optimizer: Optimizer, batchSize: number): DefaultRate {
   const m = inputMoments(data);
-  const c = curvatureScale(data);
-  const sgd = sgdRate(m, batchSize, c);
+  const loss = lossShape(data);
+  const sgd = sgdRate(m, batchSize, loss);
   const lr = roundRate(RULES[optimizer.kind].defaultRate(sgd.lr, optimizer));
   if (!scalesWithSgd(optimizer)) return { lr, reason: `lr ${lr}: the ${optimizer.kind} default, whatever the data; --lr overrides` };
   const via = optimizer.kind === 'sgd' ? '' : ` = (1 − μ) × ${roundRate(sgd.lr)}, plain SGD's`;
-  return { lr, reason: `lr ${lr}${via} ${whySgd(sgd, m, batchSize, c)}; --lr overrides` };
+  return { lr, reason: `lr ${lr}${via} ${whySgd(sgd, m, batchSize, loss)}; --lr overrides` };
 }
 
 /** Which bound plain SGD's rate is, and the numbers it came from. */
-function whySgd(sgd: ReturnType<typeof sgdRate>, m: InputMoments, batchSize: number, c: number): string {
+function whySgd(sgd: ReturnType<typeof sgdRate>, m: InputMoments, batchSize: number, loss: LossShape): string {
+  const c = loss.curvature;
   const scale = c === 1 ? 'B' : c < 1 ? `B·${Math.round(1 / c)}` : `B/${c}`;
-  const curvature = `L = (tr + (B−1)·λmax)/(${scale}) = ${sgd.curvature.toPrecision(3)}`;
+  const curvature = `L = (tr + (B−1)·λmax)/${scale === 'B' ? scale : `(${scale})`} = ${sgd.curvature.toPrecision(3)}`;
   const moments = `from the training inputs' second moment (tr ${m.trace.toFixed(1)}, λmax ${m.lambdaMax.toFixed(1)}, ${m.rows.toLocaleString('en-US')} rows)`;
   return sgd.bound === 'curvature'
     ? `= 1/L for batch ${batchSize}: ${curvature} ${moments}`
-    : `= B/tr, the noise cap for batch ${batchSize}, below 1/L = ${roundRate(1 / sgd.curvature)} (${curvature}) ${moments}`;
+    : `= ${loss.noise === 1 ? '' : `${loss.noise}·`}B/tr, the noise cap for batch ${batchSize}, below 1/L = ${roundRate(1 / sgd.curvature)} (${curvature}) ${moments}`;
 }

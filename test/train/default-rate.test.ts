@@ -1,7 +1,7 @@
 /** The data-derived default rate: the formula, its bounds and the line that says why. */
 import { describe, expect, test } from 'vitest';
 import { SGD } from '../../src/optim/optimizer';
-import { NOISE_CAP, batchCurvature, defaultRate, roundRate, safeRate, sgdRate } from '../../src/train/default-rate';
+import { HALF_MSE, SOFTMAX_XENT, batchCurvature, defaultRate, roundRate, safeRate, sgdRate } from '../../src/train/default-rate';
 import { classifierData } from '../helpers/data';
 
 // MNIST's training inputs (src/data/moments.ts on its 4,096-row sample)
@@ -12,24 +12,26 @@ describe('the formula', () => {
   test('L_B = c·(tr + (B−1)·λmax)/B, and 1/L_B at batch 100 on MNIST', () => {
     expect(batchCurvature(MNIST, 1, 1)).toBeCloseTo(88.83, 10);
     expect(batchCurvature(MNIST, 100, 1 / K)).toBeCloseTo((88.83 + 99 * 39.05) / 1000, 12);
-    const r = sgdRate(MNIST, 100, 1 / K);
+    const r = sgdRate(MNIST, 100, SOFTMAX_XENT);
     expect(r.bound).toBe('curvature');
     expect(roundRate(r.lr)).toBe(0.253);
     // full batch tends to K / λmax
-    expect(sgdRate(MNIST, 60000, 1 / K).lr).toBeCloseTo(K / 39.05, 3);
+    expect(sgdRate(MNIST, 60000, SOFTMAX_XENT).lr).toBeCloseTo(K / 39.05, 3);
   });
 
   test('small batches of the classifier are capped by the noise: B / tr', () => {
-    const r = sgdRate(MNIST, 1, 1 / K);
+    const r = sgdRate(MNIST, 1, SOFTMAX_XENT);
     expect(r.bound).toBe('noise');
-    expect(r.lr).toBeCloseTo((NOISE_CAP * 1) / 88.83, 12);
-    expect(sgdRate(MNIST, 10, 1 / K).bound).toBe('noise');
+    expect(r.lr).toBeCloseTo(1 / 88.83, 12);
+    expect(sgdRate(MNIST, 10, SOFTMAX_XENT).bound).toBe('noise');
   });
 
-  test('with c = 1 (half-MSE) the curvature bound is never above the noise cap', () => {
-    for (const b of [1, 2, 10, 100, 1e4]) expect(sgdRate({ trace: 11, lambdaMax: 3 }, b, 1).bound).toBe('curvature');
-    // c = 2 (MSE) halves the rate
-    expect(sgdRate({ trace: 11, lambdaMax: 3 }, 10, 2).lr).toBeCloseTo(sgdRate({ trace: 11, lambdaMax: 3 }, 10, 1).lr / 2, 12);
+  test('half-MSE: 1/L_B at large batches, the noise cap 0.05·B/tr at small ones; MSE (c = 2) halves both', () => {
+    const rows = { trace: 21, lambdaMax: 1.1 };
+    expect(sgdRate(rows, 1, HALF_MSE)).toMatchObject({ bound: 'noise', lr: 0.05 / 21 });
+    expect(sgdRate(rows, 1000, HALF_MSE).bound).toBe('curvature');
+    const mse = { curvature: 2, noise: 0.025 };
+    for (const b of [1, 1000]) expect(sgdRate(rows, b, mse).lr).toBeCloseTo(sgdRate(rows, b, HALF_MSE).lr / 2, 12);
   });
 });
 
