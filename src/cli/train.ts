@@ -45,8 +45,9 @@ const HELP = `usage: npm run train -- [options]
   --batch-size B     examples per update: 1 (SGD), any B up to N (mini-batch), or 'full' (GD). Default 100
   --epochs E         passes over the training set. Default 5
   --lr RATE          learning rate. Default: sgd from the data, 1/L for the loss's curvature L
-                     (from the inputs' second moment and B; capped at B / tr M), printed with
-                     why; momentum and nesterov (1 - momentum) x that; ${others('momentum')}: 0.001
+                     (from the inputs' second moment and B; lower at small batches, against
+                     SGD's noise), printed with why; momentum and nesterov (1 - momentum) x
+                     that; ${others('momentum')}: 0.001
   --optimizer O      ${OPTIMIZER_KINDS.join(', ')}. Default sgd
   --momentum M       ${users('momentum')}: the momentum, 0 < M < 1. Default 0.9
   --beta1 B, --beta2 B, --epsilon E   constants of ${users('beta2')} (β1: ${users('beta1')}).
