@@ -8,7 +8,7 @@ import { createEngine } from '../src/api/engine';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
-import { classificationData } from '../src/data/training-data';
+import { type TrainingData, classificationData } from '../src/data/training-data';
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
@@ -17,7 +17,8 @@ import { type MethodResult, type MethodsBench, runMethods } from '../src/measure
 import { OPTIMIZER_KINDS, type OptimizerKind, SGD, describeOptimizer } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
 import { writeMethods } from '../src/report/write';
-import { defaultRateFor, parseBatchSize, parseSeed, resolveBatchSize } from '../src/train/options';
+import { defaultRate } from '../src/train/default-rate';
+import { parseBatchSize, parseSeed, resolveBatchSize } from '../src/train/options';
 
 const HELP = `usage: npm run bench:optimizers -- [options]
 
@@ -27,9 +28,9 @@ const HELP = `usage: npm run bench:optimizers -- [options]
   --out DIR        where results go. Default bench/results
   --data DIR, --adapter A   as for train`;
 
-/** The methods compared: each optimiser at its default rate, and SGD with a schedule. */
-function methods(batchSize: number): MethodResult['method'][] {
-  const rate = (kind: OptimizerKind) => defaultRateFor({ ...SGD, kind }, batchSize);
+/** The methods compared: each optimiser at its default rate for the data, and SGD with a schedule. */
+function methods(data: TrainingData, batchSize: number): MethodResult['method'][] {
+  const rate = (kind: OptimizerKind) => defaultRate(data, { ...SGD, kind }, batchSize).lr;
   return [
     ...OPTIMIZER_KINDS.map((kind) => ({ name: describeOptimizer({ ...SGD, kind }), batchSize, lr: rate(kind), optimizer: { ...SGD, kind }, schedule: CONSTANT })),
     { name: 'sgd, step decay x0.5 per epoch', batchSize, lr: rate('sgd'), optimizer: SGD, schedule: { kind: 'step', every: 1, factor: 0.5, warmup: 0 } },
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const backend = await createEngine(data, gpu);
   let results: MethodResult[];
   try {
-    results = await runMethods(backend, data, methods(batchSize), seed, budgetMs, DEFAULT_TARGETS);
+    results = await runMethods(backend, data, methods(data, batchSize), seed, budgetMs, DEFAULT_TARGETS);
   } finally {
     await backend.destroy();
   }

@@ -10,7 +10,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
-import { defaultMnistDir } from '../src/data/load-node';
+import { defaultMnistDir, loadSplit } from '../src/data/load-node';
+import { classificationData } from '../src/data/training-data';
 import { parseAdapterChoice } from '../src/device/open-node';
 import { UserError, check } from '../src/errors';
 import { nodeEnvironment, packageVersion } from '../src/io/environment';
@@ -18,13 +19,15 @@ import { writeFileAtomic } from '../src/io/files';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
 import type { KernelBench } from '../src/measure/kernels';
 import { type BenchResults, ENGINES, type EngineJob, type EngineName, type EngineResult, resultsBaseName } from '../src/measure/results';
+import { SGD } from '../src/optim/optimizer';
 import { writeReport } from '../src/report/write';
-import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../src/train/options';
+import { defaultRate } from '../src/train/default-rate';
+import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed, resolveBatchSize } from '../src/train/options';
 
 const HELP = `usage: npm run bench -- [options]
 
   --batch-sizes LIST   comma-separated, 1..N or 'full'. Default 1,10,100,1000,full
-  --lrs LIST           one learning rate per batch size. Default min(0.5, 0.01 x batch size)
+  --lrs LIST           one learning rate per batch size. Default: each one's default for the data (as train)
   --engines LIST       of ${ENGINES.join(', ')}. Default all
   --budget-ms MS       training time per convergence curve (downhill-webgpu). Default 5000 (--full: 30000)
   --budget-epochs E    train each curve for E epochs instead of a time budget
@@ -48,6 +51,13 @@ function list<T>(flag: string, text: string | undefined, fallback: T[], parse: (
   });
 }
 
+/** Plain SGD's default rate for each batch size on the training set in `dir`, as train would choose it. */
+function defaultRates(dir: string, batchSizes: readonly BatchSizeOption[]): number[] {
+  const train = loadSplit(dir, 'train');
+  const data = classificationData(train, null, { kind: 'mnist', dir }, dir);
+  return batchSizes.map((b) => defaultRate(data, SGD, resolveBatchSize(b, train.count)).lr);
+}
+
 async function main(): Promise<void> {
   const args = parseCommandLine(process.argv.slice(2), {
     ...COMMON_OPTIONS,
@@ -59,8 +69,6 @@ async function main(): Promise<void> {
   const str = (k: string) => args[k] as string | undefined;
   const full = args.full === true;
   const batchSizes = list<BatchSizeOption>('--batch-sizes', str('batch-sizes'), [1, 10, 100, 1000, 'full'], parseBatchSize);
-  const lrs = list('--lrs', str('lrs'), batchSizes.map((b) => defaultLearningRate(b === 'full' ? Infinity : b)), parseLearningRate);
-  check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
   const engines = list('--engines', str('engines'), [...ENGINES], (e) => {
     check((ENGINES as readonly string[]).includes(e), `--engines: unknown engine '${e}' (one of ${ENGINES.join(', ')})`);
     return e as EngineName;
@@ -80,6 +88,8 @@ async function main(): Promise<void> {
   const seed = parseSeed(str('seed') ?? '1');
   const adapter = parseAdapterChoice(args.adapter as string | undefined);
   const dataDir = str('data') ?? defaultMnistDir();
+  const lrs = str('lrs') === undefined ? defaultRates(dataDir, batchSizes) : list('--lrs', str('lrs'), [], parseLearningRate);
+  check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
   const outDir = str('out') ?? 'bench/results';
   try {
     mkdirSync(outDir, { recursive: true });

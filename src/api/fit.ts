@@ -19,8 +19,10 @@ import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpo
 import { OPTIMIZER_KINDS, type Optimizer, SGD } from '../optim/optimizer';
 import { CONSTANT, SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
-import { type BatchSizeOption, FLOAT32_MAX, FLOAT32_MIN_NORMAL, defaultRateFor, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { defaultRate, safeRate } from '../train/default-rate';
+import { type BatchSizeOption, FLOAT32_MAX, FLOAT32_MIN_NORMAL, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { epochPlan } from '../train/plan';
+import { lossRises, riseWarning } from '../train/rises';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, train } from '../train/trainer';
 
 export interface FitOptions {
@@ -28,7 +30,7 @@ export interface FitOptions {
   batchSize?: BatchSizeOption;
   /** passes over the training set. Default 5 */
   epochs?: number;
-  /** Default: by optimiser and batch size (defaultRateFor) */
+  /** Default: from the training inputs' second moment, by optimiser and batch size (src/train/default-rate.ts) */
   lr?: number;
   /** seed of the per-epoch shuffle. Default 1 */
   seed?: number;
@@ -64,7 +66,8 @@ export interface FitOptions {
 }
 
 export interface FitResult extends TrainResult {
-  config: TrainConfig & { optimizer: Optimizer; schedule: Schedule; shuffle: boolean };
+  /** lrReason: why the default rate is what it is; null when lr was given (or resumed) */
+  config: TrainConfig & { optimizer: Optimizer; schedule: Schedule; shuffle: boolean; lrReason: string | null };
   /** what the run was, as its checkpoints record it */
   run: RunIdentity;
   stepsPerEpoch: number;
@@ -73,6 +76,8 @@ export interface FitResult extends TrainResult {
   testEvalMs: number;
   /** the stop asked for after the last update (training is complete, the test evaluation skipped) */
   stoppedAfterTraining: string | null;
+  /** what the history says went wrong though training finished (a loss that rose over an epoch), one line each */
+  warnings: string[];
 }
 
 /** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
@@ -133,32 +138,38 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
     check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; --epochs ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;
-    const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle };
+    const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
     return { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length };
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
   const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount);
-  const lr = o.lr ?? defaultRateFor(optimizer, batchSize);
+  const chosen = o.lr === undefined ? defaultRate(data, optimizer, batchSize) : null;
+  const lr = o.lr ?? chosen!.lr;
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
   const epochs = o.epochs ?? 5;
-  const config = { batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true };
+  const config = {
+    batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true,
+    lrReason: chosen?.reason ?? null,
+  };
   return { config, stepsPerEpoch };
 }
 
 export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {}): Promise<FitResult> {
   const { config, stepsPerEpoch } = resolveConfig(data, engine, o);
+  // why the rate was chosen is said, not recorded: the run's identity is its settings
+  const { lrReason: _, ...settings } = config;
   const saved = o.resume?.checkpoint;
   const dataCrc32 = o.checkpoint || saved ? dataChecksum(data) : 0;
   const run = (): RunIdentity => ({
-    task: data.task, objective: objectiveOf(data), ...config, features: data.features, trainExamples: data.trainCount, dataCrc32, backend: engine.name,
+    task: data.task, objective: objectiveOf(data), ...settings, features: data.features, trainExamples: data.trainCount, dataCrc32, backend: engine.name,
     origin: data.origin, stepVariant: engine.stepVariant,
   });
   const signal = o.signal;
   const stopRequested = () => (signal?.aborted ? abortReason(signal) : undefined);
   const write = o.checkpoint?.write;
   const trainConfig: TrainConfig = {
-    ...config, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),
+    ...settings, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),
   };
   const start = saved?.params ?? (o.init ? storedParams(data, o.init, 'fit: init') : initialParams(data));
   const result = await train(engine, data.trainCount, start, trainConfig, o.onProgress, {
@@ -175,5 +186,11 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
   const t0 = performance.now();
   const wantTest = (o.test ?? true) && data.testCount > 0 && stoppedAfterTraining === null;
   const test = wantTest ? await engine.evaluate(0, 'test') : null;
-  return { ...result, config, run: run(), stepsPerEpoch, test, testEvalMs: performance.now() - t0, stoppedAfterTraining };
+  return { ...result, config, run: run(), stepsPerEpoch, test, testEvalMs: performance.now() - t0, stoppedAfterTraining, warnings: historyWarnings(data, config, result.history) };
+}
+
+/** A training loss that rose over a whole epoch, with the rate the data's curvature calls safe. */
+function historyWarnings(data: TrainingData, config: FitResult['config'], history: readonly HistoryPoint[]): string[] {
+  const warning = riseWarning(lossRises(history), config.lr, safeRate(data, config.optimizer, config.batchSize));
+  return warning === null ? [] : [warning];
 }

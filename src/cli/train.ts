@@ -46,8 +46,10 @@ const HELP = `usage: npm run train -- [options]
 
   --batch-size B     examples per update: 1 (SGD), any B up to N (mini-batch), or 'full' (GD). Default 100
   --epochs E         passes over the training set. Default 5
-  --lr RATE          learning rate. Default: sgd min(0.5, 0.01 x batch size); momentum and
-                     nesterov (1 - momentum) x that; ${others('momentum')}: 0.001
+  --lr RATE          learning rate. Default: sgd from the data, 1/L for the loss's curvature L
+                     (from the inputs' second moment and B; lower at small batches, against
+                     SGD's noise), printed with why; momentum and nesterov (1 - momentum) x
+                     that; ${others('momentum')}: 0.001
   --optimizer O      ${OPTIMIZER_KINDS.join(', ')}. Default sgd
   --momentum M       ${users('momentum')}: the momentum, 0 < M < 1. Default 0.9
   --beta1 B, --beta2 B, --epsilon E   constants of ${users('beta2')} (β1: ${users('beta1')}).
@@ -377,6 +379,7 @@ async function run(r: RunSetup): Promise<void> {
   note(r.line);
   note(`data: ${data.source}`);
   note(`training: batch ${config.batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
+  if (config.lrReason) note(config.lrReason);
   note(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
   if (saved) note(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);
   const checkpointOutput = output('--checkpoint');
@@ -429,6 +432,7 @@ async function run(r: RunSetup): Promise<void> {
   say(describeTraining(data, result.history.at(-1)!));
   if (!stoppedAfterTraining) {
     say(describeTest(data, result.test));
+    for (const warning of result.warnings) say(warning);
     note(
       `speed: ${count(result.samplesPerSecond)} samples/s, ${result.updatesPerSecond.toFixed(1)} updates/s; ` +
         `training ${seconds(result.trainMs)} (${seconds(result.trainMs / config.epochs)} per epoch), evaluation ${seconds(result.evalMs)} (not in the training time)`,
@@ -438,6 +442,7 @@ async function run(r: RunSetup): Promise<void> {
     ...report(result.history),
     parameters: reportedParameters(parameters),
     ...(stoppedAfterTraining ? { stopped: { reason: 'interrupted' as const, step: result.steps, message: `stopped by ${stoppedAfterTraining} after the last update, before the test evaluation` } } : {}),
+    ...(stoppedAfterTraining ? {} : { warnings: result.warnings }),
     final: stoppedAfterTraining ? null : { train: { loss: result.history.at(-1)!.loss, accuracy: result.history.at(-1)!.accuracy }, test: result.test ? testSummary(result.test) : null },
     timings: stoppedAfterTraining ? null : {
       setupMs, trainMs: result.trainMs, evalMs: result.evalMs, testEvalMs: result.testEvalMs, epochMs: result.trainMs / config.epochs,

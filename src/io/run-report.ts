@@ -25,6 +25,8 @@ export interface RunReport {
     trainExamples: number;
     testExamples: number;
     stepsPerEpoch: number;
+    /** why the default learning rate is what it is (from the data); null when --lr was given or the run resumed */
+    lrReason: string | null;
   };
   adapter: AdapterReport;
   environment: { node: string; platform: string; arch: string; webgpuPackage: string | null };
@@ -44,6 +46,8 @@ export interface RunReport {
     /** null when there is no test set */
     test: { loss: number; accuracy: number | null; confusion: number[][] | null } | null;
   } | null;
+  /** what the history says went wrong though training finished (a loss that rose over an epoch), one line each; absent when the run stopped early */
+  warnings?: string[];
   /** null when the run stopped early */
   timings: {
     setupMs: number;

@@ -36,7 +36,7 @@ export const SGD: Optimizer = { kind: 'sgd', momentum: 0.9, beta1: 0.9, beta2: 0
 interface Rule {
   state: readonly string[];
   constants: readonly OptimizerConstant[];
-  /** Default rate at batch size b; `sgdRate` is plain SGD's (src/train/options.ts) */
+  /** Default rate at batch size b; `sgdRate` is plain SGD's, derived from the data (src/train/default-rate.ts) */
   defaultRate(sgdRate: number, o: Optimizer): number;
   corrected: boolean;
 }

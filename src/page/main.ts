@@ -16,7 +16,7 @@ import { openBrowserDevice } from '../device/open-browser';
 import { UserError, check } from '../errors';
 import type { BenchResults } from '../measure/results';
 import { forwardRef } from '../reference/forward';
-import { type BatchSizeOption, defaultLearningRate, parseBatchSize, parseLearningRate, parseSeed } from '../train/options';
+import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed } from '../train/options';
 import { type SweepSettings, runSweep } from './sweep';
 import { renderCharts, renderConfusion, renderDigits, renderResultsTable } from './view';
 
@@ -52,7 +52,8 @@ function readSettings(form: HTMLFormElement): SweepSettings {
   const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
   const batchSizes: BatchSizeOption[] = value('batch-sizes').split(',').map((s) => parseBatchSize(s.trim()));
   const lrText = value('lrs');
-  const lrs = lrText === '' ? batchSizes.map((b) => defaultLearningRate(b === 'full' ? Infinity : b)) : lrText.split(',').map((s) => parseLearningRate(s.trim()));
+  // none given: each batch size's default, derived from the data once it is loaded (runSweep)
+  const lrs = lrText === '' ? batchSizes.map(() => null) : lrText.split(',').map((s) => parseLearningRate(s.trim()));
   check(lrs.length === batchSizes.length, `${lrs.length} learning rates for ${batchSizes.length} batch sizes: give one per batch size, or none`);
   const budget = Number(value('budget'));
   check(Number.isFinite(budget) && budget > 0, `the budget must be a positive number, got '${value('budget')}'`);

@@ -8,12 +8,15 @@ import type { TrainingData } from '../data/training-data';
 import { measureCurve } from '../measure/curve';
 import type { BenchResults, EngineResult, RunResult } from '../measure/results';
 import { measureThroughput } from '../measure/throughput';
+import { SGD } from '../optim/optimizer';
+import { defaultRate } from '../train/default-rate';
 import { type BatchSizeOption, resolveBatchSize } from '../train/options';
 import type { HistoryPoint } from '../train/trainer';
 
 export interface SweepSettings {
   task: 'classification' | 'regression';
-  runs: Array<{ batchSize: BatchSizeOption; lr: number }>;
+  /** lr null: the data's default for the batch size (src/train/default-rate.ts) */
+  runs: Array<{ batchSize: BatchSizeOption; lr: number | null }>;
   budgetMs?: number;
   budgetEpochs?: number;
   seed: number;
@@ -29,11 +32,12 @@ export interface SweepEvents {
 /** `targets`: the loss and test metric (accuracy, or R² for regression) whose times are read off each curve. */
 export async function runSweep(backend: Backend, data: TrainingData, targets: { loss: number; accuracy: number }, settings: SweepSettings, setupMs: number, events: SweepEvents): Promise<BenchResults> {
   const engine: EngineResult = { engine: 'downhill-webgpu', adapter: backend.adapter, examples: data.trainCount, setupMs, runs: [] };
+  const runs = settings.runs.map(({ batchSize: option, lr }) => ({ option, lr: lr ?? defaultRate(data, SGD, resolveBatchSize(option, data.trainCount)).lr }));
   const results: BenchResults = {
     schema: 'downhill-bench/1',
     createdAt: new Date().toISOString(),
     config: {
-      batchSizes: settings.runs.map((r) => r.batchSize), lrs: settings.runs.map((r) => r.lr), engines: ['downhill-webgpu'],
+      batchSizes: runs.map((r) => r.option), lrs: runs.map((r) => r.lr), engines: ['downhill-webgpu'],
       budgetMs: settings.budgetMs, budgetEpochs: settings.budgetEpochs, reps: 3,
       targetLoss: targets.loss, targetAccuracy: targets.accuracy, task: data.task, seed: settings.seed, full: false, adapter: 'browser',
     },
@@ -41,7 +45,7 @@ export async function runSweep(backend: Backend, data: TrainingData, targets: { 
     adapter: backend.adapter,
     engines: [engine],
   };
-  for (const { batchSize: option, lr } of settings.runs) {
+  for (const { option, lr } of runs) {
     const batchSize = resolveBatchSize(option, data.trainCount);
     const run: RunResult = { batchSize, lr };
     engine.runs.push(run);

@@ -4,7 +4,6 @@
  */
 import { UserError, check } from '../errors';
 import { decimal } from '../format';
-import { type Optimizer, RULES } from '../optim/optimizer';
 
 export type BatchSizeOption = number | 'full';
 
@@ -55,16 +54,6 @@ export function parseSeed(text: string): number {
   return value;
 }
 
-/**
- * Default learning rate for a batch size: 0.01·b, capped at 0.5 (the linear scaling rule up to
- * the rate where batch 100 trains fastest). Measured on MNIST: b=1 at 0.01, b=10 at 0.1 and
- * b=100 at 0.5 each reach about 92% test accuracy in one to three epochs; b=1 at 0.05 and
- * b=100 at 1.0 do worse.
- */
-export function defaultLearningRate(batchSize: number): number {
-  return Math.min(0.5, 0.01 * batchSize);
-}
-
 /** A run records the whole training set's loss about this many times at most, by default. */
 const MOST_RECORDINGS = 20;
 
@@ -110,12 +99,6 @@ export function parseWarmup(text: string): number {
   const value = Number(text);
   check(/^\s*\d+\s*$/.test(text) && Number.isSafeInteger(value), `--warmup must be a whole number of updates (0 for none), got '${text}'`);
   return value;
-}
-
-/** Default learning rate per optimiser (RULES in src/optim/optimizer.ts), from plain SGD's for the batch size. */
-export function defaultRateFor(o: Optimizer, batchSize: number): number {
-  // rounded to 12 digits so that 0.5 · (1 - 0.9) prints as 0.05
-  return Number(RULES[o.kind].defaultRate(defaultLearningRate(batchSize), o).toPrecision(12));
 }
 
 export function parseNoise(text: string): number {

@@ -42,6 +42,9 @@ describe.each(CASES)('$model on $backend', ({ model, backend }) => {
     const result = await withEngine(data, backend, (engine) => fit(engine, data, { epochs: 1, onProgress: (_p, point) => point && recorded.push(point.step) }));
     expect(result.config.batchSize).toBe(100);
     expect(result.config.optimizer.kind).toBe('sgd');
+    // the rate is the data's, and says so; the run went down without a warning
+    expect(result.config.lrReason).toMatch(new RegExp(`^lr ${result.config.lr} = .*1/L.*; --lr overrides$`));
+    expect(result.warnings).toEqual([]);
     expect(recorded).toEqual(result.history.map((h) => h.step));
     expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss);
     expect(result.test!.count).toBe(data.testCount);

@@ -50,5 +50,6 @@ test('--step-variant fixes how small-batch steps run, and the JSON records it', 
 test('--batch-size full trains full-batch gradient descent', () => {
   const r = runCli('train', ['--data', data, '--batch-size', 'full', '--epochs', '3']);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/training: batch 997 \(1 updates per epoch\), lr 0.5, 3 epochs/);
+  expect(r.stdout).toMatch(/training: batch 997 \(1 updates per epoch\), lr 0\.2\d+, 3 epochs/);
+  expect(r.stdout).toMatch(/^lr 0\.2\d+ = 1\/L for batch 997: /m);
 });

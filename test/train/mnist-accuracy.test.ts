@@ -1,12 +1,14 @@
 /**
- * The acceptance check: the default configuration (batch 100, lr 0.5, 5 epochs, seed 1) trains
- * on the real MNIST training set to at least 92% test accuracy on WebGPU (SwiftShader in CI).
+ * The acceptance check: the default configuration (batch 100, the default rate derived from the
+ * data, 5 epochs, seed 1) trains on the real MNIST training set to at least 92% test accuracy on
+ * WebGPU (SwiftShader in CI).
  * Training loss is recorded once per epoch here to keep the test short.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebGpuBackend } from '../../src/backend/webgpu';
 import { paramLayout, zeroParams } from '../../src/model';
-import { defaultLearningRate } from '../../src/train/options';
+import { SGD } from '../../src/optim/optimizer';
+import { defaultRate } from '../../src/train/default-rate';
 import { train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
 import { classifierData } from '../helpers/data';
@@ -19,7 +21,7 @@ afterAll(async () => backend?.destroy());
 
 test('default configuration reaches >= 92% test accuracy on real MNIST', async () => {
   const r = await train(backend, data.train.count, zeroParams(paramLayout(784)), {
-    batchSize: 100, lr: defaultLearningRate(100), epochs: 5, seed: 1, recordEvery: 600,
+    batchSize: 100, lr: defaultRate(classifierData(data), SGD, 100).lr, epochs: 5, seed: 1, recordEvery: 600,
   });
   const test = await backend.evaluate(0, 'test');
   expect(test.count).toBe(10000);

@@ -9,7 +9,7 @@ import { WebGpuBackend } from '../../src/backend/webgpu';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint';
 import { paramLayout, zeroParams } from '../../src/model';
 import { OPTIMIZER_KINDS, type Optimizer, SGD } from '../../src/optim/optimizer';
-import { defaultRateFor } from '../../src/train/options';
+import { defaultRate } from '../../src/train/default-rate';
 import { CONSTANT, type Schedule } from '../../src/optim/schedule';
 import { type TrainConfig, TrainingStopped, train } from '../../src/train/trainer';
 import { testGpu } from '../helpers/gpu';
@@ -51,7 +51,7 @@ describe('optimisers and schedules on WebGPU follow the CPU reference', () => {
   test.each(OPTIMIZER_KINDS)('%s at its default rate (batch 32), cosine with warm-up: as the CPU reference', async (kind) => {
     gpu.setVariantChoice('auto');
     const optimizer = { ...SGD, kind };
-    const config: TrainConfig = { batchSize: 32, lr: defaultRateFor(optimizer, 32), epochs: 2, recordEvery: 40, seed: 5, optimizer, schedule: COSINE_WARM };
+    const config: TrainConfig = { batchSize: 32, lr: defaultRate(classifierData(data), optimizer, 32).lr, epochs: 2, recordEvery: 40, seed: 5, optimizer, schedule: COSINE_WARM };
     const ours = await train(gpu, data.train.count, init(), config);
     const ref = await train(new CpuBackend(classifierData(data)), data.train.count, init(), config);
     expect(ours.params).toBeAllclose(ref.params, { atol: 5e-4, rtol: 2e-3 });

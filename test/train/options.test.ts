@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors';
 import {
-  defaultLearningRate, parseBatchSize, parseEpochs, parseLearningRate, parseRecordEvery, parseSeed, resolveBatchSize,
+  parseBatchSize, parseEpochs, parseLearningRate, parseRecordEvery, parseSeed, resolveBatchSize,
 } from '../../src/train/options';
 
 describe('option values', () => {
@@ -15,7 +15,6 @@ describe('option values', () => {
     expect(parseSeed('0')).toBe(0);
     expect(parseSeed('4294967295')).toBe(4294967295);
     expect(parseRecordEvery('10')).toBe(10);
-    expect([1, 10, 50, 100, 60000].map(defaultLearningRate)).toEqual([0.01, 0.1, 0.5, 0.5, 0.5]);
   });
 
   test.each([

@@ -1,0 +1,50 @@
+/** A training loss that rises over a whole epoch, found from the history, and the warning. */
+import { describe, expect, test } from 'vitest';
+import { lossRises, riseWarning } from '../../src/train/rises';
+
+const points = (pairs: ReadonlyArray<[number, number]>) => pairs.map(([epoch, loss]) => ({ epoch, loss }));
+
+// MNIST, batch 100, lr 0.5 (the old default), recorded 4 times per epoch: levels out and wiggles
+const MNIST_LR_05 = points([
+  [0, 2.3026], [0.25, 0.3868], [0.5, 0.3352], [0.75, 0.3228], [1, 0.3062], [1.25, 0.3027], [1.5, 0.2962], [1.75, 0.3052], [2, 0.2847], [2.25, 0.2835],
+  [2.5, 0.2822], [2.75, 0.2827], [3, 0.283], [3.25, 0.2852], [3.5, 0.282], [3.75, 0.2756], [4, 0.2821], [4.25, 0.2748], [4.5, 0.286], [4.75, 0.2684], [5, 0.2702],
+]);
+
+describe('lossRises', () => {
+  test("does not fire on MNIST's noise", () => {
+    expect(lossRises(MNIST_LR_05)).toEqual([]);
+  });
+
+  test('fires on an epoch whose loss ended above the one an epoch before, once per epoch, its largest rise', () => {
+    const h = points([[0, 2.3], [0.5, 0.6], [1, 0.5], [1.5, 0.55], [2, 0.45], [2.5, 0.8], [3, 0.7], [4, 0.4]]);
+    expect(lossRises(h)).toEqual([{ epoch: 3, from: 0.45, to: 0.7 }]);
+  });
+
+  test('compares points at least one epoch apart when recordings are sparser than epochs', () => {
+    // one recording every 1.5 epochs: 3 is compared with 1.5, 4.5 with 3
+    expect(lossRises(points([[0, 2.3], [1.5, 0.4], [3, 0.6], [4.5, 0.5]]))).toEqual([{ epoch: 3, from: 0.4, to: 0.6 }]);
+    // within one epoch of each other: nothing to compare
+    expect(lossRises(points([[0, 0.3], [0.9, 0.9]]))).toEqual([]);
+  });
+
+  test('a rise over the first epoch counts, against the start', () => {
+    expect(lossRises(points([[0, 2.3], [1, 3.1]]))).toEqual([{ epoch: 1, from: 2.3, to: 3.1 }]);
+  });
+});
+
+describe('riseWarning', () => {
+  test('names the epoch, the losses and the safe rate', () => {
+    expect(riseWarning([{ epoch: 3, from: 0.412, to: 0.52 }], 0.5, 0.031)).toBe(
+      'warning: the training loss rose over epoch 3 (0.412 → 0.520): lr 0.5 is too large for this data; 1/L = 0.031 would be safe (--lr 0.031)',
+    );
+  });
+
+  test('several epochs: the largest; a rate already within 1/L, or no 1/L: a quarter of it', () => {
+    const rises = [{ epoch: 2, from: 0.5, to: 0.6 }, { epoch: 4, from: 0.4, to: 0.8 }];
+    expect(riseWarning(rises, 0.1, 0.2)).toBe(
+      "warning: the training loss rose over epochs 2 and 4 (most over epoch 4: 0.400 → 0.800): lr 0.1 is too large for this data; it is within 1/L = 0.2, so the curvature grew past the start's: try --lr 0.025",
+    );
+    expect(riseWarning(rises, 0.01, null)).toMatch(/lr 0\.01 is too large for this data; try --lr 0\.0025$/);
+    expect(riseWarning([], 0.5, 0.1)).toBeNull();
+  });
+});
