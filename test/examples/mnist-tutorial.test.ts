@@ -25,9 +25,10 @@ describe('examples/mnist-tutorial.sh', () => {
     expect(run.stdout).toContain(`  test accuracy ${(r.final!.test!.accuracy! * 100).toFixed(2)}%\n`);
   });
 
-  test("downhill's default: batch 100, lr 0.5, 5 epochs, at least 92% test accuracy", () => {
+  test("downhill's default: batch 100, the rate derived from the data, 5 epochs, at least 92% test accuracy", () => {
     const r = report('default');
-    expect([r.config.batchSize, r.config.lr, r.config.epochs]).toEqual([100, 0.5, 5]);
+    expect([r.config.batchSize, r.config.epochs]).toEqual([100, 5]);
+    expect(r.config.lrReason).toMatch(new RegExp(`^lr ${r.config.lr} = 1/L for batch 100`));
     expect(r.final!.test!.accuracy).toBeGreaterThanOrEqual(0.92);
   });
 
