@@ -12,5 +12,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$(mktemp -d)}"
+mkdir -p "$OUT"
 
 npx tsx examples/batch-size-comparison.ts "$OUT"

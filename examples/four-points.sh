@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$(mktemp -d)}"
+mkdir -p "$OUT"
 common=(--task regression --csv examples/data/four-points.csv --target y --standardize off --intercept off
   --test-fraction 0 --lr 0.01 --epochs 1000 --quiet)
 

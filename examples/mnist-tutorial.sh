@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$(mktemp -d)}"
+mkdir -p "$OUT"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$(mktemp -d)}"
+mkdir -p "$OUT"
 common=(--task regression --csv examples/data/no-intercept.csv --target y --standardize off --intercept off
   --test-fraction 0 --loss mse --init '[1.0]' --lr 0.01 --epochs 100 --quiet)
 

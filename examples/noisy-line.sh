@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$(mktemp -d)}"
+mkdir -p "$OUT"
 
 # --record-every 1 with full batches: one recording per epoch; --shuffle off: the file's order
 result="$(npx tsx src/cli/train.ts --task regression --csv examples/data/noisy-line.csv --target y \
