@@ -52,7 +52,7 @@ describe('Dawn stays out of our lines', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
     const lines = text.split('\n').filter((l) => l !== '');
-    const ours = /^(backend|data|training|optimizer|epoch|steps|parameters|train|test|speed|true\\pred|\s+\d)[: ]/;
+    const ours = /^(backend|data|training|lr|optimizer|epoch|steps|parameters|train|test|warning|speed|true\\pred|\s+\d)[: ]/;
     const loader = /^error: XDG_RUNTIME_DIR is invalid or not set in the environment\.$/;
     for (const line of lines) expect(ours.test(line) || loader.test(line), line).toBe(true);
     // the loader's notice, if any, comes before our first line
