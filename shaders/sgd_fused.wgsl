@@ -7,13 +7,18 @@
 // the arithmetic of forward → softmax_xent → gradient → update (SGD), without their four launches
 // per step: for SGD the launches, not the arithmetic, are the cost (see bench/results).
 // Phases are separated by barriers inside the one workgroup, so no step sees a half-updated W:
-//   1. logit j = (j / C, j % C) for j < size·C is computed in full by thread j % WORKGROUP_SIZE
+//   1. logit j = (j / C, j % C) for j < size·C is computed in full by thread j % WORKGROUP_SIZE;
+//      or, with LOGIT_THREADS = L > 1, by L threads at once: thread j·L + p sums words
+//      [p·⌈D/4L⌉, (p+1)·⌈D/4L⌉) into partial[j·L + p], and thread j adds the L partials in order
+//      (a GPU-shaped split: at batch 1 one thread per logit leaves 246 of 256 threads idle)
 //   2. example i < size's logits become dlogits in thread i % WORKGROUP_SIZE, and its loss is
 //      stored at its epoch position, loss[s·B + i], as softmax_xent does
 //   3. feature word k < ROW_WORDS of every class is updated by thread k % WORKGROUP_SIZE, and the
 //      bias by thread ROW_WORDS % WORKGROUP_SIZE
 // Any WORKGROUP_SIZE works; it is tuned per adapter (fewer threads make barriers cheaper on a
-// CPU implementation, more give a GPU parallelism).
+// CPU implementation, more give a GPU parallelism). LOGIT_THREADS is 1 for the small workgroups
+// that win on SwiftShader (the arithmetic of forward.wgsl exactly) and WORKGROUP_SIZE / (B·C) for
+// the 256-thread variant meant for GPUs (src/kernels/sgd-fused.ts); L·size·C <= WORKGROUP_SIZE.
 // Every sum runs in a fixed order: deterministic.
 // Shapes: images (N, D) bytes packed 4 per u32; order, labels (N) u32; loss (N) f32;
 // params as in forward.wgsl.
@@ -22,6 +27,7 @@
 const MAX_BATCH: u32 = 16u;
 override WORKGROUP_SIZE: u32 = 256u;
 override ROW_WORDS: u32 = 196u;
+override LOGIT_THREADS: u32 = 1u;
 
 struct Run { first: u32, count: u32, batch: u32, rows: u32 }
 
@@ -35,6 +41,14 @@ struct Run { first: u32, count: u32, batch: u32, rows: u32 }
 
 var<workgroup> logits: array<f32, 160>; // MAX_BATCH · CLASSES
 var<workgroup> dl: array<f32, 160>;
+var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
+
+/** Σ_k x_k·W[c, k] over words [first, end) of example row `row` (bytes / 255), in word order. */
+fn row_dot(row: u32, c: u32, first: u32, end: u32) -> f32 {
+  var acc = 0.0;
+  for (var k = first; k < end; k++) { acc += dot(unpack4x8unorm(images[row + k]), params[c * ROW_WORDS + k]); }
+  return acc;
+}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_index) t: u32) {
@@ -43,13 +57,25 @@ fn main(@builtin(local_invocation_index) t: u32) {
     let start = s * run.batch;
     let size = min(run.batch, run.rows - start);
     let lr = rates[s].x;
-    for (var j = t; j < size * CLASSES; j += WORKGROUP_SIZE) {
-      let i = j / CLASSES;
-      let c = j % CLASSES;
-      let row = order[start + i] * ROW_WORDS;
-      var acc = 0.0;
-      for (var k = 0u; k < ROW_WORDS; k++) { acc += dot(unpack4x8unorm(images[row + k]), params[c * ROW_WORDS + k]); }
-      logits[j] = acc + params[bias + c / 4u][c % 4u];
+    if (LOGIT_THREADS == 1u) {
+      for (var j = t; j < size * CLASSES; j += WORKGROUP_SIZE) {
+        let c = j % CLASSES;
+        logits[j] = row_dot(order[start + j / CLASSES] * ROW_WORDS, c, 0u, ROW_WORDS) + params[bias + c / 4u][c % 4u];
+      }
+    } else {
+      let j = t / LOGIT_THREADS;
+      let part = (ROW_WORDS + LOGIT_THREADS - 1u) / LOGIT_THREADS;
+      if (j < size * CLASSES) {
+        let first = min((t % LOGIT_THREADS) * part, ROW_WORDS);
+        partial[t] = row_dot(order[start + j / CLASSES] * ROW_WORDS, j % CLASSES, first, min(first + part, ROW_WORDS));
+      }
+      workgroupBarrier();
+      if (t < size * CLASSES) {
+        var acc = 0.0;
+        for (var p = 0u; p < LOGIT_THREADS; p++) { acc += partial[t * LOGIT_THREADS + p]; }
+        let c = t % CLASSES;
+        logits[t] = acc + params[bias + c / 4u][c % 4u];
+      }
     }
     workgroupBarrier();
     for (var e = t; e < size; e += WORKGROUP_SIZE) {

@@ -252,7 +252,7 @@ export class WebGpuBackend implements Backend {
     if (variant.startsWith('fused-')) {
       const w = Number(variant.slice('fused-'.length));
       if (!this.fusedTable) this.fusedTable = await this.gpu.buffer('fused runs', Math.ceil(this.plan.length / FUSED_STEPS_PER_DISPATCH) * UNIFORM_STRIDE_BYTES, 'uniform');
-      const pipeline = await this.gpu.pipeline(sgdFusedKernel, fusedConstants(this.layout.rowWords, w));
+      const pipeline = await this.gpu.pipeline(sgdFusedKernel, fusedConstants(this.layout.rowWords, w, this.plan[0]!.size));
       const bindGroup = this.gpu.bindGroup(pipeline, [this.fusedTable, train.inputs, train.targets, b.order, b.params, b.loss, this.tables!.rates]);
       this.launches.set(variant, [{ kernel: sgdFusedKernel, pipeline, bindGroup }]);
       return;

@@ -2,6 +2,7 @@
  * Host side of shaders/sgd_fused.wgsl: many small-batch SGD steps in one single-workgroup
  * dispatch. Its spec is the four-kernel step (src/reference/*, composed in CpuBackend).
  */
+import { CLASSES } from '../model';
 import type { Kernel } from './kernel';
 
 export const FUSED_MAX_BATCH = 16;
@@ -29,6 +30,16 @@ export function writeFusedUniform(view: DataView, offsetBytes: number, r: { firs
   view.setUint32(offsetBytes + 12, r.rows, true);
 }
 
-export function fusedConstants(rowWords: number, workgroupSize: number): Record<string, number> {
-  return { WORKGROUP_SIZE: workgroupSize, ROW_WORDS: rowWords };
+/** Workgroups of at least this many threads are the GPU-shaped variant: each logit's dot product is split over the idle threads. */
+export const FUSED_SPLIT_FROM = 256;
+
+/**
+ * The fused step's overrides for batches of `batch`: LOGIT_THREADS, the threads that share one
+ * logit's dot product, is 1 below FUSED_SPLIT_FROM threads (the SwiftShader winners: one thread
+ * per logit, forward.wgsl's arithmetic exactly) and ⌊threads / (batch·C)⌋ from it, so that at
+ * batch 1 all 250 of 256 threads work instead of 10.
+ */
+export function fusedConstants(rowWords: number, workgroupSize: number, batch = FUSED_MAX_BATCH): Record<string, number> {
+  const logitThreads = workgroupSize >= FUSED_SPLIT_FROM ? Math.max(1, Math.min(rowWords, Math.floor(workgroupSize / (batch * CLASSES)))) : 1;
+  return { WORKGROUP_SIZE: workgroupSize, ROW_WORDS: rowWords, LOGIT_THREADS: logitThreads };
 }
