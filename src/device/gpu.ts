@@ -5,7 +5,10 @@
  */
 import { GpuFault, UserError } from '../errors';
 import type { AdapterReport } from './adapter-info';
+import { type PassTimer, passTimer } from './pass-timer';
 import { type ShaderSource, kernelModule } from './shader-source';
+
+export type { PassTimer } from './pass-timer';
 
 /** How a kernel sees each binding, in binding order (group 0). */
 export type BindingKind = 'uniform' | 'uniform-dynamic' | 'read' | 'read-write';
@@ -305,24 +308,7 @@ export class Gpu {
   timer(): PassTimer | null {
     if (!this.timestamps) return null;
     this.assertAlive();
-    const querySet = this.device.createQuerySet({ label: 'pass timer', type: 'timestamp', count: 2 });
-    const resolved = this.device.createBuffer({ label: 'pass timer resolve', size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    return {
-      writes: (first, last) => (first || last ? {
-        querySet,
-        ...(first ? { beginningOfPassWriteIndex: 0 } : {}),
-        ...(last ? { endOfPassWriteIndex: 1 } : {}),
-      } : undefined),
-      resolve: (encoder) => encoder.resolveQuerySet(querySet, 0, 2, resolved, 0),
-      elapsedNs: async () => {
-        const [begin, end] = new BigUint64Array(await this.read(resolved, 16));
-        return Number(end! - begin!);
-      },
-      destroy: () => {
-        querySet.destroy();
-        resolved.destroy();
-      },
-    };
+    return passTimer(this.device, (buffer) => this.read(buffer, 16));
   }
 
   /** Waits for pending work, then destroys every buffer and the device. Safe to call twice. */
@@ -343,20 +329,6 @@ export class Gpu {
   }
 }
 
-/**
- * A GPU timer for one submission: timestamps written at the beginning of its first compute pass
- * and the end of its last (timestampWrites), resolved at the end of its encoder. Where the
- * device lacks 'timestamp-query', Gpu.timer() gives null and callers report no GPU time.
- */
-export interface PassTimer {
-  /** the timestampWrites of a pass that is the first (begin), the last (end), or both */
-  writes(first: boolean, last: boolean): GPUComputePassTimestampWrites | undefined;
-  /** records the resolution of the two timestamps at the end of `encoder` (before its finish) */
-  resolve(encoder: GPUCommandEncoder): void;
-  /** after the submission completed: ns from the first pass's beginning to the last one's end */
-  elapsedNs(): Promise<number>;
-  destroy(): void;
-}
 
 /** The workgroup size a pipeline was built with: its WORKGROUP_SIZE constant, or the WGSL's default. */
 function workgroupSize(code: string, constants: Record<string, number>): number {
