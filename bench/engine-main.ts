@@ -4,6 +4,7 @@
  * Loads MNIST, opens the engine, measures each batch size, writes the result, tears down.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { WebGpuBackend } from '../src/backend/webgpu';
 import { loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
 import { openNodeDevice } from '../src/device/open-node';
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
       const batchSize = resolveBatchSize(option, train.count);
       const run: RunResult = { batchSize, lr };
       try {
-        run.throughput = await measureThroughput(backend, data, batchSize, lr, job.seed, job.throughput);
+        const countWork = backend instanceof WebGpuBackend ? () => backend.countWork() : undefined;
+        run.throughput = await measureThroughput(backend, data, batchSize, lr, job.seed, job.throughput, countWork);
         say(`${job.engine} batch ${batchSize}: ${Math.round(run.throughput.samplesPerSecond.median).toLocaleString('en-US')} samples/s (median of ${run.throughput.samplesPerSecond.n})`);
         if (job.curve) {
           const { targetLoss, targetAccuracy, ...options } = job.curve;

@@ -1,6 +1,6 @@
 /**
  * npm run bench -- [options]: the batch-size comparison on this machine, downhill beside its
- * peers. Each engine runs in its own process, one after another, so no CPU peer is ever timed
+ * peers (PyTorch on the CPU where it is installed). Each engine runs in its own process, one after another, so no CPU peer is ever timed
  * while a WebGPU device is alive (dawn-node keeps a core busy polling). Writes
  * bench/results/<adapter>-<date>.json, a markdown report and SVG plots from it.
  */
@@ -21,6 +21,7 @@ import type { KernelBench } from '../src/measure/kernels';
 import { type BenchResults, ENGINES, type EngineJob, type EngineName, type EngineResult, resultsBaseName } from '../src/measure/results';
 import { SGD } from '../src/optim/optimizer';
 import { writeReport } from '../src/report/write';
+import { runPytorchPeer } from './peers/pytorch';
 import { defaultRate } from '../src/train/default-rate';
 import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed, resolveBatchSize } from '../src/train/options';
 
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
       curve: curves ? { budgetMs, points: full ? 16 : 10, maxEpochs: budgetEpochs ?? 1000, targetLoss, targetAccuracy } : undefined,
     };
     console.log(`bench: ${engine}`);
-    const result = runChild<EngineResult>(work, engine, job);
+    const result = engine === 'pytorch-cpu' ? runPytorchPeer(job) : runChild<EngineResult>(work, engine, job);
+    if (result.skipped) console.log(`bench: ${engine} skipped: ${result.skipped}`);
     if (engine === 'downhill-webgpu') {
       console.log('bench: kernels');
       result.kernels = runChild<KernelBench>(work, 'kernels', { ...job, kernelsOnly: true });
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
     environment: {
       ...nodeEnvironment(),
       tfjs: packageVersion('@tensorflow/tfjs'),
+      pytorch: results.find((r) => r.engine === 'pytorch-cpu' && !r.skipped)?.adapter.description ?? null,
       chromium: commandOutput('chromium', ['--version']),
       cpuModel: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,

@@ -1,7 +1,7 @@
 /**
  * Opens the engines the benchmark compares (named in src/measure/results.ts), each in its own
  * process: downhill on WebGPU, downhill's CPU reference, and TensorFlow.js on its webgpu (same
- * Dawn adapter), wasm and cpu backends.
+ * Dawn adapter), wasm and cpu backends. PyTorch runs in Python instead: bench/peers/pytorch.ts.
  */
 import { createEngine } from '../../src/api/engine';
 import type { Backend } from '../../src/backend/backend';
@@ -32,5 +32,7 @@ export async function openEngine(name: EngineName, adapter: AdapterChoice, train
       return TfjsBackend.create('wasm', data, { ...CPU, description: 'TensorFlow.js wasm backend' });
     case 'tfjs-cpu':
       return TfjsBackend.create('cpu', data, { ...CPU, description: 'TensorFlow.js cpu backend' });
+    case 'pytorch-cpu':
+      throw new Error('pytorch-cpu runs in a Python process of its own (bench/peers/pytorch.ts), not behind the Backend contract');
   }
 }

@@ -107,7 +107,7 @@ async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null): 
       pass.setPipeline(pipeline.pipeline);
       pass.setBindGroup(0, g.bindGroup(pipeline, [e.table, e.outputs, set.targets, e.identity, lossSums, confusion]), [EVAL_OFFSETS[split]]);
       const groups = evaluateKernel.workgroups(set.count, layout);
-      pass.dispatchWorkgroups(groups);
+      g.dispatch(pass, pipeline, groups);
       pass.end();
       g.submit([encoder.finish()]);
       const [sums, counts] = await Promise.all([g.read(lossSums, groups * 4), g.read(confusion, CLASSES * CLASSES * 4)]);

@@ -48,7 +48,7 @@ export function encodeSteps(gpu: Gpu, plan: readonly Step[], launches: readonly 
       for (const { kernel, pipeline, bindGroup } of launches) {
         pass.setPipeline(pipeline.pipeline);
         pass.setBindGroup(0, bindGroup, offset);
-        pass.dispatchWorkgroups(kernel.workgroups(plan[s]!.size, layout));
+        gpu.dispatch(pass, pipeline, kernel.workgroups(plan[s]!.size, layout));
       }
     }
     pass.end();

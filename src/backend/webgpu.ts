@@ -12,7 +12,7 @@
  * aligned, so one model can be bound alone for evaluation).
  */
 import type { TrainingData } from '../data/training-data';
-import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
+import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES, type WorkCounts } from '../device/gpu';
 import { UserError } from '../errors';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
@@ -98,6 +98,11 @@ export class WebGpuBackend implements Backend {
   /** GPU memory in this engine's buffers */
   get memory(): { liveBytes: number; peakBytes: number; buffers: number } {
     return this.gpu.memory;
+  }
+
+  /** Counts the work this engine asks of its device from now until the function returned is called. */
+  countWork(): () => WorkCounts {
+    return this.gpu.countWork();
   }
 
   /** How the next plan's steps are to run (tests and benchmarks that compare variants on one engine). */
@@ -300,7 +305,7 @@ export class WebGpuBackend implements Backend {
     pass.setPipeline(launch.pipeline.pipeline);
     for (let d = 0; d < dispatches; d++) {
       pass.setBindGroup(0, launch.bindGroup, [d * UNIFORM_STRIDE_BYTES]);
-      pass.dispatchWorkgroups(1);
+      this.gpu.dispatch(pass, launch.pipeline, 1);
     }
     pass.end();
     return encoder;
@@ -341,7 +346,7 @@ export class WebGpuBackend implements Backend {
       const pass = encoder.beginComputePass();
       pass.setPipeline(pipeline.pipeline);
       pass.setBindGroup(0, this.gpu.bindGroup(pipeline, [e.table, set.inputs, e.identity, params, e.outputs]), [EVAL_OFFSETS[split]]);
-      pass.dispatchWorkgroups(forward.workgroups(set.count, this.layout));
+      this.gpu.dispatch(pass, pipeline, forward.workgroups(set.count, this.layout));
       pass.end();
     }, e);
   }

@@ -5,7 +5,10 @@
  */
 import { GpuFault, UserError } from '../errors';
 import type { AdapterReport } from './adapter-info';
+import { type PassTimer, passTimer } from './pass-timer';
 import { type ShaderSource, kernelModule } from './shader-source';
+
+export type { PassTimer } from './pass-timer';
 
 /** How a kernel sees each binding, in binding order (group 0). */
 export type BindingKind = 'uniform' | 'uniform-dynamic' | 'read' | 'read-write';
@@ -24,6 +27,28 @@ export interface Pipeline {
   kernel: KernelSpec;
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
+  /** invocations per workgroup (WORKGROUP_SIZE, as given or the shader's default) */
+  workgroupSize: number;
+}
+
+/**
+ * What the device was asked to do while counting (Gpu.countWork): the fixed costs that decide a
+ * step's price on a GPU beside its arithmetic. Counted where the calls are made; nothing is
+ * counted, and nothing costs more than a null check, when no one counts.
+ */
+export interface WorkCounts {
+  dispatches: number;
+  /** queue.submit calls (a readback's own submit included) */
+  submits: number;
+  /** awaited completions: mapAsync of a readback, onSubmittedWorkDone */
+  waits: number;
+  readbackBytes: number;
+  /** per kernel name: its dispatches, their workgroups in all, and its workgroup size */
+  kernels: Record<string, { dispatches: number; workgroups: number; workgroupSize: number }>;
+}
+
+export function emptyWorkCounts(): WorkCounts {
+  return { dispatches: 0, submits: 0, waits: 0, readbackBytes: 0, kernels: {} };
 }
 
 export type BufferRole = 'storage' | 'uniform';
@@ -43,6 +68,7 @@ export class Gpu {
   private readonly pipelines = new Map<string, Promise<Pipeline>>();
   private lostMessage: string | undefined;
   private destroyed = false;
+  private counts: WorkCounts | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -55,10 +81,13 @@ export class Gpu {
     });
   }
 
-  static async create(adapter: GPUAdapter, report: AdapterReport, shaders: ShaderSource): Promise<Gpu> {
+  /** `timestamps`: request 'timestamp-query' where the adapter offers it (default true; false: a device without, as tests need) */
+  static async create(adapter: GPUAdapter, report: AdapterReport, shaders: ShaderSource, o: { timestamps?: boolean } = {}): Promise<Gpu> {
     const limits = adapter.limits;
+    const timestamps = (o.timestamps ?? true) && adapter.features.has('timestamp-query');
     const device = await adapter.requestDevice({
       label: 'downhill',
+      requiredFeatures: timestamps ? ['timestamp-query'] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
         maxBufferSize: limits.maxBufferSize,
@@ -69,6 +98,35 @@ export class Gpu {
 
   get limits(): GPUSupportedLimits {
     return this.device.limits;
+  }
+
+  /** whether passes can write GPU timestamps (the device has 'timestamp-query'): see timer() */
+  get timestamps(): boolean {
+    return this.device.features.has('timestamp-query');
+  }
+
+  /**
+   * Starts counting the work asked of this device (WorkCounts); the function returned stops and
+   * returns the counts. One count at a time.
+   */
+  countWork(): () => WorkCounts {
+    if (this.counts) throw new Error('work is already being counted on this device');
+    const counts = (this.counts = emptyWorkCounts());
+    return () => {
+      if (this.counts === counts) this.counts = null;
+      return counts;
+    };
+  }
+
+  /** Records a dispatch of `workgroups` workgroups of the pipeline set on `pass`, counting it. */
+  dispatch(pass: GPUComputePassEncoder, p: Pipeline, workgroups: number): void {
+    pass.dispatchWorkgroups(workgroups);
+    const c = this.counts;
+    if (!c) return;
+    c.dispatches++;
+    const k = (c.kernels[p.kernel.name] ??= { dispatches: 0, workgroups: 0, workgroupSize: p.workgroupSize });
+    k.dispatches++;
+    k.workgroups += workgroups;
   }
 
   /** Throws if the device was lost; call before work that would otherwise fail obscurely. */
@@ -181,7 +239,7 @@ export class Gpu {
     if (error) {
       throw new Error(`kernel '${kernel.name}' (shaders/${kernel.file}) could not be built with constants ${JSON.stringify(constants)}: ${error.message}`);
     }
-    return { kernel, pipeline, layout };
+    return { kernel, pipeline, layout, workgroupSize: workgroupSize(code, constants) };
   }
 
   /** Binds buffers in the kernel's binding order; dynamic uniforms bind one UNIFORM_STRIDE_BYTES entry. */
@@ -208,10 +266,12 @@ export class Gpu {
   submit(commands: GPUCommandBuffer[]): void {
     this.assertAlive();
     this.device.queue.submit(commands);
+    if (this.counts) this.counts.submits++;
   }
 
   /** Resolves when all submitted work has completed on the GPU. */
   async finish(): Promise<void> {
+    if (this.counts) this.counts.waits++;
     await this.device.queue.onSubmittedWorkDone();
     this.assertAlive();
   }
@@ -228,6 +288,11 @@ export class Gpu {
     try {
       encoder.copyBufferToBuffer(source, offsetBytes, staging, 0, size);
       this.device.queue.submit([encoder.finish()]);
+      if (this.counts) {
+        this.counts.submits++;
+        this.counts.waits++;
+        this.counts.readbackBytes += sizeBytes;
+      }
       await staging.mapAsync(GPUMapMode.READ);
       return staging.getMappedRange().slice(0, sizeBytes);
     } catch (e) {
@@ -237,6 +302,13 @@ export class Gpu {
       if (staging.mapState === 'mapped') staging.unmap();
       staging.destroy();
     }
+  }
+
+  /** A timer for one submission's passes, or null where the device has no timestamp queries. */
+  timer(): PassTimer | null {
+    if (!this.timestamps) return null;
+    this.assertAlive();
+    return passTimer(this.device, (buffer) => this.read(buffer, 16));
   }
 
   /** Waits for pending work, then destroys every buffer and the device. Safe to call twice. */
@@ -255,6 +327,14 @@ export class Gpu {
     this.pipelines.clear();
     this.device.destroy();
   }
+}
+
+
+/** The workgroup size a pipeline was built with: its WORKGROUP_SIZE constant, or the WGSL's default. */
+function workgroupSize(code: string, constants: Record<string, number>): number {
+  if (constants.WORKGROUP_SIZE !== undefined) return constants.WORKGROUP_SIZE;
+  const byDefault = /override\s+WORKGROUP_SIZE\s*:\s*u32\s*=\s*(\d+)u?/.exec(code) ?? /@workgroup_size\((\d+)\)/.exec(code);
+  return byDefault ? Number(byDefault[1]) : 1;
 }
 
 /** An implementation's multi-line message on one line, for a one-line error. */

@@ -1,7 +1,10 @@
 /**
  * Kernel microbenchmarks on the adapter: each kernel alone, dispatched many times in one
  * submission and timed to completion, reported as GFLOP/s and GB/s beside the adapter's
- * measured bandwidth ceiling (a large buffer-to-buffer copy).
+ * measured bandwidth ceiling (a large buffer-to-buffer copy). Where the device has
+ * 'timestamp-query', the same submissions also carry GPU timestamps (the first pass's beginning,
+ * the last pass's end): GPU time per dispatch beside the wall time, which adds the submit, the
+ * wait for completion and, on a real GPU, the launch latency.
  *
  * Traffic models (bytes a kernel must move at least; B rows, D features, C classes, P params):
  *   forward      B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)     2BDC flops
@@ -35,6 +38,8 @@ export interface KernelResult {
   microsecondsPerDispatch: number;
   /** min and max over the submissions */
   microsecondsRange: [number, number];
+  /** median over the same submissions of GPU time per dispatch from timestamp queries; null: the device has none */
+  gpuMicrosecondsPerDispatch?: number | null;
   gflopsPerSecond: number;
   gigabytesPerSecond: number;
   /** gigabytesPerSecond / the copy ceiling */
@@ -42,6 +47,8 @@ export interface KernelResult {
 }
 
 export interface KernelBench {
+  /** whether GPU time was measured (the device has 'timestamp-query'); absent in older results */
+  timestamps?: boolean;
   /** median over REPS timed copies */
   copyCeilingGBps: number;
   copyBytes: number;
@@ -80,7 +87,8 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const copyBytes = 64 * 1024 * 1024;
   const copySrc = await gpu.buffer('copy source', copyBytes, 'storage');
   const copyDst = await gpu.buffer('copy target', copyBytes, 'storage');
-  const copyMs = await timeRepeated(gpu, (encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes));
+  // a copy is not a pass: no timestamps
+  const copyMs = await timeRepeated(gpu, (encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes), false);
   const copyCeilingGBps = (2 * copyBytes) / (copyMs.perCallMs * 1e6);
   gpu.free(copySrc);
   gpu.free(copyDst);
@@ -106,45 +114,72 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
       const pipeline = await gpu.pipeline(kernel, kernel.constants(layout));
       const group = gpu.bindGroup(pipeline, [uniform, ...buffers]);
       const groups = kernel.workgroups(rows, layout);
-      const t = await timeRepeated(gpu, (encoder) => {
-        const pass = encoder.beginComputePass();
+      const t = await timeRepeated(gpu, (encoder, timestampWrites) => {
+        const pass = encoder.beginComputePass(timestampWrites ? { timestampWrites } : {});
         pass.setPipeline(pipeline.pipeline);
         pass.setBindGroup(0, group, [0]);
-        pass.dispatchWorkgroups(groups);
+        gpu.dispatch(pass, pipeline, groups);
         pass.end();
       });
       const { flops, bytes } = model(rows);
       const gigabytesPerSecond = bytes / (t.perCallMs * 1e6);
       results.push({
         kernel: name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000, microsecondsRange: [t.minMs * 1000, t.maxMs * 1000],
+        gpuMicrosecondsPerDispatch: t.gpuPerCallMs === null ? null : t.gpuPerCallMs * 1000,
         gflopsPerSecond: flops / (t.perCallMs * 1e6), gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps,
       });
-      say(`kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gigabytesPerSecond.toFixed(2)} GB/s`);
+      const gpuText = t.gpuPerCallMs === null ? '' : ` (GPU ${(t.gpuPerCallMs * 1000).toFixed(1)} µs)`;
+      say(`kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs${gpuText}, ${gigabytesPerSecond.toFixed(2)} GB/s`);
     }
     gpu.free(uniform);
   }
-  return { copyCeilingGBps, copyBytes, results };
+  return { timestamps: gpu.timestamps, copyCeilingGBps, copyBytes, results };
+}
+
+/** One command recorded into `encoder`; a compute pass takes `timestampWrites` when given. */
+export type Recorder = (encoder: GPUCommandEncoder, timestampWrites?: GPUComputePassTimestampWrites) => void;
+
+export interface Timing {
+  calls: number;
+  perCallMs: number;
+  minMs: number;
+  maxMs: number;
+  /** median GPU time per call over the same submissions (timestamps); null without timestamp queries */
+  gpuPerCallMs: number | null;
 }
 
 /**
  * Times `record` (one command, recorded `calls` times into one command buffer) to completion:
  * doubles `calls` until one submission takes at least MIN_TIMED_MS, then times REPS submissions
- * of that size; per-call time as median, min and max.
+ * of that size; per-call time as median, min and max. With `timestamps` (and a device that has
+ * them) each submission's passes are also timed on the GPU, read back after the wall clock stops.
  */
-async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<{ calls: number; perCallMs: number; minMs: number; maxMs: number }> {
+export async function timeRepeated(gpu: Gpu, record: Recorder, timestamps = true): Promise<Timing> {
+  const timer = timestamps ? gpu.timer() : null;
   const submit = async (calls: number) => {
     const encoder = gpu.encoder('kernel bench');
-    for (let i = 0; i < calls; i++) record(encoder);
+    for (let i = 0; i < calls; i++) record(encoder, timer?.writes(i === 0, i === calls - 1));
+    timer?.resolve(encoder);
     const t0 = performance.now();
     gpu.submit([encoder.finish()]);
     await gpu.finish();
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    return { ms, gpuMs: timer ? (await timer.elapsedNs()) / 1e6 : null };
   };
-  await submit(1);
-  let calls = 1;
-  while ((await submit(calls)) < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
-  const times: number[] = [];
-  for (let i = 0; i < REPS; i++) times.push((await submit(calls)) / calls);
-  const s = summarize(times);
-  return { calls, perCallMs: s.median, minMs: s.min, maxMs: s.max };
+  try {
+    await submit(1);
+    let calls = 1;
+    while ((await submit(calls)).ms < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
+    const wall: number[] = [];
+    const gpuTimes: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      const t = await submit(calls);
+      wall.push(t.ms / calls);
+      if (t.gpuMs !== null) gpuTimes.push(t.gpuMs / calls);
+    }
+    const s = summarize(wall);
+    return { calls, perCallMs: s.median, minMs: s.min, maxMs: s.max, gpuPerCallMs: gpuTimes.length ? summarize(gpuTimes).median : null };
+  } finally {
+    timer?.destroy();
+  }
 }

@@ -9,9 +9,10 @@ import type { Curve, CurveOptions } from './curve';
 import type { KernelBench } from './kernels';
 import type { Throughput, ThroughputOptions } from './throughput';
 
-/** The engines compared: downhill on WebGPU, downhill's CPU reference, and TensorFlow.js on its
- *  webgpu (same Dawn adapter), wasm and cpu backends (opened in bench/peers/engines.ts). */
-export const ENGINES = ['downhill-webgpu', 'downhill-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
+/** The engines compared: downhill on WebGPU, downhill's CPU reference, TensorFlow.js on its
+ *  webgpu (same Dawn adapter), wasm and cpu backends (opened in bench/peers/engines.ts), and
+ *  PyTorch on the CPU (a Python process: bench/peers/pytorch.ts), where it is installed. */
+export const ENGINES = ['downhill-webgpu', 'downhill-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'pytorch-cpu'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /** The engine the report is about; the others are its peers. */
@@ -48,6 +49,8 @@ export interface EngineResult {
   peakGpuBytes?: number;
   setupMs: number;
   runs: RunResult[];
+  /** why the engine was not run here (no runs then), e.g. PyTorch not installed */
+  skipped?: string;
   kernels?: KernelBench;
 }
 

@@ -9,6 +9,7 @@ import type { Backend } from '../backend/backend';
 import { type TrainingData, initialParams } from '../data/training-data';
 import { epochPlan } from '../train/plan';
 import { Rng, permutation } from '../rng';
+import type { WorkCounts } from '../device/gpu';
 import { type Summary, summarize } from './stats';
 
 export interface ThroughputOptions {
@@ -29,9 +30,30 @@ export interface Throughput {
   updatesPerSecond: Summary;
   /** N / median samples/s */
   epochMs: number;
+  /** the work asked of the device over the timed repetitions, where the engine counts it */
+  work?: WorkCount;
 }
 
-export async function measureThroughput(backend: Backend, data: TrainingData, batchSize: number, lr: number, seed: number, o: ThroughputOptions): Promise<Throughput> {
+/** WorkCounts over `steps` steps of the timed repetitions, and the same scaled to one epoch. */
+export interface WorkCount {
+  steps: number;
+  /** runSteps calls the repetitions made (one per repetition, two where it wrapped an epoch's end) */
+  calls: number;
+  counted: WorkCounts;
+  /** counted · steps per epoch / steps, each rounded: what an epoch run this way asks for */
+  perEpoch: Omit<WorkCounts, 'kernels'>;
+}
+
+/** Counts scaled from `steps` steps to an epoch of `stepsPerEpoch`. */
+export function workPerEpoch(c: WorkCounts, steps: number, stepsPerEpoch: number): Omit<WorkCounts, 'kernels'> {
+  const f = stepsPerEpoch / steps;
+  return { dispatches: Math.round(c.dispatches * f), submits: Math.round(c.submits * f), waits: Math.round(c.waits * f), readbackBytes: Math.round(c.readbackBytes * f) };
+}
+
+/** `countWork`: starts counting the engine's device work, returning the function that stops it (WebGPU; absent: not counted). */
+export async function measureThroughput(
+  backend: Backend, data: TrainingData, batchSize: number, lr: number, seed: number, o: ThroughputOptions, countWork?: () => () => WorkCounts,
+): Promise<Throughput> {
   const examples = data.trainCount;
   const plan = epochPlan(examples, batchSize, lr);
   // plain SGD whose rates table holds the plan's rate (base rate 1)
@@ -40,6 +62,7 @@ export async function measureThroughput(backend: Backend, data: TrainingData, ba
   await backend.setPlan(plan, () => false);
   backend.setOrder(permutation(examples, new Rng(seed)));
   let next = 0;
+  let calls = 0;
   // runs `count` steps, wrapping around the epoch; returns elapsed ms and samples
   const run = async (count: number) => {
     let samples = 0;
@@ -47,6 +70,7 @@ export async function measureThroughput(backend: Backend, data: TrainingData, ba
     for (let left = count; left > 0; ) {
       const n = Math.min(left, plan.length - next);
       await backend.runSteps(next, n);
+      calls++;
       for (let s = next; s < next + n; s++) samples += plan[s]!.size;
       next = (next + n) % plan.length;
       left -= n;
@@ -65,11 +89,16 @@ export async function measureThroughput(backend: Backend, data: TrainingData, ba
   const samplesPerSecond: number[] = [];
   const updatesPerSecond: number[] = [];
   const started = performance.now();
+  calls = 0;
+  const stop = countWork?.();
   while (samplesPerSecond.length < o.reps && (samplesPerSecond.length < minReps || performance.now() - started < o.maxMs)) {
     const r = await run(stepsPerRep);
     samplesPerSecond.push(r.samples / (r.ms / 1000));
     updatesPerSecond.push(stepsPerRep / (r.ms / 1000));
   }
+  const counted = stop?.();
   const sps = summarize(samplesPerSecond);
-  return { variant: backend.variant?.note, stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000 };
+  const steps = stepsPerRep * samplesPerSecond.length;
+  const work = counted && { steps, calls, counted, perEpoch: workPerEpoch(counted, steps, plan.length) };
+  return { variant: backend.variant?.note, stepsPerRep, samplesPerSecond: sps, updatesPerSecond: summarize(updatesPerSecond), epochMs: (examples / sps.median) * 1000, ...(work ? { work } : {}) };
 }

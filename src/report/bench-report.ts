@@ -41,7 +41,7 @@ export function charts(r: BenchResults): Record<keyof PlotFiles, Chart> {
     throughput: {
       title: `Training throughput against batch size (${adapterName(r)})`,
       xLabel: 'batch size', yLabel: 'samples per second (median)', xLog: true, yLog: true,
-      series: r.engines.map((e) => ({
+      series: r.engines.filter((e) => !e.skipped).map((e) => ({
         name: e.engine,
         dashed: e.engine !== MAIN_ENGINE,
         points: e.runs.filter((x) => x.throughput).map((x) => [x.batchSize, x.throughput!.samplesPerSecond.median] as const),
@@ -104,13 +104,14 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
     out.push(
       `| ${batchName(x.batchSize, n)} | ${x.lr} | ${spread(x)} | ${rate(x.throughput.updatesPerSecond.median)} | ${secs(x.throughput.epochMs)} | ` +
         `${reach(c?.toTargetLoss)} | ${c ? (c.toTargetLoss ? int(c.toTargetLoss.samples) : 'not reached') : 'n/a'} | ${reach(c?.toTargetAccuracy)} | ` +
-        `${last ? last.loss.toFixed(4) : 'n/a'} | ${last?.testAccuracy !== undefined ? pct(last.testAccuracy) : 'n/a'} | ${peers.map((p) => times(ratio(r, p, x.batchSize))).join(' | ')} |`,
+        `${last ? last.loss.toFixed(4) : 'n/a'} | ${last?.testAccuracy !== undefined ? pct(last.testAccuracy) : 'n/a'} | ${peers.map((p) => (skipped(r, p) ? 'skipped' : times(ratio(r, p, x.batchSize)))).join(' | ')} |`,
     );
   }
   const variants = main.filter((x) => x.throughput?.variant).map((x) => `batch ${batchName(x.batchSize, n)}: ${x.throughput!.variant}`);
   if (variants.length) out.push('', 'Step variant chosen per batch size (by measurement on this adapter):', '', ...variants.map((v) => `- ${v}`));
   const peak = r.engines.find((e) => e.engine === MAIN_ENGINE)?.peakGpuBytes;
   if (peak !== undefined) out.push('', `Peak GPU memory in downhill's buffers: ${(peak / 2 ** 20).toFixed(1)} MiB (training and test sets as bytes, parameters, per-batch intermediates; nothing is allocated per step).`);
+  out.push('', 'Peers:', '', ...r.engines.filter((e) => e.engine !== MAIN_ENGINE).map((e) => `- ${e.engine}: ${e.skipped ? `skipped: ${e.skipped}` : e.adapter.description}`));
   out.push('', `"vs peer" is downhill's median samples/s divided by the peer's at the same batch size and learning rate. Times and examples to a target are interpolated linearly between the two recorded points around the crossing (points are log-spaced in updates; both are in the JSON).`, '');
 
   out.push('## Throughput of every engine (samples/s, median (min–max))', '');
@@ -119,21 +120,29 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   for (const x of main.length ? main : r.engines[0]!.runs) {
     const cells = r.engines.map((e) => {
       const run = e.runs.find((y) => y.batchSize === x.batchSize);
-      return run?.throughput ? spread(run) : run?.error ? `failed: ${run.error}` : 'not run';
+      return run?.throughput ? spread(run) : run?.error ? `failed: ${run.error}` : e.skipped ? 'skipped' : 'not run';
     });
     out.push(`| ${batchName(x.batchSize, n)} | ${cells.join(' | ')} |`);
   }
   out.push('');
 
+  out.push(...workCountsSection(main, n));
+
   const kernels = r.engines.find((e) => e.engine === MAIN_ENGINE)?.kernels;
   if (kernels) {
     out.push('## Kernels on this adapter', '');
-    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written, median). Each kernel alone, many dispatches per submission, median of 5 submissions (min–max); traffic models in src/measure/kernels.ts. Achieved rates are from the median time.`, '');
-    out.push('| kernel | rows | µs per dispatch | GFLOP/s | GB/s | of the copy ceiling |');
-    out.push('| --- | --- | --- | --- | --- | --- |');
+    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written, median). Each kernel alone, many dispatches per submission, median of 5 submissions (min–max); traffic models in src/measure/kernels.ts. Achieved rates are from the median wall time.`);
+    out.push(kernels.timestamps === true
+      ? "GPU µs: the same submissions timed by the device's timestamp queries (the first pass's beginning to the last one's end), per dispatch; the wall time adds the submit and the wait for completion."
+      : kernels.timestamps === false
+        ? "GPU µs: none, this device has no 'timestamp-query' feature; wall time only."
+        : 'GPU µs: not measured by the benchmark that wrote these results.', '');
+    out.push('| kernel | rows | µs per dispatch (wall) | GPU µs | GFLOP/s | GB/s | of the copy ceiling |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- |');
     for (const k of kernels.results) {
       const range = k.microsecondsRange ? ` (${k.microsecondsRange[0].toFixed(0)}–${k.microsecondsRange[1].toFixed(0)})` : '';
-      out.push(`| ${k.kernel} | ${int(k.rows)} | ${k.microsecondsPerDispatch.toFixed(1)}${range} | ${k.gflopsPerSecond.toFixed(2)} | ${k.gigabytesPerSecond.toFixed(2)} | ${pct(k.bandwidthFraction)} |`);
+      const gpuUs = typeof k.gpuMicrosecondsPerDispatch === 'number' ? k.gpuMicrosecondsPerDispatch.toFixed(1) : 'n/a';
+      out.push(`| ${k.kernel} | ${int(k.rows)} | ${k.microsecondsPerDispatch.toFixed(1)}${range} | ${gpuUs} | ${k.gflopsPerSecond.toFixed(2)} | ${k.gigabytesPerSecond.toFixed(2)} | ${pct(k.bandwidthFraction)} |`);
     }
     out.push('');
   }
@@ -144,6 +153,30 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   if (files.lossVsSamples) out.push(`![loss against examples](${files.lossVsSamples})`, '');
   if (files.throughput) out.push(`![throughput against batch size](${files.throughput})`, '');
   return out.join('\n');
+}
+
+function skipped(r: BenchResults, engine: EngineName): boolean {
+  return r.engines.some((e) => e.engine === engine && e.skipped !== undefined);
+}
+
+const bytes = (b: number) => (b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${int(b)} B`);
+
+/** The work each batch size asked of the device, per epoch, and each kernel's invocations per dispatch. */
+function workCountsSection(main: readonly RunResult[], n: number): string[] {
+  const counted = main.filter((x) => x.throughput?.work);
+  if (!counted.length) return [];
+  const out = ['## Work asked of the device (downhill on WebGPU)', ''];
+  out.push('Counted over the timed repetitions of the throughput measurement (one runSteps call per repetition, two where it wrapped an epoch\'s end) and scaled to one epoch of N / batch steps. Waits are awaited completions (a readback\'s mapAsync, onSubmittedWorkDone). Invocations per dispatch: workgroups × workgroup size, per kernel.', '');
+  out.push('| batch | variant | steps counted | dispatches / epoch | dispatches / step | submits / epoch | waits / epoch | read back / epoch | invocations per dispatch |');
+  out.push(`|${' --- |'.repeat(9)}`);
+  for (const x of counted) {
+    const w = x.throughput!.work!;
+    const kernels = Object.entries(w.counted.kernels).map(([name, k]) => `${name} ${int((k.workgroups / k.dispatches) * k.workgroupSize)} (${int(k.workgroups / k.dispatches)} × ${k.workgroupSize})`).join(', ');
+    const variant = x.throughput!.variant?.split(' ')[0] ?? 'n/a';
+    out.push(`| ${batchName(x.batchSize, n)} | ${variant} | ${int(w.steps)} | ${int(w.perEpoch.dispatches)} | ${(w.counted.dispatches / w.steps).toFixed(w.counted.dispatches < w.steps ? 4 : 0)} | ${int(w.perEpoch.submits)} | ${int(w.perEpoch.waits)} | ${bytes(w.perEpoch.readbackBytes)} | ${kernels} |`);
+  }
+  out.push('');
+  return out;
 }
 
 /** The answers the benchmark exists for, each stated with its numbers, or why it cannot be. */

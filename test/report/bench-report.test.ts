@@ -60,6 +60,29 @@ function results(gdReaches: boolean): BenchResults {
 }
 const files = { lossVsTime: 'a.svg', lossVsSamples: 'b.svg', throughput: 'c.svg' };
 
+/** results with downhill's work counts at batch 10 and 100, kernel timings, and a skipped PyTorch peer */
+function withCountsAndSkippedPeer(): BenchResults {
+  const r = results(false);
+  const main = r.engines[0]!;
+  const kernels = (dispatches: number, groups: number) => ({ forward: { dispatches, workgroups: dispatches * groups, workgroupSize: 64 } });
+  main.runs[1]!.throughput!.variant = 'four-kernels (measured)';
+  main.runs[1]!.throughput!.work = {
+    steps: 2000, calls: 5, counted: { dispatches: 8000, submits: 10, waits: 5, readbackBytes: 80000, kernels: kernels(2000, 1) },
+    perEpoch: { dispatches: 24000, submits: 30, waits: 15, readbackBytes: 240000 },
+  };
+  main.runs[2]!.throughput!.work = {
+    steps: 300, calls: 3, counted: { dispatches: 1200, submits: 3, waits: 3, readbackBytes: 120000, kernels: kernels(300, 2) },
+    perEpoch: { dispatches: 2400, submits: 6, waits: 6, readbackBytes: 240000 },
+  };
+  main.kernels = {
+    timestamps: true, copyCeilingGBps: 1.5, copyBytes: 64 * 2 ** 20,
+    results: [{ kernel: 'forward', rows: 100, dispatches: 64, microsecondsPerDispatch: 120, microsecondsRange: [110, 130], gpuMicrosecondsPerDispatch: 95.5, gflopsPerSecond: 1.3, gigabytesPerSecond: 0.7, bandwidthFraction: 0.45 }],
+  };
+  r.engines.push({ engine: 'pytorch-cpu', adapter: { ...adapter, description: 'PyTorch on the CPU' }, setupMs: 0, runs: [], skipped: 'no Python could import torch' });
+  r.config.engines.push('pytorch-cpu');
+  return r;
+}
+
 describe('results analysis', () => {
   test('the target crossing is interpolated between the recorded points around it', () => {
     const h = [point(0, 0, 10, 2.3, 0.1), point(1000, 100, 10, 0.5, 0.8), point(3000, 300, 10, 0.3, 0.92)];
@@ -112,6 +135,33 @@ describe('markdown report', () => {
     expect(c).toMatch(/after 10,000 examples the training loss is 0\.4000 at batch 1, 0\.8680 at batch 10, 0\.7874 at batch 100; batch 1 has made the most progress per example, as the textbook says/);
     // when GD gets there first, the report says the textbook picture does not hold
     expect(conclusions(results(true)).join('\n')).toMatch(/does not get there sooner here, unlike the textbook/);
+  });
+});
+
+describe('work counts, GPU time and skipped peers in the report', () => {
+  const md = markdownReport(withCountsAndSkippedPeer(), files);
+  test('a row per counted batch size: per epoch, per step, and invocations per dispatch', () => {
+    expect(md).toContain('## Work asked of the device (downhill on WebGPU)');
+    expect(md).toContain('| 10 | four-kernels | 2,000 | 24,000 | 4 | 30 | 15 | 234.4 KiB | forward 64 (1 × 64) |');
+    expect(md).toMatch(/\| 100 \| n\/a \| 300 \| 2,400 \| 4 \| 6 \| 6 \| 234\.4 KiB \| forward 128 \(2 × 64\) \|/);
+  });
+
+  test('GPU µs beside the wall time, and what they are', () => {
+    expect(md).toContain('| forward | 100 | 120.0 (110–130) | 95.5 | 1.30 | 0.70 | 45.00% |');
+    expect(md).toContain("timed by the device's timestamp queries");
+    const r = withCountsAndSkippedPeer();
+    r.engines[0]!.kernels!.timestamps = false;
+    r.engines[0]!.kernels!.results[0]!.gpuMicrosecondsPerDispatch = null;
+    const without = markdownReport(r, files);
+    expect(without).toContain("no 'timestamp-query' feature");
+    expect(without).toContain('| forward | 100 | 120.0 (110–130) | n/a |');
+  });
+
+  test('a skipped peer says so and why, in its columns and its cells, and draws no line', () => {
+    expect(md).toContain('- pytorch-cpu: skipped: no Python could import torch');
+    expect(md).toMatch(/\| 100 \| 0\.5 \| 30,000 .* \| 30x \| skipped \|/);
+    expect(md).toMatch(/\| 100 \| .* \| skipped \|\n/);
+    expect(plots(withCountsAndSkippedPeer()).throughput!.match(/<polyline/g)).toHaveLength(2);
   });
 });
 
