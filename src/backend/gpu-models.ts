@@ -110,7 +110,8 @@ async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null): 
       g.dispatch(pass, pipeline, groups);
       pass.end();
       g.submit([encoder.finish()]);
-      const [sums, counts] = await Promise.all([g.read(lossSums, groups * 4), g.read(confusion, CLASSES * CLASSES * 4)]);
+      const hint = { key: `evaluate ${split}`, units: 1 };
+      const [sums, counts] = await Promise.all([g.read(lossSums, groups * 4, 0, undefined, hint), g.read(confusion, CLASSES * CLASSES * 4, 0, undefined, hint)]);
       // the per-workgroup sums are added in float64, in index order
       return summarizeEvaluation(set.count, new Float32Array(sums).reduce((a, x) => a + x, 0), new Uint32Array(counts));
     },
@@ -141,7 +142,7 @@ async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionS
       const count = host[split].count;
       const encoder = g.encoder(`evaluate ${split}`);
       encode(encoder);
-      const pred = new Float32Array(await g.read(e.outputs, count * 4, 0, encoder));
+      const pred = new Float32Array(await g.read(e.outputs, count * 4, 0, encoder, { key: `evaluate ${split}`, units: 1 }));
       return regressionEvaluation(pred, host[split].targets, count, evaluationScale);
     },
     destroy: () => {},

@@ -205,6 +205,7 @@ export class WebGpuBackend implements Backend {
     if (this.tables) for (const b of Object.values(this.tables)) this.gpu.free(b);
     this.tables = await uploadPlan(this.gpu, steps, 'plan');
     this.plan = steps;
+    this.gpu.pacer.forget('steps');
     this.launches.clear();
     for (const b of [this.partials, this.fusedTable]) if (b) this.gpu.free(b);
     [this.partials, this.fusedTable] = [undefined, undefined];
@@ -330,7 +331,8 @@ export class WebGpuBackend implements Backend {
       for (let k = 0; k < this.models; k++) encoder.copyBufferToBuffer(this.buffers.loss, (k * rows + from) * 4, this.buffers.lossGather, k * n * 4, n * 4);
       [source, offset] = [this.buffers.lossGather, 0];
     }
-    const losses = new Float32Array(await this.gpu.read(source, this.models * n * 4, offset, encoder));
+    // the wait for a run of steps: learned per plan, per step (setPlan forgets the last plan's)
+    const losses = new Float32Array(await this.gpu.read(source, this.models * n * 4, offset, encoder, { key: 'steps', units: count }));
     return Array.from({ length: this.models }, (_, k) => (losses.subarray(k * n, (k + 1) * n).reduce((a, x) => a + x, 0) / n) * this.m.lossScale);
   }
 

@@ -7,8 +7,10 @@ import { GpuFault, UserError } from '../errors';
 import type { AdapterReport } from './adapter-info';
 import { type PassTimer, passTimer } from './pass-timer';
 import { type ShaderSource, kernelModule } from './shader-source';
+import { type WaitHint, WaitPacer } from './wait-pacer';
 
 export type { PassTimer } from './pass-timer';
+export type { WaitHint } from './wait-pacer';
 
 /** How a kernel sees each binding, in binding order (group 0). */
 export type BindingKind = 'uniform' | 'uniform-dynamic' | 'read' | 'read-write';
@@ -69,6 +71,8 @@ export class Gpu {
   private lostMessage: string | undefined;
   private destroyed = false;
   private counts: WorkCounts | null = null;
+  /** sleeps through most of a wait instead of letting dawn-node spin (wait-pacer.ts) */
+  readonly pacer: WaitPacer;
 
   constructor(
     readonly device: GPUDevice,
@@ -76,6 +80,7 @@ export class Gpu {
     private readonly shaders: ShaderSource,
   ) {
     Gpu.alive.devices++;
+    this.pacer = new WaitPacer(adapter.runtime === 'dawn-node');
     void device.lost.then((info) => {
       if (!this.destroyed) this.lostMessage = `the GPU device was lost (${info.reason}): ${oneLine(info.message) || 'no message'}`;
     });
@@ -269,10 +274,12 @@ export class Gpu {
     if (this.counts) this.counts.submits++;
   }
 
-  /** Resolves when all submitted work has completed on the GPU. */
-  async finish(): Promise<void> {
+  /** Resolves when all submitted work has completed on the GPU (`hint`: what the wait is for, see wait-pacer.ts). */
+  async finish(hint?: WaitHint): Promise<void> {
     if (this.counts) this.counts.waits++;
+    const started = await this.pacer.sleepBefore(hint);
     await this.device.queue.onSubmittedWorkDone();
+    this.pacer.learn(hint, started);
     this.assertAlive();
   }
 
@@ -281,7 +288,7 @@ export class Gpu {
    * `encoder` (not yet finished), the copy is recorded at its end and the encoder is submitted:
    * its work and the readback then cost one round trip.
    */
-  async read(source: GPUBuffer, sizeBytes: number, offsetBytes = 0, encoder = this.encoder('readback')): Promise<ArrayBuffer> {
+  async read(source: GPUBuffer, sizeBytes: number, offsetBytes = 0, encoder = this.encoder('readback'), hint?: WaitHint): Promise<ArrayBuffer> {
     this.assertAlive();
     const size = Math.ceil(sizeBytes / 4) * 4;
     const staging = this.device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -293,7 +300,9 @@ export class Gpu {
         this.counts.waits++;
         this.counts.readbackBytes += sizeBytes;
       }
+      const started = await this.pacer.sleepBefore(hint);
       await staging.mapAsync(GPUMapMode.READ);
+      this.pacer.learn(hint, started);
       return staging.getMappedRange().slice(0, sizeBytes);
     } catch (e) {
       this.assertAlive();

@@ -1,0 +1,57 @@
+/**
+ * Waiting for the GPU without spinning the main thread. dawn-node resolves mapAsync and
+ * onSubmittedWorkDone by polling: while any of them is pending it queues setImmediate again and
+ * again (a new function each time), so the main thread spins and its garbage keeps the
+ * collector busy. Measured on the 2-core machine with SwiftShader (scripts/gc-probe.ts: five
+ * whole-training-set evaluations): the main thread used 59% of a core and 67 collections took
+ * 1.0 s of the 3.6 s, while SwiftShader's two worker threads, which do the GPU's work on the
+ * same two cores, got 51-58% each. Asleep on a timer for most of the wait instead, the main
+ * thread uses nothing and the workers get ~80% each.
+ *
+ * So a wait of a kind seen before (a key: "steps of this plan", "evaluate train") first sleeps
+ * SLEEP_FRACTION of what the last ones took per unit of work, then lets dawn-node poll for the
+ * rest. What a wait took is learned as the run goes: a wait that ends during the sleep teaches
+ * a shorter one, so the estimate follows the work down as well as up. Results never depend on
+ * it, only the wall time around them. Browsers resolve these promises from events and need none
+ * of this: the pacer is on for dawn-node only.
+ */
+
+/** The kind of work a wait is for, and how much of it (its expected time is per unit). */
+export interface WaitHint {
+  key: string;
+  units: number;
+}
+
+/** Sleep this share of the expected time: the rest is polled, so an estimate a little high costs little. */
+const SLEEP_FRACTION = 0.75;
+/** Shorter sleeps are not worth a timer (a setTimeout is about 1 ms at best). */
+const MIN_SLEEP_MS = 2;
+
+export class WaitPacer {
+  private readonly perUnitMs = new Map<string, number>();
+
+  constructor(readonly enabled: boolean) {}
+
+  /** Sleeps before a wait of `hint`'s kind as the last ones suggest; returns when the wait began (for learn). */
+  async sleepBefore(hint: WaitHint | undefined): Promise<number> {
+    const started = performance.now();
+    if (!this.enabled || !hint) return started;
+    const perUnit = this.perUnitMs.get(hint.key);
+    const sleepMs = perUnit === undefined ? 0 : SLEEP_FRACTION * perUnit * hint.units;
+    if (sleepMs >= MIN_SLEEP_MS) await new Promise((resolve) => setTimeout(resolve, sleepMs));
+    return started;
+  }
+
+  /** Learns what a wait of `hint`'s kind took, from `started` (sleepBefore's) to now. */
+  learn(hint: WaitHint | undefined, started: number): void {
+    if (!this.enabled || !hint || hint.units <= 0) return;
+    const perUnit = (performance.now() - started) / hint.units;
+    const known = this.perUnitMs.get(hint.key);
+    this.perUnitMs.set(hint.key, known === undefined ? perUnit : (known + perUnit) / 2);
+  }
+
+  /** Forgets the kinds whose key starts with `prefix` (a new plan's steps cost what they cost). */
+  forget(prefix: string): void {
+    for (const key of this.perUnitMs.keys()) if (key.startsWith(prefix)) this.perUnitMs.delete(key);
+  }
+}
