@@ -1,0 +1,55 @@
+/**
+ * The register-blocked gradient: gradient_blocked.wgsl's phase sums against their float64
+ * reference, gradient_reduce.wgsl over the phases, and the two composed against the single-pass
+ * gradient, on every shape (batches under and over the PHASES phases, features that are not a
+ * multiple of the block) and the full 60000x784.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Gpu } from '../../src/device/gpu';
+import { PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../../src/kernels/gradient-blocked';
+import { CLASSES, paramLayout } from '../../src/model';
+import { gradientRef } from '../../src/reference/gradient';
+import { gradientPhasesRef, gradientReduceRef } from '../../src/reference/gradient-split';
+import { Rng, permutation } from '../../src/rng';
+import { runKernel, testGpu } from '../helpers/gpu';
+import { randomFloats, randomImages } from '../helpers/random';
+import { FULL_MNIST, SHAPES, type Shape } from './cases';
+
+let gpu: Gpu;
+beforeAll(async () => (gpu = await testGpu()));
+afterAll(async () => gpu?.destroy());
+
+function inputs({ count, features, size }: Shape) {
+  const rng = new Rng(count * 17 + size);
+  return { layout: paramLayout(features), images: randomImages(rng, count, features), order: permutation(count, rng), dlogits: randomFloats(rng, size * CLASSES, 1) };
+}
+
+async function partials(shape: Shape) {
+  const { layout, images, order, dlogits } = inputs(shape);
+  const [, , , out] = await runKernel(gpu, gradientBlockedKernel, layout, { start: shape.start, size: shape.size, lr: 0 }, [images, order, dlogits, { outputBytes: phasePartialsBytes(layout) }]);
+  return { layout, images, order, dlogits, out: new Float32Array(out!) };
+}
+
+describe('register-blocked gradient matches its CPU references', () => {
+  test.each([...SHAPES, FULL_MNIST])('gradient_blocked: $name', async (shape) => {
+    const { images, order, dlogits, out } = await partials(shape);
+    // each phase sums ceil(B / PHASES) terms in [-1, 1] in f32, in row order (<= 1875 at 60000)
+    const atol = shape.size > 10000 ? 1e-4 : 1e-5;
+    expect(out).toBeAllclose(gradientPhasesRef(images, shape.features, order, shape.start, shape.size, dlogits, PHASES), { atol, rtol: 1e-4 });
+  });
+
+  test.each(SHAPES)('gradient_reduce over the phases: $name', async ({ features, start, size }) => {
+    const layout = paramLayout(features);
+    const slots = randomFloats(new Rng(size), PHASES * layout.paddedCount, 50);
+    const [, grads] = await runKernel(gpu, phaseReduceKernel, layout, { start, size, lr: 0 }, [slots, { outputBytes: layout.paddedCount * 4 }]);
+    // 32 terms of magnitude <= 50 added in f32 (cancellation is possible): their rounding, / B
+    expect(new Float32Array(grads!)).toBeAllclose(gradientReduceRef(slots, PHASES, layout.paddedCount, size), { atol: (PHASES * 50 * 2 ** -23) / size, rtol: 1e-4 });
+  });
+
+  test.each([SHAPES[6]!, SHAPES[7]!, FULL_MNIST])('phases then reduce equals the gradient: $name', async (shape) => {
+    const { layout, images, order, dlogits, out } = await partials(shape);
+    const batch = { start: shape.start, size: shape.size, lr: 0 };
+    const [, grads] = await runKernel(gpu, phaseReduceKernel, layout, batch, [out, { outputBytes: layout.paddedCount * 4 }]);
+    expect(new Float32Array(grads!)).toBeAllclose(gradientRef(images, shape.features, order, shape.start, shape.size, dlogits), { atol: 1e-6, rtol: 1e-4 });
+  });
+});
