@@ -1,20 +1,26 @@
 /**
  * Kernel microbenchmarks on the adapter: each kernel alone, dispatched many times in one
  * submission and timed to completion, reported as GFLOP/s and GB/s beside the adapter's
- * measured bandwidth ceiling (a large buffer-to-buffer copy).
+ * measured ceilings: bandwidth (a large buffer-to-buffer copy) and multiply-add
+ * (shaders/probe_fma.wgsl). At each batch size the kernels' submissions alternate (round after
+ * round, every kernel once per round), so that a noisy machine slows them alike.
  *
  * Traffic models (bytes a kernel must move at least; B rows, D features, C classes, P params):
- *   forward      B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)     2BDC flops
+ *   forward, forward_tiled/R   B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)   2BDC flops
  *   softmax_xent 4BC (logits) + 8B (order, labels) + 4B (loss) + 4BC (dlogits)   ~5BC flops
  *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
  *   gradient_partial/Q  as gradient, with 4P·ceil(B/Q) partials written         2BDC flops
  *   gradient_reduce/Q   4P·ceil(B/Q) (partials) + 4P (grads)                      P·ceil(B/Q) flops
+ *   gradient_blocked    as gradient, with 4P·PHASES partials written             2BDC flops
+ *   gradient_reduce/phases  4P·PHASES + 4P                                        P·PHASES flops
  *   update (sgd) 12P (read params and grads, write params)                       2P flops
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
  */
 import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
 import { evaluateKernel } from '../kernels/evaluate';
 import { forwardKernel } from '../kernels/forward';
+import { FORWARD_TILES, tiledForwardKernel } from '../kernels/forward-tiled';
+import { PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
 import { gradientKernel } from '../kernels/gradient';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
@@ -39,12 +45,16 @@ export interface KernelResult {
   gigabytesPerSecond: number;
   /** gigabytesPerSecond / the copy ceiling */
   bandwidthFraction: number;
+  /** gflopsPerSecond / the multiply-add ceiling (absent in results from before the probe) */
+  flopFraction?: number;
 }
 
 export interface KernelBench {
   /** median over REPS timed copies */
   copyCeilingGBps: number;
   copyBytes: number;
+  /** median over REPS timed probe_fma.wgsl dispatches (absent in results from before the probe) */
+  fmaCeilingGflops?: number;
   results: KernelResult[];
 }
 
@@ -53,7 +63,7 @@ const MIN_TIMED_MS = 150;
 const REPS = 5;
 
 /** Runs on `gpu` (the caller opens and destroys it); `say` gets a line per kernel measured. */
-export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsList: readonly number[] = [100, N]): Promise<KernelBench> {
+export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsList: readonly number[] = [100, 1000, N]): Promise<KernelBench> {
   const layout = paramLayout(IMAGE_FEATURES);
   const rng = new Rng(1);
   const D = IMAGE_FEATURES;
@@ -80,20 +90,26 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const copyBytes = 64 * 1024 * 1024;
   const copySrc = await gpu.buffer('copy source', copyBytes, 'storage');
   const copyDst = await gpu.buffer('copy target', copyBytes, 'storage');
-  const copyMs = await timeRepeated(gpu, (encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes));
-  const copyCeilingGBps = (2 * copyBytes) / (copyMs.perCallMs * 1e6);
+  const [copyMs] = await timeAlternating(gpu, [(encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes)]);
+  const copyCeilingGBps = (2 * copyBytes) / (copyMs!.perCallMs * 1e6);
   gpu.free(copySrc);
   gpu.free(copyDst);
+  const fmaCeilingGflops = await measureFmaCeiling(gpu);
+  say(`multiply-add ceiling: ${fmaCeilingGflops.toFixed(2)} GFLOP/s`);
+  const phasePartials = await gpu.buffer('phase partials', phasePartialsBytes(layout), 'storage');
 
   type Traffic = (B: number) => { flops: number; bytes: number };
   const bindings: Array<[string, Kernel, GPUBuffer[], Traffic]> = [
     ['forward', forwardKernel, [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })],
+    ...FORWARD_TILES.map((r): [string, Kernel, GPUBuffer[], Traffic] => [`forward_tiled/${r}`, tiledForwardKernel(r), [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })]),
     ['softmax_xent', softmaxXentKernel, [logits, labels, order, loss, dlogits], (B) => ({ flops: 5 * B * CLASSES, bytes: 8 * B * CLASSES + 12 * B })],
     ['gradient', gradientKernel, [images, order, dlogits, grads], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P })],
     ...SPLIT_CHUNKS.flatMap((q): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
       [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
       [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
     ]),
+    ['gradient_blocked', gradientBlockedKernel, [images, order, dlogits, phasePartials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * PHASES })],
+    ['gradient_reduce/phases', phaseReduceKernel, [phasePartials, grads], () => ({ flops: P * PHASES, bytes: 4 * P * (PHASES + 1) })],
     ['update (sgd)', updateKernel(1, SGD, 'sgd'), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
   ];
@@ -102,37 +118,75 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
     const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
     writeBatchUniform(table, 0, { start: 0, size: rows, lr: 1e-6 });
     const uniform = await gpu.buffer('batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
+    const records = [];
     for (const [name, kernel, buffers, model] of bindings) {
       const pipeline = await gpu.pipeline(kernel, kernel.constants(layout));
       const group = gpu.bindGroup(pipeline, [uniform, ...buffers]);
       const groups = kernel.workgroups(rows, layout);
-      const t = await timeRepeated(gpu, (encoder) => {
+      records.push({ name, model, record: (encoder: GPUCommandEncoder) => {
         const pass = encoder.beginComputePass();
         pass.setPipeline(pipeline.pipeline);
         pass.setBindGroup(0, group, [0]);
         pass.dispatchWorkgroups(groups);
         pass.end();
-      });
+      } });
+    }
+    const timed = await timeAlternating(gpu, records.map((r) => r.record));
+    for (const [i, { name, model }] of records.entries()) {
+      const t = timed[i]!;
       const { flops, bytes } = model(rows);
       const gigabytesPerSecond = bytes / (t.perCallMs * 1e6);
+      const gflopsPerSecond = flops / (t.perCallMs * 1e6);
       results.push({
         kernel: name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000, microsecondsRange: [t.minMs * 1000, t.maxMs * 1000],
-        gflopsPerSecond: flops / (t.perCallMs * 1e6), gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps,
+        gflopsPerSecond, gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps, flopFraction: gflopsPerSecond / fmaCeilingGflops,
       });
-      say(`kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gigabytesPerSecond.toFixed(2)} GB/s`);
+      say(`kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs, ${gflopsPerSecond.toFixed(2)} GFLOP/s (${(100 * gflopsPerSecond / fmaCeilingGflops).toFixed(1)}% of the multiply-add ceiling), ${gigabytesPerSecond.toFixed(2)} GB/s`);
     }
     gpu.free(uniform);
   }
-  return { copyCeilingGBps, copyBytes, results };
+  gpu.free(phasePartials);
+  return { copyCeilingGBps, copyBytes, fmaCeilingGflops, results };
+}
+
+/** shaders/probe_fma.wgsl: 8 accumulators x 16 updates per pass, the probe of anchors.md */
+const FMA = { accumulators: 8, updates: 16, passes: 2048, threads: 512, workgroup: 16 };
+
+/** GFLOP/s of probe_fma.wgsl: the multiply-add ceiling, median of REPS timed submissions */
+async function measureFmaCeiling(gpu: Gpu): Promise<number> {
+  const probe: Kernel = {
+    name: 'probe_fma', file: 'probe_fma.wgsl', repeat: { a: FMA.accumulators, u: FMA.updates },
+    bindings: ['uniform-dynamic', 'read-write'],
+    constants: () => ({ WORKGROUP_SIZE: FMA.workgroup, PASSES: FMA.passes }),
+    workgroups: () => FMA.threads / FMA.workgroup,
+  };
+  const pipeline = await gpu.pipeline(probe, probe.constants(paramLayout(4)));
+  const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
+  writeBatchUniform(table, 0, { start: 0, size: 1, lr: 1e-3 });
+  const uniform = await gpu.buffer('probe batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
+  const sink = await gpu.buffer('probe sink', FMA.threads * 16, 'storage');
+  const group = gpu.bindGroup(pipeline, [uniform, sink]);
+  const [t] = await timeAlternating(gpu, [(encoder) => {
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline.pipeline);
+    pass.setBindGroup(0, group, [0]);
+    pass.dispatchWorkgroups(FMA.threads / FMA.workgroup);
+    pass.end();
+  }]);
+  gpu.free(uniform);
+  gpu.free(sink);
+  const flops = 8 * FMA.accumulators * FMA.updates * FMA.passes * FMA.threads;
+  return flops / (t!.perCallMs * 1e6);
 }
 
 /**
- * Times `record` (one command, recorded `calls` times into one command buffer) to completion:
- * doubles `calls` until one submission takes at least MIN_TIMED_MS, then times REPS submissions
- * of that size; per-call time as median, min and max.
+ * Times each of `records` (one command, recorded `calls` times into one command buffer) to
+ * completion: per record, doubles `calls` until one submission takes at least MIN_TIMED_MS;
+ * then REPS rounds, each submitting every record once, in turn; per-call time as median, min
+ * and max over the rounds.
  */
-async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<{ calls: number; perCallMs: number; minMs: number; maxMs: number }> {
-  const submit = async (calls: number) => {
+async function timeAlternating(gpu: Gpu, records: ReadonlyArray<(encoder: GPUCommandEncoder) => void>): Promise<Array<{ calls: number; perCallMs: number; minMs: number; maxMs: number }>> {
+  const submit = async (record: (encoder: GPUCommandEncoder) => void, calls: number) => {
     const encoder = gpu.encoder('kernel bench');
     for (let i = 0; i < calls; i++) record(encoder);
     const t0 = performance.now();
@@ -140,11 +194,19 @@ async function timeRepeated(gpu: Gpu, record: (encoder: GPUCommandEncoder) => vo
     await gpu.finish();
     return performance.now() - t0;
   };
-  await submit(1);
-  let calls = 1;
-  while ((await submit(calls)) < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
-  const times: number[] = [];
-  for (let i = 0; i < REPS; i++) times.push((await submit(calls)) / calls);
-  const s = summarize(times);
-  return { calls, perCallMs: s.median, minMs: s.min, maxMs: s.max };
+  const counts: number[] = [];
+  for (const record of records) {
+    await submit(record, 1);
+    let calls = 1;
+    while ((await submit(record, calls)) < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
+    counts.push(calls);
+  }
+  const times: number[][] = records.map(() => []);
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const [i, record] of records.entries()) times[i]!.push((await submit(record, counts[i]!)) / counts[i]!);
+  }
+  return times.map((t, i) => {
+    const s = summarize(t);
+    return { calls: counts[i]!, perCallMs: s.median, minMs: s.min, maxMs: s.max };
+  });
 }
