@@ -8,7 +8,7 @@
  *   four-kernels  forward, loss head, gradient and update per step (every model, any K)
  *   split-k-Q     the classifier's gradient over chunks of Q rows plus a reduction: fills a wide
  *                 GPU on large batches (K = 1)
- *   register-blocked  the classifier's gradient as PHASES partial sums by register blocks plus a
+ *   register-blocked  the classifier's gradient as phase partial sums by register blocks plus a
  *                 reduction (gradient_blocked.wgsl): for software adapters, where each loaded
  *                 value must be reused from registers (K = 1)
  *   fused-W       up to FUSED_STEPS_PER_DISPATCH small-batch steps of plain SGD in one dispatch of
@@ -68,9 +68,10 @@ export function candidates(shape: PlanShape): StepVariant[] {
  * The step variant 'auto' runs: a fixed function of the candidates, the plan's largest batch and
  * the adapter's kind, so that the same command always rounds the same way. Software adapters
  * (SwiftShader), from the committed benchmarks: the fused step wins at batch 1 (169 against 357 µs
- * per step) and ties at 10; the register-blocked gradient wins from batch 1000 (2.5x four kernels
- * at 1000, 1.4x split-k-512 at full batch) and loses at 100 (1.7x slower: 3 rows per phase), so
- * it takes batches from REGISTER_BLOCKED_MIN_BATCH (bench/results/kernels-swiftshader.md).
+ * per step) and ties at 10; the register-blocked gradient (with the tiled forward) ties four kernels
+ * at batch 100 (1768 against 1764 µs per step), loses at 32 (1055 against 858) and wins at 1000
+ * (9653 against 13587) and full batch (against split-k-512), so it takes batches from
+ * REGISTER_BLOCKED_MIN_BATCH (bench/results/kernels-swiftshader.md).
  * Hardware adapters (argued, not measured:
  * no GPU was available): a GPU has thousands of lanes, so the fused step (one workgroup, no
  * launches) takes small batches and split-K (a thread per chunk and feature word instead of 197
@@ -83,7 +84,7 @@ export function ruleVariant(choices: readonly StepVariant[], largestBatch: numbe
 }
 
 /** the smallest batch the rule gives the register-blocked gradient on a software adapter */
-export const REGISTER_BLOCKED_MIN_BATCH = 512;
+export const REGISTER_BLOCKED_MIN_BATCH = 256;
 
 /** Steps timed per candidate when measuring, and rounds (the fastest counts). */
 export const TUNE_STEPS = 48;
@@ -130,7 +131,7 @@ export async function chooseVariant(choice: VariantChoice, c: ChooseContext): Pr
   }
   const choices = candidates(shape);
   if (choices.length === 1) {
-    return report('four-kernels', 'only', `no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks`);
+    return report('four-kernels', 'only', `no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks, the register-blocked gradient ${2 * PHASES} rows`);
   }
   if (choice === 'auto') {
     const variant = ruleVariant(choices, shape.largestBatch, c.software);

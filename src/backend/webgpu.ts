@@ -16,7 +16,7 @@ import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
 import { UserError } from '../errors';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
-import { gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
+import { PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
 import { type Kernel, modelStride } from '../kernels/kernel';
 import { FUSED_STEPS_PER_DISPATCH, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import { modelTable, updateKernel } from '../kernels/update';
@@ -279,11 +279,11 @@ export class WebGpuBackend implements Backend {
       return;
     }
     if (variant === 'register-blocked') {
-      this.phasePartials ??= await this.gpu.buffer('gradient phase partials', phasePartialsBytes(this.layout), 'storage');
+      this.phasePartials ??= await this.gpu.buffer('gradient phase partials', phasePartialsBytes(PHASES, this.layout), 'storage');
       this.launches.set(variant, [
         ...head,
-        await launch(gradientBlockedKernel, [train.inputs, b.order, b.dOutputs, this.phasePartials]),
-        await launch(phaseReduceKernel, [this.phasePartials, this.buffers.grads]),
+        await launch(gradientBlockedKernel(PHASES), [train.inputs, b.order, b.dOutputs, this.phasePartials]),
+        await launch(phaseReduceKernel(PHASES), [this.phasePartials, this.buffers.grads]),
         tail,
       ]);
       return;

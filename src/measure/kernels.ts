@@ -11,8 +11,8 @@
  *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
  *   gradient_partial/Q  as gradient, with 4P·ceil(B/Q) partials written         2BDC flops
  *   gradient_reduce/Q   4P·ceil(B/Q) (partials) + 4P (grads)                      P·ceil(B/Q) flops
- *   gradient_blocked    as gradient, with 4P·PHASES partials written             2BDC flops
- *   gradient_reduce/phases  4P·PHASES + 4P                                        P·PHASES flops
+ *   gradient_blocked/S  as gradient, with 4P·S partials written (S phases)        2BDC flops
+ *   gradient_reduce/phases/S  4P·S + 4P                                           P·S flops
  *   update (sgd) 12P (read params and grads, write params)                       2P flops
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
  */
@@ -96,7 +96,7 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   gpu.free(copyDst);
   const fmaCeilingGflops = await measureFmaCeiling(gpu);
   say(`multiply-add ceiling: ${fmaCeilingGflops.toFixed(2)} GFLOP/s`);
-  const phasePartials = await gpu.buffer('phase partials', phasePartialsBytes(layout), 'storage');
+  const phasePartials = await gpu.buffer('phase partials', phasePartialsBytes(32, layout), 'storage');
 
   type Traffic = (B: number) => { flops: number; bytes: number };
   const bindings: Array<[string, Kernel, GPUBuffer[], Traffic]> = [
@@ -108,8 +108,11 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
       [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
       [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
     ]),
-    ['gradient_blocked', gradientBlockedKernel, [images, order, dlogits, phasePartials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * PHASES })],
-    ['gradient_reduce/phases', phaseReduceKernel, [phasePartials, grads], () => ({ flops: P * PHASES, bytes: 4 * P * (PHASES + 1) })],
+    // the engine's phase count, and 32 (the probe's)
+    ...[PHASES, 32].flatMap((S): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
+      [`gradient_blocked/${S}`, gradientBlockedKernel(S), [images, order, dlogits, phasePartials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * S })],
+      [`gradient_reduce/phases/${S}`, phaseReduceKernel(S), [phasePartials, grads], () => ({ flops: P * S, bytes: 4 * P * (S + 1) })],
+    ]),
     ['update (sgd)', updateKernel(1, SGD, 'sgd'), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
   ];
