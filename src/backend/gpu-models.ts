@@ -10,7 +10,7 @@ import { type RegressionObjective, type RegressionSet, lossFactor } from '../dat
 import type { TrainingData } from '../data/training-data';
 import type { Gpu } from '../device/gpu';
 import { EVALUATE_WORKGROUP_SIZE, evaluateKernel } from '../kernels/evaluate';
-import { stackedForwardKernel } from '../kernels/forward';
+import { forwardFor } from '../kernels/forward-tiled';
 import { stackedGradientKernel } from '../kernels/gradient';
 import type { Kernel } from '../kernels/kernel';
 import { stackedLinearForwardKernel, stackedLinearGradientKernel, stackedSquaredErrorKernel } from '../kernels/linear-regression';
@@ -59,7 +59,11 @@ export interface GpuModel {
    */
   lossScale: number;
   sets: Partial<Record<Split, ResidentSplit>>;
-  forward(models: number): Kernel;
+  /**
+   * the forward kernel for batches of up to `rows` rows (the classifier's on a software adapter:
+   * forward_tiled.wgsl, whose logits are forward.wgsl's bit for bit; forward.wgsl elsewhere)
+   */
+  forward(models: number, rows: number): Kernel;
   lossHead(models: number, rows: number): Kernel;
   gradient(models: number): Kernel;
   /** the loss head's bindings after the step table */
@@ -72,11 +76,12 @@ export interface GpuModel {
   destroy(gpu: Gpu): void;
 }
 
-export async function gpuModel(gpu: Gpu, data: TrainingData): Promise<GpuModel> {
-  return data.task === 'classification' ? classifierOnGpu(gpu, data.train, data.test) : regressionOnGpu(gpu, data.split.train, data.split.test, data.split.targetScale.sd ** 2, data.objective);
+/** `tiledForward` false keeps forward.wgsl on every adapter (benchmarks that compare the two). */
+export async function gpuModel(gpu: Gpu, data: TrainingData, tiledForward = true): Promise<GpuModel> {
+  return data.task === 'classification' ? classifierOnGpu(gpu, data.train, data.test, tiledForward && gpu.adapter.software) : regressionOnGpu(gpu, data.split.train, data.split.test, data.split.targetScale.sd ** 2, data.objective);
 }
 
-async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null): Promise<GpuModel> {
+async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null, tiled: boolean): Promise<GpuModel> {
   const layout = SOFTMAX_CLASSIFIER.layout(train.features);
   const upload = async (name: string, d: Dataset): Promise<ResidentSplit> => {
     if (d.images.byteLength % 4 !== 0) throw new Error(`${name} images are ${d.images.byteLength} bytes, not a multiple of 4`);
@@ -93,7 +98,7 @@ async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null): 
   const confusion = await gpu.buffer('confusion', CLASSES * CLASSES * 4, 'storage');
   return {
     model: SOFTMAX_CLASSIFIER, layout, outputs: CLASSES, lossScale: 1, sets,
-    forward: stackedForwardKernel,
+    forward: (models, rows) => forwardFor(models, rows, tiled),
     lossHead: stackedSoftmaxXentKernel,
     gradient: stackedGradientKernel,
     lossBindings: (set, b) => [b.outputs, set.targets, b.order, b.loss, b.dOutputs],

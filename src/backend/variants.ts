@@ -8,14 +8,18 @@
  *   four-kernels  forward, loss head, gradient and update per step (every model, any K)
  *   split-k-Q     the classifier's gradient over chunks of Q rows plus a reduction: fills a wide
  *                 GPU on large batches (K = 1)
+ *   register-blocked  the classifier's gradient as phase partial sums by register blocks plus a
+ *                 reduction (gradient_blocked.wgsl): for software adapters, where each loaded
+ *                 value must be reused from registers (K = 1)
  *   fused-W       up to FUSED_STEPS_PER_DISPATCH small-batch steps of plain SGD in one dispatch of
  *                 W threads (the classifier, K = 1, regular batches of at most FUSED_MAX_BATCH)
  */
 import { FUSED_MAX_BATCH, FUSED_WORKGROUP_SIZES } from '../kernels/sgd-fused';
+import { PHASES } from '../kernels/gradient-blocked';
 import { SPLIT_CHUNKS, SPLIT_MAX_CHUNKS, SPLIT_MIN_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import type { VariantReport } from './backend';
 
-export type StepVariant = 'four-kernels' | `split-k-${number}` | `fused-${number}`;
+export type StepVariant = 'four-kernels' | 'register-blocked' | `split-k-${number}` | `fused-${number}`;
 export type VariantChoice = StepVariant | 'auto' | 'tune';
 
 /** What decides which variants can run a plan. */
@@ -48,6 +52,8 @@ export const VARIANTS: readonly VariantSpec[] = [
     applies: (s) => classifierAlone(s) && splitChunks(s.largestBatch, chunk) >= SPLIT_MIN_CHUNKS && splitChunks(s.largestBatch, chunk) <= SPLIT_MAX_CHUNKS,
     canRun: classifierAlone,
   })),
+  // under 2 rows per phase its partials cost more than they save
+  { name: 'register-blocked', applies: (s) => classifierAlone(s) && s.largestBatch >= 2 * PHASES, canRun: classifierAlone },
   ...FUSED_WORKGROUP_SIZES.map((w): VariantSpec => ({ name: `fused-${w}`, applies: fusedRuns, canRun: fusedRuns })),
 ];
 
@@ -61,18 +67,24 @@ export function candidates(shape: PlanShape): StepVariant[] {
 /**
  * The step variant 'auto' runs: a fixed function of the candidates, the plan's largest batch and
  * the adapter's kind, so that the same command always rounds the same way. Software adapters
- * (SwiftShader), from the committed benchmark: the fused step wins at batch 1 (169 against 357 µs
- * per step) and ties at 10; four kernels and split-K tie from 100 to 1000; split-K with chunks of
- * 512 wins at full batch (1.50 against 2.26 s per step). Hardware adapters (argued, not measured:
+ * (SwiftShader), from the committed benchmarks: the fused step wins at batch 1 (169 against 357 µs
+ * per step) and ties at 10; the register-blocked gradient (with the tiled forward) ties four kernels
+ * at batch 100 (1768 against 1764 µs per step), loses at 32 (1055 against 858) and wins at 1000
+ * (9653 against 13587) and full batch (against split-k-512), so it takes batches from
+ * REGISTER_BLOCKED_MIN_BATCH (bench/results/kernels-swiftshader.md).
+ * Hardware adapters (argued, not measured:
  * no GPU was available): a GPU has thousands of lanes, so the fused step (one workgroup, no
  * launches) takes small batches and split-K (a thread per chunk and feature word instead of 197
  * threads) every batch it applies to.
  */
 export function ruleVariant(choices: readonly StepVariant[], largestBatch: number, software: boolean): StepVariant {
   const pick = (...preferred: StepVariant[]) => preferred.find((v) => choices.includes(v)) ?? 'four-kernels';
-  if (software) return largestBatch >= 8192 ? pick('split-k-512') : pick('fused-64');
+  if (software) return largestBatch >= REGISTER_BLOCKED_MIN_BATCH ? pick('register-blocked') : pick('fused-64');
   return pick('fused-256', 'split-k-64', 'split-k-512');
 }
+
+/** the smallest batch the rule gives the register-blocked gradient on a software adapter */
+export const REGISTER_BLOCKED_MIN_BATCH = 256;
 
 /** Steps timed per candidate when measuring, and rounds (the fastest counts). */
 export const TUNE_STEPS = 48;
@@ -114,12 +126,12 @@ export async function chooseVariant(choice: VariantChoice, c: ChooseContext): Pr
     if (spec.canRun(shape)) return report(choice, 'forced', 'forced');
     const why = choice.startsWith('fused')
       ? `the fused step takes plain SGD on regular batches of at most ${FUSED_MAX_BATCH}`
-      : 'split-K runs the classifier alone';
+      : `${choice} runs the classifier alone`;
     return report('four-kernels', 'forced', `${choice} was asked for, but ${why}`);
   }
   const choices = candidates(shape);
   if (choices.length === 1) {
-    return report('four-kernels', 'only', `no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks`);
+    return report('four-kernels', 'only', `no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks, the register-blocked gradient ${2 * PHASES} rows`);
   }
   if (choice === 'auto') {
     const variant = ruleVariant(choices, shape.largestBatch, c.software);

@@ -2,7 +2,7 @@
  * The WebGPU engine: one for every model (gpu-models.ts) and any number K of stacked
  * configurations (K = 1: an ordinary run; K > 1: a sweep, each dispatch advancing all of them).
  * Data, parameters and every intermediate stay on the GPU. A step is its variant's dispatches
- * (variants.ts: four kernels, split-K, or many fused steps per dispatch), recorded with many other
+ * (variants.ts: four kernels, split-K, the register-blocked gradient, or many fused steps per dispatch), recorded with many other
  * steps into one compute pass, submitted together and awaited once; each step finds its batch
  * (start, size, lr, index) in a table of uniforms uploaded once per plan, selected with a dynamic
  * offset, so nothing is written or read back per step. Each example's loss stays at its epoch
@@ -16,6 +16,7 @@ import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES, type WorkCounts } from '
 import { UserError } from '../errors';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
+import { PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
 import { type Kernel, modelStride } from '../kernels/kernel';
 import { FUSED_STEPS_PER_DISPATCH, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import { modelTable, updateKernel } from '../kernels/update';
@@ -43,6 +44,9 @@ export class WebGpuBackend implements Backend {
   private tables: { stepTable: GPUBuffer; rates: GPUBuffer } | undefined;
   private planBuffers: PlanBuffers | undefined;
   private partials: GPUBuffer | undefined;
+  private phasePartials: GPUBuffer | undefined;
+  /** the plan's largest batch: it chooses the forward kernel */
+  private largestBatch = 1;
   private fusedTable: GPUBuffer | undefined;
   private readonly launches = new Map<StepVariant, Launch[]>();
   private configs: readonly ModelConfig[];
@@ -67,15 +71,17 @@ export class WebGpuBackend implements Backend {
   /**
    * An engine for `data` with `models` stacked configurations. It owns `gpu`: destroy() destroys it.
    * `stepVariant` says how steps run ('auto': a fixed rule; 'tune': measured; or a variant's name).
+   * `tiledForward` false keeps forward.wgsl on a software adapter too (benchmarks comparing them;
+   * the logits are the same bits either way).
    */
-  static async create(gpu: Gpu, data: TrainingData, o: { models?: number; stepVariant?: VariantChoice } = {}): Promise<WebGpuBackend> {
+  static async create(gpu: Gpu, data: TrainingData, o: { models?: number; stepVariant?: VariantChoice; tiledForward?: boolean } = {}): Promise<WebGpuBackend> {
     const models = o.models ?? 1;
     if (!Number.isSafeInteger(models) || models < 1) throw new Error(`models must be a whole number of at least 1, got ${models}`);
-    const m = await gpuModel(gpu, data);
+    const m = await gpuModel(gpu, data, o.tiledForward ?? true);
     const train = m.sets.train!;
     const maxRows = Math.max(train.count, m.sets.test?.count ?? 0);
     const maxGroups = gpu.limits.maxComputeWorkgroupsPerDimension;
-    const groups = m.forward(1).workgroups(maxRows, m.layout);
+    const groups = m.forward(1, maxRows).workgroups(maxRows, m.layout);
     if (groups > maxGroups) throw new UserError(`${maxRows} examples need ${groups} workgroups in one dispatch; this adapter allows ${maxGroups}`);
     const stack = models * modelStride(m.layout) * 4;
     const buffers = {
@@ -207,9 +213,10 @@ export class WebGpuBackend implements Backend {
     this.plan = steps;
     this.gpu.pacer.forget('steps');
     this.launches.clear();
-    for (const b of [this.partials, this.fusedTable]) if (b) this.gpu.free(b);
-    [this.partials, this.fusedTable] = [undefined, undefined];
+    for (const b of [this.partials, this.phasePartials, this.fusedTable]) if (b) this.gpu.free(b);
+    [this.partials, this.phasePartials, this.fusedTable] = [undefined, undefined, undefined];
     const largest = Math.max(1, ...steps.map((s) => s.size));
+    this.largestBatch = largest;
     await this.sizePlanBuffers(largest);
     const shape: PlanShape = {
       model: this.m.model.kind, models: this.models, largestBatch: largest, regularBatch: regularBatch(steps, count),
@@ -263,7 +270,7 @@ export class WebGpuBackend implements Backend {
       this.launches.set(variant, [{ kernel: sgdFusedKernel, pipeline, bindGroup }]);
       return;
     }
-    const head = [await launch(this.m.forward(K), [train.inputs, b.order, b.params, b.outputs]), await launch(this.m.lossHead(K, train.count), this.m.lossBindings(train, b))];
+    const head = [await launch(this.m.forward(K, this.largestBatch), [train.inputs, b.order, b.params, b.outputs]), await launch(this.m.lossHead(K, train.count), this.m.lossBindings(train, b))];
     const tail = await launch(u.kernel, [this.tables!.rates, u.models, this.buffers.grads, u.s1, u.s2, b.params]);
     if (variant.startsWith('split-k-')) {
       const chunk = Number(variant.slice('split-k-'.length));
@@ -273,6 +280,16 @@ export class WebGpuBackend implements Backend {
         ...head,
         await launch(gradientPartialKernel(chunk), [train.inputs, b.order, b.dOutputs, this.partials]),
         await launch(gradientReduceKernel(chunk), [this.partials, this.buffers.grads]),
+        tail,
+      ]);
+      return;
+    }
+    if (variant === 'register-blocked') {
+      this.phasePartials ??= await this.gpu.buffer('gradient phase partials', phasePartialsBytes(PHASES, this.layout), 'storage');
+      this.launches.set(variant, [
+        ...head,
+        await launch(gradientBlockedKernel(PHASES), [train.inputs, b.order, b.dOutputs, this.phasePartials]),
+        await launch(phaseReduceKernel(PHASES), [this.phasePartials, this.buffers.grads]),
         tail,
       ]);
       return;
@@ -340,7 +357,7 @@ export class WebGpuBackend implements Backend {
     this.checkModel(k);
     const set = this.m.sets[split];
     if (!set) throw new Error(`no ${split} set was loaded`);
-    const forward = this.m.forward(1);
+    const forward = this.m.forward(1, set.count);
     const pipeline = await this.gpu.pipeline(forward, forward.constants(this.layout));
     const params: GPUBufferBinding = { buffer: this.buffers.params, offset: k * this.stride * 4, size: this.layout.paddedCount * 4 };
     const e = { outputs: this.buffers.evalOutputs, identity: this.buffers.identity, table: this.buffers.evalTable };

@@ -97,6 +97,7 @@ const HELP = `usage: npm run train -- [options]
                      adapter's kind: the same command gives the same weights), tune (time the
                      candidates, keep the fastest: may differ from run to run), four-kernels,
                      split-k-64 or split-k-512 (the gradient split over chunks of the batch),
+                     register-blocked (the gradient by register blocks, for software adapters),
                      fused-32, fused-64 or fused-256 (many steps of batches up to 16 per
                      dispatch). Default auto
   -h, --help         this text

@@ -23,6 +23,8 @@ export interface KernelSpec {
   bindings: readonly BindingKind[];
   /** bytes of a 'uniform-dynamic' binding's struct (default 32: the prelude's struct Batch) */
   uniformBytes?: number;
+  /** register-tile sizes the file is expanded with (shader-source.ts, expandRepeats) */
+  repeat?: Readonly<Record<string, number>>;
 }
 
 export interface Pipeline {
@@ -195,7 +197,7 @@ export class Gpu {
 
   /** Compiles a kernel (cached per constants), turning compile errors into file:line:col messages. */
   pipeline(kernel: KernelSpec, constants: Record<string, number> = {}): Promise<Pipeline> {
-    const key = `${kernel.file}|${JSON.stringify(constants)}`;
+    const key = `${kernel.file}|${JSON.stringify(kernel.repeat ?? {})}|${JSON.stringify(constants)}`;
     let cached = this.pipelines.get(key);
     if (!cached) {
       cached = this.compile(kernel, constants);
@@ -206,7 +208,7 @@ export class Gpu {
 
   private async compile(kernel: KernelSpec, constants: Record<string, number>): Promise<Pipeline> {
     this.assertAlive();
-    const { code, locate } = kernelModule(this.shaders, kernel.file);
+    const { code, locate } = kernelModule(this.shaders, kernel.file, kernel.repeat);
     const module = this.device.createShaderModule({ label: kernel.file, code });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');

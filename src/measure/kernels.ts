@@ -1,23 +1,29 @@
 /**
  * Kernel microbenchmarks on the adapter: each kernel alone, dispatched many times in one
  * submission and timed to completion, reported as GFLOP/s and GB/s beside the adapter's
- * measured bandwidth ceiling (a large buffer-to-buffer copy). Where the device has
- * 'timestamp-query', the same submissions also carry GPU timestamps (the first pass's beginning,
- * the last pass's end): GPU time per dispatch beside the wall time, which adds the submit, the
- * wait for completion and, on a real GPU, the launch latency.
+ * measured ceilings: bandwidth (a large buffer-to-buffer copy) and multiply-add
+ * (shaders/probe_fma.wgsl). At each batch size the kernels' submissions alternate (round after
+ * round, every kernel once per round), so that a noisy machine slows them alike. Where the device
+ * has 'timestamp-query', the same submissions also carry GPU timestamps (the first pass's
+ * beginning, the last pass's end): GPU time per dispatch beside the wall time, which adds the
+ * submit, the wait for completion and, on a real GPU, the launch latency.
  *
  * Traffic models (bytes a kernel must move at least; B rows, D features, C classes, P params):
- *   forward      B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)     2BDC flops
+ *   forward, forward_tiled/R   B·D (image bytes) + 4B (order) + 4P (params) + 4BC (logits)   2BDC flops
  *   softmax_xent 4BC (logits) + 8B (order, labels) + 4B (loss) + 4BC (dlogits)   ~5BC flops
  *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
  *   gradient_partial/Q  as gradient, with 4P·ceil(B/Q) partials written         2BDC flops
  *   gradient_reduce/Q   4P·ceil(B/Q) (partials) + 4P (grads)                      P·ceil(B/Q) flops
+ *   gradient_blocked/S  as gradient, with 4P·S partials written (S phases)        2BDC flops
+ *   gradient_reduce/phases/S  4P·S + 4P                                           P·S flops
  *   update (sgd) 12P (read params and grads, write params)                       2P flops
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
  */
 import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
 import { evaluateKernel } from '../kernels/evaluate';
 import { forwardKernel } from '../kernels/forward';
+import { FORWARD_TILES, tiledForwardKernel } from '../kernels/forward-tiled';
+import { PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
 import { gradientKernel } from '../kernels/gradient';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
@@ -44,6 +50,8 @@ export interface KernelResult {
   gigabytesPerSecond: number;
   /** gigabytesPerSecond / the copy ceiling */
   bandwidthFraction: number;
+  /** gflopsPerSecond / the multiply-add ceiling (absent in results from before the probe) */
+  flopFraction?: number;
 }
 
 export interface KernelBench {
@@ -52,6 +60,8 @@ export interface KernelBench {
   /** median over REPS timed copies */
   copyCeilingGBps: number;
   copyBytes: number;
+  /** median over REPS timed probe_fma.wgsl dispatches (absent in results from before the probe) */
+  fmaCeilingGflops?: number;
   results: KernelResult[];
 }
 
@@ -60,7 +70,7 @@ const MIN_TIMED_MS = 150;
 const REPS = 5;
 
 /** Runs on `gpu` (the caller opens and destroys it); `say` gets a line per kernel measured. */
-export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsList: readonly number[] = [100, N]): Promise<KernelBench> {
+export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsList: readonly number[] = [100, 1000, N]): Promise<KernelBench> {
   const layout = paramLayout(IMAGE_FEATURES);
   const rng = new Rng(1);
   const D = IMAGE_FEATURES;
@@ -88,19 +98,28 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const copySrc = await gpu.buffer('copy source', copyBytes, 'storage');
   const copyDst = await gpu.buffer('copy target', copyBytes, 'storage');
   // a copy is not a pass: no timestamps
-  const copyMs = await timeRepeated(gpu, (encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes), false);
-  const copyCeilingGBps = (2 * copyBytes) / (copyMs.perCallMs * 1e6);
+  const [copyMs] = await timeAlternating(gpu, [(encoder) => encoder.copyBufferToBuffer(copySrc, 0, copyDst, 0, copyBytes)], false);
+  const copyCeilingGBps = (2 * copyBytes) / (copyMs!.perCallMs * 1e6);
   gpu.free(copySrc);
   gpu.free(copyDst);
+  const fmaCeilingGflops = await measureFmaCeiling(gpu);
+  say(`multiply-add ceiling: ${fmaCeilingGflops.toFixed(2)} GFLOP/s`);
+  const phasePartials = await gpu.buffer('phase partials', phasePartialsBytes(32, layout), 'storage');
 
   type Traffic = (B: number) => { flops: number; bytes: number };
   const bindings: Array<[string, Kernel, GPUBuffer[], Traffic]> = [
     ['forward', forwardKernel, [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })],
+    ...FORWARD_TILES.map((r): [string, Kernel, GPUBuffer[], Traffic] => [`forward_tiled/${r}`, tiledForwardKernel(r), [images, order, params, logits], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * P + 4 * B * CLASSES })]),
     ['softmax_xent', softmaxXentKernel, [logits, labels, order, loss, dlogits], (B) => ({ flops: 5 * B * CLASSES, bytes: 8 * B * CLASSES + 12 * B })],
     ['gradient', gradientKernel, [images, order, dlogits, grads], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P })],
     ...SPLIT_CHUNKS.flatMap((q): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
       [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
       [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
+    ]),
+    // the engine's phase count, and 32 (the probe's)
+    ...[PHASES, 32].flatMap((S): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
+      [`gradient_blocked/${S}`, gradientBlockedKernel(S), [images, order, dlogits, phasePartials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * S })],
+      [`gradient_reduce/phases/${S}`, phaseReduceKernel(S), [phasePartials, grads], () => ({ flops: P * S, bytes: 4 * P * (S + 1) })],
     ]),
     ['update (sgd)', updateKernel(1, SGD, 'sgd'), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
@@ -110,30 +129,67 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
     const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
     writeBatchUniform(table, 0, { start: 0, size: rows, lr: 1e-6 });
     const uniform = await gpu.buffer('batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
+    const records = [];
     for (const [name, kernel, buffers, model] of bindings) {
       const pipeline = await gpu.pipeline(kernel, kernel.constants(layout));
       const group = gpu.bindGroup(pipeline, [uniform, ...buffers]);
       const groups = kernel.workgroups(rows, layout);
-      const t = await timeRepeated(gpu, (encoder, timestampWrites) => {
+      records.push({ name, model, record: (encoder: GPUCommandEncoder, timestampWrites?: GPUComputePassTimestampWrites) => {
         const pass = encoder.beginComputePass(timestampWrites ? { timestampWrites } : {});
         pass.setPipeline(pipeline.pipeline);
         pass.setBindGroup(0, group, [0]);
         gpu.dispatch(pass, pipeline, groups);
         pass.end();
-      });
+      } });
+    }
+    const timed = await timeAlternating(gpu, records.map((r) => r.record));
+    for (const [i, { name, model }] of records.entries()) {
+      const t = timed[i]!;
       const { flops, bytes } = model(rows);
       const gigabytesPerSecond = bytes / (t.perCallMs * 1e6);
+      const gflopsPerSecond = flops / (t.perCallMs * 1e6);
       results.push({
         kernel: name, rows, dispatches: t.calls, microsecondsPerDispatch: t.perCallMs * 1000, microsecondsRange: [t.minMs * 1000, t.maxMs * 1000],
         gpuMicrosecondsPerDispatch: t.gpuPerCallMs === null ? null : t.gpuPerCallMs * 1000,
-        gflopsPerSecond: flops / (t.perCallMs * 1e6), gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps,
+        gflopsPerSecond, gigabytesPerSecond, bandwidthFraction: gigabytesPerSecond / copyCeilingGBps, flopFraction: gflopsPerSecond / fmaCeilingGflops,
       });
       const gpuText = t.gpuPerCallMs === null ? '' : ` (GPU ${(t.gpuPerCallMs * 1000).toFixed(1)} µs)`;
-      say(`kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs${gpuText}, ${gigabytesPerSecond.toFixed(2)} GB/s`);
+      say(`kernel ${name} rows ${rows}: ${(t.perCallMs * 1000).toFixed(1)} µs${gpuText}, ${gflopsPerSecond.toFixed(2)} GFLOP/s (${(100 * gflopsPerSecond / fmaCeilingGflops).toFixed(1)}% of the multiply-add ceiling), ${gigabytesPerSecond.toFixed(2)} GB/s`);
     }
     gpu.free(uniform);
   }
-  return { timestamps: gpu.timestamps, copyCeilingGBps, copyBytes, results };
+  gpu.free(phasePartials);
+  return { timestamps: gpu.timestamps, copyCeilingGBps, copyBytes, fmaCeilingGflops, results };
+}
+
+/** shaders/probe_fma.wgsl: 8 accumulators x 16 updates per pass, the probe of anchors.md */
+const FMA = { accumulators: 8, updates: 16, passes: 2048, threads: 512, workgroup: 16 };
+
+/** GFLOP/s of probe_fma.wgsl: the multiply-add ceiling, median of REPS timed submissions */
+async function measureFmaCeiling(gpu: Gpu): Promise<number> {
+  const probe: Kernel = {
+    name: 'probe_fma', file: 'probe_fma.wgsl', repeat: { a: FMA.accumulators, u: FMA.updates },
+    bindings: ['uniform-dynamic', 'read-write'],
+    constants: () => ({ WORKGROUP_SIZE: FMA.workgroup, PASSES: FMA.passes }),
+    workgroups: () => FMA.threads / FMA.workgroup,
+  };
+  const pipeline = await gpu.pipeline(probe, probe.constants(paramLayout(4)));
+  const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
+  writeBatchUniform(table, 0, { start: 0, size: 1, lr: 1e-3 });
+  const uniform = await gpu.buffer('probe batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
+  const sink = await gpu.buffer('probe sink', FMA.threads * 16, 'storage');
+  const group = gpu.bindGroup(pipeline, [uniform, sink]);
+  const [t] = await timeAlternating(gpu, [(encoder) => {
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline.pipeline);
+    pass.setBindGroup(0, group, [0]);
+    pass.dispatchWorkgroups(FMA.threads / FMA.workgroup);
+    pass.end();
+  }], false);
+  gpu.free(uniform);
+  gpu.free(sink);
+  const flops = 8 * FMA.accumulators * FMA.updates * FMA.passes * FMA.threads;
+  return flops / (t!.perCallMs * 1e6);
 }
 
 /** One command recorded into `encoder`; a compute pass takes `timestampWrites` when given. */
@@ -148,15 +204,21 @@ export interface Timing {
   gpuPerCallMs: number | null;
 }
 
-/**
- * Times `record` (one command, recorded `calls` times into one command buffer) to completion:
- * doubles `calls` until one submission takes at least MIN_TIMED_MS, then times REPS submissions
- * of that size; per-call time as median, min and max. With `timestamps` (and a device that has
- * them) each submission's passes are also timed on the GPU, read back after the wall clock stops.
- */
+/** timeAlternating of one record. */
 export async function timeRepeated(gpu: Gpu, record: Recorder, timestamps = true): Promise<Timing> {
+  return (await timeAlternating(gpu, [record], timestamps))[0]!;
+}
+
+/**
+ * Times each of `records` (one command, recorded `calls` times into one command buffer) to
+ * completion: per record, doubles `calls` until one submission takes at least MIN_TIMED_MS;
+ * then REPS rounds, each submitting every record once, in turn; per-call time as median, min
+ * and max over the rounds. With `timestamps` (and a device that has them) each submission's
+ * passes are also timed on the GPU, read back after the wall clock stops.
+ */
+export async function timeAlternating(gpu: Gpu, records: readonly Recorder[], timestamps = true): Promise<Timing[]> {
   const timer = timestamps ? gpu.timer() : null;
-  const submit = async (calls: number) => {
+  const submit = async (record: Recorder, calls: number) => {
     const encoder = gpu.encoder('kernel bench');
     for (let i = 0; i < calls; i++) record(encoder, timer?.writes(i === 0, i === calls - 1));
     timer?.resolve(encoder);
@@ -167,18 +229,26 @@ export async function timeRepeated(gpu: Gpu, record: Recorder, timestamps = true
     return { ms, gpuMs: timer ? (await timer.elapsedNs()) / 1e6 : null };
   };
   try {
-    await submit(1);
-    let calls = 1;
-    while ((await submit(calls)).ms < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
-    const wall: number[] = [];
-    const gpuTimes: number[] = [];
-    for (let i = 0; i < REPS; i++) {
-      const t = await submit(calls);
-      wall.push(t.ms / calls);
-      if (t.gpuMs !== null) gpuTimes.push(t.gpuMs / calls);
+    const counts: number[] = [];
+    for (const record of records) {
+      await submit(record, 1);
+      let calls = 1;
+      while ((await submit(record, calls)).ms < MIN_TIMED_MS && calls < 1 << 16) calls *= 2;
+      counts.push(calls);
     }
-    const s = summarize(wall);
-    return { calls, perCallMs: s.median, minMs: s.min, maxMs: s.max, gpuPerCallMs: gpuTimes.length ? summarize(gpuTimes).median : null };
+    const wall: number[][] = records.map(() => []);
+    const gpuTimes: number[][] = records.map(() => []);
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const [i, record] of records.entries()) {
+        const t = await submit(record, counts[i]!);
+        wall[i]!.push(t.ms / counts[i]!);
+        if (t.gpuMs !== null) gpuTimes[i]!.push(t.gpuMs / counts[i]!);
+      }
+    }
+    return wall.map((w, i) => {
+      const s = summarize(w);
+      return { calls: counts[i]!, perCallMs: s.median, minMs: s.min, maxMs: s.max, gpuPerCallMs: gpuTimes[i]!.length ? summarize(gpuTimes[i]!).median : null };
+    });
   } finally {
     timer?.destroy();
   }

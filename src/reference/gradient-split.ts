@@ -34,3 +34,27 @@ export function gradientReduceRef(partials: ArrayLike<number>, chunks: number, p
   for (let j = 0; j < paddedCount; j++) grads[j] /= size;
   return grads;
 }
+
+/**
+ * (PHASES, P) phase sums of the register-blocked gradient (shaders/gradient_blocked.wgsl): slot
+ * p sums batch rows p, p + phases, .. (a phase with no rows is 0). gradientReduceRef over the
+ * `phases` slots then gives gradientRef.
+ */
+export function gradientPhasesRef(
+  images: Uint8Array,
+  features: number,
+  order: Uint32Array,
+  start: number,
+  size: number,
+  dlogits: ArrayLike<number>,
+  phases: number,
+): Float64Array {
+  const p = paramLayout(features).paddedCount;
+  const partials = new Float64Array(phases * p);
+  for (let i = 0; i < size; i++) {
+    const one = gradientSumRef(images, features, order, start, i, i + 1, dlogits);
+    const slot = (i % phases) * p;
+    for (let j = 0; j < p; j++) partials[slot + j] += one[j]!;
+  }
+  return partials;
+}

@@ -131,18 +131,19 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   const kernels = r.engines.find((e) => e.engine === MAIN_ENGINE)?.kernels;
   if (kernels) {
     out.push('## Kernels on this adapter', '');
-    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written, median). Each kernel alone, many dispatches per submission, median of 5 submissions (min–max); traffic models in src/measure/kernels.ts. Achieved rates are from the median wall time.`);
+    const fma = kernels.fmaCeilingGflops === undefined ? '' : ` Multiply-add ceiling: shaders/probe_fma.wgsl runs at ${kernels.fmaCeilingGflops.toFixed(2)} GFLOP/s (independent accumulators, 16 updates per accumulator per pass).`;
+    out.push(`Bandwidth ceiling: a ${int(kernels.copyBytes / 2 ** 20)} MiB buffer copy runs at ${kernels.copyCeilingGBps.toFixed(2)} GB/s (bytes read + written, median).${fma} Each kernel alone, many dispatches per submission, median of 5 submissions (min–max), the kernels' submissions alternating; traffic models in src/measure/kernels.ts. Achieved rates are from the median wall time.`);
     out.push(kernels.timestamps === true
       ? "GPU µs: the same submissions timed by the device's timestamp queries (the first pass's beginning to the last one's end), per dispatch; the wall time adds the submit and the wait for completion."
       : kernels.timestamps === false
         ? "GPU µs: none, this device has no 'timestamp-query' feature; wall time only."
         : 'GPU µs: not measured by the benchmark that wrote these results.', '');
-    out.push('| kernel | rows | µs per dispatch (wall) | GPU µs | GFLOP/s | GB/s | of the copy ceiling |');
-    out.push('| --- | --- | --- | --- | --- | --- | --- |');
+    out.push('| kernel | rows | µs per dispatch (wall) | GPU µs | GFLOP/s | of the multiply-add ceiling | GB/s | of the copy ceiling |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const k of kernels.results) {
       const range = k.microsecondsRange ? ` (${k.microsecondsRange[0].toFixed(0)}–${k.microsecondsRange[1].toFixed(0)})` : '';
       const gpuUs = typeof k.gpuMicrosecondsPerDispatch === 'number' ? k.gpuMicrosecondsPerDispatch.toFixed(1) : 'n/a';
-      out.push(`| ${k.kernel} | ${int(k.rows)} | ${k.microsecondsPerDispatch.toFixed(1)}${range} | ${gpuUs} | ${k.gflopsPerSecond.toFixed(2)} | ${k.gigabytesPerSecond.toFixed(2)} | ${pct(k.bandwidthFraction)} |`);
+      out.push(`| ${k.kernel} | ${int(k.rows)} | ${k.microsecondsPerDispatch.toFixed(1)}${range} | ${gpuUs} | ${k.gflopsPerSecond.toFixed(2)} | ${k.flopFraction === undefined ? '–' : pct(k.flopFraction)} | ${k.gigabytesPerSecond.toFixed(2)} | ${pct(k.bandwidthFraction)} |`);
     }
     out.push('');
   }

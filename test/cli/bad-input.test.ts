@@ -51,7 +51,7 @@ describe('train rejects impossible options', () => {
     { args: ['--seed', 'x'], error: /--seed must be a whole number/ },
     { args: ['--backend', 'tpu'], error: /--backend must be one of webgpu, cpu, got 'tpu'/ },
     { args: ['--adapter', 'gpu0'], error: /--adapter must be one of auto, hardware, swiftshader, got 'gpu0'/ },
-    { args: ['--step-variant', 'fused-7'], error: /--step-variant must be one of auto, tune, four-kernels, split-k-64, split-k-512, fused-32, fused-64, fused-256, got 'fused-7'/ },
+    { args: ['--step-variant', 'fused-7'], error: /--step-variant must be one of auto, tune, four-kernels, split-k-64, split-k-512, register-blocked, fused-32, fused-64, fused-256, got 'fused-7'/ },
     { args: ['--batchsize', '10'], error: /unknown option --batchsize/ },
     { args: ['--epochs'], error: /--epochs/ },
     { args: ['extra'], error: /unexpected argument 'extra'/ },

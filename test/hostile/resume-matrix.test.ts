@@ -38,6 +38,7 @@ const SHAPES = {
   'four-kernels': { data: small, args: ['--batch-size', '10', '--epochs', '6'], every: 20 },
   'split-k-64': { data: small, args: ['--batch-size', '150', '--epochs', '20'], every: 4 },
   'split-k-512': { data: large, args: ['--batch-size', 'full', '--epochs', '12'], every: 2 },
+  'register-blocked': { data: large, args: ['--batch-size', 'full', '--epochs', '12'], every: 2 },
   'fused-32': { data: small, args: ['--batch-size', '4', '--epochs', '3'], every: 30 },
   'fused-64': { data: small, args: ['--batch-size', '4', '--epochs', '3'], every: 30 },
   'fused-256': { data: small, args: ['--batch-size', '4', '--epochs', '3'], every: 30 },

@@ -1,7 +1,7 @@
 /**
  * Every way the WebGPU backend can run a step, against the CPU reference of the four-kernel step:
  * sgd_fused (many small-batch steps in one single-workgroup dispatch) for every workgroup size,
- * and the split-K gradient for every chunk size, on real MNIST images with partial last batches
+ * the split-K gradient for every chunk size and the register-blocked gradient, on real MNIST images with partial last batches
  * and on awkward synthetic shapes.
  */
 import { afterAll, describe, expect, test } from 'vitest';
@@ -65,6 +65,9 @@ describe('every step variant follows the CPU reference', () => {
     { variant: 'split-k-64', batchSize: 1500 },
     { variant: 'split-k-512', batchSize: 1100 },
     { variant: 'split-k-512', batchSize: 20 },
+    { variant: 'register-blocked', batchSize: 1500 },
+    { variant: 'register-blocked', batchSize: 130 },
+    { variant: 'register-blocked', batchSize: 20 },
   ] as const)('$variant, batch $batchSize on MNIST (1500 examples)', async ({ variant, batchSize }) => {
     const { backend, ours, ref } = await compare(mnistLarge, variant, { batchSize, lr: 0.5, epochs: 2, recordEvery: 5, seed: 3 });
     expect(backend.variant!.note).toBe(`${variant} (forced)`);
@@ -79,6 +82,19 @@ describe('every step variant follows the CPU reference', () => {
     expect(ours.params).toBeAllclose(ref.params, { atol: 1e-5, rtol: 1e-4 });
   });
 
+  test('register-blocked on an awkward shape: 20 features (not a multiple of its 7-word blocks), 301 examples, batch 150', async () => {
+    const rng = new Rng(6);
+    const set = (count: number): Dataset => ({ images: randomImages(rng, count, 20), labels: randomLabels(rng, count), count, features: 20 });
+    const { ours, ref } = await compare({ train: set(301), test: set(11) }, 'register-blocked', { batchSize: 150, lr: 0.3, epochs: 3, recordEvery: 1, seed: 2 });
+    expect(ours.params).toBeAllclose(ref.params, { atol: 1e-5, rtol: 1e-4 });
+  });
+
+  test.each(['register-blocked', 'split-k-512', 'four-kernels'] as const)('%s run twice gives the same weights, bit for bit', async (variant) => {
+    const config = { batchSize: 700, lr: 0.5, epochs: 2, recordEvery: 5, seed: 3 };
+    const [a, b] = [await compare(mnistLarge, variant, config), await compare(mnistLarge, variant, config)];
+    expect(new Uint32Array(b.ours.params.buffer)).toEqual(new Uint32Array(a.ours.params.buffer));
+  });
+
   test('a fused variant asked for on large batches falls back to four kernels, and says so', async () => {
     const { backend } = await compare(mnistSmall, 'fused-64', { batchSize: 100, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
     expect(backend.variant!.note).toBe('four-kernels (fused-64 was asked for, but the fused step takes plain SGD on regular batches of at most 16)');
@@ -88,10 +104,12 @@ describe('every step variant follows the CPU reference', () => {
     const { backend } = await compare(mnistSmall, 'tune', { batchSize: 1, lr: 0.01, epochs: 1, recordEvery: 100, seed: 1 });
     expect(backend.variant!.note).toMatch(/^(four-kernels|fused-\d+) \(measured over 48 steps, µs\/step: .*four-kernels \d+/);
     const big = await compare(mnistSmall, 'tune', { batchSize: 32, lr: 0.3, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(big.backend.variant!.note).toMatch(/^four-kernels \(no other variant applies: the fused step takes batches of at most 16/);
+    // batch 32: too large for the fused step, too small for split-K, 8 rows per phase of the register-blocked gradient
+    expect(big.backend.variant!.note).toMatch(/^(four-kernels|register-blocked) \(measured over 16 steps, µs\/step: four-kernels \d+, register-blocked \d+\)$/);
     // batch 200 is 4 chunks of 64 (a candidate) but 1 chunk of 512 (not one)
     const large = await compare(mnistLarge, 'tune', { batchSize: 200, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(large.backend.variant!.note).toMatch(/^(four-kernels|split-k-64) \(measured over 8 steps, µs\/step: (four-kernels|split-k-64) \d+, (four-kernels|split-k-64) \d+\)$/);
+    // and at least 2 rows per phase of the register-blocked gradient (a candidate)
+    expect(large.backend.variant!.note).toMatch(/^(four-kernels|split-k-64|register-blocked) \(measured over 8 steps, µs\/step: four-kernels \d+, split-k-64 \d+, register-blocked \d+\)$/);
   });
 
   test('tune measures once per adapter and plan shape: a second engine of the same shape reuses the choice, as data', async () => {
@@ -108,22 +126,24 @@ describe('every step variant follows the CPU reference', () => {
   });
 
   test('auto follows a fixed rule of the batch and the adapter: no measurement, the same choice every time', async () => {
-    for (const [batchSize, data, lr] of [[1, mnistSmall, 0.01], [16, mnistSmall, 0.1], [32, mnistSmall, 0.3], [200, mnistLarge, 0.5]] as const) {
+    for (const [batchSize, data, lr] of [[1, mnistSmall, 0.01], [16, mnistSmall, 0.1], [32, mnistSmall, 0.3], [200, mnistLarge, 0.5], [1000, mnistLarge, 0.5]] as const) {
       const { backend } = await compare(data, 'auto', { batchSize, lr, epochs: 1, recordEvery: 100, seed: 1 });
       const software = backend.adapter.software;
-      const expected = software ? (batchSize <= 16 ? 'fused-64' : 'four-kernels') : batchSize <= 16 ? 'fused-256' : batchSize >= 128 ? 'split-k-64' : 'four-kernels';
+      const expected = software ? (batchSize <= 16 ? 'fused-64' : batchSize >= 256 ? 'register-blocked' : 'four-kernels') : batchSize <= 16 ? 'fused-256' : batchSize >= 128 ? 'split-k-64' : 'four-kernels';
       expect(backend.stepVariant).toBe(expected);
-      // batch 32: neither the fused step nor split-K applies, so there is nothing to choose
-      const note = batchSize === 32 ? 'no other variant applies: .*' : `the rule for batch ${batchSize} on a (software|hardware) adapter; --step-variant tune measures instead`;
+      const note = `the rule for batch ${batchSize} on a (software|hardware) adapter; --step-variant tune measures instead`;
       expect(backend.variant!.note).toMatch(new RegExp(`^${expected} \\(${note}\\)$`));
     }
   });
 
   test.each([
     { batch: 1, software: true, candidates: ['four-kernels', 'fused-32', 'fused-64', 'fused-256'], expected: 'fused-64' },
-    { batch: 100, software: true, candidates: ['four-kernels', 'split-k-64'], expected: 'four-kernels' },
-    { batch: 8192, software: true, candidates: ['four-kernels', 'split-k-64', 'split-k-512'], expected: 'split-k-512' },
-    { batch: 60000, software: true, candidates: ['four-kernels', 'split-k-512'], expected: 'split-k-512' },
+    { batch: 100, software: true, candidates: ['four-kernels', 'split-k-64', 'register-blocked'], expected: 'four-kernels' },
+    { batch: 255, software: true, candidates: ['four-kernels', 'split-k-64', 'register-blocked'], expected: 'four-kernels' },
+    { batch: 256, software: true, candidates: ['four-kernels', 'split-k-64', 'register-blocked'], expected: 'register-blocked' },
+    { batch: 8192, software: true, candidates: ['four-kernels', 'split-k-64', 'split-k-512', 'register-blocked'], expected: 'register-blocked' },
+    { batch: 60000, software: true, candidates: ['four-kernels', 'split-k-512', 'register-blocked'], expected: 'register-blocked' },
+    { batch: 60000, software: false, candidates: ['four-kernels', 'split-k-512', 'register-blocked'], expected: 'split-k-512' },
     { batch: 10, software: false, candidates: ['four-kernels', 'fused-32', 'fused-64', 'fused-256'], expected: 'fused-256' },
     { batch: 10, software: false, candidates: ['four-kernels'], expected: 'four-kernels' },
     { batch: 1000, software: false, candidates: ['four-kernels', 'split-k-64', 'split-k-512'], expected: 'split-k-64' },

@@ -1,0 +1,58 @@
+/**
+ * The register-blocked gradient: gradient_blocked.wgsl's phase sums against their float64
+ * reference, gradient_reduce.wgsl over the phases, and the two composed against the single-pass
+ * gradient, on every shape (batches under and over the phase counts, features that are not a
+ * multiple of the block) and the full 60000x784, for the engine's phase count, 1 and 32.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Gpu } from '../../src/device/gpu';
+import { PHASES as ENGINE_PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../../src/kernels/gradient-blocked';
+import { CLASSES, paramLayout } from '../../src/model';
+import { gradientRef } from '../../src/reference/gradient';
+import { gradientPhasesRef, gradientReduceRef } from '../../src/reference/gradient-split';
+import { Rng, permutation } from '../../src/rng';
+import { runKernel, testGpu } from '../helpers/gpu';
+import { randomFloats, randomImages } from '../helpers/random';
+import { FULL_MNIST, SHAPES, type Shape } from './cases';
+
+let gpu: Gpu;
+beforeAll(async () => (gpu = await testGpu()));
+afterAll(async () => gpu?.destroy());
+
+function inputs({ count, features, size }: Shape) {
+  const rng = new Rng(count * 17 + size);
+  return { layout: paramLayout(features), images: randomImages(rng, count, features), order: permutation(count, rng), dlogits: randomFloats(rng, size * CLASSES, 1) };
+}
+
+const PHASES = [1, ENGINE_PHASES, 32];
+const cases = (shapes: Shape[]) => shapes.flatMap((shape) => PHASES.map((phases) => ({ ...shape, phases })));
+
+async function partials(shape: Shape, phases: number) {
+  const { layout, images, order, dlogits } = inputs(shape);
+  const [, , , out] = await runKernel(gpu, gradientBlockedKernel(phases), layout, { start: shape.start, size: shape.size, lr: 0 }, [images, order, dlogits, { outputBytes: phasePartialsBytes(phases, layout) }]);
+  return { layout, images, order, dlogits, out: new Float32Array(out!) };
+}
+
+describe('register-blocked gradient matches its CPU references', () => {
+  test.each(cases([...SHAPES, FULL_MNIST]))('gradient_blocked: $name, $phases phases', async (shape) => {
+    const { images, order, dlogits, out } = await partials(shape, shape.phases);
+    // each phase sums ceil(B / phases) terms in [-1, 1] in f32, in row order (60000 at 1 phase)
+    const atol = shape.size > 10000 ? 1e-3 : 1e-5;
+    expect(out).toBeAllclose(gradientPhasesRef(images, shape.features, order, shape.start, shape.size, dlogits, shape.phases), { atol, rtol: 1e-4 });
+  });
+
+  test.each(cases(SHAPES))('gradient_reduce over the phases: $name, $phases phases', async ({ features, start, size, phases }) => {
+    const layout = paramLayout(features);
+    const slots = randomFloats(new Rng(size), phases * layout.paddedCount, 50);
+    const [, grads] = await runKernel(gpu, phaseReduceKernel(phases), layout, { start, size, lr: 0 }, [slots, { outputBytes: layout.paddedCount * 4 }]);
+    // `phases` terms of magnitude <= 50 added in f32 (cancellation is possible): their rounding, / B
+    expect(new Float32Array(grads!)).toBeAllclose(gradientReduceRef(slots, phases, layout.paddedCount, size), { atol: (phases * 50 * 2 ** -23) / size, rtol: 1e-4 });
+  });
+
+  test.each(cases([SHAPES[6]!, SHAPES[7]!, FULL_MNIST]))('phases then reduce equals the gradient: $name, $phases phases', async (shape) => {
+    const { layout, images, order, dlogits, out } = await partials(shape, shape.phases);
+    const batch = { start: shape.start, size: shape.size, lr: 0 };
+    const [, grads] = await runKernel(gpu, phaseReduceKernel(shape.phases), layout, batch, [out, { outputBytes: layout.paddedCount * 4 }]);
+    expect(new Float32Array(grads!)).toBeAllclose(gradientRef(images, shape.features, order, shape.start, shape.size, dlogits), { atol: 1e-6, rtol: 1e-4 });
+  });
+});
