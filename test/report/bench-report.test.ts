@@ -147,7 +147,7 @@ describe('work counts, GPU time and skipped peers in the report', () => {
   });
 
   test('GPU µs beside the wall time, and what they are', () => {
-    expect(md).toContain('| forward | 100 | 120.0 (110–130) | 95.5 | 1.30 | 0.70 | 45.00% |');
+    expect(md).toContain('| forward | 100 | 120.0 (110–130) | 95.5 | 1.30 | – | 0.70 | 45.00% |');
     expect(md).toContain("timed by the device's timestamp queries");
     const r = withCountsAndSkippedPeer();
     r.engines[0]!.kernels!.timestamps = false;
