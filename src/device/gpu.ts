@@ -82,7 +82,8 @@ export class Gpu {
     private readonly shaders: ShaderSource,
   ) {
     Gpu.alive.devices++;
-    this.pacer = new WaitPacer(adapter.runtime === 'dawn-node');
+    // DOWNHILL_WAIT_PACER=off: to measure what the pacer saves (Node only; browsers never need it)
+    this.pacer = new WaitPacer(adapter.runtime === 'dawn-node' && globalThis.process?.env?.DOWNHILL_WAIT_PACER !== 'off');
     void device.lost.then((info) => {
       if (!this.destroyed) this.lostMessage = `the GPU device was lost (${info.reason}): ${oneLine(info.message) || 'no message'}`;
     });
