@@ -12,7 +12,7 @@
  * aligned, so one model can be bound alone for evaluation).
  */
 import type { TrainingData } from '../data/training-data';
-import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES, type WorkCounts } from '../device/gpu';
+import { type Gpu, type WaitHint, type Pipeline, UNIFORM_STRIDE_BYTES, type WorkCounts } from '../device/gpu';
 import { UserError } from '../errors';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
@@ -305,7 +305,8 @@ export class WebGpuBackend implements Backend {
     if (first < 0 || count < 1 || first + count > this.plan.length) throw new Error(`steps ${first}..${first + count} are outside the plan of ${this.plan.length}`);
     const launches = this.launches.get(variant)!;
     const encoder = variant.startsWith('fused-') ? this.encodeFused(launches[0]!, first, count) : encodeSteps(this.gpu, this.plan, launches, this.layout, first, count, 'steps');
-    return this.readLosses(first, count, encoder);
+    // the wait for the run of steps just recorded: learned per plan, per step (setPlan forgets the last plan's)
+    return this.readLosses(first, count, encoder, { key: 'steps', units: count });
   }
 
   /** Steps [first, first + count) as sgd_fused dispatches of up to FUSED_STEPS_PER_DISPATCH steps. */
@@ -338,7 +339,7 @@ export class WebGpuBackend implements Backend {
    * gathered (one copy per model) on `encoder`, which is submitted with the readback, so the
    * completion of the work recorded on it and the readback are one round trip.
    */
-  private async readLosses(first: number, count: number, encoder: GPUCommandEncoder): Promise<number[]> {
+  private async readLosses(first: number, count: number, encoder: GPUCommandEncoder, hint?: WaitHint): Promise<number[]> {
     const { from, to } = planSpan(this.plan, first, count);
     const n = to - from;
     const rows = this.m.sets.train!.count;
@@ -348,8 +349,7 @@ export class WebGpuBackend implements Backend {
       for (let k = 0; k < this.models; k++) encoder.copyBufferToBuffer(this.buffers.loss, (k * rows + from) * 4, this.buffers.lossGather, k * n * 4, n * 4);
       [source, offset] = [this.buffers.lossGather, 0];
     }
-    // the wait for a run of steps: learned per plan, per step (setPlan forgets the last plan's)
-    const losses = new Float32Array(await this.gpu.read(source, this.models * n * 4, offset, encoder, { key: 'steps', units: count }));
+    const losses = new Float32Array(await this.gpu.read(source, this.models * n * 4, offset, encoder, hint));
     return Array.from({ length: this.models }, (_, k) => (losses.subarray(k * n, (k + 1) * n).reduce((a, x) => a + x, 0) / n) * this.m.lossScale);
   }
 

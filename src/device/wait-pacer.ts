@@ -10,8 +10,8 @@
  *
  * So a wait of a kind seen before (a key: "steps of this plan", "evaluate train") first sleeps
  * SLEEP_FRACTION of what the last ones took per unit of work, then lets dawn-node poll for the
- * rest. What a wait took is learned as the run goes: a wait that ends during the sleep teaches
- * a shorter one, so the estimate follows the work down as well as up. Results never depend on
+ * rest. What a wait took is learned as the run goes: a wait that was over before the sleep
+ * ended halves the estimate, so it follows the work down as fast as up. Results never depend on
  * it, only the wall time around them. Browsers resolve these promises from events and need none
  * of this: the pacer is on for dawn-node only.
  */
@@ -26,28 +26,44 @@ export interface WaitHint {
 const SLEEP_FRACTION = 0.75;
 /** Shorter sleeps are not worth a timer (a setTimeout is about 1 ms at best). */
 const MIN_SLEEP_MS = 2;
+/** A wait that resolves this soon after the sleep was over before the sleep ended. */
+const POLLED_AT_ONCE_MS = 1;
+
+/** When a wait began, and how long the pacer slept in it. */
+export interface Waited {
+  started: number;
+  sleptMs: number;
+}
 
 export class WaitPacer {
   private readonly perUnitMs = new Map<string, number>();
 
   constructor(readonly enabled: boolean) {}
 
-  /** Sleeps before a wait of `hint`'s kind as the last ones suggest; returns when the wait began (for learn). */
-  async sleepBefore(hint: WaitHint | undefined): Promise<number> {
+  /** Sleeps before a wait of `hint`'s kind as the last ones suggest; returns when the wait began and how long it slept (for learn). */
+  async sleepBefore(hint: WaitHint | undefined): Promise<Waited> {
     const started = performance.now();
-    if (!this.enabled || !hint) return started;
+    if (!this.enabled || !hint) return { started, sleptMs: 0 };
     const perUnit = this.perUnitMs.get(hint.key);
     const sleepMs = perUnit === undefined ? 0 : SLEEP_FRACTION * perUnit * hint.units;
-    if (sleepMs >= MIN_SLEEP_MS) await new Promise((resolve) => setTimeout(resolve, sleepMs));
-    return started;
+    if (sleepMs < MIN_SLEEP_MS) return { started, sleptMs: 0 };
+    await new Promise((resolve) => setTimeout(resolve, sleepMs));
+    return { started, sleptMs: performance.now() - started };
   }
 
-  /** Learns what a wait of `hint`'s kind took, from `started` (sleepBefore's) to now. */
-  learn(hint: WaitHint | undefined, started: number): void {
+  /**
+   * Learns what a wait of `hint`'s kind took, from sleepBefore's start to now. A wait that was
+   * already over when the sleep ended (it resolved within POLLED_AT_ONCE_MS of it) says only
+   * that the work took less than the sleep: the estimate is halved, so that one slow wait (the
+   * first, say) stops costing sleeps at once rather than over many waits.
+   */
+  learn(hint: WaitHint | undefined, w: Waited): void {
     if (!this.enabled || !hint || hint.units <= 0) return;
-    const perUnit = (performance.now() - started) / hint.units;
+    const tookMs = performance.now() - w.started;
     const known = this.perUnitMs.get(hint.key);
-    this.perUnitMs.set(hint.key, known === undefined ? perUnit : (known + perUnit) / 2);
+    const overslept = w.sleptMs > 0 && tookMs - w.sleptMs < POLLED_AT_ONCE_MS;
+    const perUnit = overslept ? (tookMs / hint.units) / 2 : tookMs / hint.units;
+    this.perUnitMs.set(hint.key, known === undefined || overslept ? perUnit : (known + perUnit) / 2);
   }
 
   /** Forgets the kinds whose key starts with `prefix` (a new plan's steps cost what they cost). */

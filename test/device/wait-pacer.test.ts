@@ -31,6 +31,21 @@ test('learns per kind and per unit, sleeps three quarters of it, forgets by pref
   expect(await sleptMs(pacer, hint)).toBeLessThan(2);
 });
 
+test('a wait that was over before the sleep ended halves the estimate', async () => {
+  const pacer = new WaitPacer(true);
+  const hint = { key: 'evaluate train', units: 1 };
+  const first = await pacer.sleepBefore(hint);
+  await sleep(200); // a slow first wait
+  pacer.learn(hint, first);
+  // the next sleeps 150 ms and the work was done by then: learned as half of what it took
+  const second = await pacer.sleepBefore(hint);
+  expect(second.sleptMs).toBeGreaterThanOrEqual(140);
+  pacer.learn(hint, second);
+  const third = await sleptMs(pacer, hint);
+  expect(third).toBeLessThan(0.75 * 0.6 * second.sleptMs + 20);
+  expect(third).toBeGreaterThanOrEqual(0.75 * 0.5 * second.sleptMs - 5);
+});
+
 test('a disabled pacer never sleeps, and a wait without a hint never does', async () => {
   const off = new WaitPacer(false);
   const hint = { key: 'k', units: 1 };
