@@ -7,7 +7,7 @@
 # shared/docs/anchors.md). Accuracies are the same on every run of this machine (seed 1, the
 # fixed step-variant rule); times are not.
 #
-#   bash examples/mnist-tutorial.sh        (about 1.5 minutes on SwiftShader; OUT=DIR keeps the runs' JSON and logs)
+#   bash examples/mnist-tutorial.sh        (about 30 s on SwiftShader; OUT=DIR keeps the runs' JSON and logs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$(mktemp -d)}"

@@ -1,6 +1,6 @@
 /**
  * examples/mnist-tutorial.sh, run whole as a learner runs it (two trainings on the real MNIST:
- * about 1.5 minutes on an idle 2-core machine with SwiftShader, 3 under load): both accuracies
+ * about 30 s on an idle 2-core machine with SwiftShader, 2 to 3 minutes under load): both accuracies
  * from the runs' JSON, and the times printed beside them.
  */
 import { readFileSync } from 'node:fs';
