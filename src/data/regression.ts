@@ -97,12 +97,7 @@ export async function parseCsv(
   /** called every RECORDS_PER_YIELD rows, after the event loop had a turn (signal handlers ran): it may throw to abandon the parse */
   checkpoint: () => void = () => {},
 ): Promise<{ names: string[]; rows: number; columns: number; x: Float64Array; y: Float64Array }> {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
-  const records = csvRecords(bytes, name);
-  const first = records.next();
-  if (first.done) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
-  const header = first.value.fields.map((h) => h.trim());
+  const { records, header } = openCsv(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, name);
   for (const [k, h] of header.entries()) {
     const again = header.indexOf(h, k + 1);
     if (again >= 0) throw new UserError(`${name}: the column name ${shown(h)} appears twice (columns ${k + 1} and ${again + 1}); names must be unique`);
@@ -130,7 +125,7 @@ export async function parseCsv(
       else x.push(v);
     }
   }
-  if (y.length === 0) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
+  if (y.length === 0) throw noRows(name);
   return { names: header.filter((_, k) => k !== t), rows: y.length, columns, x: x.values(), y: y.values() };
 }
 
@@ -139,12 +134,7 @@ export async function parseCsv(
  * predictions: other columns are skipped unread.
  */
 export async function parseCsvColumns(input: Uint8Array, name: string, wanted: readonly string[]): Promise<{ columns: Float64Array[]; rows: number }> {
-  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
-  const records = csvRecords(bytes, name);
-  const first = records.next();
-  if (first.done) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
-  const header = first.value.fields.map((h) => h.trim());
+  const { records, header } = openCsv(input, name);
   const at = wanted.map((w) => {
     const k = header.indexOf(w);
     if (k < 0) throw new UserError(`${name}: no column named ${shown(w)}, which the model needs (it takes ${wanted.map(shown).join(', ')})`);
@@ -162,8 +152,22 @@ export async function parseCsvColumns(input: Uint8Array, name: string, wanted: r
     });
   }
   const rows = columns[0]?.length ?? 0;
-  if (rows === 0) throw new UserError(`${name}: expected a header line and at least one row of numbers`);
+  if (rows === 0) throw noRows(name);
   return { columns: columns.map((c) => c.values()), rows };
+}
+
+/** CSV bytes as text records after their header (trimmed names); refuses binary files and an empty one. */
+function openCsv(input: Uint8Array, name: string): { records: Generator<{ fields: string[]; line: number }>; header: string[] } {
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
+  const records = csvRecords(bytes, name);
+  const first = records.next();
+  if (first.done) throw noRows(name);
+  return { records, header: first.value.fields.map((h) => h.trim()) };
+}
+
+function noRows(name: string): UserError {
+  return new UserError(`${name}: expected a header line and at least one row of numbers`);
 }
 
 /** A large file is parsed in slices of this many rows, letting signal handlers run in between. */
