@@ -11,7 +11,7 @@ import { STEP_VARIANTS } from '../backend/webgpu';
 import type { Evaluation } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile } from '../data/parameters';
-import type { RegressionOptions } from '../data/regression';
+import type { RegressionLoss, RegressionOptions } from '../data/regression';
 import type { TrainingData } from '../data/training-data';
 import { UserError, check } from '../errors';
 import type { Checkpoint } from '../io/checkpoint';
@@ -257,10 +257,15 @@ function inputFiles(task: Task, str: (k: string) => string | undefined, saved: C
   return inputs;
 }
 
+/** How the lines name regression's loss. */
+function lossName(loss: RegressionLoss): string {
+  return loss === 'mse' ? 'mean squared error' : 'mean squared error / 2';
+}
+
 /** The line that reports the whole training set's loss (and accuracy or R²) after the last update. */
 function describeTraining(data: TrainingData, last: { loss: number; accuracy: number }): string {
   if (data.task === 'regression') {
-    const loss = data.objective.loss === 'mse' ? 'mean squared error' : 'mean squared error / 2';
+    const loss = lossName(data.objective.loss);
     return `train: loss (${loss}) ${last.loss.toPrecision(6)}, R² ${Number.isNaN(last.accuracy) ? 'undefined (the targets do not vary)' : last.accuracy.toFixed(4)} (${count(data.trainCount)} rows, after the last update)`;
   }
   return `train: loss ${last.loss.toFixed(4)}, accuracy ${percent(last.accuracy)} (${count(data.trainCount)} images, after the last update)`;
@@ -274,7 +279,7 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
       if (fraction === 0) return 'test: none (--test-fraction 0: every row was used for training), so no test metrics';
       return `test: none: ${count(data.trainCount)} rows are too few to hold out ${Number((fraction * 100).toPrecision(6))}% as a test set (${Math.ceil(1 / fraction - 1e-9)} or more are needed), so no test metrics`;
     }
-    const loss = data.objective.loss === 'mse' ? 'mean squared error' : 'mean squared error / 2';
+    const loss = lossName(data.objective.loss);
     return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
   }
   return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
