@@ -12,8 +12,9 @@
 // deterministic, no atomics.
 // Thread t owns feature words w0 .. w0 + W of block t % blocks (W = the repeat count of #w,
 // w0 = W·(t % blocks), blocks = ceil(ROW_WORDS / W)) for all ten classes (repeat count of #c):
-// W·C vec4 accumulators in registers, named a<word>_<class>; it walks rows p, p + PHASES, ..
-// of phase p = t / blocks. Block 0 also sums db. Words past ROW_WORDS repeat the last, unwritten.
+// W·C vec4 accumulators, named a<word>_<class>; it walks rows p, p + PHASES, .. of phase
+// p = t / blocks, R of them per pass (the repeat count of #r). Block 0 also sums db. Words past
+// ROW_WORDS repeat the last, unwritten.
 // Dispatch: ceil(blocks·PHASES / WORKGROUP_SIZE) workgroups, independent of the batch size.
 
 override WORKGROUP_SIZE: u32 = 16u;
@@ -36,7 +37,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let k#w = min(w0 + #wu, ROW_WORDS - 1u);
   var a#w_#c = vec4(0.0);
   var s#c = 0.0;
-  for (var i = phase; i < batch.size; i += PHASES) {
+  // R rows per pass (#r), added to each accumulator one after another: the same operations in
+  // the same order as one row per pass, with the accumulators' loads and stores (they spill on
+  // SwiftShader: W·C vec4 are far more than a CPU's registers) paid once per R rows
+  var i = phase;
+  for (; i + (#Ru - 1u) * PHASES < batch.size; i += #Ru * PHASES) {
+    let row#r = order[batch.start + i + #ru * PHASES] * ROW_WORDS;
+    let d#r_#c = dlogits[(i + #ru * PHASES) * CLASSES + #cu];
+    let x#r_#w = unpack4x8unorm(images[row#r + k#w]);
+    a#w_#c += d#r_#c * x#r_#w;
+    s#c += d#r_#c;
+  }
+  // the phase's last rows, fewer than R
+  for (; i < batch.size; i += PHASES) {
     let row = order[batch.start + i] * ROW_WORDS;
     let g = i * CLASSES;
     // the loads first, then the multiply-adds

@@ -13,6 +13,13 @@ const WORKGROUP_SIZE = 16;
 /** feature words per thread (measured on SwiftShader: 7 beat 2, 4, 14 and 28) */
 export const BLOCK_WORDS = 7;
 /**
+ * Rows per loop pass: each accumulator takes R rows' multiply-adds between its loads and stores
+ * (70 vec4 accumulators spill on a CPU). Same bits as 1 row per pass. Measured on SwiftShader
+ * (AMD EPYC, kernel alone, 4 phases, µs at 1000 / 60000 rows): 1 row 4974 / 324840, 2 rows
+ * 4416 / 259715, 4 rows 3729 / 246341 (scratch A/B in one process, alternating).
+ */
+export const ROWS_PER_PASS = 4;
+/**
  * Row phases the engine uses: each phase's partial sum is over every PHASES-th row of the batch.
  * Measured on SwiftShader (kernel alone, µs at 100 / 1000 / 4096 / 60000 rows): 4 phases 561 /
  * 4467 / 14015 / 279294, 8: 739 / 4539 / 18660 / 277343, 32: 1439 / 5555 / 23666 / 261233; each
@@ -30,7 +37,7 @@ export function gradientBlockedKernel(phases: number): Kernel {
   return {
     name: `gradient_blocked/${phases}`,
     file: 'gradient_blocked.wgsl',
-    repeat: { w: BLOCK_WORDS, c: CLASSES },
+    repeat: { w: BLOCK_WORDS, c: CLASSES, r: ROWS_PER_PASS },
     // batch, images, order, dlogits, partials
     bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
     constants: (layout) => ({ WORKGROUP_SIZE, ROW_WORDS: layout.rowWords, PHASES: phases }),
