@@ -15,7 +15,8 @@
 //           and model k's rate is models[k].lr · factor (one schedule and one β1, β2 per sweep)
 //   grads, params, s1, s2   f32, model k at k·STRIDE; s1, s2 are the rule's state, kept between
 //           updates and starting at 0 (a rule without state never touches them)
-// Dispatch: ceil(K·STRIDE / WORKGROUP_SIZE) workgroups, one thread per parameter.
+// Dispatch: up to ceil(K·STRIDE / WORKGROUP_SIZE) workgroups (one thread per parameter), fewer on
+// a software adapter.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override STRIDE: u32 = 7872u; // f32 per model
@@ -49,11 +50,16 @@ struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(5) var<storage, read_write> s2: array<f32>;
 @group(0) @binding(6) var<storage, read_write> params: array<f32>;
 
+// Thread t updates parameters t, t + T, t + 2T, .. (T threads in all: the dispatch's): one each
+// on a GPU, many on a software adapter (src/kernels/kernel.ts, elementwiseWorkgroups).
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let p = gid.x;
-  if (p >= arrayLength(&params)) { return; }
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let r = rates[batch.index];
+  for (var p = gid.x; p < arrayLength(&params); p += groups.x * WORKGROUP_SIZE) { update_one(p, r); }
+}
+
+/** Parameter p's update (model p / STRIDE's rule and rate). */
+fn update_one(p: u32, r: vec4<f32>) {
   // one model: the table's rate is its own (base rate 1, never read); K: base rate x the factor
   var lr = r.x;
   var kind = KIND;

@@ -152,7 +152,7 @@ export class WebGpuBackend implements Backend {
     if (this.update) for (const b of [this.update.models, this.update.s1, this.update.s2]) this.gpu.free(b);
     // one rule for all (always so for a single run) is compiled in
     const kinds = new Set(configs.map((c) => c.optimizer.kind));
-    const kernel = updateKernel(this.models, shared, kinds.size === 1 ? configs[0]!.optimizer.kind : undefined);
+    const kernel = updateKernel(this.models, shared, kinds.size === 1 ? configs[0]!.optimizer.kind : undefined, this.gpu.adapter.software);
     const keepsState = (n: number) => configs.some((c) => stateArrays(c.optimizer.kind).length >= n);
     // state a rule does not keep is a 16-byte placeholder
     const state = async (name: string, n: number) => this.gpu.buffer(name, keepsState(n) ? this.models * this.stride * 4 : 16, 'storage');
@@ -279,7 +279,7 @@ export class WebGpuBackend implements Backend {
       this.launches.set(variant, [
         ...head,
         await launch(gradientPartialKernel(chunk), [train.inputs, b.order, b.dOutputs, this.partials]),
-        await launch(gradientReduceKernel(chunk), [this.partials, this.buffers.grads]),
+        await launch(gradientReduceKernel(chunk, this.gpu.adapter.software), [this.partials, this.buffers.grads]),
         tail,
       ]);
       return;
@@ -289,7 +289,7 @@ export class WebGpuBackend implements Backend {
       this.launches.set(variant, [
         ...head,
         await launch(gradientBlockedKernel(PHASES), [train.inputs, b.order, b.dOutputs, this.phasePartials]),
-        await launch(phaseReduceKernel(PHASES), [this.phasePartials, this.buffers.grads]),
+        await launch(phaseReduceKernel(PHASES, this.gpu.adapter.software), [this.phasePartials, this.buffers.grads]),
         tail,
       ]);
       return;

@@ -6,7 +6,7 @@
  * phase count (tests try several); the engine runs PHASES.
  */
 import { CLASSES, type ParamLayout } from '../model';
-import type { Kernel } from './kernel';
+import { type Kernel, elementwiseWorkgroups } from './kernel';
 
 /** workgroups of 16: SwiftShader spreads work over the cores by workgroup */
 const WORKGROUP_SIZE = 16;
@@ -46,15 +46,15 @@ export function gradientBlockedKernel(phases: number): Kernel {
   };
 }
 
-/** gradient_reduce.wgsl over `phases` slots (its CHUNK is unused then) */
-export function phaseReduceKernel(phases: number): Kernel {
+/** gradient_reduce.wgsl over `phases` slots (its CHUNK is unused then); `software`: the adapter is one */
+export function phaseReduceKernel(phases: number, software: boolean): Kernel {
   return {
     name: `gradient_reduce/phases/${phases}`,
     file: 'gradient_reduce.wgsl',
     // batch, partials, grads
     bindings: ['uniform-dynamic', 'read', 'read-write'],
     constants: (layout) => ({ WORKGROUP_SIZE: 64, ROW_WORDS: layout.rowWords, SLOTS: phases }),
-    // one thread per vec4 of the params layout
-    workgroups: (_rows, layout) => Math.ceil(layout.paddedCount / 4 / 64),
+    // one thread per vec4 of the params layout on a GPU, a few workgroups on a software adapter
+    workgroups: (_rows, layout) => elementwiseWorkgroups(layout.paddedCount / 4, 64, software),
   };
 }

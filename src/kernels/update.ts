@@ -6,7 +6,7 @@
  */
 import type { ParamLayout } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from '../optim/optimizer';
-import { type Kernel, modelStride } from './kernel';
+import { type Kernel, elementwiseWorkgroups, modelStride } from './kernel';
 
 const WORKGROUP_SIZE = 64;
 
@@ -20,9 +20,10 @@ const MIXED = 0xffffffff;
 
 /**
  * The kernel for `models` models; μ, β1, β2 and ε are compiled in, shared by the models, and so is
- * the rule when `kind` names the one they all share (undefined: mixed, read per model).
+ * the rule when `kind` names the one they all share (undefined: mixed, read per model). `software`:
+ * the adapter is one (elementwiseWorkgroups).
  */
-export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>, kind?: OptimizerKind): Kernel {
+export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>, kind: OptimizerKind | undefined, software: boolean): Kernel {
   return {
     name: 'update',
     file: 'update.wgsl',
@@ -32,8 +33,8 @@ export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'be
       WORKGROUP_SIZE, STRIDE: modelStride(layout), MOMENTUM: o.momentum, BETA1: o.beta1, BETA2: o.beta2,
       ONE_MINUS_BETA1: 1 - o.beta1, ONE_MINUS_BETA2: 1 - o.beta2, EPSILON: o.epsilon, KIND: kind === undefined ? MIXED : updateCode(kind), MODELS: models,
     }),
-    // one thread per parameter (a single model's params array is shorter than STRIDE: the rest exit)
-    workgroups: (_rows, layout: ParamLayout) => Math.ceil((models * modelStride(layout)) / WORKGROUP_SIZE),
+    // one thread per parameter on a GPU, a few workgroups on a software adapter (grid-stride)
+    workgroups: (_rows, layout: ParamLayout) => elementwiseWorkgroups(models * modelStride(layout), WORKGROUP_SIZE, software),
   };
 }
 

@@ -114,14 +114,14 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
     ['gradient', gradientKernel, [images, order, dlogits, grads], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P })],
     ...SPLIT_CHUNKS.flatMap((q): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
       [`gradient_partial/${q}`, gradientPartialKernel(q), [images, order, dlogits, partials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * splitChunks(B, q) })],
-      [`gradient_reduce/${q}`, gradientReduceKernel(q), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
+      [`gradient_reduce/${q}`, gradientReduceKernel(q, gpu.adapter.software), [partials, grads], (B) => ({ flops: P * splitChunks(B, q), bytes: 4 * P * (splitChunks(B, q) + 1) })],
     ]),
     // the engine's phase count, and 32 (the probe's)
     ...[PHASES, 32].flatMap((S): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
       [`gradient_blocked/${S}`, gradientBlockedKernel(S), [images, order, dlogits, phasePartials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * S })],
-      [`gradient_reduce/phases/${S}`, phaseReduceKernel(S), [phasePartials, grads], () => ({ flops: P * S, bytes: 4 * P * (S + 1) })],
+      [`gradient_reduce/phases/${S}`, phaseReduceKernel(S, gpu.adapter.software), [phasePartials, grads], () => ({ flops: P * S, bytes: 4 * P * (S + 1) })],
     ]),
-    ['update (sgd)', updateKernel(1, SGD, 'sgd'), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+    ['update (sgd)', updateKernel(1, SGD, 'sgd', gpu.adapter.software), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
   ];
   const results: KernelResult[] = [];

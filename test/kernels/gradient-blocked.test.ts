@@ -41,10 +41,10 @@ describe('register-blocked gradient matches its CPU references', () => {
     expect(out).toBeAllclose(gradientPhasesRef(images, shape.features, order, shape.start, shape.size, dlogits, shape.phases), { atol, rtol: 1e-4 });
   });
 
-  test.each(cases(SHAPES))('gradient_reduce over the phases: $name, $phases phases', async ({ features, start, size, phases }) => {
+  test.each(cases(SHAPES).flatMap((c) => [false, true].map((software) => ({ ...c, software }))))('gradient_reduce over the phases: $name, $phases phases, software adapter\'s dispatch $software', async ({ features, start, size, phases, software }) => {
     const layout = paramLayout(features);
     const slots = randomFloats(new Rng(size), phases * layout.paddedCount, 50);
-    const [, grads] = await runKernel(gpu, phaseReduceKernel(phases), layout, { start, size, lr: 0 }, [slots, { outputBytes: layout.paddedCount * 4 }]);
+    const [, grads] = await runKernel(gpu, phaseReduceKernel(phases, software), layout, { start, size, lr: 0 }, [slots, { outputBytes: layout.paddedCount * 4 }]);
     // `phases` terms of magnitude <= 50 added in f32 (cancellation is possible): their rounding, / B
     expect(new Float32Array(grads!)).toBeAllclose(gradientReduceRef(slots, phases, layout.paddedCount, size), { atol: (phases * 50 * 2 ** -23) / size, rtol: 1e-4 });
   });
@@ -52,7 +52,7 @@ describe('register-blocked gradient matches its CPU references', () => {
   test.each(cases([SHAPES[6]!, SHAPES[7]!, FULL_MNIST]))('phases then reduce equals the gradient: $name, $phases phases', async (shape) => {
     const { layout, images, order, dlogits, out } = await partials(shape, shape.phases);
     const batch = { start: shape.start, size: shape.size, lr: 0 };
-    const [, grads] = await runKernel(gpu, phaseReduceKernel(shape.phases), layout, batch, [out, { outputBytes: layout.paddedCount * 4 }]);
+    const [, grads] = await runKernel(gpu, phaseReduceKernel(shape.phases, true), layout, batch, [out, { outputBytes: layout.paddedCount * 4 }]);
     expect(new Float32Array(grads!)).toBeAllclose(gradientRef(images, shape.features, order, shape.start, shape.size, dlogits), { atol: 1e-6, rtol: 1e-4 });
   });
 });

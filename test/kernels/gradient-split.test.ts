@@ -38,12 +38,12 @@ async function checkPartial(shape: Shape, chunk: number) {
   expect(new Float32Array(partials!)).toBeAllclose(gradientPartialRef(images, features, order, start, size, dlogits, chunk), { atol: 1e-5, rtol: 1e-4 });
 }
 
-async function checkReduce(shape: Shape, chunk: number) {
+async function checkReduce(shape: Shape, chunk: number, software: boolean) {
   const { start, size } = shape;
   const layout = paramLayout(shape.features);
   const chunks = splitChunks(size, chunk);
   const partials = randomFloats(new Rng(size + chunk), chunks * layout.paddedCount, 50);
-  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk), layout, { start, size, lr: 0 }, [partials, { outputBytes: layout.paddedCount * 4 }]);
+  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk, software), layout, { start, size, lr: 0 }, [partials, { outputBytes: layout.paddedCount * 4 }]);
   expect(new Float32Array(grads!)).toBeAllclose(gradientReduceRef(partials, chunks, layout.paddedCount, size), { atol: 1e-6, rtol: 1e-4 });
 }
 
@@ -54,7 +54,7 @@ async function checkComposed(shape: Shape, chunk: number) {
   const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk), layout, { start, size, lr: 0 }, [
     images, order, dlogits, { outputBytes: partialsBytes(splitChunks(size, chunk), layout) },
   ]);
-  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk), layout, { start, size, lr: 0 }, [new Float32Array(partials!), { outputBytes: layout.paddedCount * 4 }]);
+  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk, false), layout, { start, size, lr: 0 }, [new Float32Array(partials!), { outputBytes: layout.paddedCount * 4 }]);
   expect(new Float32Array(grads!)).toBeAllclose(gradientRef(images, features, order, start, size, dlogits), { atol: 1e-6, rtol: 1e-4 });
 }
 
@@ -62,7 +62,8 @@ const cases = SHAPES.flatMap((shape) => CHUNKS.map((chunk) => ({ ...shape, chunk
 
 describe('split-K gradient matches its CPU references', () => {
   test.each(cases)('gradient_partial: $name, chunk $chunk', (c) => checkPartial(c, c.chunk));
-  test.each(cases)('gradient_reduce: $name, chunk $chunk', (c) => checkReduce(c, c.chunk));
+  test.each(cases)('gradient_reduce: $name, chunk $chunk', (c) => checkReduce(c, c.chunk, false));
+  test.each(cases)('gradient_reduce, a software adapter\'s few workgroups: $name, chunk $chunk', (c) => checkReduce(c, c.chunk, true));
   test.each(SPLIT_CHUNKS.map((chunk) => ({ ...FULL_MNIST, chunk })))('partial then reduce equals the gradient: $name, chunk $chunk', (c) => checkComposed(c, c.chunk));
   test('partial then reduce equals the gradient: prime batch 257, chunk 7', () => checkComposed(SHAPES[6]!, 7));
 });

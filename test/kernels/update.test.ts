@@ -35,7 +35,8 @@ function rateTable(index: number, lr: number, [c1, c2]: [number, number]): Float
 }
 
 describe('update.wgsl, one model, matches its CPU reference over three updates', () => {
-  test.each(CASES.flatMap((c) => [4, 12, 784].map((features) => ({ ...c, features }))))('$name, $features features', async ({ o, features }) => {
+  // software: a few workgroups walk the parameters (grid-stride), as on SwiftShader; else one thread each
+  test.each(CASES.flatMap((c) => [4, 12, 784].flatMap((features) => [false, true].map((software) => ({ ...c, features, software })))))('$name, $features features, software adapter\'s dispatch $software', async ({ o, features, software }) => {
     const rng = new Rng(features + o.kind.length);
     const P = paramLayout(features).paddedCount;
     const used = stateArrays(o.kind).length;
@@ -47,7 +48,7 @@ describe('update.wgsl, one model, matches its CPU reference over three updates',
       const grads = randomFloats(rng, P, 1);
       const index = t + 1;
       const rates = rateTable(index, 0.05 * t, adamCorrections(o, t));
-      const out = await runKernel(gpu, updateKernel(1, o, o.kind), paramLayout(features), { start: 0, size: 1, lr: 0, index }, [rates, modelTable([{ lr: 1, kind: o.kind }]), grads, ...state, params]);
+      const out = await runKernel(gpu, updateKernel(1, o, o.kind, software), paramLayout(features), { start: 0, size: 1, lr: 0, index }, [rates, modelTable([{ lr: 1, kind: o.kind }]), grads, ...state, params]);
       [state, params] = [[new Float32Array(out[3]!), new Float32Array(out[4]!)], new Float32Array(out[5]!)];
       const r = rates.subarray(4 * index);
       updateRef(o, ref.params, ref.state[0]!, ref.state[1]!, grads, { lr: r[0]!, c1: r[1]!, c2: r[2]! });
@@ -62,7 +63,7 @@ describe('update.wgsl, K models with a rule and rate each, matches K copies of t
     { features: 12, kinds: ['sgd', 'momentum', 'nesterov', 'adam', 'adam'], lrs: [0.5, 0.1, 0.05, 0.01, 0.003] },
     { features: 28, kinds: ['adam', 'sgd', 'nesterov'], lrs: [0.002, 0.3, 0.07] },
   ];
-  test.each(SWEEPS)('$kinds, $features features', async ({ features, kinds, lrs }) => {
+  test.each(SWEEPS.flatMap((c) => [false, true].map((software) => ({ ...c, software }))))('$kinds, $features features, software adapter\'s dispatch $software', async ({ features, kinds, lrs, software }) => {
     const layout = paramLayout(features);
     const stride = modelStride(layout);
     const models = kinds.map((kind, k) => ({ kind, lr: lrs[k]! }));
@@ -75,7 +76,7 @@ describe('update.wgsl, K models with a rule and rate each, matches K copies of t
     for (let t = 1; t <= 3; t++) {
       const grads = randomFloats(rng, models.length * stride, 1);
       const rates = rateTable(t, 1 / t, adamCorrections(o, t));
-      const out = await runKernel(gpu, updateKernel(models.length, o), layout, { start: 0, size: 1, lr: 0, index: t }, [rates, modelTable(models), grads, s1, s2, params]);
+      const out = await runKernel(gpu, updateKernel(models.length, o, undefined, software), layout, { start: 0, size: 1, lr: 0, index: t }, [rates, modelTable(models), grads, s1, s2, params]);
       [s1, s2, params] = [new Float32Array(out[3]!), new Float32Array(out[4]!), new Float32Array(out[5]!)];
       const r = rates.subarray(4 * t);
       stackedUpdateRef(models, o, stride, ref.params, ref.s1, ref.s2, grads, { lr: r[0]!, c1: r[1]!, c2: r[2]! });
