@@ -3,7 +3,10 @@
  * to stop at the next boundary (a training step, the end of a phase); a second signal ends the
  * process at once (exit 130 or 143), as users expect of a second Ctrl-C. Copies of the first that
  * arrive within DUPLICATE_MS are not a second signal: under `npm run`, one Ctrl-C reaches this
- * process from the terminal and again relayed by npm and tsx.
+ * process from the terminal and again relayed by npm and tsx. The handlers are never removed: a
+ * second signal after the work stopped, while the command writes its outputs or the device is torn
+ * down (seconds with Dawn), must still quit at once with 130 or 143, not kill the process by the
+ * signal's default action (no exit code at all).
  */
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 
@@ -16,7 +19,6 @@ export interface StopRequests {
   requested(): string | undefined;
   /** throws TrainingStopped ('interrupted', exit 130/143) if a stop was asked for; `when` ends its message */
   throwIfRequested(when: string): void;
-  dispose(): void;
 }
 
 export function stopOnSignals(): StopRequests {
@@ -40,10 +42,6 @@ export function stopOnSignals(): StopRequests {
     requested: () => requested,
     throwIfRequested(when) {
       if (requested) throw new TrainingStopped('interrupted', `stopped by ${requested} ${when}`, [], 0, SIGNAL_EXIT[requested] ?? 1);
-    },
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
     },
   };
 }

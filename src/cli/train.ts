@@ -161,12 +161,8 @@ function resumeCommand(checkpoint: string, outputs: readonly Output[], checkpoin
 
 async function main(): Promise<void> {
   // first: a signal in any phase (loading, start-up, training, evaluation) is a stop request
-  const stop = stopOnSignals();
-  try {
-    await trainCommand(stop);
-  } finally {
-    stop.dispose();
-  }
+  // the handlers stay to the process's end: a second signal while it winds down still quits at once
+  await trainCommand(stopOnSignals());
 }
 
 type Args = Record<string, string | boolean | undefined>;
