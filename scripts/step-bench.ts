@@ -8,12 +8,10 @@
 import { WebGpuBackend } from '../src/backend/webgpu';
 import type { StepVariant } from '../src/backend/variants';
 import { loadMnist } from '../src/api/load-node';
-import { initialParams } from '../src/data/training-data';
 import { openNodeDevice } from '../src/device/open-node';
 import { summarize } from '../src/measure/stats';
-import { SGD } from '../src/optim/optimizer';
-import { Rng, permutation } from '../src/rng';
 import { epochPlan } from '../src/train/plan';
+import { timeSteps } from './time-steps';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const batches = (process.argv[2] ?? '1,10,100,1000,60000').split(',').map(Number);
@@ -34,13 +32,7 @@ for (const batch of batches) {
   for (let round = -1; round < ROUNDS; round++) {
     for (const c of configs) {
       c.engine.setVariantChoice(c.variant);
-      await c.engine.setOptimizers([{ optimizer: SGD, lr: 1 }]);
-      await c.engine.setParams(0, initialParams(data));
-      await c.engine.setPlan(plan, () => false);
-      c.engine.setOrder(permutation(data.trainCount, new Rng(1)));
-      const t0 = performance.now();
-      await c.engine.runSteps(0, steps);
-      const us = ((performance.now() - t0) / steps) * 1000;
+      const us = await timeSteps(c.engine, data, plan, steps);
       if (round >= 0) (times[c.name] ??= []).push(us);
     }
   }

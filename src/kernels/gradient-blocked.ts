@@ -16,7 +16,8 @@ export const BLOCK_WORDS = 7;
  * Rows per loop pass: each accumulator takes R rows' multiply-adds between its loads and stores
  * (70 vec4 accumulators spill on a CPU). Same bits as 1 row per pass. Measured on SwiftShader
  * (AMD EPYC, kernel alone, 4 phases, µs at 1000 / 60000 rows): 1 row 4974 / 324840, 2 rows
- * 4416 / 259715, 4 rows 3729 / 246341 (scratch A/B in one process, alternating).
+ * 4416 / 259715 (one run), then 2 rows 4405 / 248963 against 4 rows 3729 / 246341 (another run);
+ * each run a scratch A/B in one process, alternating.
  */
 export const ROWS_PER_PASS = 4;
 /**
