@@ -16,7 +16,8 @@ import { type Gpu, type WaitHint, type Pipeline, UNIFORM_STRIDE_BYTES, type Work
 import { UserError } from '../errors';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
-import { PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
+import { PHASES, ROWS_PER_PASS_CHOICES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
+import { fastestKernel } from './kernel-tuner';
 import { type Kernel, modelStride } from '../kernels/kernel';
 import { FUSED_STEPS_PER_DISPATCH, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import { modelTable, updateKernel } from '../kernels/update';
@@ -286,9 +287,13 @@ export class WebGpuBackend implements Backend {
     }
     if (variant === 'register-blocked') {
       this.phasePartials ??= await this.gpu.buffer('gradient phase partials', phasePartialsBytes(PHASES, this.layout), 'storage');
+      const gradientBuffers = [train.inputs, b.order, b.dOutputs, this.phasePartials];
+      // rows per pass change the speed, not the bits: measured once per device
+      const candidates = ROWS_PER_PASS_CHOICES.map((r) => gradientBlockedKernel(PHASES, r));
+      const { kernel: gradient } = await fastestKernel(this.gpu, `gradient_blocked/${PHASES}/${this.layout.rowWords}`, candidates, this.layout, this.largestBatch, gradientBuffers);
       this.launches.set(variant, [
         ...head,
-        await launch(gradientBlockedKernel(PHASES), [train.inputs, b.order, b.dOutputs, this.phasePartials]),
+        await launch(gradient, gradientBuffers),
         await launch(phaseReduceKernel(PHASES, this.gpu.adapter.software), [this.phasePartials, this.buffers.grads]),
         tail,
       ]);

@@ -13,13 +13,14 @@ const WORKGROUP_SIZE = 16;
 /** feature words per thread (measured on SwiftShader: 7 beat 2, 4, 14 and 28) */
 export const BLOCK_WORDS = 7;
 /**
- * Rows per loop pass: each accumulator takes R rows' multiply-adds between its loads and stores
- * (70 vec4 accumulators spill on a CPU). Same bits as 1 row per pass. Measured on SwiftShader
- * (AMD EPYC, kernel alone, 4 phases, µs at 1000 / 60000 rows): 1 row 4974 / 324840, 2 rows
- * 4416 / 259715 (one run), then 2 rows 4405 / 248963 against 4 rows 3729 / 246341 (another run);
- * each run a scratch A/B in one process, alternating.
+ * Rows per loop pass, the choices: each accumulator takes R rows' multiply-adds between its loads
+ * and stores (70 vec4 accumulators spill on a CPU), added one after another, so every choice gives
+ * the same bits. Which is fastest depends on the host CPU under a software adapter (SwiftShader,
+ * kernel alone, 4 phases, alternating in one process, µs at 1000 / 60000 rows): AMD EPYC 1 row
+ * 4974 / 324840, 4 rows 3729 / 246341; Intel Xeon 1 row 4216 / 258645, 4 rows 5552 / 341616. So the
+ * engine measures them once per device (src/backend/kernel-tuner.ts) instead of fixing one.
  */
-export const ROWS_PER_PASS = 4;
+export const ROWS_PER_PASS_CHOICES = [1, 4] as const;
 /**
  * Row phases the engine uses: each phase's partial sum is over every PHASES-th row of the batch.
  * Measured on SwiftShader (kernel alone, µs at 100 / 1000 / 4096 / 60000 rows): 4 phases 561 /
@@ -34,11 +35,12 @@ export function phasePartialsBytes(phases: number, layout: ParamLayout): number 
   return phases * layout.paddedCount * 4;
 }
 
-export function gradientBlockedKernel(phases: number): Kernel {
+/** `rowsPerPass`: one of ROWS_PER_PASS_CHOICES (the same bits for each) */
+export function gradientBlockedKernel(phases: number, rowsPerPass: number): Kernel {
   return {
-    name: `gradient_blocked/${phases}`,
+    name: `gradient_blocked/${phases}/r${rowsPerPass}`,
     file: 'gradient_blocked.wgsl',
-    repeat: { w: BLOCK_WORDS, c: CLASSES, r: ROWS_PER_PASS },
+    repeat: { w: BLOCK_WORDS, c: CLASSES, r: rowsPerPass },
     // batch, images, order, dlogits, partials
     bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write'],
     constants: (layout) => ({ WORKGROUP_SIZE, ROW_WORDS: layout.rowWords, PHASES: phases }),

@@ -14,7 +14,7 @@
  *   gradient     B·D + 4B + 4BC (dlogits) + 4P (grads)                           2BDC flops
  *   gradient_partial/Q  as gradient, with 4P·ceil(B/Q) partials written         2BDC flops
  *   gradient_reduce/Q   4P·ceil(B/Q) (partials) + 4P (grads)                      P·ceil(B/Q) flops
- *   gradient_blocked/S  as gradient, with 4P·S partials written (S phases)        2BDC flops
+ *   gradient_blocked/S/rR  as gradient, with 4P·S partials written (S phases, R rows per pass)  2BDC flops
  *   gradient_reduce/phases/S  4P·S + 4P                                           P·S flops
  *   update (sgd) 12P (read params and grads, write params)                       2P flops
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
@@ -23,7 +23,7 @@ import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
 import { evaluateKernel } from '../kernels/evaluate';
 import { forwardKernel } from '../kernels/forward';
 import { FORWARD_TILES, tiledForwardKernel } from '../kernels/forward-tiled';
-import { PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
+import { PHASES, ROWS_PER_PASS_CHOICES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../kernels/gradient-blocked';
 import { gradientKernel } from '../kernels/gradient';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
@@ -118,7 +118,7 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
     ]),
     // the engine's phase count, and 32 (the probe's)
     ...[PHASES, 32].flatMap((S): Array<[string, Kernel, GPUBuffer[], Traffic]> => [
-      [`gradient_blocked/${S}`, gradientBlockedKernel(S), [images, order, dlogits, phasePartials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * S })],
+      ...ROWS_PER_PASS_CHOICES.map((R): [string, Kernel, GPUBuffer[], Traffic] => [`gradient_blocked/${S}/r${R}`, gradientBlockedKernel(S, R), [images, order, dlogits, phasePartials], (B) => ({ flops: 2 * B * D * CLASSES, bytes: B * D + 4 * B + 4 * B * CLASSES + 4 * P * S })]),
       [`gradient_reduce/phases/${S}`, phaseReduceKernel(S, gpu.adapter.software), [phasePartials, grads], () => ({ flops: P * S, bytes: 4 * P * (S + 1) })],
     ]),
     ['update (sgd)', updateKernel(1, SGD, 'sgd', gpu.adapter.software), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { nodeShaderFiles } from '../../src/device/shader-files-node';
 import { expandRepeats, kernelModule } from '../../src/device/shader-source';
 import { FORWARD_TILES, tiledForwardKernel } from '../../src/kernels/forward-tiled';
-import { gradientBlockedKernel } from '../../src/kernels/gradient-blocked';
+import { ROWS_PER_PASS_CHOICES, gradientBlockedKernel } from '../../src/kernels/gradient-blocked';
 
 describe('expandRepeats', () => {
   test('a line naming #x is written once per x; #X is the count; comments stay', () => {
@@ -29,7 +29,7 @@ describe('expandRepeats', () => {
     expect(nodeShaderFiles('forward_tiled.wgsl').split('\n')[m.locate(at + 1).line - 1]).toContain('let row#r =');
   });
 
-  test.each([...FORWARD_TILES.map((r) => tiledForwardKernel(r)), gradientBlockedKernel(4)])('the shipped expansion of $name', (kernel) => {
+  test.each([...FORWARD_TILES.map((r) => tiledForwardKernel(r)), ...ROWS_PER_PASS_CHOICES.map((r) => gradientBlockedKernel(4, r))])('the shipped expansion of $name', (kernel) => {
     expect(expandRepeats(nodeShaderFiles(kernel.file), kernel.repeat!).text).toMatchSnapshot();
   });
 });

@@ -2,11 +2,12 @@
  * The register-blocked gradient: gradient_blocked.wgsl's phase sums against their float64
  * reference, gradient_reduce.wgsl over the phases, and the two composed against the single-pass
  * gradient, on every shape (batches under and over the phase counts, features that are not a
- * multiple of the block) and the full 60000x784, for the engine's phase count, 1 and 32.
+ * multiple of the block) and the full 60000x784, for the engine's phase count, 1 and 32, and
+ * each choice of rows per loop pass, which must give the same bits (the engine picks the fastest).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
-import { PHASES as ENGINE_PHASES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../../src/kernels/gradient-blocked';
+import { PHASES as ENGINE_PHASES, ROWS_PER_PASS_CHOICES, gradientBlockedKernel, phasePartialsBytes, phaseReduceKernel } from '../../src/kernels/gradient-blocked';
 import { CLASSES, paramLayout } from '../../src/model';
 import { gradientRef } from '../../src/reference/gradient';
 import { gradientPhasesRef, gradientReduceRef } from '../../src/reference/gradient-split';
@@ -26,10 +27,11 @@ function inputs({ count, features, size }: Shape) {
 
 const PHASES = [1, ENGINE_PHASES, 32];
 const cases = (shapes: Shape[]) => shapes.flatMap((shape) => PHASES.map((phases) => ({ ...shape, phases })));
+const ENGINE_ROWS_PER_PASS = ROWS_PER_PASS_CHOICES[ROWS_PER_PASS_CHOICES.length - 1]!;
 
-async function partials(shape: Shape, phases: number) {
+async function partials(shape: Shape, phases: number, rowsPerPass: number = ENGINE_ROWS_PER_PASS) {
   const { layout, images, order, dlogits } = inputs(shape);
-  const [, , , out] = await runKernel(gpu, gradientBlockedKernel(phases), layout, { start: shape.start, size: shape.size, lr: 0 }, [images, order, dlogits, { outputBytes: phasePartialsBytes(phases, layout) }]);
+  const [, , , out] = await runKernel(gpu, gradientBlockedKernel(phases, rowsPerPass), layout, { start: shape.start, size: shape.size, lr: 0 }, [images, order, dlogits, { outputBytes: phasePartialsBytes(phases, layout) }]);
   return { layout, images, order, dlogits, out: new Float32Array(out!) };
 }
 
@@ -39,6 +41,11 @@ describe('register-blocked gradient matches its CPU references', () => {
     // each phase sums ceil(B / phases) terms in [-1, 1] in f32, in row order (60000 at 1 phase)
     const atol = shape.size > 10000 ? 1e-3 : 1e-5;
     expect(out).toBeAllclose(gradientPhasesRef(images, shape.features, order, shape.start, shape.size, dlogits, shape.phases), { atol, rtol: 1e-4 });
+  });
+
+  test.each([...SHAPES, FULL_MNIST].flatMap((shape) => [ENGINE_PHASES, 32].map((phases) => ({ ...shape, phases }))))('every choice of rows per pass gives the same bits: $name, $phases phases', async (shape) => {
+    const [first, ...rest] = await Promise.all(ROWS_PER_PASS_CHOICES.map(async (r) => (await partials(shape, shape.phases, r)).out));
+    for (const out of rest) expect(new Uint32Array(out.buffer)).toEqual(new Uint32Array(first!.buffer));
   });
 
   test.each(cases(SHAPES).flatMap((c) => [false, true].map((software) => ({ ...c, software }))))('gradient_reduce over the phases: $name, $phases phases, software adapter\'s dispatch $software', async ({ features, start, size, phases, software }) => {
