@@ -36,7 +36,7 @@ export function fastestKernel(gpu: Gpu, family: string, candidates: readonly Ker
   if (!families) chosen.set(gpu, (families = new Map()));
   let choice = families.get(family);
   if (!choice) {
-    choice = candidates.length === 1 ? Promise.resolve({ kernel: candidates[0]!, ms: [] }) : timeCandidates(gpu, candidates, layout, Math.min(rows, PROBE_ROWS), buffers);
+    choice = timeCandidates(gpu, candidates, layout, Math.min(rows, PROBE_ROWS), buffers);
     families.set(family, choice);
     // a failed measurement (a lost device) is not remembered
     choice.catch(() => families.delete(family));
