@@ -6,7 +6,8 @@
  * process from the terminal and again relayed by npm and tsx. The handlers are never removed: a
  * second signal after the work stopped, while the command writes its outputs or the device is torn
  * down (seconds with Dawn), must still quit at once with 130 or 143, not kill the process by the
- * signal's default action (no exit code at all).
+ * signal's default action (no exit code at all). Node itself closes them in its natural-exit
+ * teardown, which is why runCommand (src/command/run.ts) exits explicitly once a command settles.
  */
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 

@@ -132,3 +132,17 @@ test('a second Ctrl-C more than a second after the first quits at once, without 
   expect(r.code).toBe(130);
   expect(r.stderr).toContain('SIGINT: stopping at the next step boundary (again to quit at once)');
 });
+
+test.each([0, 5, 10, 15, 20])('a second Ctrl-C %i ms after the stop line, while the command winds down, still exits 130', async (delayMs) => {
+  // Node's own teardown closes the signal handlers before the process ends (about 20 ms here, with
+  // the device's threads): a signal landing there killed the process by SIGINT, with no exit code
+  const run = startCli('train', ['--data', small, '--batch-size', 'full', '--epochs', '100000']);
+  await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+  await sleep(200);
+  run.child.kill('SIGINT');
+  await waitFor('the stop line', () => run.output().stderr.includes('train: stopped by SIGINT'), 60_000, 1);
+  await sleep(delayMs);
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+});
