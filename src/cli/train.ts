@@ -10,7 +10,7 @@ import { openEngine } from '../api/open-node';
 import { STEP_VARIANTS } from '../backend/webgpu';
 import type { Evaluation } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
-import { parametersOf, reportedParameters, weightsFile } from '../data/parameters';
+import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
 import type { RegressionLoss, RegressionOptions } from '../data/regression';
 import type { TrainingData } from '../data/training-data';
 import { UserError, check } from '../errors';
@@ -26,13 +26,14 @@ import {
   parseMomentum, parseNoise, parseRecordEvery, parseSeed, parseWarmup,
 } from '../train/options';
 import { yieldToEventLoop } from '../event-loop';
-import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
+import { type HistoryPoint, type Progress, SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { describeParameters, initialValues, onOff, regressionOptionsFrom } from './model-options';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
 import { confusionTable, count, percent, seconds } from './format';
+import { openEventLog } from './events';
 import { progressPrinter } from './progress';
 import { type StopRequests, stopOnSignals } from './stop';
 import { sweepCommand } from './sweep';
@@ -63,7 +64,10 @@ const HELP = `usage: npm run train -- [options]
   --record-every K   updates between recordings of the whole-training-set loss. Default: 4 per epoch
   --json PATH        write the run (config, adapter, history, final metrics, timings) as JSON;
                      '-' writes it to standard output (the log then goes to standard error)
-  --save PATH        write the trained weights (see README, "Weights file")
+  --events PATH      one JSON line per recording, written as it is made (follow the run with
+                     tail -f; load it with pandas.read_json(PATH, lines=True))
+  --save PATH        write the trained weights (see README, "Weights file"); a PATH ending in
+                     .safetensors writes safetensors (weight, bias), which PyTorch loads as it is
   --checkpoint PATH  keep the full training state in PATH (atomic writes), at each epoch's end,
                      every --checkpoint-every, and when stopped by Ctrl-C or SIGTERM
   --checkpoint-every N | Ns   updates (500) or seconds (30s) between checkpoints. Default 60s
@@ -112,6 +116,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'record-every': { type: 'string' },
   json: { type: 'string' },
+  events: { type: 'string' },
   save: { type: 'string' },
   checkpoint: { type: 'string' },
   'checkpoint-every': { type: 'string' },
@@ -301,7 +306,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
   checkApplicable(str, args, task);
   if (args.sweep) {
-    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
+    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'events', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
       check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
     }
     const backend = backendOption(str('backend'));
@@ -324,6 +329,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   // every output is checked, and locked against another run, before any work starts
   const requests: OutputRequest[] = [];
   if (str('json') !== undefined) requests.push({ flag: '--json', path: str('json')!, stdoutAllowed: true });
+  if (str('events') !== undefined) requests.push({ flag: '--events', path: str('events')! });
   if (str('save') !== undefined) requests.push({ flag: '--save', path: str('save')! });
   if (checkpointPath !== undefined) requests.push({ flag: '--checkpoint', path: checkpointPath });
   const outputs = checkOutputs(requests, inputFiles(task, str, saved, resumePath));
@@ -412,11 +418,18 @@ async function run(r: RunSetup): Promise<void> {
     return `; checkpoint ${checkpointPath} holds update ${holds}${behind}; continue with: ${resumeCommand(checkpointPath, outputs, r.checkpointEvery)}`;
   };
   const progress = r.quiet ? { update: () => {}, done: () => {} } : progressPrinter(log, data.task === 'regression' ? 'R²' : 'train acc');
+  const eventsOutput = output('--events');
+  const events = eventsOutput ? openEventLog(eventsOutput, data.task === 'regression' ? 'r2' : 'accuracy') : undefined;
+  const onProgress = (p: Progress, recorded?: HistoryPoint) => {
+    progress.update(p, recorded);
+    if (recorded) events?.record(recorded);
+  };
   let result: FitResult;
   try {
-    result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress: progress.update, ...(writer ? { checkpoint: writer.sink } : {}) });
+    result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress, ...(writer ? { checkpoint: writer.sink } : {}) });
   } catch (e) {
     progress.done();
+    events?.close();
     if (!(e instanceof TrainingStopped)) throw e;
     // keep what was learned: the history so far in --json, and say where the last checkpoint is
     let wrote = '';
@@ -424,9 +437,11 @@ async function run(r: RunSetup): Promise<void> {
       writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }]);
       wrote = `; history so far in --json ${json.path}`;
     }
+    if (eventsOutput) wrote += `; ${events!.lines()} recordings in --events ${eventsOutput.path}`;
     throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
   }
   progress.done();
+  events?.close();
   if (engine.variant) note(`steps: ${engine.variant.note}`);
   const stoppedAfterTraining = result.stoppedAfterTraining;
   const parameters = parametersOf(data, result.params);
@@ -454,8 +469,9 @@ async function run(r: RunSetup): Promise<void> {
   const items = [];
   if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
   const save = output('--save');
-  if (save) items.push({ output: save, data: () => weightsFile(data, result.params) });
+  if (save) items.push({ output: save, data: () => weightsFile(data, result.params, weightsFormatOf(save.path), full.config) });
   for (const o of writeOutputs(items)) if (o.kind !== 'stdout') note(`wrote ${o.flag} ${o.path}`);
+  if (eventsOutput) note(`wrote --events ${eventsOutput.path} (${events!.lines()} recordings)`);
   if (checkpointPath && writer?.holds() !== undefined) note(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
   await yieldToEventLoop();
   const late = stop.requested();

@@ -7,7 +7,7 @@
  * Pure: the browser uses it too.
  */
 import { UserError } from '../errors';
-import { encodeWeights } from '../io/weights';
+import { encodeSafetensorsWeights, encodeWeights } from '../io/weights';
 import { CLASSES } from '../model';
 import { type RegressionTaskData, type TrainingData, modelOf } from './training-data';
 
@@ -95,9 +95,23 @@ function storedRegression(data: RegressionTaskData, values: ArrayLike<number>, n
   return stored;
 }
 
-/** The weights file of trained `params`: the parameters in the data's units (regression described). */
-export function weightsFile(data: TrainingData, params: Float32Array): Uint8Array {
+/** How weights are written: downhill's own file, or safetensors (which PyTorch and others read). */
+export type WeightsFormat = 'downhill' | 'safetensors';
+
+/** The format a --save path asks for: safetensors for a name ending in .safetensors, else downhill's. */
+export function weightsFormatOf(path: string): WeightsFormat {
+  return path.toLowerCase().endsWith('.safetensors') ? 'safetensors' : 'downhill';
+}
+
+/**
+ * The weights file of trained `params`: the parameters in the data's units (regression described).
+ * A safetensors file also carries `config` (the training configuration) in its metadata.
+ */
+export function weightsFile(data: TrainingData, params: Float32Array, format: WeightsFormat = 'downhill', config?: unknown): Uint8Array {
   const p = parametersOf(data, params);
   const description = data.task === 'regression' ? { units: 'data' as const, names: data.names, target: data.target, intercept: data.objective.intercept } : undefined;
-  return encodeWeights(flatParameters(p), modelOf(data), data.features, description);
+  const flat = flatParameters(p);
+  return format === 'safetensors'
+    ? encodeSafetensorsWeights(flat, modelOf(data), data.features, description, config)
+    : encodeWeights(flat, modelOf(data), data.features, description);
 }

@@ -12,11 +12,15 @@
  * Files without `model` were written before regression could be saved: they are classifiers;
  * regression files without `units` hold w and b of standardised columns, of no use outside the run.
  *
+ * The same weights can be written as safetensors (encodeSafetensorsWeights, `--save *.safetensors`),
+ * which other tools read; readWeights and decodeWeights take either, told apart by content.
+ *
  * Encoding and decoding are pure (no file system), so the browser can use them too.
  */
 import { UserError } from '../errors';
 import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
 import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
+import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors } from './safetensors';
 
 const MAGIC = 'DOWNHILL';
 
@@ -58,47 +62,148 @@ export function encodeWeights(params: Float32Array, model: Model, features: numb
   return encodeContainer(MAGIC, { ...header, ...(description ?? {}) }, values);
 }
 
-/** Any weights file: its model, features and values (count of them), and a regression file's description. */
-export function readWeights(bytes: Uint8Array, name: string): { model: Model; features: number; values: Float32Array; description: RegressionDescription | null } {
-  const fail = (why: string): never => {
-    throw new UserError(`${name}: ${why}`);
-  };
-  const { header: raw } = decodeContainer(bytes, name, MAGIC, 'a downhill weights file');
-  const header = raw as Partial<WeightsHeader & RegressionDescription>;
-  const model = header.model === undefined || header.model === SOFTMAX_CLASSIFIER.kind ? SOFTMAX_CLASSIFIER : header.model === LINEAR_REGRESSION.kind ? LINEAR_REGRESSION : fail(`unknown model '${String(header.model)}'`);
-  const features = header.features;
-  const valid = Number.isSafeInteger(features) && (features as number) >= 1 && (features as number) <= 1e8 && (model.task === 'regression' || (features as number) % 4 === 0);
-  if (!valid) fail(`corrupt header (features ${String(features)})`);
-  const params = decodeWeights(bytes, name, model, features!);
-  let description: RegressionDescription | null = null;
-  if (model.task === 'regression') {
-    const names = header.names;
-    const ok = header.units === 'data' && Array.isArray(names) && names.length === features && names.every((n) => typeof n === 'string') && typeof header.target === 'string' && typeof header.intercept === 'boolean';
-    if (header.units === undefined) fail('was written before regression weights were saved in the data\'s units (its values are of standardised columns): train again with --save');
-    if (!ok) fail('corrupt header (the regression description: units, names, target, intercept)');
-    description = { units: 'data', names: names!, target: header.target!, intercept: header.intercept! };
-  }
-  return { model, features: features!, values: params.subarray(0, model.layout(features!).count), description };
+/** What a weights file holds, in either format: the model, features, values (count of them) and a regression file's description. */
+export interface StoredWeights {
+  model: Model;
+  features: number;
+  values: Float32Array;
+  description: RegressionDescription | null;
 }
 
-/** Returns `model`'s parameters in the padded layout for `features`, or throws a UserError naming the problem. */
-export function decodeWeights(bytes: Uint8Array, name: string, model: Model, features: number): Float32Array {
+/** Any weights file, downhill's or safetensors (told apart by their first bytes, not by the name). */
+export function readWeights(bytes: Uint8Array, name: string): StoredWeights {
+  const { describe, ...w } = parseWeights(bytes, name);
+  return { ...w, description: describe() };
+}
+
+/** A file's weights, and its regression description, checked only when asked for (decodeWeights needs none). */
+interface ParsedWeights extends Omit<StoredWeights, 'description'> {
+  describe(): RegressionDescription | null;
+}
+
+function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
+  if (startsWithMagic(bytes)) return readDownhillWeights(bytes, name, fail);
+  if (looksLikeSafetensors(bytes)) return readSafetensorsWeights(bytes, name, fail);
+  return fail(`not a downhill weights file (no ${MAGIC} magic) or a safetensors file (no JSON header)`);
+}
+
+/** Returns `model`'s parameters in the padded layout for `features` from either format, or throws a UserError naming the problem. */
+export function decodeWeights(bytes: Uint8Array, name: string, model: Model, features: number): Float32Array {
+  const w = parseWeights(bytes, name);
+  const fail = (why: string): never => {
+    throw new UserError(`${name}: ${why}`);
+  };
+  if (w.model.kind !== model.kind) fail(`weights are for a ${w.model.kind} model; this needs a ${model.kind}`);
+  const layout = model.layout(features);
+  if (w.features !== features) {
+    fail(`weights are for ${w.model.outputs} outputs x ${w.features} features (${w.values.length} values); this data needs ${model.outputs} x ${features} (${layout.count})`);
+  }
+  const params = new Float32Array(layout.paddedCount);
+  params.set(w.values);
+  return params;
+}
+
+/** true when `bytes` start as a weights file of either format would (readWeights then says what is wrong, if anything). */
+export function isWeightsFile(bytes: Uint8Array): boolean {
+  return startsWithMagic(bytes) || looksLikeSafetensors(bytes);
+}
+
+function startsWithMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) === MAGIC;
+}
+
+function validFeatures(model: Model, features: unknown): features is number {
+  return Number.isSafeInteger(features) && (features as number) >= 1 && (features as number) <= 1e8 && (model.task === 'regression' || (features as number) % 4 === 0);
+}
+
+function readDownhillWeights(bytes: Uint8Array, name: string, fail: (why: string) => never): ParsedWeights {
   const { header: raw, payload } = decodeContainer(bytes, name, MAGIC, 'a downhill weights file');
-  const header = raw as Partial<WeightsHeader>;
+  const header = raw as Partial<WeightsHeader & RegressionDescription>;
   if (header.format !== 'downhill-weights' || header.version !== 1 || header.dtype !== 'float32') {
     fail(`unsupported header (format ${String(header.format)}, version ${String(header.version)}, dtype ${String(header.dtype)})`);
   }
-  const kind = header.model ?? SOFTMAX_CLASSIFIER.kind;
-  if (kind !== model.kind) fail(`weights are for a ${String(kind)} model; this needs a ${model.kind}`);
-  const layout = model.layout(features);
-  if (header.classes !== model.outputs || header.features !== features || header.count !== layout.count) {
-    fail(`weights are for ${header.classes} outputs x ${header.features} features (${header.count} values); this data needs ${model.outputs} x ${features} (${layout.count})`);
+  const model = modelNamed(header.model ?? SOFTMAX_CLASSIFIER.kind, fail);
+  const features = header.features;
+  if (!validFeatures(model, features)) return fail(`corrupt header (features ${String(features)})`);
+  const count = model.layout(features).count;
+  if (header.classes !== model.outputs || header.count !== count) {
+    fail(`corrupt header (${String(header.classes)} outputs, ${String(header.count)} values: a ${model.kind} of ${features} features has ${model.outputs} and ${count})`);
   }
-  checkPayload(raw, payload, layout.count * 4, name, 'float32 values');
-  const params = new Float32Array(layout.paddedCount);
-  readFloats(payload, params.subarray(0, layout.count), name, 'the values');
-  return params;
+  checkPayload(raw, payload, count * 4, name, 'float32 values');
+  const values = new Float32Array(count);
+  readFloats(payload, values, name, 'the values');
+  const describe = () => {
+    if (model.task !== 'regression') return null;
+    if (header.units === undefined) fail('was written before regression weights were saved in the data\'s units (its values are of standardised columns): train again with --save');
+    return regressionDescription(header, features, fail);
+  };
+  return { model, features, values, describe };
+}
+
+function modelNamed(kind: unknown, fail: (why: string) => never): Model {
+  if (kind === SOFTMAX_CLASSIFIER.kind) return SOFTMAX_CLASSIFIER;
+  if (kind === LINEAR_REGRESSION.kind) return LINEAR_REGRESSION;
+  return fail(`unknown model '${String(kind)}'`);
+}
+
+function regressionDescription(d: Partial<RegressionDescription>, features: number, fail: (why: string) => never): RegressionDescription {
+  const names = d.names;
+  const ok = d.units === 'data' && Array.isArray(names) && names.length === features && names.every((n) => typeof n === 'string') && typeof d.target === 'string' && typeof d.intercept === 'boolean';
+  if (!ok) fail('corrupt header (the regression description: units, names, target, intercept)');
+  return { units: 'data', names: names!, target: d.target!, intercept: d.intercept! };
+}
+
+/**
+ * The safetensors form of the same weights, loadable as they are by `torch.nn.Linear(features,
+ * outputs)`: tensors `weight` (outputs, features) and `bias` (outputs), float32; `__metadata__`
+ * holds downhill's header fields (numbers and lists as JSON text: its values must be strings),
+ * a regression's description, and `config`, the training configuration as JSON, when given.
+ */
+export function encodeSafetensorsWeights(params: Float32Array, model: Model, features: number, description: RegressionDescription | undefined, config: unknown): Uint8Array {
+  const layout = model.layout(features);
+  const outputs = model.outputs;
+  const values = Float32Array.from(params.subarray(0, layout.count));
+  const metadata: Record<string, string> = {
+    format: 'downhill-weights', version: '1', model: model.kind, features: String(features), layout: model.layoutText,
+    ...(description ? { units: description.units, names: JSON.stringify(description.names), target: description.target, intercept: String(description.intercept) } : {}),
+    ...(config === undefined ? {} : { config: JSON.stringify(config) }),
+  };
+  return encodeSafetensors([
+    ['weight', { shape: [outputs, features], values: values.subarray(0, outputs * features) }],
+    ['bias', { shape: [outputs], values: values.subarray(outputs * features) }],
+  ], metadata);
+}
+
+function readSafetensorsWeights(bytes: Uint8Array, name: string, fail: (why: string) => never): ParsedWeights {
+  const { tensors, metadata } = decodeSafetensors(bytes, name);
+  const weight = tensors.get('weight');
+  const bias = tensors.get('bias');
+  if (!weight || !bias) fail(`holds tensors ${[...tensors.keys()].join(', ') || 'none'}; downhill's weights are 'weight' (outputs, features) and 'bias' (outputs), as torch.nn.Linear's`);
+  if (weight!.shape.length !== 2 || bias!.shape.length !== 1 || bias!.shape[0] !== weight!.shape[0]) {
+    fail(`weight has shape [${weight!.shape}] and bias [${bias!.shape}]; downhill needs (outputs, features) and (outputs)`);
+  }
+  const [outputs, features] = weight!.shape as [number, number];
+  // files from other tools carry no model name: 10 outputs are the classifier, 1 a regression
+  const model = metadata.model !== undefined ? modelNamed(metadata.model, fail) : outputs === 1 ? LINEAR_REGRESSION : SOFTMAX_CLASSIFIER;
+  if (outputs !== model.outputs) fail(`weight has ${outputs} outputs; a ${model.kind} has ${model.outputs}`);
+  if (!validFeatures(model, features)) fail(`weight has ${features} features; a ${model.kind} needs ${model.task === 'regression' ? 'at least 1' : 'a multiple of 4'}`);
+  const values = new Float32Array(outputs * features + outputs);
+  values.set(weight!.values);
+  values.set(bias!.values, outputs * features);
+  const describe = () => {
+    if (model.task !== 'regression') return null;
+    if (metadata.units === undefined) fail('has no regression description in its __metadata__ (units, names, target, intercept): downhill cannot tell which column each weight belongs to');
+    let names: unknown;
+    try {
+      names = JSON.parse(metadata.names ?? '');
+    } catch {
+      fail('corrupt __metadata__ (names is not a JSON list)');
+    }
+    const intercept = metadata.intercept === 'true' ? true : metadata.intercept === 'false' ? false : undefined;
+    return regressionDescription({ units: metadata.units as 'data', names: names as string[], target: metadata.target, intercept }, features, fail);
+  };
+  return { model, features, values, describe };
 }

@@ -158,7 +158,7 @@ describe('bad model options are refused with one line and nothing written', () =
     { args: [...regression, '--intercept', '0'], error: /--intercept must be one of on, off, got '0'/ },
     { args: [...regression, '--loss', 'l1'], error: /--loss must be one of half-mse, mse, got 'l1'/ },
     { args: [...regression, '--shuffle', 'random'], error: /--shuffle must be one of on, off, got 'random'/ },
-    { args: [...regression, '--init', '[1,'], error: /--init \[1,: expected 'zeros', a downhill weights file, or a JSON list of numbers/ },
+    { args: [...regression, '--init', '[1,'], error: /--init \[1,: expected 'zeros', a weights file \(downhill's or safetensors\), or a JSON list of numbers/ },
     { args: [...regression, '--init', '[1, "a"]'], error: /expected a non-empty JSON list of finite numbers/ },
     { args: [...regression, '--init', '[1, 2, 3, 4]'], error: /holds 4 values; this data needs 3 \(a weight per feature, then the intercept\) or 2/ },
     { args: [...regression, '--intercept', 'off', '--init', '[1, 2, 3]'], error: /holds 3 values; this data needs 2 \(a weight per feature; the model has no intercept\)/ },

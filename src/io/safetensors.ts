@@ -1,0 +1,112 @@
+/**
+ * The safetensors format (huggingface/safetensors), the float32 subset downhill writes and reads:
+ *
+ *   bytes 0-7   u64 little-endian: header length H
+ *   bytes 8..   H bytes of UTF-8 JSON: { "<tensor>": { "dtype": "F32", "shape": [..],
+ *               "data_offsets": [begin, end] }, ..., "__metadata__": { string: string } }
+ *               (may end in spaces, which pad the data to 8 bytes)
+ *   then        the data buffer: each tensor's values, row-major little-endian, at its offsets
+ *               (relative to the buffer's start, contiguous, without gaps or overlaps)
+ *
+ * Tensors are written in the order given, each right after the last. Reading checks every length
+ * and offset against the file before using it, so that a corrupt file can neither allocate much
+ * nor read out of bounds, and names the problem. Pure (no file system), so the browser can use it.
+ */
+import { UserError } from '../errors';
+import { readFloats } from './container';
+
+export interface Tensor {
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface Safetensors {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+const MAX_HEADER_BYTES = 1 << 24;
+
+/** true when `bytes` could be a safetensors file: a header length, then the header's opening '{'. */
+export function looksLikeSafetensors(bytes: Uint8Array): boolean {
+  return bytes.length >= 10 && bytes[8] === 0x7b;
+}
+
+export function encodeSafetensors(tensors: ReadonlyArray<[string, Tensor]>, metadata: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const count = t.shape.reduce((a, d) => a * d, 1);
+    if (count !== t.values.length) throw new Error(`tensor ${name}: shape [${t.shape}] holds ${count} values, given ${t.values.length}`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
+    offset += 4 * count;
+  }
+  const json = JSON.stringify(header);
+  const padded = json + ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
+  const text = new TextEncoder().encode(padded);
+  const out = new Uint8Array(8 + text.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+  out.set(text, 8);
+  let at = 8 + text.length;
+  for (const [, t] of tensors) {
+    // little-endian on every platform the engine runs on (WebGPU's buffers are too)
+    out.set(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength), at);
+    at += t.values.byteLength;
+  }
+  return out;
+}
+
+/** Every tensor and the metadata of a float32 safetensors file, or a UserError naming `name` and the problem. */
+export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors {
+  const fail = (why: string): never => {
+    throw new UserError(`${name}: ${why}`);
+  };
+  if (bytes.length < 8) fail(`not a safetensors file (${bytes.length} bytes, shorter than its 8-byte header length)`);
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
+  if (length > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) fail(`corrupt safetensors header length ${length} (file has ${bytes.length} bytes)`);
+  const headerEnd = 8 + Number(length);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd)));
+  } catch {
+    return fail('corrupt safetensors header (not valid JSON)');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('corrupt safetensors header (not a JSON object)');
+  const data = bytes.subarray(headerEnd);
+  const { __metadata__: meta, ...entries } = parsed as Record<string, unknown>;
+  const metadata = readMetadata(meta, fail);
+  const spans: Array<[number, number, string]> = [];
+  const tensors = new Map<string, Tensor>();
+  for (const [tensor, entry] of Object.entries(entries)) {
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+    const shape = e?.shape;
+    const offsets = e?.data_offsets;
+    if (e?.dtype !== 'F32') fail(`tensor ${tensor} has dtype ${String(e?.dtype)}; downhill reads F32 only`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor ${tensor}: corrupt shape`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) fail(`tensor ${tensor}: corrupt data_offsets`);
+    const [begin, end] = offsets as [number, number];
+    const count = (shape as number[]).reduce((a, d) => a * d, 1);
+    if (end - begin !== 4 * count) fail(`tensor ${tensor}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes; shape [${shape}] needs ${4 * count}`);
+    if (end > data.length) fail(`tensor ${tensor} ends at byte ${end} of the data; the file has ${data.length} (truncated)`);
+    const values = new Float32Array(count);
+    readFloats(data.subarray(begin, end), values, name, `tensor ${tensor}'s values`);
+    tensors.set(tensor, { shape: shape as number[], values });
+    spans.push([begin, end, tensor]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [begin, end, tensor] of spans) {
+    if (begin !== covered) fail(`tensor ${tensor} starts at byte ${begin} of the data, not ${covered} (a gap or an overlap)`);
+    covered = end;
+  }
+  if (covered !== data.length) fail(`the data is ${data.length} bytes; its tensors cover ${covered} (truncated or padded)`);
+  return { tensors, metadata };
+}
+
+function readMetadata(meta: unknown, fail: (why: string) => never): Record<string, string> {
+  if (meta === undefined) return {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) fail('corrupt __metadata__ (not a JSON object)');
+  const entries = Object.entries(meta as Record<string, unknown>);
+  if (!entries.every(([, v]) => typeof v === 'string')) fail('corrupt __metadata__ (its values must be strings)');
+  return Object.fromEntries(entries) as Record<string, string>;
+}

@@ -1,0 +1,64 @@
+/**
+ * --events PATH through the real command: one JSON line per recording, each written when it is
+ * made (read while the run goes on), the same recordings as the --json history, and the lines so
+ * far when the run is stopped.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import type { RunReport } from '../../src/io/run-report';
+import { runCli, startCli, waitFor } from '../helpers/cli';
+import { head, writeIdxFolder } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
+
+const data = writeIdxFolder(head(mnist().train, 300), head(mnist().test, 30));
+const out = mkdtempSync(join(tmpdir(), 'downhill-events-'));
+const path = (name: string) => join(out, name);
+/** the complete lines (a line being written while the run goes on is left for the next read) */
+const lines = (file: string) => {
+  const text = readFileSync(file, 'utf8');
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, number | null>);
+};
+
+test('one line per recording, the --json history\'s, with the same fields on every line', () => {
+  const r = runCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '30', '--epochs', '2', '--events', path('run.jsonl'), '--json', path('run.json')]);
+  expect(r.code).toBe(0);
+  const events = lines(path('run.jsonl'));
+  const history = (JSON.parse(readFileSync(path('run.json'), 'utf8')) as RunReport).history;
+  expect(r.stdout).toContain(`wrote --events ${path('run.jsonl')} (${history.length} recordings)`);
+  expect(events).toEqual(history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: h.trainMs / 1000, loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy })));
+  expect(events[0]!.batchLoss).toBeNull();
+  expect(events.at(-1)!.examples).toBe(600);
+});
+
+test('regression lines carry r2', () => {
+  const r = runCli('train', ['--task', 'regression', '--synthetic', '200,2', '--backend', 'cpu', '--epochs', '1', '--events', path('r.jsonl')]);
+  expect(r.code).toBe(0);
+  expect(Object.keys(lines(path('r.jsonl'))[0]!)).toEqual(['step', 'epoch', 'examples', 'trainSeconds', 'loss', 'batchLoss', 'r2']);
+});
+
+test('written as the run goes: readable before it ends, and complete lines so far when it is stopped', async () => {
+  const file = path('live.jsonl');
+  const run = startCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '1', '--epochs', '200', '--record-every', '300', '--events', file]);
+  await waitFor('three recordings', () => existsSync(file) && lines(file).length >= 3);
+  expect(run.child.exitCode).toBeNull();
+  run.child.kill('SIGTERM');
+  const r = await run.done;
+  expect(r.code).toBe(143);
+  const events = lines(file);
+  expect(events.length).toBeGreaterThanOrEqual(3);
+  expect(events.map((e) => e.step)).toEqual(events.map((_, i) => 300 * i));
+  expect(r.stderr).toContain(`; ${events.length} recordings in --events ${file}`);
+});
+
+test('a bad --events path is refused before any work, and --events does not apply to --sweep', () => {
+  const r = runCli('train', ['--data', data, '--backend', 'cpu', '--events', path('missing/e.jsonl')]);
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toMatch(/^train: cannot write --events .*missing\/e\.jsonl: /);
+  const same = runCli('train', ['--data', data, '--backend', 'cpu', '--events', path('x.json'), '--json', path('x.json')]);
+  expect(same.code).toBe(2);
+  expect(existsSync(path('x.json'))).toBe(false);
+  const sweep = runCli('train', ['--sweep', '--data', data, '--events', path('s.jsonl')]);
+  expect(sweep.stderr.trim()).toBe('train: --events does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)');
+});
