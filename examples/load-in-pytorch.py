@@ -3,6 +3,8 @@
     npm run train -- --save model.safetensors
     python3 examples/load-in-pytorch.py model.safetensors [--data DIR]
 
+(a python3 that has torch: Debian's python3-torch, from scripts/install-pytorch.sh, is for
+/usr/bin/python3.)
 `--save *.safetensors` writes `weight` (10, 784) and `bias` (10), torch.nn.Linear(784, 10)'s
 state dict, so load_state_dict takes the file without renaming or transposing anything. The
 `safetensors` package is used when it is installed; otherwise the file is read here, from the
