@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
@@ -24,8 +25,9 @@ import { writeReport } from '../src/report/write';
 import { runPytorchPeer } from './peers/pytorch';
 import { defaultRate } from '../src/train/default-rate';
 import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed, resolveBatchSize } from '../src/train/options';
+import { commandLine } from '../src/command/invocation';
 
-const HELP = `usage: npm run bench -- [options]
+const HELP = `usage: ${commandLine('bench')} [options]
 
   --batch-sizes LIST   comma-separated, 1..N or 'full'. Default 1,10,100,1000,full
   --lrs LIST           one learning rate per batch size. Default: each one's default for the data (as train)
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
   console.log(`bench: ${engines.join(', ')} at batch sizes ${batchSizes.join(', ')} (lr ${lrs.join(', ')}); curves of ${budget}, ${reps} repetitions`);
   const work = mkdtempSync(join(tmpdir(), 'downhill-bench-'));
   const results: EngineResult[] = [];
+  const tfjsInstalled = packageVersion('@tensorflow/tfjs') !== null;
   for (const engine of engines) {
     const curves = engine === 'downhill-webgpu' || (full && engine === 'downhill-cpu');
     const job: EngineJob = {
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
       curve: curves ? { budgetMs, points: full ? 16 : 10, maxEpochs: budgetEpochs ?? 1000, targetLoss, targetAccuracy } : undefined,
     };
     console.log(`bench: ${engine}`);
-    const result = engine === 'pytorch-cpu' ? runPytorchPeer(job) : runChild<EngineResult>(work, engine, job);
+    const result = engine === 'pytorch-cpu' ? runPytorchPeer(job) : engine.startsWith('tfjs-') && !tfjsInstalled ? tfjsSkipped(engine) : runChild<EngineResult>(work, engine, job);
     if (result.skipped) console.log(`bench: ${engine} skipped: ${result.skipped}`);
     if (engine === 'downhill-webgpu') {
       console.log('bench: kernels');
@@ -144,14 +147,28 @@ async function main(): Promise<void> {
   console.log(`bench: wrote ${[`${base}.json`, ...written].join(', ')}`);
 }
 
+/**
+ * The engine process's script: in the package, the compiled bench-engine.js beside this module;
+ * in the repository, bench/engine-main.ts through tsx.
+ */
+const ENGINE_PROCESS = import.meta.url.endsWith('.ts')
+  ? ['--import', 'tsx', fileURLToPath(new URL('./engine-main.ts', import.meta.url))]
+  : [fileURLToPath(new URL('./bench-engine.js', import.meta.url))];
+
 /** Runs one job in a process of its own and returns what it wrote. */
 function runChild<T>(work: string, name: string, job: EngineJob): T {
   const jobPath = join(work, `${name}.job.json`);
   const outPath = join(work, `${name}.result.json`);
   writeFileSync(jobPath, JSON.stringify(job));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/engine-main.ts', jobPath, outPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnSync(process.execPath, [...ENGINE_PROCESS, jobPath, outPath], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (child.status !== 0) throw new UserError(`${name} failed (exit ${child.status ?? child.signal}); see the lines above`);
   return JSON.parse(readFileSync(outPath, 'utf8')) as T;
+}
+
+/** A TensorFlow.js engine where the package is not installed (it is a development dependency). */
+function tfjsSkipped(engine: EngineName): EngineResult {
+  const adapter = { vendor: 'cpu', architecture: '', device: '', description: 'TensorFlow.js (not installed)', software: true, runtime: 'cpu' as const };
+  return { engine, adapter, setupMs: 0, runs: [], skipped: '@tensorflow/tfjs is not installed (npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-webgpu to compare with it)' };
 }
 
 function commandOutput(command: string, argv: string[]): string | null {

@@ -10,9 +10,11 @@ import type { AdapterReport } from '../../src/device/adapter-info';
 import { type AdapterChoice, acquireNodeAdapter } from '../../src/device/adapter-node';
 import { openNodeDevice } from '../../src/device/open-node';
 import type { EngineName } from '../../src/measure/results';
-import { TfjsBackend } from './tfjs';
 
 const CPU: AdapterReport = { vendor: 'cpu', architecture: '', device: '', description: 'JavaScript on the CPU', software: true, runtime: 'cpu' };
+
+/** TensorFlow.js is a development dependency: loaded only for its engines (the installed package may not have it). */
+const tfjs = () => import('./tfjs').then((m) => m.TfjsBackend);
 
 export async function openEngine(name: EngineName, adapter: AdapterChoice, training: ClassificationData): Promise<Backend> {
   const data = { train: training.train, ...(training.test ? { test: training.test } : {}) };
@@ -26,12 +28,12 @@ export async function openEngine(name: EngineName, adapter: AdapterChoice, train
       return createEngine(training, 'cpu');
     case 'tfjs-webgpu': {
       const found = await acquireNodeAdapter(adapter);
-      return TfjsBackend.create('webgpu', data, found.report, found.gpu);
+      return (await tfjs()).create('webgpu', data, found.report, found.gpu);
     }
     case 'tfjs-wasm':
-      return TfjsBackend.create('wasm', data, { ...CPU, description: 'TensorFlow.js wasm backend' });
+      return (await tfjs()).create('wasm', data, { ...CPU, description: 'TensorFlow.js wasm backend' });
     case 'tfjs-cpu':
-      return TfjsBackend.create('cpu', data, { ...CPU, description: 'TensorFlow.js cpu backend' });
+      return (await tfjs()).create('cpu', data, { ...CPU, description: 'TensorFlow.js cpu backend' });
     case 'pytorch-cpu':
       throw new Error('pytorch-cpu runs in a Python process of its own (bench/peers/pytorch.ts), not behind the Backend contract');
   }

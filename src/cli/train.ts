@@ -37,13 +37,14 @@ import { openEventLog } from './events';
 import { progressPrinter } from './progress';
 import { type StopRequests, stopOnSignals } from './stop';
 import { sweepCommand } from './sweep';
+import { commandLine } from '../command/invocation';
 
 /** The optimisers that read a constant (RULES), and those with a constant default rate. */
 const usersOf = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(c));
 const users = (c: OptimizerConstant) => usersOf(c).join(', ');
 const others = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => k !== 'sgd' && !RULES[k].constants.includes(c)).join(', ');
 
-const HELP = `usage: npm run train -- [options]
+const HELP = `usage: ${commandLine('train')} [options]
 
   --batch-size B     examples per update: 1 (SGD), any B up to N (mini-batch), or 'full' (GD). Default 100
   --epochs E         passes over the training set. Default 5
@@ -161,7 +162,7 @@ function shellWord(s: string): string {
 function resumeCommand(checkpoint: string, outputs: readonly Output[], checkpointEvery: string | undefined): string {
   const rest = outputs.filter((o) => o.flag !== '--checkpoint').map((o) => ` ${o.flag} ${shellWord(o.path)}`).join('');
   const every = checkpointEvery === undefined ? '' : ` --checkpoint-every ${shellWord(checkpointEvery)}`;
-  return `npm run train -- --resume ${shellWord(checkpoint)}${rest}${every}`;
+  return `${commandLine('train')} --resume ${shellWord(checkpoint)}${rest}${every}`;
 }
 
 async function main(): Promise<void> {

@@ -17,6 +17,8 @@
  *   gradient_blocked/S/rR  as gradient, with 4P·S partials written (S phases, R rows per pass)  2BDC flops
  *   gradient_reduce/phases/S  4P·S + 4P                                           P·S flops
  *   update (sgd) 12P (read params and grads, write params)                       2P flops
+ *   update (sgd), 1 workgroup  the same, by one workgroup (on SwiftShader: one core), as a fused step does it
+ *   empty dispatch  one workgroup of 16 threads that write 16 vec4 (probe_fma.wgsl with no passes): a dispatch's own cost
  *   evaluate     4BC + 8B + 4·groups                                              ~4BC flops
  */
 import { type Gpu, UNIFORM_STRIDE_BYTES } from '../device/gpu';
@@ -105,6 +107,7 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const fmaCeilingGflops = await measureFmaCeiling(gpu);
   say(`multiply-add ceiling: ${fmaCeilingGflops.toFixed(2)} GFLOP/s`);
   const phasePartials = await gpu.buffer('phase partials', phasePartialsBytes(32, layout), 'storage');
+  const sink = await gpu.buffer('probe sink', FMA.threads * 16, 'storage');
 
   type Traffic = (B: number) => { flops: number; bytes: number };
   const bindings: Array<[string, Kernel, GPUBuffer[], Traffic]> = [
@@ -122,6 +125,10 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
       [`gradient_reduce/phases/${S}`, phaseReduceKernel(S, gpu.adapter.software), [phasePartials, grads], () => ({ flops: P * S, bytes: 4 * P * (S + 1) })],
     ]),
     ['update (sgd)', updateKernel(1, SGD, 'sgd', gpu.adapter.software), [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+    // floors of a step on this adapter: every parameter read and written once by a single
+    // workgroup (what a fused step does per update, in one workgroup), and a dispatch that does nothing
+    ['update (sgd), 1 workgroup', { ...updateKernel(1, SGD, 'sgd', gpu.adapter.software), workgroups: () => 1 }, [rates, models, grads, s1, s2, params], () => ({ flops: 2 * P, bytes: 12 * P })],
+    ['empty dispatch', fmaProbe(0), [sink], () => ({ flops: 0, bytes: 0 })],
     ['evaluate', evaluateKernel, [logits, labels, order, lossSums, confusion], (B) => ({ flops: 4 * B * CLASSES, bytes: 4 * B * CLASSES + 8 * B + 4 * Math.ceil(B / 256) })],
   ];
   const results: KernelResult[] = [];
@@ -159,20 +166,26 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
     gpu.free(uniform);
   }
   gpu.free(phasePartials);
+  gpu.free(sink);
   return { timestamps: gpu.timestamps, copyCeilingGBps, copyBytes, fmaCeilingGflops, results };
 }
 
 /** shaders/probe_fma.wgsl: 8 accumulators x 16 updates per pass, the probe of anchors.md */
 const FMA = { accumulators: 8, updates: 16, passes: 2048, threads: 512, workgroup: 16 };
 
-/** GFLOP/s of probe_fma.wgsl: the multiply-add ceiling, median of REPS timed submissions */
-async function measureFmaCeiling(gpu: Gpu): Promise<number> {
-  const probe: Kernel = {
+/** probe_fma.wgsl with `passes` loop passes: FMA.threads threads; with 0, one workgroup that only writes its sums (an empty dispatch) */
+function fmaProbe(passes: number): Kernel {
+  return {
     name: 'probe_fma', file: 'probe_fma.wgsl', repeat: { a: FMA.accumulators, u: FMA.updates },
     bindings: ['uniform-dynamic', 'read-write'],
-    constants: () => ({ WORKGROUP_SIZE: FMA.workgroup, PASSES: FMA.passes }),
-    workgroups: () => FMA.threads / FMA.workgroup,
+    constants: () => ({ WORKGROUP_SIZE: FMA.workgroup, PASSES: passes }),
+    workgroups: () => (passes === 0 ? 1 : FMA.threads / FMA.workgroup),
   };
+}
+
+/** GFLOP/s of probe_fma.wgsl: the multiply-add ceiling, median of REPS timed submissions */
+async function measureFmaCeiling(gpu: Gpu): Promise<number> {
+  const probe = fmaProbe(FMA.passes);
   const pipeline = await gpu.pipeline(probe, probe.constants(paramLayout(4)));
   const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
   writeBatchUniform(table, 0, { start: 0, size: 1, lr: 1e-3 });

@@ -35,7 +35,7 @@ const LAYERS: ReadonlyArray<readonly Layer[]> = [
   [{ name: 'backend', paths: ['src/backend/'] }],
   [{ name: 'train', paths: ['src/train/'] }],
   [{ name: 'records', paths: ['src/io/checkpoint.ts', 'src/io/run-report.ts'] }],
-  [{ name: 'api', paths: ['src/api/', 'src/index.ts'] }],
+  [{ name: 'api', paths: ['src/api/', 'src/library.ts', 'src/index.ts', 'src/index-browser.ts'] }],
   [{ name: 'measure', paths: ['src/measure/'] }],
   [{ name: 'report', paths: ['src/report/'] }],
   [{ name: 'command', paths: ['src/command/'] }],
@@ -47,6 +47,8 @@ const LAYERS: ReadonlyArray<readonly Layer[]> = [
     // the classic programs, run as written (examples/*.sh and the TS they run)
     { name: 'examples', paths: ['examples/'] },
   ],
+  // the installed package's entries: the browser build's device, and the command over the shells
+  [{ name: 'package', paths: ['src/package/'] }],
 ];
 
 /**
