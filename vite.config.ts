@@ -32,4 +32,6 @@ function mnistAssets(): Plugin {
 export default defineConfig({
   plugins: [mnistAssets()],
   build: { target: 'es2022', outDir: 'dist', chunkSizeWarningLimit: 2000 },
+  // the training worker (src/page/worker.ts) is an ES module, as the page is
+  worker: { format: 'es' },
 });

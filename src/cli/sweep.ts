@@ -14,7 +14,7 @@ import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
 import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/options';
-import { bestRun, sweepModels, trainSweep } from '../train/sweep';
+import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, percent, seconds } from './format';
 import type { StopRequests } from './stop';
@@ -93,14 +93,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     const stopped = result.stopped ?? o.stop.requested();
     const message = stopped ? `stopped by ${stopped}: ${result.runs.length} of ${lrs.length * batchSizes.length * optimizers.length} configurations trained, the last ones partly` : undefined;
     if (json) {
-      const report = {
-        schema: 'downhill-sweep/1', createdAt: new Date().toISOString(), adapter: engine.adapter, environment: nodeEnvironment(),
-        config: { task: data.task, lrs, batchSizes, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants, data: data.source, backend: engine.name },
-        ...(message ? { stopped: { reason: 'interrupted', message } } : {}),
-        groups: result.groups, trainMs: result.trainMs, evalMs: result.evalMs,
-        best: best ? { batchSize: best.batchSize, optimizer: best.optimizer, lr: best.lr } : null,
-        runs: result.runs.map(({ params: _, ...r }) => r),
-      };
+      const report = sweepReport(result, { ...config, task: data.task, data: data.source, backend: engine.name }, engine.adapter, nodeEnvironment(), message);
       writeOutputs([{ output: json, data: () => `${JSON.stringify(report, null, 2)}\n` }]);
       if (json.kind !== 'stdout') say(`wrote --json ${json.path}`);
     }

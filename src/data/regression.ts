@@ -97,7 +97,7 @@ export async function parseCsv(
   /** called every RECORDS_PER_YIELD rows, after the event loop had a turn (signal handlers ran): it may throw to abandon the parse */
   checkpoint: () => void = () => {},
 ): Promise<{ names: string[]; rows: number; columns: number; x: Float64Array; y: Float64Array }> {
-  const { records, header } = openCsv(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, name);
+  const { records, header } = openCsv(typeof input === 'string' ? new TextEncoder().encode(input) : input, name);
   for (const [k, h] of header.entries()) {
     const again = header.indexOf(h, k + 1);
     if (again >= 0) throw new UserError(`${name}: the column name ${shown(h)} appears twice (columns ${k + 1} and ${again + 1}); names must be unique`);
@@ -158,7 +158,7 @@ export async function parseCsvColumns(input: Uint8Array, name: string, wanted: r
 
 /** CSV bytes as text records after their header (trimmed names); refuses binary files and an empty one. */
 function openCsv(input: Uint8Array, name: string): { records: Generator<{ fields: string[]; line: number }>; header: string[] } {
-  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const bytes = input;
   if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
   const records = csvRecords(bytes, name);
   const first = records.next();
@@ -188,8 +188,23 @@ const COMMA = 0x2c;
 const CR = 0x0d;
 const LF = 0x0a;
 
+/**
+ * The UTF-8 text of bytes [from, to): through Node's Buffer where there is one (fast for the short
+ * fields of a CSV), through TextDecoder in the browser; both replace invalid sequences with U+FFFD.
+ */
+function utf8Slicer(bytes: Uint8Array): (from: number, to: number) => string {
+  const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+  if (NodeBuffer) {
+    const b = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return (from, to) => b.toString('utf8', from, to);
+  }
+  const decoder = new TextDecoder();
+  return (from, to) => decoder.decode(bytes.subarray(from, to));
+}
+
 /** The records of CSV bytes, each with the line it starts on; blank lines are skipped. */
-function* csvRecords(bytes: Buffer, name: string): Generator<{ fields: string[]; line: number }> {
+function* csvRecords(bytes: Uint8Array, name: string): Generator<{ fields: string[]; line: number }> {
+  const text = utf8Slicer(bytes);
   let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let line = 1;
   const n = bytes.length;
@@ -208,7 +223,7 @@ function* csvRecords(bytes: Buffer, name: string): Generator<{ fields: string[];
           const b = bytes[i]!;
           if (b === LF) line++;
           if (b === QUOTE) {
-            parts.push(bytes.toString('utf8', from, i));
+            parts.push(text(from, i));
             if (bytes[i + 1] === QUOTE) {
               parts.push('"');
               i += 2;
@@ -227,7 +242,7 @@ function* csvRecords(bytes: Buffer, name: string): Generator<{ fields: string[];
       } else {
         const from = i;
         while (i < n && bytes[i] !== COMMA && bytes[i] !== LF && !(bytes[i] === CR && bytes[i + 1] === LF)) i++;
-        field = bytes.toString('utf8', from, i);
+        field = text(from, i);
         if (field.trim() !== '') blank = false;
       }
       fields.push(field);
@@ -251,12 +266,12 @@ function isSpace(b: number | undefined): boolean {
   return b === 0x20 || b === 0x09;
 }
 
-function firstNonSpaceIndex(bytes: Buffer, i: number): number {
+function firstNonSpaceIndex(bytes: Uint8Array, i: number): number {
   while (isSpace(bytes[i])) i++;
   return i;
 }
 
-function firstNonSpace(bytes: Buffer, i: number): number | undefined {
+function firstNonSpace(bytes: Uint8Array, i: number): number | undefined {
   return bytes[firstNonSpaceIndex(bytes, i)];
 }
 

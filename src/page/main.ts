@@ -1,29 +1,25 @@
 /**
- * The page: loads MNIST from the page's own origin (or makes synthetic regression rows), trains
- * the chosen batch sizes one after another on navigator.gpu with the same engine, measurements
- * and WGSL files as Node, and shows the comparison live. Training runs on the main thread and yields at every GPU completion it awaits
- * (about a hundred per epoch), so the page stays responsive.
+ * The page's main thread: reads the form, hands the job to the training worker (worker.ts, which
+ * loads the data, owns the WebGPU device and trains with the same engine, measurements and WGSL
+ * as Node) and draws what it reports: the batch-size comparison live, a sweep's configurations,
+ * the trained model (confusion matrix and digits, or the learned parameters), and the results
+ * as the JSON the CLI writes. Nothing that takes time runs here, so the page never stalls.
  */
-import { createEngine } from '../api/engine';
-import type { Backend } from '../backend/backend';
-import { syntheticData } from '../data/regression-data';
-import { type TrainingData, classificationData } from '../data/training-data';
-import { DEFAULT_TARGETS } from '../measure/curve';
-import type { Dataset } from '../data/dataset';
-import { IDX_FILES, datasetFromIdx } from '../data/load';
 import { adapterLabel } from '../device/adapter-info';
-import { openBrowserDevice } from '../device/open-browser';
+import { acquireBrowserAdapter } from '../device/adapter-browser';
 import { UserError, check } from '../errors';
 import type { BenchResults } from '../measure/results';
-import { forwardRef } from '../reference/forward';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../optim/optimizer';
 import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed } from '../train/options';
-import { type SweepSettings, runSweep } from './sweep';
-import { renderCharts, renderConfusion, renderDigits, renderResultsTable } from './view';
+import type { DataChoice, FromWorker, Job, TrainedModel } from './protocol';
+import { renderCharts, renderConfusion, renderDigits, renderParameters, renderResultsTable, renderSweep } from './view';
 
 declare global {
   interface Window {
-    /** the latest results, for tests and the curious */
+    /** the latest comparison's results, for tests and the curious */
     downhillResults?: BenchResults;
+    /** the latest download's JSON text (a comparison's downhill-bench/1 or a sweep's downhill-sweep/1) */
+    downhillDownload?: string;
   }
 }
 
@@ -37,63 +33,44 @@ function showError(message: string): void {
   el.hidden = false;
 }
 
-async function loadSplit(split: keyof typeof IDX_FILES): Promise<Dataset> {
-  const fetchBytes = async (name: string) => {
-    const response = await fetch(`${import.meta.env.BASE_URL}mnist/${name}`);
-    if (!response.ok) throw new UserError(`could not load mnist/${name}: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  const names = IDX_FILES[split];
-  const [images, labels] = await Promise.all([fetchBytes(names.images), fetchBytes(names.labels)]);
-  return datasetFromIdx(images, names.images, labels, names.labels);
+type Form = HTMLFormElement;
+const value = (form: Form, name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
+const list = (text: string) => text.split(',').map((s) => s.trim());
+
+async function readData(form: Form): Promise<DataChoice> {
+  const model = value(form, 'task');
+  if (model === 'classification') return { source: 'mnist' };
+  if (model === 'regression') return { source: 'synthetic' };
+  const file = ($<HTMLInputElement>('csv-file').files ?? [])[0];
+  check(file !== undefined, 'choose a CSV file to train on (a header row of column names, then numbers)');
+  return { source: 'csv', name: file!.name, bytes: new Uint8Array(await file!.arrayBuffer()), target: value(form, 'csv-target') };
 }
 
-function readSettings(form: HTMLFormElement): SweepSettings {
-  const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
-  const batchSizes: BatchSizeOption[] = value('batch-sizes').split(',').map((s) => parseBatchSize(s.trim()));
-  const lrText = value('lrs');
-  // none given: each batch size's default, derived from the data once it is loaded (runSweep)
-  const lrs = lrText === '' ? batchSizes.map(() => null) : lrText.split(',').map((s) => parseLearningRate(s.trim()));
-  check(lrs.length === batchSizes.length, `${lrs.length} learning rates for ${batchSizes.length} batch sizes: give one per batch size, or none`);
-  const budget = Number(value('budget'));
-  check(Number.isFinite(budget) && budget > 0, `the budget must be a positive number, got '${value('budget')}'`);
-  const epochs = value('budget-unit') === 'epochs';
+async function readJob(form: Form): Promise<Job> {
+  const data = await readData(form);
+  const batchSizes: BatchSizeOption[] = list(value(form, 'batch-sizes')).map(parseBatchSize);
+  const lrText = value(form, 'lrs');
+  const budget = Number(value(form, 'budget'));
+  check(Number.isFinite(budget) && budget > 0, `the budget must be a positive number, got '${value(form, 'budget')}'`);
+  const epochs = value(form, 'budget-unit') === 'epochs';
   if (epochs) check(Number.isInteger(budget), `a budget in epochs must be a whole number, got ${budget}`);
+  const seed = parseSeed(value(form, 'seed'));
+  if (value(form, 'mode') === 'sweep') {
+    check(lrText !== '', 'a sweep needs its learning rates: every one is trained with every batch size and optimizer');
+    check(epochs, 'a sweep trains every configuration for the same number of epochs: choose epochs as the budget\'s unit');
+    const optimizers = list(value(form, 'optimizers')).map((o) => {
+      check((OPTIMIZER_KINDS as readonly string[]).includes(o), `optimizers must be some of ${OPTIMIZER_KINDS.join(', ')}, got '${o}'`);
+      return o as OptimizerKind;
+    });
+    return { kind: 'sweep', data, lrs: list(lrText).map(parseLearningRate), batchSizes, optimizers, epochs: budget, seed };
+  }
+  // none given: each batch size's default, derived from the data once it is loaded (runSweep)
+  const lrs = lrText === '' ? batchSizes.map(() => null) : list(lrText).map(parseLearningRate);
+  check(lrs.length === batchSizes.length, `${lrs.length} learning rates for ${batchSizes.length} batch sizes: give one per batch size, or none`);
   return {
-    task: value('task') === 'regression' ? 'regression' : 'classification',
-    runs: batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! })),
-    budgetMs: epochs ? undefined : budget * 1000,
-    budgetEpochs: epochs ? budget : undefined,
-    seed: parseSeed(value('seed')),
+    kind: 'compare', data,
+    settings: { task: data.source === 'mnist' ? 'classification' : 'regression', runs: batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! })), budgetMs: epochs ? undefined : budget * 1000, budgetEpochs: epochs ? budget : undefined, seed },
   };
-}
-
-/** Up to `shown` test digits: the first ones, then mistakes, so that some are always visible. */
-function pickDigits(test: Dataset, params: Float32Array, shown = 32, mistakes = 8): { indices: number[]; predicted: number[] } {
-  const scan = Math.min(test.count, 2000);
-  const order = Uint32Array.from({ length: scan }, (_, i) => i);
-  const logits = forwardRef(test.images, test.features, order, 0, scan, params);
-  const predict = (i: number) => {
-    let best = 0;
-    for (let c = 1; c < 10; c++) if (logits[i * 10 + c]! > logits[i * 10 + best]!) best = c;
-    return best;
-  };
-  const first = Array.from({ length: Math.min(scan, shown - mistakes) }, (_, i) => i);
-  const wrong = order.filter((i) => i >= first.length && predict(i) !== test.labels[i]).slice(0, mistakes);
-  const indices = [...first, ...wrong];
-  return { indices, predicted: indices.map(predict) };
-}
-
-/** The page's regression problem: y = X·θ + 1 + 0.5·ε, standardised, 20% held out (seed 1). */
-const REGRESSION = { rows: 20_000, features: 50, noise: 0.5 };
-
-function regressionRows(): TrainingData {
-  return syntheticData(REGRESSION.rows, REGRESSION.features, REGRESSION.noise, 1);
-}
-
-/** Times to these are read off the curves: MNIST's, or 1.1 × the best possible loss (σ²/2) and R² 0.95. */
-function targetsFor(data: TrainingData): { loss: number; accuracy: number } {
-  return data.task === 'classification' ? DEFAULT_TARGETS : { loss: 1.1 * (REGRESSION.noise ** 2 / 2), accuracy: 0.95 };
 }
 
 function explainNoWebGpu(): void {
@@ -108,103 +85,115 @@ function explainNoWebGpu(): void {
   setState('no-webgpu');
 }
 
-/** The last trained classifier's confusion matrix and test digits; regression has neither. */
-async function showTrainedModel(backend: Backend, data: TrainingData, test: Dataset, batchSize: number): Promise<void> {
-  const classifier = data.task === 'classification';
-  $('confusion-section').hidden = !classifier;
-  $('digits-section').hidden = !classifier;
-  if (!classifier) return;
-  const evaluation = await backend.evaluate(0, 'test');
-  renderConfusion(evaluation.confusion, `(after batch ${batchSize}: ${(evaluation.accuracy * 100).toFixed(2)}% correct)`);
-  const { indices, predicted } = pickDigits(test, await backend.getParams(0));
-  renderDigits(test, indices, predicted);
+/** The form's fields for what is chosen: a CSV's file and target, a sweep's optimizers. */
+function showFields(form: Form): void {
+  $('csv-fields').hidden = value(form, 'task') !== 'csv';
+  $('sweep-fields').hidden = value(form, 'mode') !== 'sweep';
 }
 
-async function main(): Promise<void> {
-  const form = $<HTMLFormElement>('settings');
+function showModel(model: TrainedModel): void {
+  const classifier = model.kind === 'classifier';
+  $('confusion-section').hidden = !classifier;
+  $('digits-section').hidden = !classifier;
+  $('parameters-section').hidden = classifier;
+  if (model.kind === 'regression') return renderParameters(model.parameters, model.which);
+  renderConfusion(model.confusion, `(${model.which}: ${(model.accuracy * 100).toFixed(2)}% correct)`);
+  const d = model.digits;
+  renderDigits({ images: d.images, labels: d.labels, count: d.labels.length, features: d.images.length / d.labels.length }, Array.from(d.labels, (_, i) => i), d.predicted);
+}
+
+function main(): void {
+  const form = $<Form>('settings');
   const trainButton = $<HTMLButtonElement>('train');
   const downloadButton = $<HTMLButtonElement>('download');
+  showFields(form);
+  form.addEventListener('change', () => showFields(form));
   if (!('gpu' in navigator) || !navigator.gpu) return explainNoWebGpu();
-  const t0 = performance.now();
-  const [train, test] = await Promise.all([loadSplit('train'), loadSplit('test')]);
-  status(`MNIST loaded: ${train.count.toLocaleString('en-US')} training and ${test.count.toLocaleString('en-US')} test images. Choose settings and press Train.`);
-  trainButton.disabled = false;
-  setState('ready');
-
-  const datasets: Record<SweepSettings['task'], () => TrainingData> = {
-    classification: () => classificationData(train, test, { kind: 'arrays' }, `MNIST from ${import.meta.env.BASE_URL}mnist/`),
-    regression: regressionRows,
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  let download: { name: string; json: string } | undefined;
+  let pending: BenchResults | undefined;
+  const finish = (state: string) => {
+    trainButton.disabled = false;
+    setState(state);
   };
-  /** an engine per model, made when first asked for (each holds its data on the GPU) */
-  const engines = new Map<SweepSettings['task'], { backend: Backend; data: TrainingData }>();
-  let results: BenchResults | undefined;
+  worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
+    const m = event.data;
+    switch (m.type) {
+      case 'ready':
+        status(m.text);
+        return finish('ready');
+      case 'status':
+        return status(m.text);
+      case 'adapter':
+        $('adapter').textContent = m.label;
+        return;
+      case 'compare':
+        // drawn at the next frame, once however many updates arrived before it
+        if (!pending) requestAnimationFrame(() => {
+          if (pending) (renderCharts(pending), renderResultsTable(pending));
+          pending = undefined;
+        });
+        pending = m.results;
+        return;
+      case 'sweep':
+        $('sweep-section').hidden = false;
+        return renderSweep(m.view);
+      case 'done':
+        pending = undefined;
+        if (m.results) {
+          renderCharts(m.results);
+          renderResultsTable(m.results);
+          window.downhillResults = m.results;
+        }
+        showModel(m.model);
+        download = m.download;
+        window.downhillDownload = m.download.json;
+        downloadButton.disabled = false;
+        status(m.summary);
+        return finish('done');
+      case 'error':
+        showError(m.message);
+        status('Stopped by an error.');
+        return finish('error');
+    }
+  });
+  worker.addEventListener('error', (e) => {
+    showError(`the training worker failed: ${e.message}`);
+    finish('error');
+  });
+  worker.postMessage({ kind: 'preload' } satisfies Job);
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     $('error').hidden = true;
     void (async () => {
-      let settings: SweepSettings;
+      let job: Job;
       try {
-        settings = readSettings(form);
+        job = await readJob(form);
+        // the worker asks for its own adapter; asking here first explains a refusal at once
+        const { report } = await acquireBrowserAdapter();
+        $('adapter').textContent = `Adapter: ${adapterLabel(report)}`;
       } catch (e) {
-        return showError((e as Error).message);
+        showError(e instanceof UserError ? e.message : (e as Error).message);
+        return finish('error');
       }
       trainButton.disabled = true;
       downloadButton.disabled = true;
+      $('sweep-section').hidden = job.kind !== 'sweep';
+      $('compare-sections').hidden = job.kind !== 'compare';
       setState('running');
-      try {
-        let engine = engines.get(settings.task);
-        if (!engine) {
-          status(`Starting WebGPU and uploading ${settings.task === 'classification' ? 'MNIST' : 'the regression rows'} to the GPU…`);
-          const data = datasets[settings.task]();
-          const gpu = await openBrowserDevice();
-          // the comparison runs each batch size at its fastest variant: measured (tune)
-          engine = { backend: await createEngine(data, gpu, { stepVariant: 'tune' }), data };
-          engines.set(settings.task, engine);
-          $('adapter').textContent = `Adapter: ${adapterLabel(gpu.adapter)}`;
-        }
-        const { backend, data } = engine;
-        let pending = false;
-        results = await runSweep(backend, data, targetsFor(data), settings, performance.now() - t0, {
-          status,
-          update(r) {
-            if (pending) return;
-            pending = true;
-            requestAnimationFrame(() => {
-              pending = false;
-              renderCharts(r);
-              renderResultsTable(r);
-            });
-          },
-        });
-        renderCharts(results);
-        renderResultsTable(results);
-        await showTrainedModel(backend, data, test, results.engines[0]!.runs.at(-1)!.batchSize);
-        window.downhillResults = results;
-        status(`Done: ${results.engines[0]!.runs.length} batch sizes trained.`);
-        downloadButton.disabled = false;
-        setState('done');
-      } catch (e) {
-        showError(e instanceof UserError ? e.message : `training failed: ${(e as Error).message}`);
-        status('Stopped by an error.');
-        setState('error');
-      } finally {
-        trainButton.disabled = false;
-      }
+      worker.postMessage(job);
     })();
   });
 
   downloadButton.addEventListener('click', () => {
-    if (!results) return;
-    const blob = new Blob([`${JSON.stringify(results, null, 1)}\n`], { type: 'application/json' });
+    if (!download) return;
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `downhill-browser-${results.createdAt.slice(0, 19).replace(/[:T]/g, '-')}.json`;
+    link.href = URL.createObjectURL(new Blob([download.json], { type: 'application/json' }));
+    link.download = download.name;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   });
 }
 
-main().catch((e: unknown) => {
-  showError(e instanceof UserError ? e.message : `the page failed to start: ${(e as Error).message}`);
-  setState('error');
-});
+main();

@@ -6,6 +6,8 @@ import { CLASSES, IMAGE_SIDE } from '../model';
 import { engineRuns } from '../report/analysis';
 import { type PlotFiles, charts } from '../report/bench-report';
 import { lineChart } from '../report/svg';
+import type { RegressionParameters } from '../data/parameters';
+import type { SweepView } from './protocol';
 
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -82,4 +84,37 @@ export function renderDigits(test: Dataset, indices: readonly number[], predicte
     item.append(canvas, caption);
     list.append(item);
   });
+}
+
+/** The learned regression: the formula, and every weight with its feature's name (in the data's units). */
+export function renderParameters(p: RegressionParameters, which: string): void {
+  const b = p.intercept === null ? '' : ` ${p.intercept < 0 ? '−' : '+'} ${Math.abs(p.intercept).toPrecision(4)}`;
+  const shown = p.weights.length <= 3
+    ? p.weights.map((w, j) => `${j === 0 ? '' : w < 0 ? ' − ' : ' + '}${(j === 0 ? w : Math.abs(w)).toPrecision(4)}·${p.names[j]}`).join('')
+    : `Σ wⱼ·xⱼ (${p.weights.length} weights below)`;
+  byId('parameters-which').textContent = `(${which})`;
+  byId('parameters-formula').textContent = `${p.target} ≈ ${shown}${b}`;
+  const rows = p.weights.map((w, j) => `<tr><th scope="row">${escapeHtml(p.names[j]!)}</th><td>${w.toPrecision(6)}</td></tr>`);
+  if (p.intercept !== null) rows.push(`<tr><th scope="row">intercept</th><td>${p.intercept.toPrecision(6)}</td></tr>`);
+  byId<HTMLTableElement>('parameters').innerHTML = `<caption>Learned weights, in the data's units</caption><thead><tr><th scope="col">feature</th><th scope="col">weight</th></tr></thead><tbody>${rows.join('')}</tbody>`;
+}
+
+/** A sweep's configurations: one row each, and their training loss against epochs on one chart. */
+export function renderSweep(view: SweepView): void {
+  const regression = view.task === 'regression';
+  const metric = (x: number | undefined) => (x === undefined ? '' : regression ? x.toFixed(4) : percent(x));
+  const heads = ['batch', 'optimizer', 'lr', 'final training loss', regression ? 'test R²' : 'test accuracy'];
+  const best = view.runs.filter((r) => !r.diverged).sort((a, b) => a.history.at(-1)!.loss - b.history.at(-1)!.loss)[0];
+  const rows = view.runs.map((r) => {
+    const last = r.history.at(-1)!;
+    const cells = [count(r.batchSize), r.optimizer, String(r.lr), r.diverged ? 'diverged' : last.loss.toFixed(4), r.diverged ? '' : metric(last.testAccuracy)];
+    return `<tr${r === best ? ' class="best"' : ''}>${cells.map((v, i) => (i === 0 ? `<th scope="row">${v}</th>` : `<td>${v}</td>`)).join('')}</tr>`;
+  });
+  byId<HTMLTableElement>('sweep').innerHTML = `<caption>Every configuration, trained at once per batch size (best outlined)</caption><thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody>`;
+  const series = view.runs.filter((r) => !r.diverged).map((r) => ({ name: `batch ${count(r.batchSize)}, ${r.optimizer}, lr ${r.lr}`, points: r.history.map((h): [number, number] => [h.epoch, h.loss]) }));
+  byId('chart-sweep').innerHTML = series.some((s) => s.points.length > 0) ? lineChart({ title: 'training loss against epochs', xLabel: 'epochs', yLabel: 'training loss', yLog: true, series }) : '';
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

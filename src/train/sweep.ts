@@ -131,3 +131,29 @@ export async function trainSweep(
 export function bestRun(runs: readonly SweepRun[]): SweepRun | undefined {
   return runs.filter((r) => !r.diverged).sort((a, b) => a.history.at(-1)!.loss - b.history.at(-1)!.loss)[0];
 }
+
+/**
+ * The sweep's record, schema downhill-sweep/1: what `train --sweep --json` writes and the page
+ * downloads (the same fields, whoever ran it). `environment` says where it ran (Node's versions,
+ * or the browser's user agent); `stoppedMessage` marks a sweep ended early.
+ */
+export function sweepReport(
+  result: SweepResult,
+  config: SweepConfig & { task: TrainingData['task']; data: string; backend: string },
+  adapter: unknown,
+  environment: unknown,
+  stoppedMessage?: string,
+): Record<string, unknown> {
+  const best = bestRun(result.runs);
+  return {
+    schema: 'downhill-sweep/1', createdAt: new Date().toISOString(), adapter, environment,
+    config: {
+      task: config.task, lrs: config.lrs, batchSizes: config.batchSizes, optimizers: config.optimizers, epochs: config.epochs, seed: config.seed,
+      schedule: config.schedule ?? CONSTANT, constants: config.constants ?? SGD, data: config.data, backend: config.backend,
+    },
+    ...(stoppedMessage ? { stopped: { reason: 'interrupted', message: stoppedMessage } } : {}),
+    groups: result.groups, trainMs: result.trainMs, evalMs: result.evalMs,
+    best: best ? { batchSize: best.batchSize, optimizer: best.optimizer, lr: best.lr } : null,
+    runs: result.runs.map(({ params: _, ...r }) => r),
+  };
+}

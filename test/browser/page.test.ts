@@ -2,10 +2,12 @@
  * The page in a real browser: headless Debian Chromium (playwright-core, no browser download)
  * with WebGPU on SwiftShader, against the built page served on localhost. It trains a small
  * configuration and checks the loss falls, the accuracy, the charts, tables and digits, the JSON
- * download; then that a browser without WebGPU gets the explanation and nothing crashes.
- * A screenshot of the finished page is saved as test-results/page.png.
+ * download; regression (synthetic, and a sweep on an uploaded CSV) with its learned parameters,
+ * trained in the page's worker; then that a browser without WebGPU gets the explanation and
+ * nothing crashes. Screenshots at desktop and phone widths go to test-results/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -130,6 +132,71 @@ describe('the page in Chromium', () => {
     expect(await page.locator('#chart-time svg polyline').count()).toBe(2);
     expect(await page.isVisible('#confusion-section')).toBe(false);
     expect(await page.isVisible('#digits-section')).toBe(false);
+    // the learned parameters: 50 weights (θ ~ N(0, 1)) and the intercept, near 1
+    expect(await page.isVisible('#parameters-section')).toBe(true);
+    expect(await page.locator('#parameters tbody tr').count()).toBe(51);
+    expect(Number(await page.locator('#parameters tbody tr').last().locator('td').textContent())).toBeCloseTo(1, 1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 300_000);
+
+  test('a sweep on an uploaded CSV, trained in a worker: every configuration, the learned line, the CLI\'s JSON', async () => {
+    // y = 2x + 1 + noise, 400 rows
+    const dir = mkdtempSync(join(tmpdir(), 'downhill-page-csv-'));
+    const csv = join(dir, 'line.csv');
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const x = (i % 40) / 4 - 5;
+      return `${x},${2 * x + 1 + 0.1 * Math.sin(7 * i)}`;
+    });
+    writeFileSync(csv, `x,y\n${rows.join('\n')}\n`);
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(origin);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await page.getByLabel('Model').selectOption('csv');
+    await page.getByLabel(/CSV file/).setInputFiles(csv);
+    await page.getByLabel('Column to predict').fill('y');
+    await page.getByLabel('What to run').selectOption('sweep');
+    await page.getByLabel(/Optimizers/).fill('sgd,adam');
+    await page.getByLabel(/Batch sizes/).fill('10,full');
+    await page.getByLabel(/Learning rates/).fill('0.01,0.1');
+    await page.getByLabel('budget unit').selectOption('epochs');
+    await page.getByLabel(/Budget per batch size/).fill('20');
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 240_000 });
+    expect(await page.textContent('#error')).toBe('');
+    // the training ran in the page's worker, not on the main thread
+    expect(page.workers().map((w) => w.url())).toEqual([expect.stringMatching(/worker/)]);
+    expect(await page.locator('#sweep tbody tr').count()).toBe(8);
+    expect(await page.locator('#sweep tbody tr.best').count()).toBe(1);
+    expect(await page.locator('#chart-sweep svg polyline').count()).toBe(8);
+    expect(await page.isVisible('#compare-sections')).toBe(false);
+    const formula = (await page.textContent('#parameters-formula'))!;
+    const [, w, b] = /^y ≈ (-?[\d.]+)·x \+ ([\d.]+)$/.exec(formula) ?? [];
+    expect(Number(w)).toBeCloseTo(2, 1);
+    expect(Number(b)).toBeCloseTo(1, 1);
+
+    // the download is the sweep's record as train --sweep --json writes it: the same fields
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const downloaded = JSON.parse(readFileSync((await download.path())!, 'utf8')) as Record<string, unknown> & { runs: Array<Record<string, unknown>>; config: Record<string, unknown> };
+    const cliJson = join(dir, 'cli.json');
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--sweep', '--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu',
+      '--lrs', '0.01,0.1', '--batch-sizes', '10,full', '--optimizers', 'sgd,adam', '--epochs', '20', '--json', cliJson], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    const fromCli = JSON.parse(readFileSync(cliJson, 'utf8')) as typeof downloaded;
+    expect(Object.keys(downloaded)).toEqual(Object.keys(fromCli));
+    expect(Object.keys(downloaded.config)).toEqual(Object.keys(fromCli.config));
+    expect(Object.keys(downloaded.runs[0]!)).toEqual(Object.keys(fromCli.runs[0]!));
+    expect(downloaded.schema).toBe('downhill-sweep/1');
+    expect(downloaded.runs.map((r) => [r.batchSize, r.optimizer, r.lr])).toEqual(fromCli.runs.map((r) => [r.batchSize, r.optimizer, r.lr]));
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/page-sweep.png', fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: 'test-results/page-sweep-phone.png', fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   }, 300_000);
