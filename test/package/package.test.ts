@@ -5,11 +5,14 @@
  * repository nor tsx: only what the tarball and its dependencies hold.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../helpers/chromium';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -104,6 +107,40 @@ test('the library: load, open, fit one epoch, evaluate, save safetensors', () =>
   expect(out.accuracy).toBeGreaterThan(0.6);
   expect(out.features).toBe(784);
 });
+
+test('the browser build, served as one file and imported by a page, trains on the page\'s WebGPU', async () => {
+  const bundle = readFileSync(join(project, 'node_modules/downhill/package/browser/index.js'));
+  const html = `<!doctype html><script type="module">
+    import { openBrowserDevice, createEngine, fit, syntheticData } from '/downhill.js';
+    try {
+      const data = syntheticData(500, 3, 0.1, 1);
+      const engine = await createEngine(data, await openBrowserDevice());
+      const r = await fit(engine, data, { batchSize: 50, epochs: 2 });
+      window.result = { steps: r.steps, r2: r.test.accuracy, engine: engine.name, runtime: engine.adapter.runtime };
+      await engine.destroy();
+    } catch (e) {
+      window.result = { error: String(e) };
+    }
+  </script>`;
+  const server = createServer((req, res) => {
+    const js = req.url === '/downhill.js';
+    res.setHeader('Content-Type', js ? 'text/javascript' : 'text/html');
+    res.end(js ? bundle : html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 });
+    const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+    expect(result).toMatchObject({ steps: 16, engine: 'webgpu', runtime: 'browser' });
+    expect(result.r2 as number).toBeGreaterThan(0.9);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}, 120_000);
 
 test('the declarations type-check a program under moduleResolution node16', () => {
   writeFileSync(join(project, 'typed.ts'), `import { type FitOptions, type TrainingData, fit, openEngine, loadMnist } from 'downhill';
