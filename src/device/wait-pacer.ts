@@ -11,7 +11,11 @@
  * So a wait of a kind seen before (a key: "steps of this plan", "evaluate train") first sleeps
  * SLEEP_FRACTION of what the last ones took per unit of work, then lets dawn-node poll for the
  * rest. What a wait took is learned as the run goes: a wait that was over before the sleep
- * ended halves the estimate, so it follows the work down as fast as up. Results never depend on
+ * ended halves the estimate, and a faster one lowers it at once, so it follows the work down
+ * quickly; a slower one raises it by GROWTH at most. The estimate is per unit and the next wait
+ * may have many more units: a garbage collection or a preempted thread inside a 1-step wait once
+ * raised the estimate 25-fold, and the next wait, of 60 steps, then slept hundreds of ms inside
+ * the training clock (the stalls in the benchmark's early loss curves). Results never depend on
  * it, only the wall time around them. Browsers resolve these promises from events and need none
  * of this: the pacer is on for dawn-node only.
  */
@@ -28,6 +32,8 @@ const SLEEP_FRACTION = 0.75;
 const MIN_SLEEP_MS = 2;
 /** A wait that resolves this soon after the sleep was over before the sleep ended. */
 const POLLED_AT_ONCE_MS = 1;
+/** A slower wait raises the estimate by this factor at most: one pause never becomes a long sleep. */
+const GROWTH = 1.25;
 
 /** When a wait began, and how long the pacer slept in it. */
 export interface Waited {
@@ -55,7 +61,8 @@ export class WaitPacer {
    * Learns what a wait of `hint`'s kind took, from sleepBefore's start to now. A wait that was
    * already over when the sleep ended (it resolved within POLLED_AT_ONCE_MS of it) says only
    * that the work took less than the sleep: the estimate is halved, so that one slow wait (the
-   * first, say) stops costing sleeps at once rather than over many waits.
+   * first, say) stops costing sleeps at once rather than over many waits. Otherwise the estimate
+   * becomes what the wait took, but at most GROWTH times what it was.
    */
   learn(hint: WaitHint | undefined, w: Waited): void {
     if (!this.enabled || !hint || hint.units <= 0) return;
@@ -63,7 +70,7 @@ export class WaitPacer {
     const known = this.perUnitMs.get(hint.key);
     const overslept = w.sleptMs > 0 && tookMs - w.sleptMs < POLLED_AT_ONCE_MS;
     const perUnit = overslept ? (tookMs / hint.units) / 2 : tookMs / hint.units;
-    this.perUnitMs.set(hint.key, known === undefined || overslept ? perUnit : (known + perUnit) / 2);
+    this.perUnitMs.set(hint.key, known === undefined || overslept ? perUnit : Math.min(perUnit, GROWTH * known));
   }
 
   /** Forgets the kinds whose key starts with `prefix` (a new plan's steps cost what they cost). */

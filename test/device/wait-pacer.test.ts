@@ -56,3 +56,19 @@ test('a disabled pacer never sleeps, and a wait without a hint never does', asyn
   const on = new WaitPacer(true);
   expect(await sleptMs(on, undefined as unknown as { key: string; units: number })).toBeLessThan(2);
 });
+
+test('a pause inside a short wait raises the estimate by a quarter at most, so the next long wait does not oversleep', async () => {
+  const pacer = new WaitPacer(true);
+  const learnWait = async (units: number, ms: number) => {
+    const hint = { key: 'steps', units };
+    const started = await pacer.sleepBefore(hint);
+    await sleep(Math.max(0, ms - (performance.now() - started.started)));
+    pacer.learn(hint, started);
+  };
+  await learnWait(40, 40); // 1 ms per step
+  await learnWait(1, 60); // one step that met a 60 ms pause (a garbage collection, a preempted thread)
+  // 60 steps: about 3/4 of 60 × 1.25 ms, not 3/4 of 60 × 30 ms (1.35 s)
+  const slept = await sleptMs(pacer, { key: 'steps', units: 60 });
+  expect(slept).toBeGreaterThanOrEqual(50);
+  expect(slept).toBeLessThan(150);
+});
