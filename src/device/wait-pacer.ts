@@ -9,15 +9,18 @@
  * thread uses nothing and the workers get ~80% each.
  *
  * So a wait of a kind seen before (a key: "steps of this plan", "evaluate train") first sleeps
- * SLEEP_FRACTION of what the last ones took per unit of work, then lets dawn-node poll for the
- * rest. What a wait took is learned as the run goes: a wait that was over before the sleep
- * ended halves the estimate, and a faster one lowers it at once, so it follows the work down
- * quickly; a slower one raises it by GROWTH at most. The estimate is per unit and the next wait
- * may have many more units: a garbage collection or a preempted thread inside a 1-step wait once
- * raised the estimate 25-fold, and the next wait, of 60 steps, then slept hundreds of ms inside
- * the training clock (the stalls in the benchmark's early loss curves). Results never depend on
- * it, only the wall time around them. Browsers resolve these promises from events and need none
- * of this: the pacer is on for dawn-node only.
+ * SLEEP_FRACTION of the least it took per unit of work, then lets dawn-node poll for the rest.
+ * The least, not the last or a mean: the estimate is per unit and the next wait may have many
+ * more units, so one slow wait (a major garbage collection inside it, a thread preempted on a
+ * shared host, a cold cache after an evaluation) must not become a long sleep. With a mean, a
+ * 1-update wait 25 times too slow made the next 60-update wait sleep hundreds of ms inside the
+ * training clock: the early stalls of the benchmark's loss curves. The first wait of a kind
+ * teaches nothing (it carries one-time costs: a pipeline's first use, first touches of its
+ * buffers), and sleeping starts once two more were seen. A wait that was over before its sleep
+ * ended says only that the work took less than the sleep: half of it is taken as the new least.
+ * A wait that is slower than the least costs polling, never a stall. Results never depend on
+ * the pacer, only the wall time around them. Browsers resolve these promises from events and
+ * need none of this: the pacer is on for dawn-node only.
  */
 
 /** The kind of work a wait is for, and how much of it (its expected time is per unit). */
@@ -32,8 +35,8 @@ const SLEEP_FRACTION = 0.75;
 const MIN_SLEEP_MS = 2;
 /** A wait that resolves this soon after the sleep was over before the sleep ended. */
 const POLLED_AT_ONCE_MS = 1;
-/** A slower wait raises the estimate by this factor at most: one pause never becomes a long sleep. */
-const GROWTH = 1.25;
+/** Waits of a kind that teach the pacer before it sleeps: the first (ignored) and two more. */
+const WAITS_BEFORE_SLEEPING = 3;
 
 /** When a wait began, and how long the pacer slept in it. */
 export interface Waited {
@@ -42,7 +45,8 @@ export interface Waited {
 }
 
 export class WaitPacer {
-  private readonly perUnitMs = new Map<string, number>();
+  /** per kind: the waits seen, and the least ms per unit of those after the first */
+  private readonly kinds = new Map<string, { waits: number; leastPerUnitMs: number }>();
 
   constructor(readonly enabled: boolean) {}
 
@@ -50,31 +54,26 @@ export class WaitPacer {
   async sleepBefore(hint: WaitHint | undefined): Promise<Waited> {
     const started = performance.now();
     if (!this.enabled || !hint) return { started, sleptMs: 0 };
-    const perUnit = this.perUnitMs.get(hint.key);
-    const sleepMs = perUnit === undefined ? 0 : SLEEP_FRACTION * perUnit * hint.units;
+    const kind = this.kinds.get(hint.key);
+    const sleepMs = !kind || kind.waits < WAITS_BEFORE_SLEEPING ? 0 : SLEEP_FRACTION * kind.leastPerUnitMs * hint.units;
     if (sleepMs < MIN_SLEEP_MS) return { started, sleptMs: 0 };
     await new Promise((resolve) => setTimeout(resolve, sleepMs));
     return { started, sleptMs: performance.now() - started };
   }
 
-  /**
-   * Learns what a wait of `hint`'s kind took, from sleepBefore's start to now. A wait that was
-   * already over when the sleep ended (it resolved within POLLED_AT_ONCE_MS of it) says only
-   * that the work took less than the sleep: the estimate is halved, so that one slow wait (the
-   * first, say) stops costing sleeps at once rather than over many waits. Otherwise the estimate
-   * becomes what the wait took, but at most GROWTH times what it was.
-   */
+  /** Learns what a wait of `hint`'s kind took, from sleepBefore's start to now (see the header). */
   learn(hint: WaitHint | undefined, w: Waited): void {
     if (!this.enabled || !hint || hint.units <= 0) return;
+    const kind = this.kinds.get(hint.key) ?? { waits: 0, leastPerUnitMs: Infinity };
+    this.kinds.set(hint.key, kind);
+    if (kind.waits++ === 0) return;
     const tookMs = performance.now() - w.started;
-    const known = this.perUnitMs.get(hint.key);
     const overslept = w.sleptMs > 0 && tookMs - w.sleptMs < POLLED_AT_ONCE_MS;
-    const perUnit = overslept ? (tookMs / hint.units) / 2 : tookMs / hint.units;
-    this.perUnitMs.set(hint.key, known === undefined || overslept ? perUnit : Math.min(perUnit, GROWTH * known));
+    kind.leastPerUnitMs = Math.min(kind.leastPerUnitMs, (overslept ? tookMs / 2 : tookMs) / hint.units);
   }
 
   /** Forgets the kinds whose key starts with `prefix` (a new plan's steps cost what they cost). */
   forget(prefix: string): void {
-    for (const key of this.perUnitMs.keys()) if (key.startsWith(prefix)) this.perUnitMs.delete(key);
+    for (const key of this.kinds.keys()) if (key.startsWith(prefix)) this.kinds.delete(key);
   }
 }
