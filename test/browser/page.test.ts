@@ -43,6 +43,18 @@ afterAll(async () => {
   server?.close();
 });
 
+/** y = 2x + 1 + a little noise, 400 rows, as a CSV file with a header. */
+function lineCsv(): { dir: string; csv: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'downhill-page-csv-'));
+  const csv = join(dir, 'line.csv');
+  const rows = Array.from({ length: 400 }, (_, i) => {
+    const x = (i % 40) / 4 - 5;
+    return `${x},${2 * x + 1 + 0.1 * Math.sin(7 * i)}`;
+  });
+  writeFileSync(csv, `x,y\n${rows.join('\n')}\n`);
+  return { dir, csv };
+}
+
 describe('the page in Chromium', () => {
   test('trains batch sizes 10 and 100 and shows the comparison', async () => {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
@@ -137,14 +149,7 @@ describe('the page in Chromium', () => {
   }, 300_000);
 
   test('a sweep on an uploaded CSV, trained in a worker: every configuration, the learned line, the CLI\'s JSON', async () => {
-    // y = 2x + 1 + noise, 400 rows
-    const dir = mkdtempSync(join(tmpdir(), 'downhill-page-csv-'));
-    const csv = join(dir, 'line.csv');
-    const rows = Array.from({ length: 400 }, (_, i) => {
-      const x = (i % 40) / 4 - 5;
-      return `${x},${2 * x + 1 + 0.1 * Math.sin(7 * i)}`;
-    });
-    writeFileSync(csv, `x,y\n${rows.join('\n')}\n`);
+    const { dir, csv } = lineCsv();
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -194,6 +199,27 @@ describe('the page in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: 'test-results/page-sweep-phone.png', fullPage: true });
     expect(errors).toEqual([]);
+    await context.close();
+  }, 300_000);
+
+  test('a batch-size comparison on a CSV: its loss target is 10% above the lowest loss reached', async () => {
+    const { csv } = lineCsv();
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(origin);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await page.getByLabel('Model').selectOption('csv');
+    await page.getByLabel(/CSV file/).setInputFiles(csv);
+    await page.getByLabel(/Batch sizes/).fill('10,full');
+    await page.getByLabel(/Budget per batch size/).fill('0.5');
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 240_000 });
+    expect(await page.textContent('#error')).toBe('');
+    const results = (await page.evaluate(() => window.downhillResults)) as BenchResults;
+    const lowest = Math.min(...results.engines[0]!.runs.flatMap((r) => r.curve!.history.map((h) => h.loss)));
+    expect(results.config.targetLoss).toBeCloseTo(1.1 * lowest, 10);
+    expect(results.engines[0]!.runs.some((r) => r.curve!.toTargetLoss !== null)).toBe(true);
+    expect(await page.locator('#results thead').textContent()).toContain(`time to loss ≤ ${Number(results.config.targetLoss.toPrecision(4))}`);
     await context.close();
   }, 300_000);
 
