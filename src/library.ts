@@ -10,7 +10,7 @@ export {
   classificationData, regressionData, initialParams, dataChecksum, modelOf,
   type TrainingData, type ClassificationData, type RegressionTaskData, type DataOrigin,
 } from './data/training-data';
-export { DEFAULT_REGRESSION, regressionOptions, regressionFromRows } from './data/regression-data';
+export { DEFAULT_REGRESSION, regressionOptions, regressionFromRows, syntheticData } from './data/regression-data';
 export { REGRESSION_LOSSES, type RegressionOptions, type RegressionObjective, type RegressionLoss } from './data/regression';
 export { parametersOf, storedParams, weightsFile, weightsFormatOf, type WeightsFormat, type Parameters, type RegressionParameters, type ClassifierParameters } from './data/parameters';
 export type { Backend as Engine, Evaluation, Split } from './backend/backend';
@@ -22,7 +22,6 @@ export { encodeSafetensors, decodeSafetensors, type Safetensors, type Tensor } f
 export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type RunIdentity } from './io/checkpoint';
 export { TrainingStopped, type HistoryPoint, type Progress } from './train/trainer';
 export { UserError, GpuFault } from './errors';
-export { syntheticData } from './data/regression-data';
 export { IDX_FILES, datasetFromIdx } from './data/load';
 export { parseIdx, type IdxArray } from './data/idx';
 export type { Dataset } from './data/dataset';

@@ -33,14 +33,19 @@ export function decodeContainer(bytes: Uint8Array, name: string, magic: string, 
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== magic) fail(`not ${what} (missing ${magic} magic)`);
   const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (headerBytes > MAX_HEADER_BYTES || 12 + headerBytes > bytes.length) fail(`corrupt header length ${headerBytes} (file has ${bytes.length} bytes)`);
+  return { header: jsonObject(bytes.subarray(12, 12 + headerBytes), 'header', fail), payload: bytes.subarray(12 + headerBytes) };
+}
+
+/** `bytes` as a UTF-8 JSON object, or `fail` saying the `what` (a file's header) is corrupt and how. */
+export function jsonObject(bytes: Uint8Array, what: string, fail: (why: string) => never): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerBytes)));
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    return fail('corrupt header (not valid JSON)');
+    return fail(`corrupt ${what} (not valid JSON)`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('corrupt header (not a JSON object)');
-  return { header: parsed as Record<string, unknown>, payload: bytes.subarray(12 + headerBytes) };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(`corrupt ${what} (not a JSON object)`);
+  return parsed as Record<string, unknown>;
 }
 
 /** Checks the payload's length (what the header implies) and then its crc32 against the header's. */

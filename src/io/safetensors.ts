@@ -13,7 +13,7 @@
  * nor read out of bounds, and names the problem. Pure (no file system), so the browser can use it.
  */
 import { UserError } from '../errors';
-import { readFloats } from './container';
+import { jsonObject, readFloats } from './container';
 
 export interface Tensor {
   shape: number[];
@@ -65,15 +65,8 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors 
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
   if (length > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) fail(`corrupt safetensors header length ${length} (file has ${bytes.length} bytes)`);
   const headerEnd = 8 + Number(length);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd)));
-  } catch {
-    return fail('corrupt safetensors header (not valid JSON)');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('corrupt safetensors header (not a JSON object)');
   const data = bytes.subarray(headerEnd);
-  const { __metadata__: meta, ...entries } = parsed as Record<string, unknown>;
+  const { __metadata__: meta, ...entries } = jsonObject(bytes.subarray(8, headerEnd), 'safetensors header', fail);
   const metadata = readMetadata(meta, fail);
   const spans: Array<[number, number, string]> = [];
   const tensors = new Map<string, Tensor>();

@@ -104,10 +104,11 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const copyCeilingGBps = (2 * copyBytes) / (copyMs!.perCallMs * 1e6);
   gpu.free(copySrc);
   gpu.free(copyDst);
-  const fmaCeilingGflops = await measureFmaCeiling(gpu);
+  // probe_fma.wgsl's sums: the ceiling's probe and the empty dispatch write them
+  const sink = await gpu.buffer('probe sink', FMA.threads * 16, 'storage');
+  const fmaCeilingGflops = await measureFmaCeiling(gpu, sink);
   say(`multiply-add ceiling: ${fmaCeilingGflops.toFixed(2)} GFLOP/s`);
   const phasePartials = await gpu.buffer('phase partials', phasePartialsBytes(32, layout), 'storage');
-  const sink = await gpu.buffer('probe sink', FMA.threads * 16, 'storage');
 
   type Traffic = (B: number) => { flops: number; bytes: number };
   const bindings: Array<[string, Kernel, GPUBuffer[], Traffic]> = [
@@ -184,13 +185,12 @@ function fmaProbe(passes: number): Kernel {
 }
 
 /** GFLOP/s of probe_fma.wgsl: the multiply-add ceiling, median of REPS timed submissions */
-async function measureFmaCeiling(gpu: Gpu): Promise<number> {
+async function measureFmaCeiling(gpu: Gpu, sink: GPUBuffer): Promise<number> {
   const probe = fmaProbe(FMA.passes);
   const pipeline = await gpu.pipeline(probe, probe.constants(paramLayout(4)));
   const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
   writeBatchUniform(table, 0, { start: 0, size: 1, lr: 1e-3 });
   const uniform = await gpu.buffer('probe batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
-  const sink = await gpu.buffer('probe sink', FMA.threads * 16, 'storage');
   const group = gpu.bindGroup(pipeline, [uniform, sink]);
   const [t] = await timeAlternating(gpu, [(encoder) => {
     const pass = encoder.beginComputePass();
@@ -200,7 +200,6 @@ async function measureFmaCeiling(gpu: Gpu): Promise<number> {
     pass.end();
   }], false);
   gpu.free(uniform);
-  gpu.free(sink);
   const flops = 8 * FMA.accumulators * FMA.updates * FMA.passes * FMA.threads;
   return flops / (t!.perCallMs * 1e6);
 }

@@ -7,6 +7,7 @@ import { engineRuns } from '../report/analysis';
 import { type PlotFiles, charts } from '../report/bench-report';
 import { lineChart } from '../report/svg';
 import type { RegressionParameters } from '../data/parameters';
+import { bestRun } from '../train/sweep';
 import type { SweepView } from './protocol';
 
 
@@ -104,7 +105,7 @@ export function renderSweep(view: SweepView): void {
   const regression = view.task === 'regression';
   const metric = (x: number | undefined) => (x === undefined ? '' : regression ? x.toFixed(4) : percent(x));
   const heads = ['batch', 'optimizer', 'lr', 'final training loss', regression ? 'test R²' : 'test accuracy'];
-  const best = view.runs.filter((r) => !r.diverged).sort((a, b) => a.history.at(-1)!.loss - b.history.at(-1)!.loss)[0];
+  const best = bestRun(view.runs);
   const rows = view.runs.map((r) => {
     const last = r.history.at(-1)!;
     const cells = [count(r.batchSize), r.optimizer, String(r.lr), r.diverged ? 'diverged' : last.loss.toFixed(4), r.diverged ? '' : metric(last.testAccuracy)];

@@ -17,6 +17,8 @@ import { openBrowserDevice } from '../device/open-browser';
 import { UserError, check } from '../errors';
 import { DEFAULT_TARGETS, firstReached } from '../measure/curve';
 import type { BenchResults } from '../measure/results';
+import { summarizeEvaluation } from '../backend/evaluation';
+import { evaluateRef } from '../reference/evaluate';
 import { forwardRef } from '../reference/forward';
 import { CLASSES } from '../model';
 import { resolveBatchSize } from '../train/options';
@@ -83,7 +85,7 @@ const engines = new Map<string, { engine: Backend; data: TrainingData }>();
 async function engineFor(choice: DataChoice, models: number): Promise<{ engine: Backend; data: TrainingData }> {
   const key = `${choice.source}/${models}`;
   const cached = engines.get(key);
-  if (cached && choice.source !== 'csv') return cached;
+  if (cached) return cached;
   status(`Loading ${choice.source === 'mnist' ? 'MNIST' : choice.source === 'csv' ? choice.name : 'the regression rows'}…`);
   const data = await loadData(choice);
   status(`Starting WebGPU and uploading ${data.trainCount.toLocaleString('en-US')} training rows to the GPU…`);
@@ -113,21 +115,20 @@ async function withEngine(choice: DataChoice, models: number, body: (e: { engine
 function testClassifier(test: Dataset, params: Float32Array, shown = 32, mistakes = 8): { accuracy: number; confusion: Uint32Array; digits: Digits } {
   const order = Uint32Array.from({ length: test.count }, (_, i) => i);
   const logits = forwardRef(test.images, test.features, order, 0, test.count, params);
+  const { lossSum, confusion } = evaluateRef(logits, test.labels, order, 0, test.count);
+  // the argmax, ties to the lower class, as evaluateRef predicts
   const predicted = Array.from(order, (i) => {
     let best = 0;
     for (let c = 1; c < CLASSES; c++) if (logits[i * CLASSES + c]! > logits[i * CLASSES + best]!) best = c;
     return best;
   });
-  const confusion = new Uint32Array(CLASSES * CLASSES);
-  predicted.forEach((p, i) => confusion[test.labels[i]! * CLASSES + p]!++);
-  const correct = predicted.filter((p, i) => p === test.labels[i]).length;
   const first = Array.from({ length: Math.min(test.count, shown - mistakes) }, (_, i) => i);
   const wrong = Array.from(order).filter((i) => i >= first.length && predicted[i] !== test.labels[i]).slice(0, mistakes);
   const indices = [...first, ...wrong];
   const images = new Uint8Array(indices.length * test.features);
   indices.forEach((index, k) => images.set(test.images.subarray(index * test.features, (index + 1) * test.features), k * test.features));
   const digits = { images, labels: Uint8Array.from(indices, (i) => test.labels[i]!), predicted: indices.map((i) => predicted[i]!) };
-  return { accuracy: correct / test.count, confusion, digits };
+  return { accuracy: summarizeEvaluation(test.count, lossSum, confusion).accuracy, confusion, digits };
 }
 
 /** A trained model as the page shows it: the classifier on the test set, or the learned parameters. */

@@ -128,7 +128,7 @@ export async function trainSweep(
 }
 
 /** The best configuration: the lowest final training loss among those that did not diverge. */
-export function bestRun(runs: readonly SweepRun[]): SweepRun | undefined {
+export function bestRun<R extends Pick<SweepRun, 'diverged' | 'history'>>(runs: readonly R[]): R | undefined {
   return runs.filter((r) => !r.diverged).sort((a, b) => a.history.at(-1)!.loss - b.history.at(-1)!.loss)[0];
 }
 

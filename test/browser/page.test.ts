@@ -12,7 +12,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BenchResults } from '../../src/measure/results';
@@ -55,14 +55,20 @@ function lineCsv(): { dir: string; csv: string } {
   return { dir, csv };
 }
 
+/** A desktop-sized page, loaded and ready to train, with the errors it throws collected. */
+async function readyPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(origin);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  return { context, page, errors };
+}
+
 describe('the page in Chromium', () => {
   test('trains batch sizes 10 and 100 and shows the comparison', async () => {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(origin);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const { context, page, errors } = await readyPage();
     // through the labels and the keyboard, as a screen-reader or keyboard user would
     await page.getByLabel(/Batch sizes/).fill('10,100');
     await page.getByLabel(/Budget per batch size/).fill('1.5');
@@ -115,12 +121,7 @@ describe('the page in Chromium', () => {
   }, 300_000);
 
   test('trains linear regression through the same path: R², no confusion matrix or digits', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(origin);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const { context, page, errors } = await readyPage();
     await page.getByLabel('Model').selectOption('regression');
     await page.getByLabel(/Batch sizes/).fill('10,1000');
     await page.getByLabel(/Budget per batch size/).fill('1');
@@ -150,12 +151,7 @@ describe('the page in Chromium', () => {
 
   test('a sweep on an uploaded CSV, trained in a worker: every configuration, the learned line, the CLI\'s JSON', async () => {
     const { dir, csv } = lineCsv();
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(origin);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const { context, page, errors } = await readyPage();
     await page.getByLabel('Model').selectOption('csv');
     await page.getByLabel(/CSV file/).setInputFiles(csv);
     await page.getByLabel('Column to predict').fill('y');
@@ -204,10 +200,7 @@ describe('the page in Chromium', () => {
 
   test('a batch-size comparison on a CSV: its loss target is 10% above the lowest loss reached', async () => {
     const { csv } = lineCsv();
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(origin);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const { context, page, errors } = await readyPage();
     await page.getByLabel('Model').selectOption('csv');
     await page.getByLabel(/CSV file/).setInputFiles(csv);
     await page.getByLabel(/Batch sizes/).fill('10,full');
@@ -220,6 +213,7 @@ describe('the page in Chromium', () => {
     expect(results.config.targetLoss).toBeCloseTo(1.1 * lowest, 10);
     expect(results.engines[0]!.runs.some((r) => r.curve!.toTargetLoss !== null)).toBe(true);
     expect(await page.locator('#results thead').textContent()).toContain(`time to loss ≤ ${Number(results.config.targetLoss.toPrecision(4))}`);
+    expect(errors).toEqual([]);
     await context.close();
   }, 300_000);
 
