@@ -21,12 +21,12 @@ const lines = (file: string) => {
   return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, number | null>);
 };
 
-test('one line per recording, the --json history\'s, with the same fields on every line', () => {
-  const r = runCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '30', '--epochs', '2', '--events', path('run.jsonl'), '--json', path('run.json')]);
+test.each(['cpu', 'webgpu'])('%s: one line per recording, the --json history\'s, with the same fields on every line', (backend) => {
+  const r = runCli('train', ['--data', data, '--backend', backend, '--batch-size', '30', '--epochs', '2', '--events', path(`${backend}.jsonl`), '--json', path(`${backend}.json`)]);
   expect(r.code).toBe(0);
-  const events = lines(path('run.jsonl'));
-  const history = (JSON.parse(readFileSync(path('run.json'), 'utf8')) as RunReport).history;
-  expect(r.stdout).toContain(`wrote --events ${path('run.jsonl')} (${history.length} recordings)`);
+  const events = lines(path(`${backend}.jsonl`));
+  const history = (JSON.parse(readFileSync(path(`${backend}.json`), 'utf8')) as RunReport).history;
+  expect(r.stdout).toContain(`wrote --events ${path(`${backend}.jsonl`)} (${history.length} recordings)`);
   expect(events).toEqual(history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: h.trainMs / 1000, loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy })));
   expect(events[0]!.batchLoss).toBeNull();
   expect(events.at(-1)!.examples).toBe(600);

