@@ -38,6 +38,17 @@ const POLLED_AT_ONCE_MS = 1;
 /** Waits of a kind that teach the pacer before it sleeps: the first (ignored) and two more. */
 const WAITS_BEFORE_SLEEPING = 3;
 
+/** The time and the timer a pacer uses: the real ones, or a test's own (test/device/wait-pacer.test.ts). */
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: PacerClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /** When a wait began, and how long the pacer slept in it. */
 export interface Waited {
   started: number;
@@ -48,17 +59,20 @@ export class WaitPacer {
   /** per kind: the waits seen, and the least ms per unit of those after the first */
   private readonly kinds = new Map<string, { waits: number; leastPerUnitMs: number }>();
 
-  constructor(readonly enabled: boolean) {}
+  constructor(
+    readonly enabled: boolean,
+    private readonly clock: PacerClock = realClock,
+  ) {}
 
   /** Sleeps before a wait of `hint`'s kind as the last ones suggest; returns when the wait began and how long it slept (for learn). */
   async sleepBefore(hint: WaitHint | undefined): Promise<Waited> {
-    const started = performance.now();
+    const started = this.clock.now();
     if (!this.enabled || !hint) return { started, sleptMs: 0 };
     const kind = this.kinds.get(hint.key);
     const sleepMs = !kind || kind.waits < WAITS_BEFORE_SLEEPING ? 0 : SLEEP_FRACTION * kind.leastPerUnitMs * hint.units;
     if (sleepMs < MIN_SLEEP_MS) return { started, sleptMs: 0 };
-    await new Promise((resolve) => setTimeout(resolve, sleepMs));
-    return { started, sleptMs: performance.now() - started };
+    await this.clock.sleep(sleepMs);
+    return { started, sleptMs: this.clock.now() - started };
   }
 
   /** Learns what a wait of `hint`'s kind took, from sleepBefore's start to now (see the header). */
@@ -67,7 +81,7 @@ export class WaitPacer {
     const kind = this.kinds.get(hint.key) ?? { waits: 0, leastPerUnitMs: Infinity };
     this.kinds.set(hint.key, kind);
     if (kind.waits++ === 0) return;
-    const tookMs = performance.now() - w.started;
+    const tookMs = this.clock.now() - w.started;
     const overslept = w.sleptMs > 0 && tookMs - w.sleptMs < POLLED_AT_ONCE_MS;
     kind.leastPerUnitMs = Math.min(kind.leastPerUnitMs, (overslept ? tookMs / 2 : tookMs) / hint.units);
   }
