@@ -1,0 +1,45 @@
+/**
+ * A command's standard output into a pipe, as a shell user writes it: every line reaches a slow
+ * reader before the command exits (it once exited with most of predict's CSV still queued: 624 of
+ * 10000 lines behind `(sleep 2; wc -l)`), and a reader that goes away (`| head`) ends the command
+ * quietly with SIGPIPE's status (141), never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { runCli } from '../helpers/cli';
+
+const out = mkdtempSync(join(tmpdir(), 'downhill-pipes-'));
+const rows = 50_000;
+const training = join(out, 'line.csv');
+writeFileSync(training, `a,b,y\n${Array.from({ length: 64 }, (_, i) => `${i % 7},${(i * 5) % 11},${2 * (i % 7) - 3 * ((i * 5) % 11) + 1}`).join('\n')}\n`);
+const inputs = join(out, 'rows.csv');
+writeFileSync(inputs, `a,b\n${Array.from({ length: rows }, (_, i) => `${i % 101},${(i * 13) % 97}`).join('\n')}\n`);
+const weights = join(out, 'line.bin');
+
+/** `predict --csv` of `rows` rows piped into `reader`, under bash: what came out, and each side's status. */
+function predictInto(reader: string): { stdout: string; stderr: string; statuses: number[] } {
+  const predict = `${JSON.stringify(process.execPath)} --import tsx src/cli/predict.ts --load ${weights} --csv ${inputs}`;
+  const r = spawnSync('bash', ['-c', `${predict} | ${reader}; echo "statuses \${PIPESTATUS[*]}" >&2`], { encoding: 'utf8', timeout: 120_000 });
+  const statuses = /statuses ([\d ]+)/.exec(r.stderr)![1]!.trim().split(' ').map(Number);
+  return { stdout: r.stdout, stderr: r.stderr.replace(/statuses [\d ]+\n/, '').split('\n').filter((l) => l && !l.startsWith('error: XDG_RUNTIME_DIR')).join('\n'), statuses };
+}
+
+test('predict into a slow reader: every line arrives, exit 0', () => {
+  const trained = runCli('train', ['--task', 'regression', '--csv', training, '--target', 'y', '--batch-size', 'full', '--lr', '0.5', '--epochs', '50', '--backend', 'cpu', '--save', weights]);
+  expect(trained.code, trained.stderr).toBe(0);
+  const r = predictInto('(sleep 2; wc -l)');
+  expect(r.stderr).toBe('');
+  expect(r.statuses).toEqual([0, 0]);
+  expect(Number(r.stdout.trim())).toBe(rows + 1);
+});
+
+test('predict into head: the first lines, then a quiet end with status 141', () => {
+  const r = predictInto('head -2');
+  expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+  expect(r.stdout).toMatch(/^a,b,y \(predicted\)\n/);
+  expect(r.stderr).toBe('');
+  expect(r.statuses).toEqual([141, 0]);
+});
