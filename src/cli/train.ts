@@ -420,7 +420,7 @@ async function run(r: RunSetup): Promise<void> {
   };
   const progress = r.quiet ? { update: () => {}, done: () => {} } : progressPrinter(log, data.task === 'regression' ? 'R²' : 'train acc');
   const eventsOutput = output('--events');
-  const events = eventsOutput ? openEventLog(eventsOutput, data.task === 'regression' ? 'r2' : 'accuracy') : undefined;
+  const events = eventsOutput ? openEventLog(eventsOutput, data.task === 'regression' ? 'r2' : 'accuracy', saved?.state.history ?? []) : undefined;
   const onProgress = (p: Progress, recorded?: HistoryPoint) => {
     progress.update(p, recorded);
     if (recorded) events?.record(recorded);

@@ -1,14 +1,14 @@
 /**
  * --events PATH through the real command: one JSON line per recording, each written when it is
  * made (read while the run goes on), the same recordings as the --json history, and the lines so
- * far when the run is stopped.
+ * far when the run is stopped; continued as the stopped run says, one log from step 0.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type { RunReport } from '../../src/io/run-report';
-import { runCli, startCli, waitFor } from '../helpers/cli';
+import { freezeAtCheckpoint, runCli, startCli, waitFor } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -50,6 +50,24 @@ test('written as the run goes: readable before it ends, and complete lines so fa
   expect(events.length).toBeGreaterThanOrEqual(3);
   expect(events.map((e) => e.step)).toEqual(events.map((_, i) => 300 * i));
   expect(r.stderr).toContain(`; ${events.length} recordings in --events ${file}`);
+});
+
+test('a stopped run continued as it says: one log from step 0, each recording once, the --json history', async () => {
+  const [ckpt, file, json] = [path('c.ckpt'), path('c.jsonl'), path('c.json')];
+  const run = startCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '1', '--epochs', '20', '--record-every', '300', '--checkpoint', ckpt, '--checkpoint-every', '600', '--events', file, '--json', json]);
+  const frozen = await freezeAtCheckpoint(run, ckpt, 600);
+  run.child.kill('SIGTERM');
+  frozen.resume();
+  const stopped = await run.done;
+  expect(stopped.code).toBe(143);
+  const command = / continue with: npm run train -- (.+)$/m.exec(stopped.stderr);
+  expect(command, stopped.stderr).not.toBeNull();
+  expect(command![1]).toContain(`--events ${file}`);
+  const resumed = runCli('train', command![1]!.split(' '));
+  expect(resumed.code, resumed.stderr).toBe(0);
+  const history = (JSON.parse(readFileSync(json, 'utf8')) as RunReport).history;
+  expect(history.map((h) => h.step)).toEqual(Array.from({ length: 21 }, (_, i) => 300 * i));
+  expect(lines(file)).toEqual(history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: h.trainMs / 1000, loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy })));
 });
 
 test('a bad --events path is refused before any work, and --events does not apply to --sweep', () => {
