@@ -50,9 +50,18 @@ export function initialValues(text: string, data: TrainingData): number[] | unde
     const model = modelOf(data);
     check(w.model.kind === model.kind, `${name}: weights are for a ${w.model.kind} model; this run trains a ${model.kind}`);
     check(w.features === data.features, `${name}: weights are for ${w.features} features; this data has ${data.features}`);
-    return Array.from(w.values);
+    return data.task === 'regression' && w.description ? byFeatureName(w.values, w.description.names, data.names, name) : Array.from(w.values);
   }
   return numberList(new TextDecoder().decode(bytes), name);
+}
+
+/** A regression file's weights in the data's column order, matched by name (its intercept last, as it is). */
+function byFeatureName(values: Float32Array, fileNames: readonly string[], dataNames: readonly string[], name: string): number[] {
+  const at = new Map(fileNames.map((n, j) => [n, j]));
+  const missing = dataNames.filter((n) => !at.has(n));
+  const list = (names: readonly string[]) => (names.length > 6 ? `${names.slice(0, 6).join(', ')}, … (${names.length})` : names.join(', '));
+  check(missing.length === 0 && at.size === dataNames.length, `${name}: weights are for the features ${list(fileNames)}; this data's are ${list(dataNames)} (weights are matched to columns by name)`);
+  return [...dataNames.map((n) => values[at.get(n)!]!), ...Array.from(values.subarray(dataNames.length))];
 }
 
 function numberList(text: string, name: string): number[] {

@@ -113,6 +113,25 @@ describe('regression options through the train command', () => {
     for (const init of ['[3, -2]', '[3, -2, 7]']) expect(runCli('train', [...args, '--epochs', '1', '--init', init]).code).toBe(0);
   });
 
+  test('--init from a file matches its weights to the data\'s columns by name: in another order they still fit; other names are refused', () => {
+    const args = ['--batch-size', '50', '--lr', '0.1', '--shuffle', 'off', '--quiet', '--target', 'y', '--task', 'regression'];
+    expect(runCli('train', [...args, '--csv', csv, '--epochs', '1', '--save', path('ab.w')]).code).toBe(0);
+    expect(runCli('train', [...args, '--csv', csv, '--epochs', '2', '--json', path('ab2.json')]).code).toBe(0);
+    // the same rows with the columns b, a, y
+    const rows = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(','));
+    const swapped = path('ba.csv');
+    writeFileSync(swapped, `${rows.map(([a, b, y]) => `${b},${a},${y}`).join('\n')}\n`);
+    const r = runCli('train', [...args, '--csv', swapped, '--epochs', '1', '--init', path('ab.w'), '--json', path('ba.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const [two, again] = [readJson<Run>(path('ab2.json')), readJson<Run>(path('ba.json'))];
+    expect(again.parameters.names).toEqual(['b', 'a']);
+    const weightOf = (run: Run, name: string) => run.parameters.weights[run.parameters.names.indexOf(name)]!;
+    for (const n of ['a', 'b']) expect(Math.abs(weightOf(again, n) - weightOf(two, n))).toBeLessThan(1e-5 * Math.abs(weightOf(two, n)) + 1e-6);
+    const renamed = path('pq.csv');
+    writeFileSync(renamed, `p,q,y\n${rows.slice(1).map((r) => r.join(',')).join('\n')}\n`);
+    expectOneLineError('train', [...args, '--csv', renamed, '--init', path('ab.w')], /--init .*ab\.w: weights are for the features a, b; this data's are p, q \(weights are matched to columns by name\)$/);
+  });
+
   test('a long run of tiny data prints a few progress lines, not one per epoch; --record-every 1 prints every epoch', () => {
     const four = path('four.csv');
     writeFileSync(four, 'x0,x1,y\n1,1,2\n1,2,4\n1,3,6\n1,4,8\n');
