@@ -138,7 +138,7 @@ function readDownhillWeights(bytes: Uint8Array, name: string, fail: (why: string
   const describe = () => {
     if (model.task !== 'regression') return null;
     if (header.units === undefined) fail('was written before regression weights were saved in the data\'s units (its values are of standardised columns): train again with --save');
-    return regressionDescription(header, features, fail);
+    return regressionDescription(header, features, values, fail);
   };
   return { model, features, values, describe };
 }
@@ -149,10 +149,15 @@ function modelNamed(kind: unknown, fail: (why: string) => never): Model {
   return fail(`unknown model '${String(kind)}'`);
 }
 
-function regressionDescription(d: Partial<RegressionDescription>, features: number, fail: (why: string) => never): RegressionDescription {
+/** `values`: the file's weights then its bias (a model without an intercept has a bias of 0). */
+function regressionDescription(d: Partial<RegressionDescription>, features: number, values: Float32Array, fail: (why: string) => never): RegressionDescription {
   const names = d.names;
   const ok = d.units === 'data' && Array.isArray(names) && names.length === features && names.every((n) => typeof n === 'string') && typeof d.target === 'string' && typeof d.intercept === 'boolean';
   if (!ok) fail('corrupt header (the regression description: units, names, target, intercept)');
+  const twice = names!.find((n, j) => names!.indexOf(n) !== j);
+  if (twice !== undefined) fail(`corrupt header (the feature '${twice}' is named twice)`);
+  if (names!.includes(d.target!)) fail(`corrupt header (the target '${d.target}' is also a feature)`);
+  if (!d.intercept && values[features] !== 0) fail(`corrupt header (no intercept, but the bias is ${values[features]})`);
   return { units: 'data', names: names!, target: d.target!, intercept: d.intercept! };
 }
 
@@ -190,6 +195,11 @@ function readSafetensorsWeights(bytes: Uint8Array, name: string, fail: (why: str
   const model = metadata.model !== undefined ? modelNamed(metadata.model, fail) : outputs === 1 ? LINEAR_REGRESSION : SOFTMAX_CLASSIFIER;
   if (outputs !== model.outputs) fail(`weight has ${outputs} outputs; a ${model.kind} has ${model.outputs}`);
   if (!validFeatures(model, features)) fail(`weight has ${features} features; a ${model.kind} needs ${model.task === 'regression' ? 'at least 1' : 'a multiple of 4'}`);
+  // downhill's own files say what wrote them; other tools' carry none of these keys
+  if ((metadata.format !== undefined || metadata.version !== undefined) && (metadata.format !== 'downhill-weights' || metadata.version !== '1')) {
+    fail(`unsupported __metadata__ (format ${String(metadata.format)}, version ${String(metadata.version)}; this downhill reads downhill-weights version 1)`);
+  }
+  if (metadata.features !== undefined && metadata.features !== String(features)) fail(`corrupt __metadata__ (features ${metadata.features}; weight has ${features})`);
   const values = new Float32Array(outputs * features + outputs);
   values.set(weight!.values);
   values.set(bias!.values, outputs * features);
@@ -203,7 +213,7 @@ function readSafetensorsWeights(bytes: Uint8Array, name: string, fail: (why: str
       fail('corrupt __metadata__ (names is not a JSON list)');
     }
     const intercept = metadata.intercept === 'true' ? true : metadata.intercept === 'false' ? false : undefined;
-    return regressionDescription({ units: metadata.units as 'data', names: names as string[], target: metadata.target, intercept }, features, fail);
+    return regressionDescription({ units: metadata.units as 'data', names: names as string[], target: metadata.target, intercept }, features, values, fail);
   };
   return { model, features, values, describe };
 }

@@ -105,6 +105,25 @@ describe('corrupt files are refused, naming the problem', () => {
     expect(() => readWeights(bytes, 'm.safetensors')).toThrow(error);
   });
 
+  // what downhill writes for a regression of x0, x1 (y = 1·x0 + 2·x1 + 0.5), and that metadata changed one key at a time
+  const described = { format: 'downhill-weights', version: '1', model: 'linear-regression', features: '2', units: 'data', names: '["x0","x1"]', target: 'y', intercept: 'true' };
+  const regression = (metadata: Record<string, string>, bias = 0.5) => writeSafetensorsIndependently([['weight', [1, 2], [1, 2]], ['bias', [1], [bias]]], metadata);
+  test('the metadata downhill writes is read', () => {
+    expect(readWeights(regression(described), 'r').description).toEqual({ units: 'data', names: ['x0', 'x1'], target: 'y', intercept: true });
+    expect(readWeights(regression({ ...described, intercept: 'false' }, 0), 'r').description!.intercept).toBe(false);
+  });
+  test.each([
+    { name: 'another version', metadata: { ...described, version: '99' }, error: /unsupported __metadata__ \(format downhill-weights, version 99; this downhill reads downhill-weights version 1\)/ },
+    { name: 'another format', metadata: { ...described, format: 'other' }, error: /unsupported __metadata__ \(format other, version 1;/ },
+    { name: 'features that disagree with the shape', metadata: { ...described, features: '7' }, error: /corrupt __metadata__ \(features 7; weight has 2\)/ },
+    { name: 'a feature named twice', metadata: { ...described, names: '["a","a"]' }, error: /corrupt header \(the feature 'a' is named twice\)/ },
+    { name: 'the target among the features', metadata: { ...described, names: '["x0","y"]' }, error: /corrupt header \(the target 'y' is also a feature\)/ },
+    { name: 'no intercept but a bias', metadata: { ...described, intercept: 'false' }, error: /corrupt header \(no intercept, but the bias is 0.5\)/ },
+  ])('regression metadata: $name', ({ metadata, error }) => {
+    expect(() => readWeights(regression(metadata), 'r.safetensors')).toThrow(UserError);
+    expect(() => readWeights(regression(metadata), 'r.safetensors')).toThrow(error);
+  });
+
   test('neither format: one line naming both', () => {
     expect(() => readWeights(new TextEncoder().encode('hello, not weights'), 'x')).toThrow(/^x: not a downhill weights file \(no DOWNHILL magic\) or a safetensors file \(no JSON header\)$/);
   });
