@@ -4,7 +4,7 @@
  * --init; and how the learned parameters are printed.
  */
 import { choice } from '../command/args';
-import { type Parameters, frobeniusNorm } from '../data/parameters';
+import { type Parameters, frobeniusNorm, storedParams } from '../data/parameters';
 import { REGRESSION_LOSSES, type RegressionOptions } from '../data/regression';
 import { type TrainingData, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
@@ -42,8 +42,14 @@ export function regressionOptionsFrom(str: (k: string) => string | undefined): P
  */
 export function initialValues(text: string, data: TrainingData): number[] | undefined {
   if (text === 'zeros') return undefined;
-  if (text.trim().startsWith('[')) return numberList(text, `--init ${text}`);
   const name = `--init ${text}`;
+  const values = valuesOf(text, data, name);
+  storedParams(data, values, name); // refuses a wrong count here, naming --init (fit would say 'fit: init')
+  return values;
+}
+
+function valuesOf(text: string, data: TrainingData, name: string): number[] {
+  if (text.trim().startsWith('[')) return numberList(text, name);
   const bytes = readInput(text, name);
   if (isWeightsFile(bytes)) {
     const w = readWeights(bytes, text);

@@ -95,7 +95,8 @@ function printClassifier(path: string, firstText: string | undefined, values: Fl
   const idx = parseIdx(readIdxFile(path), path);
   const count = idx.dims[0]!;
   const pixels = idx.dims.slice(1).reduce((a, b) => a * b, 1);
-  check(idx.dims.length >= 2 && pixels === features, `${path}: images of ${idx.dims.slice(1).join('x')} = ${pixels} pixels; the weights take ${features}`);
+  check(idx.dims.length >= 2, `${path}: an IDX file of ${count} values in one dimension (labels?), not images`);
+  check(pixels === features, `${path}: images of ${idx.dims.slice(1).join('x')} = ${pixels} pixels; the weights take ${features}`);
   const n = Math.min(first, count);
   const logits = forwardRef(idx.data, features, Uint32Array.from({ length: n }, (_, i) => i), 0, n, values);
   for (let i = 0; i < n; i++) {

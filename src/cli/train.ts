@@ -307,8 +307,10 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
   checkApplicable(str, args, task);
   if (args.sweep) {
+    // a sweep's own form of an option, where it has one
+    const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };
     for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'events', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
-      check(str(flag) === undefined, `--${flag} does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)`);
+      check(str(flag) === undefined, `--${flag} does not apply to --sweep${sweepForm[flag] ?? ''}`);
     }
     const backend = backendOption(str('backend'));
     checkCommonOptions(args, backend);

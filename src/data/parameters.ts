@@ -75,18 +75,20 @@ export function storedParams(data: TrainingData, values: ArrayLike<number>, name
   const stored = new Float32Array(layout.paddedCount);
   if (!Array.from(values).every(Number.isFinite)) throw new UserError(`${name}: the initial parameters must be finite numbers`);
   if (data.task === 'classification') {
-    if (values.length !== layout.count) throw new UserError(`${name}: holds ${values.length} values; the classifier of ${data.features} features needs ${layout.count} (W, then b)`);
+    if (values.length !== layout.count) throw new UserError(`${name}: holds ${valueCount(values.length)}; the classifier of ${data.features} features needs ${layout.count} (W, then b)`);
     stored.set(Array.from(values));
     return stored;
   }
   return storedRegression(data, values, name, stored);
 }
 
+const valueCount = (n: number) => `${n} value${n === 1 ? '' : 's'}`;
+
 function storedRegression(data: RegressionTaskData, values: ArrayLike<number>, name: string, stored: Float32Array): Float32Array {
   const d = data.features;
   const intercept = data.objective.intercept;
   const want = intercept ? `${d + 1} (a weight per feature, then the intercept) or ${d} (the weights; intercept 0)` : `${d} (a weight per feature; the model has no intercept)`;
-  if (values.length !== d && !(intercept && values.length === d + 1)) throw new UserError(`${name}: holds ${values.length} values; this data needs ${want}`);
+  if (values.length !== d && !(intercept && values.length === d + 1)) throw new UserError(`${name}: holds ${valueCount(values.length)}; this data needs ${want}`);
   const w = Array.from(values).slice(0, d);
   const b = values.length > d ? values[d]! : 0;
   const { featureScale, targetScale } = data.split;

@@ -78,5 +78,5 @@ test('a bad --events path is refused before any work, and --events does not appl
   expect(same.code).toBe(2);
   expect(existsSync(path('x.json'))).toBe(false);
   const sweep = runCli('train', ['--sweep', '--data', data, '--events', path('s.jsonl')]);
-  expect(sweep.stderr.trim()).toBe('train: --events does not apply to --sweep (use --lrs, --batch-sizes, --optimizers)');
+  expect(sweep.stderr.trim()).toBe('train: --events does not apply to --sweep: its curves are in --json');
 });

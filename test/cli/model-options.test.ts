@@ -179,7 +179,8 @@ describe('bad model options are refused with one line and nothing written', () =
     { args: [...regression, '--shuffle', 'random'], error: /--shuffle must be one of on, off, got 'random'/ },
     { args: [...regression, '--init', '[1,'], error: /--init \[1,: expected 'zeros', a weights file \(downhill's or safetensors\), or a JSON list of numbers/ },
     { args: [...regression, '--init', '[1, "a"]'], error: /expected a non-empty JSON list of finite numbers/ },
-    { args: [...regression, '--init', '[1, 2, 3, 4]'], error: /holds 4 values; this data needs 3 \(a weight per feature, then the intercept\) or 2/ },
+    { args: [...regression, '--init', '[1, 2, 3, 4]'], error: /^train: --init \[1, 2, 3, 4\]: holds 4 values; this data needs 3 \(a weight per feature, then the intercept\) or 2/ },
+    { args: [...regression, '--init', '[1]'], error: /^train: --init \[1\]: holds 1 value; this data needs 3/ },
     { args: [...regression, '--intercept', 'off', '--init', '[1, 2, 3]'], error: /holds 3 values; this data needs 2 \(a weight per feature; the model has no intercept\)/ },
     { args: [...regression, '--init', join(dir, 'none.w')], error: /cannot read --init .*none\.w/ },
     { args: ['--test-fraction', '0.1'], error: /--test-fraction applies to --task regression only/ },
@@ -229,6 +230,7 @@ describe('npm run predict', () => {
     { args: ['--load', written, '--csv', join(dir, 'only-a.csv')], error: /no column named 'b', which the model needs/ },
     { args: ['--load', path('standardised-units.w'), '--x', '1'], error: /was written before regression weights were saved in the data's units/ },
     { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-images-idx3-ubyte'), '--first', '0'], error: /--first must be a whole number of at least 1, got '0'/ },
+    { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-labels-idx1-ubyte')], error: /t10k-labels-idx1-ubyte: an IDX file of 10000 values in one dimension \(labels\?\), not images$/ },
   ])('refused: $error', ({ args, error }) => {
     writeFileSync(join(dir, 'only-a.csv'), 'a,y\n1,2\n');
     // a regression file as the last stop wrote them: no units
