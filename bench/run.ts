@@ -34,7 +34,7 @@ const HELP = `usage: ${commandLine('bench')} [options]
   --engines LIST       of ${ENGINES.join(', ')}. Default all
   --budget-ms MS       training time per convergence curve (downhill-webgpu). Default 5000 (--full: 30000)
   --budget-epochs E    train each curve for E epochs instead of a time budget
-  --reps R             timed repetitions per throughput measurement. Default 5 (--full: 9)
+  --reps R             timed repetitions per throughput measurement, at least 3. Default 5 (--full: 9)
   --target-loss L      training-loss target for "time to target". Default 0.35
   --target-accuracy A  test-accuracy target for "time to target". Default 0.9
   --seed S             shuffle seed. Default 1

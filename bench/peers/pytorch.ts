@@ -30,7 +30,7 @@ export function findTorchPython(candidates: readonly string[]): { python: string
     const why = r.error ? (r.error as NodeJS.ErrnoException).code ?? r.error.message : (r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}`);
     tried.push(`${python}: ${why}`);
   }
-  return { skipped: `no Python could import torch (${tried.join('; ')}); scripts/install-pytorch.sh installs it` };
+  return { skipped: `no Python could import torch (${tried.join('; ')}); install Debian's python3-torch and libopenblas0-pthread (the repository's scripts/install-pytorch.sh does)` };
 }
 
 /** What pytorch.py prints. */

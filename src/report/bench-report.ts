@@ -83,7 +83,7 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   const out: string[] = [];
   out.push(`# downhill benchmark: ${adapterName(r)}, ${r.createdAt.slice(0, 10)}`, '');
   out.push(`Linear softmax classifier on the MNIST training set (${int(n)} images), plain SGD, zero initial weights, shuffle seed ${r.config.seed}.`);
-  out.push(`Adapter: ${r.adapter.description || adapterName(r)}${r.adapter.software ? ' (software)' : ''}. Machine: ${r.environment.cpuModel}, ${r.environment.cores} cores; Node ${r.environment.node}, webgpu ${r.environment.webgpuPackage}, TensorFlow.js ${r.environment.tfjs}; commit ${r.environment.gitCommit}.`);
+  out.push(`Adapter: ${r.adapter.description || adapterName(r)}${r.adapter.software ? ' (software)' : ''}. Machine: ${r.environment.cpuModel}, ${r.environment.cores} cores; Node ${r.environment.node}, webgpu ${r.environment.webgpuPackage}, TensorFlow.js ${r.environment.tfjs ?? 'not installed'}; commit ${r.environment.gitCommit ?? 'unknown (not run from a git checkout)'}.`);
   const evalMs = main.reduce((a, x) => a + (x.curve?.evalMs ?? 0), 0);
   const ns = r.engines.flatMap((e) => e.runs.flatMap((x) => (x.throughput ? [x.throughput.samplesPerSecond.n] : [])));
   const repText = Math.min(...ns) === Math.max(...ns) ? `${Math.max(...ns)}` : `${Math.min(...ns)} to ${Math.max(...ns)} (fewer where one step takes seconds; n in each cell)`;
