@@ -1,12 +1,18 @@
 /**
- * Errors a user can cause (bad files, impossible options, no adapter) are `UserError`s: the CLI
- * prints their one-line message and exits non-zero without a stack trace. Anything else is a bug
- * and keeps its stack.
+ * Errors reported as one line and an exit code, without a stack trace, are `ReportedError`s: the
+ * user's (`UserError`: bad files, impossible options, no adapter), the GPU's (`GpuFault`), and a
+ * run that ended early (`TrainingStopped`, src/train/trainer.ts). The CLI prints their message
+ * and exits with their code. Anything else is a bug and keeps its stack.
  *
  * Exit codes: 2 bad input (UserError), 3 training diverged, 4 GPU fault (device lost, out of
  * memory), 128 + signal number when interrupted (130 for SIGINT, 143 for SIGTERM).
  */
-export class UserError extends Error {
+export abstract class ReportedError extends Error {
+  abstract readonly exitCode: number;
+}
+
+/** Bad input: a file, an option, the machine (no adapter). Exit code 2. */
+export class UserError extends ReportedError {
   override readonly name: string = 'UserError';
   readonly exitCode: number = 2;
 }
@@ -15,7 +21,7 @@ export class UserError extends Error {
  * The GPU failed under a run: the device was lost, or memory ran out. Not the user's doing, but
  * reported the same way (one line, the numbers), with its own exit code.
  */
-export class GpuFault extends UserError {
+export class GpuFault extends ReportedError {
   override readonly name = 'GpuFault';
   override readonly exitCode = 4;
 }

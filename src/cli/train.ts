@@ -238,7 +238,7 @@ async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: ()
   try {
     return await loadOrigin(saved.run.origin, seed, whileLoading, overrides);
   } catch (e) {
-    if (!(e instanceof UserError) || e instanceof TrainingStopped) throw e;
+    if (!(e instanceof UserError)) throw e;
     const flags = saved.run.task === 'classification' ? '--data DIR' : '--csv FILE --target NAME (or --synthetic R,F)';
     throw new UserError(`--resume ${resumePath}: its data cannot be loaded again (${e.message}); give it with ${flags}`);
   }
@@ -389,7 +389,7 @@ async function run(r: RunSetup): Promise<void> {
   const setupMs = performance.now() - r.started;
   note(r.line);
   note(`data: ${data.source}`);
-  note(`training: batch ${config.batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epochs, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
+  note(`training: batch ${config.batchSize} (${stepsPerEpoch} updates per epoch), lr ${config.lr}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'}, seed ${config.seed}, training loss recorded every ${config.recordEvery} updates`);
   if (config.lrReason) note(config.lrReason);
   note(`optimizer: ${describeOptimizer(config.optimizer)}; schedule: ${describeSchedule(config.schedule)}`);
   if (saved) note(`resuming from ${resumePath}: update ${saved.state.steps} (epoch ${saved.state.epoch + 1}, update ${saved.state.stepInEpoch} of ${stepsPerEpoch})`);

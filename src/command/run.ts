@@ -1,6 +1,6 @@
 /**
- * Runs a command: a UserError becomes one line on stderr and its exit code (2 for bad input, see
- * src/errors.ts); anything else is a bug
+ * Runs a command: a ReportedError becomes one line on stderr and its exit code (2 for bad input,
+ * see src/errors.ts); anything else is a bug
  * and keeps its stack (exit code 1). A command destroys its device before it settles (dawn-node can
  * abort if the process exits while a device is alive); then the process exits at once with the
  * code once its output is flushed. It does not wait for Node's own teardown, because that closes
@@ -9,14 +9,14 @@
  * without the flush lost what a pipe had not taken yet: `predict ... | wc -l` counted 624 of 10000
  * lines behind a slow reader.
  */
-import { UserError } from '../errors';
+import { ReportedError } from '../errors';
 
 export function runCommand(name: string, command: () => Promise<void>): void {
   process.stdout.on('error', quietOnClosedReader);
   command().then(
     () => exitWhenFlushed(process.exitCode ?? 0),
     (e: unknown) => {
-      if (e instanceof UserError) {
+      if (e instanceof ReportedError) {
         process.stderr.write(`${name}: ${e.message}\n`);
         process.exitCode = e.exitCode;
       } else {

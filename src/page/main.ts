@@ -7,7 +7,7 @@
  */
 import { adapterLabel } from '../device/adapter-info';
 import { acquireBrowserAdapter } from '../device/adapter-browser';
-import { UserError, check } from '../errors';
+import { ReportedError, check } from '../errors';
 import type { BenchResults } from '../measure/results';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../optim/optimizer';
 import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed } from '../train/options';
@@ -174,7 +174,7 @@ function main(): void {
         const { report } = await acquireBrowserAdapter();
         $('adapter').textContent = `Adapter: ${adapterLabel(report)}`;
       } catch (e) {
-        showError(e instanceof UserError ? e.message : (e as Error).message);
+        showError(e instanceof ReportedError ? e.message : (e as Error).message);
         return finish('error');
       }
       trainButton.disabled = true;

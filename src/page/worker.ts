@@ -14,7 +14,7 @@ import { regressionFromRows, syntheticData } from '../data/regression-data';
 import { type TrainingData, classificationData } from '../data/training-data';
 import { adapterLabel } from '../device/adapter-info';
 import { openBrowserDevice } from '../device/open-browser';
-import { UserError, check } from '../errors';
+import { ReportedError, UserError, check } from '../errors';
 import { DEFAULT_TARGETS, firstReached } from '../measure/curve';
 import type { BenchResults } from '../measure/results';
 import { summarizeEvaluation } from '../backend/evaluation';
@@ -191,12 +191,12 @@ self.addEventListener('message', (event: MessageEvent<Job>) => {
   if (job.kind === 'preload') {
     loadMnist().then(
       ({ train, test }) => post({ type: 'ready', text: `MNIST loaded: ${train.count.toLocaleString('en-US')} training and ${test.count.toLocaleString('en-US')} test images. Choose settings and press Train.` }),
-      (e: unknown) => post({ type: 'error', message: e instanceof UserError ? e.message : `could not load MNIST: ${(e as Error).message}` }),
+      (e: unknown) => post({ type: 'error', message: e instanceof ReportedError ? e.message : `could not load MNIST: ${(e as Error).message}` }),
     );
     return;
   }
   const models = job.kind === 'compare' ? 1 : sweepModels(job).length;
   withEngine(job.data, models, (made) => (job.kind === 'compare' ? compare(job, made) : sweep(job, made))).catch((e: unknown) => {
-    post({ type: 'error', message: e instanceof UserError ? e.message : `training failed: ${(e as Error).message}` });
+    post({ type: 'error', message: e instanceof ReportedError ? e.message : `training failed: ${(e as Error).message}` });
   });
 });

@@ -9,7 +9,7 @@
  * next step boundary with a last checkpoint; a loss that is not finite ends it at once.
  */
 import type { Backend, Evaluation, Step } from '../backend/backend';
-import { UserError } from '../errors';
+import { ReportedError, UserError } from '../errors';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
 import { CONSTANT, type Schedule } from '../optim/schedule';
@@ -114,7 +114,7 @@ export interface TrainControl {
 }
 
 /** Why a run ended early; `history` is everything recorded before that. */
-export class TrainingStopped extends UserError {
+export class TrainingStopped extends ReportedError {
   override readonly name = 'TrainingStopped';
   constructor(
     readonly reason: 'interrupted' | 'diverged' | 'failed',
@@ -173,7 +173,7 @@ export async function train(
   } catch (e) {
     if (e instanceof TrainingStopped) throw e;
     // a GPU fault (or a checkpoint that cannot be written): keep what was recorded
-    if (e instanceof UserError) throw new TrainingStopped('failed', e.message, run.history, run.steps, e.exitCode, { cause: e });
+    if (e instanceof ReportedError) throw new TrainingStopped('failed', e.message, run.history, run.steps, e.exitCode, { cause: e });
     throw e;
   }
   const seconds = run.trainMs / 1000;

