@@ -27,6 +27,14 @@ describe('lossRises', () => {
     expect(lossRises(points([[0, 0.3], [0.9, 0.9]]))).toEqual([]);
   });
 
+  test('not at a noise floor: a rise of more than 5% that is below 1/1000 of the start\'s loss is noise', () => {
+    // a 200-row regression with noise 0.01 at its default rate (its rises of 14% at 4e-5)
+    const floor = points([[0, 2.1], [1, 0.02], [2, 4.6e-5], [3, 4.37e-5], [4, 5.0e-5], [5, 4.4e-5]]);
+    expect(lossRises(floor)).toEqual([]);
+    // the same rise a thousandfold higher counts
+    expect(lossRises(points([[0, 2.1], [1, 0.2], [2, 0.046], [3, 0.0437], [4, 0.05]]))).toEqual([{ epoch: 4, from: 0.0437, to: 0.05 }]);
+  });
+
   test('a rise over the first epoch counts, against the start', () => {
     expect(lossRises(points([[0, 2.3], [1, 3.1]]))).toEqual([{ epoch: 1, from: 2.3, to: 3.1 }]);
   });
@@ -42,7 +50,7 @@ describe('riseWarning', () => {
   test('several epochs: the largest; a rate already within 1/L, or no 1/L: a quarter of it', () => {
     const rises = [{ epoch: 2, from: 0.5, to: 0.6 }, { epoch: 4, from: 0.4, to: 0.8 }];
     expect(riseWarning(rises, 0.1, 0.2)).toBe(
-      "warning: the training loss rose over epochs 2 and 4 (most over epoch 4: 0.400 → 0.800): lr 0.1 is too large for this data; it is within 1/L = 0.2, so the curvature grew past the start's: try --lr 0.025",
+      "warning: the training loss rose over epochs 2 and 4 (most over epoch 4: 0.400 → 0.800): lr 0.1 is within the start's 1/L = 0.2, so the curvature grew past the start's: try --lr 0.025",
     );
     expect(riseWarning(rises, 0.01, null)).toMatch(/lr 0\.01 is too large for this data; try --lr 0\.0025$/);
     expect(riseWarning([], 0.5, 0.1)).toBeNull();
