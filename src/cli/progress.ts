@@ -3,16 +3,16 @@
  * log) a plain line at each recording of the training loss.
  */
 import type { HistoryPoint, Progress } from '../train/trainer';
-import { count, percent } from './format';
+import { count, fixed4, percent } from './format';
 
 export function progressPrinter(stream: NodeJS.WriteStream, metric: 'train acc' | 'R²' = 'train acc'): { update: (p: Progress, recorded?: HistoryPoint) => void; done: () => void } {
   const live = stream.isTTY === true;
   let shown = false;
   const line = (p: Progress, recorded?: HistoryPoint) => {
     const speed = p.trainMs > 0 ? `${count(p.samples / (p.trainMs / 1000))} samples/s` : '';
-    const accuracy = !recorded ? '' : metric === 'R²' ? `  R² ${recorded.accuracy.toFixed(4)}` : `  train acc ${percent(recorded.accuracy)}`;
-    const batches = recorded?.batchLoss !== undefined ? `  batch loss ${recorded.batchLoss.toFixed(4)}` : '';
-    return `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}${accuracy}${batches}  ${speed}`;
+    const accuracy = !recorded ? '' : metric === 'R²' ? `  R² ${fixed4(recorded.accuracy)}` : `  train acc ${percent(recorded.accuracy)}`;
+    const batches = recorded?.batchLoss !== undefined ? `  batch loss ${fixed4(recorded.batchLoss)}` : '';
+    return `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.stepsPerEpoch}  loss ${fixed4(p.loss)}${accuracy}${batches}  ${speed}`;
   };
   return {
     update(p, recorded) {

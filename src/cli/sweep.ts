@@ -16,7 +16,7 @@ import { type Schedule, describeSchedule } from '../optim/schedule';
 import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/options';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
-import { count, percent, seconds } from './format';
+import { count, fixed4, percent, seconds } from './format';
 import type { StopRequests } from './stop';
 
 export interface SweepOptions {
@@ -81,14 +81,14 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     say(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epochs, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
     const result = await trainSweep(engine, data, config, say, o.stop.requested);
     const metric = data.task === 'regression' ? 'test R²' : 'test accuracy';
-    const show = (x: number | undefined) => (data.task === 'regression' ? (x ?? NaN).toFixed(4) : percent(x ?? NaN));
+    const show = (x: number | undefined) => (data.task === 'regression' ? fixed4(x ?? NaN) : percent(x ?? NaN));
     say(`\n| batch | optimizer | lr | final train loss | ${metric} |\n| --- | --- | --- | --- | --- |`);
     for (const r of result.runs) {
       const last = r.history.at(-1)!;
-      say(`| ${count(r.batchSize)} | ${r.optimizer} | ${r.lr} | ${r.diverged ? 'diverged' : last.loss.toFixed(4)} | ${r.diverged ? '' : show(last.testAccuracy)} |`);
+      say(`| ${count(r.batchSize)} | ${r.optimizer} | ${r.lr} | ${r.diverged ? 'diverged' : fixed4(last.loss)} | ${r.diverged ? '' : show(last.testAccuracy)} |`);
     }
     const best = bestRun(result.runs);
-    if (best) say(`\nbest: batch ${best.batchSize}, ${best.optimizer}, lr ${best.lr}: training loss ${best.history.at(-1)!.loss.toFixed(4)}, ${metric} ${show(best.history.at(-1)!.testAccuracy)}`);
+    if (best) say(`\nbest: batch ${best.batchSize}, ${best.optimizer}, lr ${best.lr}: training loss ${fixed4(best.history.at(-1)!.loss)}, ${metric} ${show(best.history.at(-1)!.testAccuracy)}`);
     say(`training ${seconds(result.trainMs)} for all ${result.runs.length} (${result.groups.map((g) => `batch ${g.batchSize}: ${g.models} stacked, ${seconds(g.trainMs)}`).join('; ')}); evaluation ${seconds(result.evalMs)} (not in the training time)`);
     const stopped = result.stopped ?? o.stop.requested();
     const message = stopped ? `stopped by ${stopped}: ${result.runs.length} of ${lrs.length * batchSizes.length * optimizers.length} configurations trained, the last ones partly` : undefined;

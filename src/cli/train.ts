@@ -32,7 +32,7 @@ import { runCommand } from '../command/run';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { describeParameters, initialValues, onOff, regressionOptionsFrom } from './model-options';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
-import { confusionTable, count, percent, seconds } from './format';
+import { confusionTable, count, fixed4, percent, seconds } from './format';
 import { openEventLog } from './events';
 import { progressPrinter } from './progress';
 import { type StopRequests, stopOnSignals } from './stop';
@@ -268,9 +268,9 @@ function lossName(loss: RegressionLoss): string {
 function describeTraining(data: TrainingData, last: { loss: number; accuracy: number }): string {
   if (data.task === 'regression') {
     const loss = lossName(data.objective.loss);
-    return `train: loss (${loss}) ${last.loss.toPrecision(6)}, R² ${Number.isNaN(last.accuracy) ? 'undefined (the targets do not vary)' : last.accuracy.toFixed(4)} (${count(data.trainCount)} rows, after the last update)`;
+    return `train: loss (${loss}) ${last.loss.toPrecision(6)}, R² ${Number.isNaN(last.accuracy) ? 'undefined (the targets do not vary)' : fixed4(last.accuracy)} (${count(data.trainCount)} rows, after the last update)`;
   }
-  return `train: loss ${last.loss.toFixed(4)}, accuracy ${percent(last.accuracy)} (${count(data.trainCount)} images, after the last update)`;
+  return `train: loss ${fixed4(last.loss)}, accuracy ${percent(last.accuracy)} (${count(data.trainCount)} images, after the last update)`;
 }
 
 /** The lines that report the test evaluation. */
@@ -282,7 +282,7 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
       return `test: none: ${count(data.trainCount)} rows are too few to hold out ${Number((fraction * 100).toPrecision(6))}% as a test set (${Math.ceil(1 / fraction - 1e-9)} or more are needed), so no test metrics`;
     }
     const loss = lossName(data.objective.loss);
-    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : e.accuracy.toFixed(4)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
+    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : fixed4(e.accuracy)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
   }
   return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
 }
