@@ -24,7 +24,8 @@ import { writeFileAtomic } from '../src/io/files';
 import { SGD } from '../src/optim/optimizer';
 import { Rng, permutation } from '../src/rng';
 import { defaultRate, safeRate } from '../src/train/default-rate';
-import { lossRises } from '../src/train/rises';
+import { lossRises, uninformedLoss } from '../src/train/rises';
+import { CLASSES } from '../src/model';
 import { type SweepRun, trainSweep } from '../src/train/sweep';
 
 const HELP = `usage: npm run bench:defaults -- [options]
@@ -98,7 +99,7 @@ interface Row {
 
 function outcome(run: SweepRun): Outcome {
   const last = run.history.at(-1)!;
-  return { lr: run.lr, testAccuracy: last.testAccuracy ?? NaN, finalLoss: last.loss, rises: lossRises(run.history).map((r) => r.epoch), diverged: run.diverged };
+  return { lr: run.lr, testAccuracy: last.testAccuracy ?? NaN, finalLoss: last.loss, rises: lossRises(run.history, uninformedLoss('classification', CLASSES, run.history)).map((r) => r.epoch), diverged: run.diverged };
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,7 @@
 import type { Backend, Evaluation } from '../backend/backend';
 import { storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
-import { type TrainingData, dataChecksum, initialParams } from '../data/training-data';
+import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
 import { OPTIMIZER_KINDS, type Optimizer, SGD } from '../optim/optimizer';
@@ -22,7 +22,7 @@ import { yieldToEventLoop } from '../event-loop';
 import { defaultRate, safeRate } from '../train/default-rate';
 import { type BatchSizeOption, FLOAT32_MAX, FLOAT32_MIN_NORMAL, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { epochPlan } from '../train/plan';
-import { lossRises, riseWarning } from '../train/rises';
+import { lossRises, riseWarning, uninformedLoss } from '../train/rises';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, train } from '../train/trainer';
 
 export interface FitOptions {
@@ -191,6 +191,7 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
 
 /** A training loss that rose over a whole epoch, with the rate the data's curvature calls safe. */
 function historyWarnings(data: TrainingData, config: FitResult['config'], history: readonly HistoryPoint[]): string[] {
-  const warning = riseWarning(lossRises(history), config.lr, safeRate(data, config.optimizer, config.batchSize));
+  const rises = lossRises(history, uninformedLoss(data.task, modelOf(data).outputs, history));
+  const warning = riseWarning(rises, config.lr, safeRate(data, config.optimizer, config.batchSize));
   return warning === null ? [] : [warning];
 }

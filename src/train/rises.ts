@@ -24,21 +24,38 @@ export interface Rise {
 export const RISE_TOLERANCE = 0.05;
 
 /**
- * A rise must also exceed this share of the first recorded loss (the start's): near a noise
- * floor a loss a thousandfold below the start wiggles by more than RISE_TOLERANCE of itself
+ * A rise must also exceed this share of the uninformed model's loss (see uninformedLoss): near a
+ * noise floor a loss a thousandfold below it wiggles by more than RISE_TOLERANCE of itself
  * without any instability (measured: a 200-row regression with noise 0.01 at its default rate,
- * 4.37e-5 → 5.00e-5 over an epoch, from a start of about 2). A rate past the stability edge
- * makes the loss grow geometrically, past any such margin within a few epochs.
+ * 4.37e-5 → 5.00e-5 over an epoch, against 0.58 for predicting the mean). A rate past the
+ * stability edge makes the loss grow geometrically, past any such margin within a few epochs.
  */
 export const RISE_FLOOR = 1e-3;
 
 /** Small slack so that a point at epoch 2.0000000001 counts as one epoch after a point at 1. */
 const EPOCH_SLACK = 1e-9;
 
-/** Each epoch whose loss ended above the loss one whole epoch earlier (by more than the tolerance, and the floor), its largest rise only. */
-export function lossRises(history: readonly Pick<HistoryPoint, 'epoch' | 'loss'>[], tolerance = RISE_TOLERANCE): Rise[] {
+/**
+ * The loss of a model that learned nothing, the scale a rise is measured against: for the
+ * classifier the uniform prediction's, ln(classes); for regression predicting the mean, which the
+ * training R² tells from any recording (loss / (1 − R²)), the first one here; where R² says nothing
+ * (a constant target, a start at R² 1), the first loss.
+ */
+export function uninformedLoss(task: 'classification' | 'regression', classes: number, history: readonly Pick<HistoryPoint, 'loss' | 'accuracy'>[]): number {
+  if (task === 'classification') return Math.log(classes);
+  const first = history[0];
+  if (!first) return 0;
+  const mean = first.loss / (1 - first.accuracy);
+  return Number.isFinite(mean) && mean > 0 ? Math.max(mean, first.loss) : first.loss;
+}
+
+/**
+ * Each epoch whose loss ended above the loss one whole epoch earlier (by more than the tolerance,
+ * and by more than RISE_FLOOR of `uninformed`), its largest rise only.
+ */
+export function lossRises(history: readonly Pick<HistoryPoint, 'epoch' | 'loss'>[], uninformed: number, tolerance = RISE_TOLERANCE): Rise[] {
   const byEpoch = new Map<number, Rise>();
-  const floor = history.length > 0 ? RISE_FLOOR * history[0]!.loss : 0;
+  const floor = RISE_FLOOR * uninformed;
   let before = -1;
   for (const point of history) {
     // the last point at least one epoch before this one (history is in order of epoch)

@@ -1,6 +1,9 @@
 /** A training loss that rises over a whole epoch, found from the history, and the warning. */
 import { describe, expect, test } from 'vitest';
-import { lossRises, riseWarning } from '../../src/train/rises';
+import { lossRises as risesAgainst, riseWarning, uninformedLoss } from '../../src/train/rises';
+
+/** Rises in a history that starts from an uninformed model (its first loss is the scale). */
+const lossRises = (h: ReadonlyArray<{ epoch: number; loss: number }>) => risesAgainst(h, h[0]!.loss);
 
 const points = (pairs: ReadonlyArray<[number, number]>) => pairs.map(([epoch, loss]) => ({ epoch, loss }));
 
@@ -35,8 +38,26 @@ describe('lossRises', () => {
     expect(lossRises(points([[0, 2.1], [1, 0.2], [2, 0.046], [3, 0.0437], [4, 0.05]]))).toEqual([{ epoch: 4, from: 0.0437, to: 0.05 }]);
   });
 
+  test('a start at the noise floor (--init from a fitted model): the rise is measured against the uninformed model, not the start', () => {
+    const fromOptimum = points([[0, 4.44e-5], [1, 4.4e-5], [2, 4.66e-5], [3, 4.5e-5]]);
+    expect(risesAgainst(fromOptimum, 0.58)).toEqual([]);
+    // against the start alone, the 6% rise would count
+    expect(risesAgainst(fromOptimum, 4.44e-5)).toEqual([{ epoch: 2, from: 4.4e-5, to: 4.66e-5 }]);
+  });
+
   test('a rise over the first epoch counts, against the start', () => {
     expect(lossRises(points([[0, 2.3], [1, 3.1]]))).toEqual([{ epoch: 1, from: 2.3, to: 3.1 }]);
+  });
+});
+
+describe('uninformedLoss', () => {
+  test('the classifier: ln(classes); regression: the mean predictor\'s, from the first recording\'s loss and R²', () => {
+    expect(uninformedLoss('classification', 10, [{ loss: 0.28, accuracy: 0.92 }])).toBeCloseTo(Math.log(10), 12);
+    expect(uninformedLoss('regression', 1, [{ loss: 0.5787, accuracy: 0 }])).toBeCloseTo(0.5787, 12);
+    expect(uninformedLoss('regression', 1, [{ loss: 4.4e-5, accuracy: 0.99992 }])).toBeCloseTo(0.55, 2);
+    // R² undefined (a constant target) or 1: the first loss
+    expect(uninformedLoss('regression', 1, [{ loss: 0.3, accuracy: NaN }])).toBe(0.3);
+    expect(uninformedLoss('regression', 1, [{ loss: 0, accuracy: 1 }])).toBe(0);
   });
 });
 
