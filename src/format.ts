@@ -3,6 +3,11 @@ export const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 export const count = (x: number) => Math.round(x).toLocaleString('en-US');
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** A loss or an R² to 4 decimals; one that blew up (a diverging rate) in 4 significant digits, not 20 of them. */
+export function fixed4(x: number): string {
+  return Math.abs(x) >= 1e6 ? x.toPrecision(4) : x.toFixed(4);
+}
+
 /** A decimal number as people write it (12, -0.5, 1e-3): not hex, binary, octal or Infinity. */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 

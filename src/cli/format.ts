@@ -1,12 +1,7 @@
 /** Text formatting for the terminal. */
 import { CLASSES } from '../model';
 
-export { count, percent, seconds } from '../format';
-
-/** A loss or an R² to 4 decimals; one that blew up (a diverging rate) in 4 significant digits, not 20 of them. */
-export function fixed4(x: number): string {
-  return Math.abs(x) >= 1e6 ? x.toPrecision(4) : x.toFixed(4);
-}
+export { count, fixed4, percent, seconds } from '../format';
 
 export function confusionTable(confusion: Uint32Array): string {
   const width = Math.max(5, ...Array.from(confusion, (v) => String(v).length + 1));

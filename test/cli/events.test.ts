@@ -21,13 +21,17 @@ const lines = (file: string) => {
   return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, number | null>);
 };
 
+/** The --json history as the event lines of a classifier run should hold it. */
+const asEventLines = (history: RunReport['history']) =>
+  history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: h.trainMs / 1000, loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy }));
+
 test.each(['cpu', 'webgpu'])('%s: one line per recording, the --json history\'s, with the same fields on every line', (backend) => {
   const r = runCli('train', ['--data', data, '--backend', backend, '--batch-size', '30', '--epochs', '2', '--events', path(`${backend}.jsonl`), '--json', path(`${backend}.json`)]);
   expect(r.code).toBe(0);
   const events = lines(path(`${backend}.jsonl`));
   const history = (JSON.parse(readFileSync(path(`${backend}.json`), 'utf8')) as RunReport).history;
   expect(r.stdout).toContain(`wrote --events ${path(`${backend}.jsonl`)} (${history.length} recordings)`);
-  expect(events).toEqual(history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: h.trainMs / 1000, loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy })));
+  expect(events).toEqual(asEventLines(history));
   expect(events[0]!.batchLoss).toBeNull();
   expect(events.at(-1)!.examples).toBe(600);
 });
@@ -67,7 +71,7 @@ test('a stopped run continued as it says: one log from step 0, each recording on
   expect(resumed.code, resumed.stderr).toBe(0);
   const history = (JSON.parse(readFileSync(json, 'utf8')) as RunReport).history;
   expect(history.map((h) => h.step)).toEqual(Array.from({ length: 21 }, (_, i) => 300 * i));
-  expect(lines(file)).toEqual(history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: h.trainMs / 1000, loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy })));
+  expect(lines(file)).toEqual(asEventLines(history));
 });
 
 test('a bad --events path is refused before any work, and --events does not apply to --sweep', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { runCli } from '../helpers/cli';
+import { runCli, withoutLoaderNotice } from '../helpers/cli';
 
 const out = mkdtempSync(join(tmpdir(), 'downhill-pipes-'));
 const rows = 50_000;
@@ -24,7 +24,7 @@ function predictInto(reader: string): { stdout: string; stderr: string; statuses
   const predict = `${JSON.stringify(process.execPath)} --import tsx src/cli/predict.ts --load ${weights} --csv ${inputs}`;
   const r = spawnSync('bash', ['-c', `${predict} | ${reader}; echo "statuses \${PIPESTATUS[*]}" >&2`], { encoding: 'utf8', timeout: 120_000 });
   const statuses = /statuses ([\d ]+)/.exec(r.stderr)![1]!.trim().split(' ').map(Number);
-  return { stdout: r.stdout, stderr: r.stderr.replace(/statuses [\d ]+\n/, '').split('\n').filter((l) => l && !l.startsWith('error: XDG_RUNTIME_DIR')).join('\n'), statuses };
+  return { stdout: r.stdout, stderr: withoutLoaderNotice(r.stderr.replace(/statuses [\d ]+\n/, '')).trim(), statuses };
 }
 
 test('predict into a slow reader: every line arrives, exit 0', () => {

