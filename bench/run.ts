@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
+import type { StopRequests } from '../src/command/stop';
+import { yieldToEventLoop } from '../src/event-loop';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
 import { parseAdapterChoice } from '../src/device/open-node';
@@ -24,6 +26,7 @@ import { SGD } from '../src/optim/optimizer';
 import { writeReport } from '../src/report/write';
 import { runPytorchPeer } from './peers/pytorch';
 import { defaultRate } from '../src/train/default-rate';
+import { SIGNAL_EXIT, TrainingStopped } from '../src/train/trainer';
 import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed, resolveBatchSize } from '../src/train/options';
 import { commandLine } from '../src/command/invocation';
 
@@ -61,7 +64,7 @@ function defaultRates(dir: string, batchSizes: readonly BatchSizeOption[]): numb
   return batchSizes.map((b) => defaultRate(data, SGD, resolveBatchSize(b, train.count)).lr);
 }
 
-async function main(): Promise<void> {
+async function main(stop: StopRequests): Promise<void> {
   const args = parseCommandLine(process.argv.slice(2), {
     ...COMMON_OPTIONS,
     'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' }, 'budget-epochs': { type: 'string' },
@@ -108,6 +111,8 @@ async function main(): Promise<void> {
   const results: EngineResult[] = [];
   const tfjsInstalled = packageVersion('@tensorflow/tfjs') !== null;
   for (const engine of engines) {
+    await yieldToEventLoop();
+    stop.throwIfRequested(`before measuring ${engine} (nothing was written)`);
     const curves = engine === 'downhill-webgpu' || (full && engine === 'downhill-cpu');
     const job: EngineJob = {
       engine, adapter, dataDir, runs, seed,
@@ -161,6 +166,9 @@ function runChild<T>(work: string, name: string, job: EngineJob): T {
   const outPath = join(work, `${name}.result.json`);
   writeFileSync(jobPath, JSON.stringify(job));
   const child = spawnSync(process.execPath, [...ENGINE_PROCESS, jobPath, outPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // a signal to the process group (Ctrl-C, timeout) ends the engine's process at once: a stop request
+  const signal = child.signal ?? '';
+  if (signal in SIGNAL_EXIT) throw new TrainingStopped('interrupted', `stopped by ${signal} while measuring ${name} (nothing was written)`, [], 0, SIGNAL_EXIT[signal]!);
   if (child.status !== 0) throw new UserError(`${name} failed (exit ${child.status ?? child.signal}); see the lines above`);
   return JSON.parse(readFileSync(outPath, 'utf8')) as T;
 }
@@ -176,4 +184,4 @@ function commandOutput(command: string, argv: string[]): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-runCommand('bench', main);
+runCommand('bench', main, 'before the next engine');

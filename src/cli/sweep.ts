@@ -17,7 +17,7 @@ import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/op
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, seconds } from './format';
-import type { StopRequests } from './stop';
+import type { StopRequests } from '../command/stop';
 
 export interface SweepOptions {
   lrs: string;

@@ -35,7 +35,7 @@ import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCh
 import { confusionTable, count, fixed4, percent, seconds } from './format';
 import { openEventLog } from './events';
 import { progressPrinter } from './progress';
-import { type StopRequests, stopOnSignals } from './stop';
+import type { StopRequests } from '../command/stop';
 import { sweepCommand } from './sweep';
 import { commandLine } from '../command/invocation';
 
@@ -163,12 +163,6 @@ function resumeCommand(checkpoint: string, outputs: readonly Output[], checkpoin
   const rest = outputs.filter((o) => o.flag !== '--checkpoint').map((o) => ` ${o.flag} ${shellWord(o.path)}`).join('');
   const every = checkpointEvery === undefined ? '' : ` --checkpoint-every ${shellWord(checkpointEvery)}`;
   return `${commandLine('train')} --resume ${shellWord(checkpoint)}${rest}${every}`;
-}
-
-async function main(): Promise<void> {
-  // first: a signal in any phase (loading, start-up, training, evaluation) is a stop request
-  // the handlers stay to the process's end: a second signal while it winds down still quits at once
-  await trainCommand(stopOnSignals());
 }
 
 type Args = Record<string, string | boolean | undefined>;
@@ -484,4 +478,4 @@ async function run(r: RunSetup): Promise<void> {
   }
 }
 
-runCommand('train', main);
+runCommand('train', trainCommand, 'at the next step boundary');

@@ -10,11 +10,21 @@
  * lines behind a slow reader.
  */
 import { ReportedError } from '../errors';
+import { yieldToEventLoop } from '../event-loop';
+import { SIGNAL_EXIT } from '../train/trainer';
+import { type StopRequests, stopOnSignals } from './stop';
 
-export function runCommand(name: string, command: () => Promise<void>): void {
+/**
+ * `stopsWhere` completes 'SIGTERM: stopping …' (stop.ts): where the command's work stops when asked
+ * to. A command that finishes its work after a stop request (one with no boundary to stop at, such
+ * as predict, or one asked in its last moments) says so and exits 130 or 143.
+ */
+export function runCommand(name: string, command: (stop: StopRequests) => Promise<void>, stopsWhere = 'once its work is done'): void {
   process.stdout.on('error', quietOnClosedReader);
-  command().then(
-    () => exitWhenFlushed(process.exitCode ?? 0),
+  // first: a signal in any phase is a stop request; the handlers stay to the process's end
+  const stop = stopOnSignals(stopsWhere);
+  command(stop).then(
+    () => finish(name, stop),
     (e: unknown) => {
       if (e instanceof ReportedError) {
         process.stderr.write(`${name}: ${e.message}\n`);
@@ -26,6 +36,32 @@ export function runCommand(name: string, command: () => Promise<void>): void {
       exitWhenFlushed(process.exitCode);
     },
   );
+}
+
+/**
+ * A command that did its work: once its output is flushed (a slow reader can take seconds), a stop
+ * request that arrived along the way is reported, with its exit code, after the output it did not
+ * cut short.
+ */
+async function finish(name: string, stop: StopRequests): Promise<void> {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  await signalsHandled();
+  const late = stop.requested();
+  if (late) {
+    process.stderr.write(`${name}: stopped by ${late} after its work was complete; every output was written\n`);
+    process.exitCode = SIGNAL_EXIT[late] ?? 1;
+  }
+  exitWhenFlushed(process.exitCode ?? 0);
+}
+
+/**
+ * Lets the event loop poll for signals that arrived while the command's last work kept it busy
+ * (a large output written to a slow pipe): two turns, since the first may run before the loop
+ * polls again.
+ */
+async function signalsHandled(): Promise<void> {
+  await yieldToEventLoop();
+  await yieldToEventLoop();
 }
 
 /**

@@ -36,11 +36,29 @@ export interface Running {
   /** stdout and stderr so far */
   output(): { stdout: string; stderr: string };
   done: Promise<CliResult>;
+  /** the process ended (`done` waits for its pipes too, which a process it left behind can hold) */
+  exited: Promise<void>;
 }
 
 /** Starts a command in the background, to be signalled. */
 export function startCli(command: Command, args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  return running(spawn(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+}
+
+/**
+ * Starts `npm run <script> -- args` as a user would, in a process group of its own (npm leads it),
+ * to be signalled as a terminal, `timeout` or a service manager does (signalGroup).
+ */
+export function startNpm(script: Command | 'bench', args: string[]): Running {
+  return running(spawn('npm', ['run', '--silent', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+}
+
+/** Sends `signal` to a command's whole process group, as Ctrl-C or `timeout` does. */
+export function signalGroup(run: Running, signal: NodeJS.Signals): void {
+  process.kill(-run.child.pid!, signal);
+}
+
+function running(child: ChildProcess): Running {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,7 +66,8 @@ export function startCli(command: Command, args: string[], env: Record<string, s
   const done = new Promise<CliResult>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr: withoutLoaderNotice(stderr) })),
   );
-  return { child, output: () => ({ stdout, stderr }), done };
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return { child, output: () => ({ stdout, stderr }), done, exited };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -5,13 +5,15 @@
  * by themselves), sweeps; phases: loading the data, measuring the step variants (tune), training,
  * the final evaluation.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { copiesPerRequest } from '../../src/command/stop';
 import { decodeCheckpoint } from '../../src/io/checkpoint';
 import type { RunReport } from '../../src/io/run-report';
-import { freezeAtCheckpoint, sleep, startCli, waitFor } from '../helpers/cli';
+import { type Running, freezeAtCheckpoint, runCli, signalGroup, sleep, startCli, startNpm, waitFor } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -116,7 +118,7 @@ describe('phases before and after training', () => {
   });
 });
 
-test('a second Ctrl-C more than a second after the first quits at once, without waiting for the step', async () => {
+test('a second Ctrl-C a second after the first quits at once, without waiting for the step', async () => {
   // full-batch steps on MNIST take about a second here: the first SIGINT waits for the step's end; the
   // second meets the step or the command winding down after it (outputs, the device's teardown), and
   // quits at once with 130 either way (it once found the handlers removed and died by the signal)
@@ -145,4 +147,103 @@ test.each([0, 5, 10, 15, 20])('a second Ctrl-C %i ms after the stop line, while 
   run.child.kill('SIGINT');
   const r = await run.done;
   expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+});
+
+/**
+ * Under `npm run`, one signal to the process group reaches the command twice (the group's copy and
+ * npm's), and npm's exit status is the command's: the command must outlive the signal, write its
+ * outputs and exit 130 or 143 itself (npm's `sh -c` used to die of SIGTERM, and npm with it, at once,
+ * leaving the command behind with its outputs unwritten; bench and predict had no handlers at all).
+ */
+describe('npm run, signals to the process group', () => {
+  /** The command's process under npm (package.json's scripts `exec` it: npm's only child). */
+  const commandPid = (run: Running) => Number(execFileSync('pgrep', ['-P', String(run.child.pid)], { encoding: 'utf8' }).trim());
+
+  test('train --sweep: exit 143 once the JSON and the table are written, no lock left', async () => {
+    const json = path('npm-sweep.json');
+    const run = startNpm('train', ['--sweep', '--data', small, '--lrs', '0.05,0.1', '--batch-sizes', '1', '--epochs', '40', '--json', json]);
+    await waitFor('the first epoch of the sweep', () => run.output().stdout.includes('epoch 1/40'));
+    signalGroup(run, 'SIGTERM');
+    await run.exited;
+    expect(existsSync(json)).toBe(true);
+    expect(existsSync(`${json}.lock`)).toBe(false);
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(stopLine(r.stderr)).toMatch(/^train: stopped by SIGTERM: 2 of 2 configurations trained/);
+    expect(r.stdout.match(/^\| 1 \| sgd \| 0\.(05|1) \| /gm)).toHaveLength(2);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as { stopped: { reason: string } }).stopped.reason).toBe('interrupted');
+  });
+
+  test("train: npm's copy handled 1.5 s after the group's (a busy loop) is the same request, not a second", async () => {
+    // full-batch steps on MNIST take about a second: the first copy waits for the step's end; the
+    // command is frozen (as a busy loop would hold it) while npm's copy arrives, and goes on 1.5 s later
+    const json = path('npm-late-copy.json');
+    const run = startNpm('train', ['--batch-size', 'full', '--epochs', '3', '--step-variant', 'four-kernels', '--json', json]);
+    await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+    const pid = commandPid(run);
+    process.kill(pid, 'SIGTERM');
+    await waitFor('the stop request', () => run.output().stderr.includes('SIGTERM: stopping at the next step boundary'), 10_000, 1);
+    process.kill(pid, 'SIGSTOP');
+    process.kill(run.child.pid!, 'SIGTERM');
+    await sleep(1500);
+    process.kill(pid, 'SIGCONT');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(stopLine(r.stderr)).toMatch(/^train: stopped by SIGTERM (before its first update|after update \d); history so far in --json /);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as RunReport).stopped).toMatchObject({ reason: 'interrupted' });
+  });
+
+  test('a second Ctrl-C to the group quits at once, without waiting for the step (four copies: the third quits)', async () => {
+    const run = startNpm('train', ['--batch-size', 'full', '--epochs', '3', '--step-variant', 'four-kernels']);
+    await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+    signalGroup(run, 'SIGINT');
+    await waitFor('the stop request', () => run.output().stderr.includes('SIGINT: stopping'), 10_000, 1);
+    signalGroup(run, 'SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    // at once: no stop line, which the command prints once the step in progress has ended
+    expect(r.stderr).not.toMatch(/^train: /m);
+  });
+
+  test('bench: exit 143 with one line, nothing written', async () => {
+    const results = mkdtempSync(join(out, 'bench-'));
+    const run = startNpm('bench', ['--data', small, '--engines', 'downhill-cpu', '--batch-sizes', '10', '--lrs', '0.1', '--reps', '3', '--out', results]);
+    await waitFor('the engine', () => run.output().stdout.includes('bench: downhill-cpu'));
+    await sleep(300);
+    signalGroup(run, 'SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('bench: '))).toEqual(['bench: stopped by SIGTERM while measuring downhill-cpu (nothing was written)']);
+    expect(readdirSync(results)).toEqual([]);
+  });
+
+  test('predict: the whole output, then exit 143', async () => {
+    const line = path('line.csv');
+    writeFileSync(line, `a,b,y\n${Array.from({ length: 32 }, (_, i) => `${i % 7},${i % 5},${2 * (i % 7) - (i % 5) + 1}`).join('\n')}\n`);
+    const weights = path('line.bin');
+    expect(runCli('train', ['--task', 'regression', '--csv', line, '--target', 'y', '--batch-size', 'full', '--epochs', '5', '--backend', 'cpu', '--save', weights]).code).toBe(0);
+    const rows = 50_000;
+    const inputs = path('rows.csv');
+    writeFileSync(inputs, `a,b\n${Array.from({ length: rows }, (_, i) => `${i % 101},${(i * 13) % 97}`).join('\n')}\n`);
+    const run = startNpm('predict', ['--load', weights, '--csv', inputs]);
+    // a reader that stops taking the output holds predict in its writes: the signal lands there
+    await waitFor('the first predictions', () => run.output().stdout.length > 0);
+    run.child.stdout!.pause();
+    signalGroup(run, 'SIGTERM');
+    await waitFor('the stop request', () => run.output().stderr.includes('SIGTERM: stopping'), 10_000, 1);
+    run.child.stdout!.resume();
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(r.stdout.trim().split('\n')).toHaveLength(rows + 1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('predict: '))).toEqual(['predict: stopped by SIGTERM after its work was complete; every output was written']);
+  });
+});
+
+test.each([
+  { how: 'npm run, whose script execs the command', script: 'exec node --import tsx src/cli/train.ts', copies: 2 },
+  { how: 'npm run through a shell that stays (npm signals the shell)', script: 'node --import tsx src/cli/train.ts', copies: 1 },
+  { how: 'a command spawned by a script that execs another (a test runner under npm)', script: 'exec vitest run', copies: 1 },
+  { how: 'the packaged downhill or node --import tsx', script: undefined, copies: 1 },
+])('copies of one group signal: $how, $copies', ({ script, copies }) => {
+  expect(copiesPerRequest(script === undefined ? {} : { npm_lifecycle_script: script }, 'src/cli/train.ts')).toBe(copies);
 });
