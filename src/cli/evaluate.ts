@@ -6,6 +6,7 @@ import { decodeWeights } from '../io/weights';
 import { SOFTMAX_CLASSIFIER } from '../model';
 import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
+import { checkStandardOutputOpen } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { confusionTable, count, percent } from './format';
 import { evaluate } from '../api/evaluate';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  checkStandardOutputOpen('report');
   const loadPath = args.load as string | undefined;
   if (!loadPath) throw new UserError(`--load PATH is required (weights from ${commandLine('train')} --save PATH)`);
   const backendChoice = backendOption(args.backend);

@@ -6,6 +6,7 @@
  */
 import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
+import { checkStandardOutputOpen } from '../command/standard-output';
 import { readIdxFile } from '../data/load-node';
 import { parseIdx } from '../data/idx';
 import { parseCsvColumns } from '../data/regression';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  checkStandardOutputOpen('predictions');
   const str = (k: string) => args[k] as string | undefined;
   const load = str('load');
   if (!load) throw new UserError(`--load PATH is required (weights from ${commandLine('train')} --save PATH)`);

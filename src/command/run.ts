@@ -9,7 +9,8 @@
  * without the flush lost what a pipe had not taken yet: `predict ... | wc -l` counted 624 of 10000
  * lines behind a slow reader.
  */
-import { ReportedError } from '../errors';
+import { ReportedError, UserError } from '../errors';
+import { describeFileError } from '../io/files';
 import { yieldToEventLoop } from '../event-loop';
 import { SIGNAL_EXIT } from '../train/trainer';
 import { type StopRequests, stopOnSignals } from './stop';
@@ -20,7 +21,7 @@ import { type StopRequests, stopOnSignals } from './stop';
  * as predict, or one asked in its last moments) says so and exits 130 or 143.
  */
 export function runCommand(name: string, command: (stop: StopRequests) => Promise<void>, stopsWhere = 'once its work is done'): void {
-  process.stdout.on('error', quietOnClosedReader);
+  process.stdout.on('error', outputFailed);
   // first: a signal in any phase is a stop request; the handlers stay to the process's end
   const stop = stopOnSignals(stopsWhere);
   command(stop).then(
@@ -47,7 +48,10 @@ async function finish(name: string, stop: StopRequests): Promise<void> {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   await signalsHandled();
   const late = stop.requested();
-  if (late) {
+  if (stdoutFailure) {
+    process.stderr.write(`${name}: cannot write standard output: ${describeFileError(stdoutFailure)}; what it printed is incomplete\n`);
+    process.exitCode = new UserError('').exitCode;
+  } else if (late) {
     process.stderr.write(`${name}: stopped by ${late} after its work was complete; every output was written\n`);
     process.exitCode = SIGNAL_EXIT[late] ?? 1;
   }
@@ -64,13 +68,18 @@ async function signalsHandled(): Promise<void> {
   await yieldToEventLoop();
 }
 
+/** The first error writing standard output other than a closed reader's (a full disk), if one came. */
+let stdoutFailure: NodeJS.ErrnoException | undefined;
+
 /**
  * The reader of standard output went away (`predict ... | head`): end quietly, with the status a
- * process killed by SIGPIPE has (128 + 13), as other command-line tools do; anything else is a bug.
+ * process killed by SIGPIPE has (128 + 13), as other command-line tools do. Any other error (a
+ * full disk: `> /dev/full`) is kept and reported as one line with exit code 2 once the command
+ * settles: the work goes on to write its files, and the device is torn down before the exit.
  */
-function quietOnClosedReader(e: NodeJS.ErrnoException): void {
-  if (e.code !== 'EPIPE') throw e;
-  process.exit(141);
+function outputFailed(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(141);
+  stdoutFailure ??= e;
 }
 
 /** Exits with `code` once stdout and stderr have handed everything to the OS (a closed reader, EPIPE, counts as done). */

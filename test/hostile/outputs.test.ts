@@ -10,10 +10,10 @@ import { SOFTMAX_CLASSIFIER } from '../../src/model';
 import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import { decodeWeights } from '../../src/io/weights';
-import { expectOneLineError, runCli } from '../helpers/cli';
+import { expectOneLineError, runCli, withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -196,5 +196,51 @@ describe('found by a hostile user', () => {
     const r = runCli('train', [...QUICK, '--checkpoint', path('kk.ck')]);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).filter((f) => f.startsWith('.kk.ck') || f === 'kk.ck.lock')).toEqual([]);
+  });
+});
+
+/**
+ * Standard output that cannot take what a command prints, as a shell sets it up: a full disk
+ * (`> /dev/full`) is one line and exit 2 for every command, after its files are written (a stack
+ * trace before); a closed standard output (`>&-`) is refused by the commands whose product it is
+ * (predict, evaluate: exit 0, nothing written, before). `> /dev/null` is a choice, and allowed.
+ */
+describe('standard output that cannot be written', () => {
+  const csv = path('stdout-line.csv');
+  writeFileSync(csv, 'a,y\n1,3\n2,5\n3,7\n4,9\n5,11\n6,13\n7,15\n8,17\n');
+  const regression = path('stdout-line.bin');
+  const classifier = path('stdout-classifier.bin');
+  const json = path('stdout-train.json');
+  const command = (name: string, args: string[]) => [process.execPath, '--import', 'tsx', `src/cli/${name}.ts`, ...args].map((w) => `'${w}'`).join(' ');
+  const commands = {
+    train: command('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--batch-size', 'full', '--epochs', '5', '--backend', 'cpu', '--json', json, '--save', regression]),
+    evaluate: command('evaluate', ['--load', classifier, '--data', data, '--backend', 'cpu']),
+    'predict --csv': command('predict', ['--load', regression, '--csv', csv]),
+    'predict --x': command('predict', ['--load', regression, '--x', '1,2']),
+    bench: [process.execPath, '--import', 'tsx', 'bench/run.ts', '--help'].join(' '),
+  };
+  const inBash = (line: string) => {
+    const r = spawnSync('bash', ['-c', line], { encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, lines: withoutLoaderNotice(r.stderr).trim().split('\n') };
+  };
+
+  beforeAll(() => {
+    expect(runCli('train', [...QUICK, '--save', classifier]).code).toBe(0);
+    expect(runCli('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--batch-size', 'full', '--epochs', '5', '--backend', 'cpu', '--save', regression]).code).toBe(0);
+  });
+
+  test.each(Object.keys(commands))('%s > /dev/full: one line, exit 2', (name) => {
+    const r = inBash(`${commands[name as keyof typeof commands]} > /dev/full`);
+    expect(r.lines).toEqual([`${name.split(' ')[0]}: cannot write standard output: no space left on the device; what it printed is incomplete`]);
+    expect(r.code).toBe(2);
+    if (name === 'train') expect(JSON.parse(readFileSync(json, 'utf8')).final).not.toBeNull();
+  });
+
+  test.each(['evaluate', 'predict --csv', 'predict --x'])('%s >&-: refused with one line, exit 2; > /dev/null is allowed', (name) => {
+    const line = commands[name as keyof typeof commands];
+    const r = inBash(`${line} >&-`);
+    expect(r.lines).toEqual([`${name.split(' ')[0]}: standard output is closed: the ${name === 'evaluate' ? 'report' : 'predictions'} would be lost (redirect it to a file, or to /dev/null on purpose)`]);
+    expect(r.code).toBe(2);
+    expect(inBash(`${line} > /dev/null`).code).toBe(0);
   });
 });
