@@ -80,15 +80,17 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     say(`data: ${data.source}`);
     say(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epochs, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
     const result = await trainSweep(engine, data, config, say, o.stop.requested);
-    const metric = data.task === 'regression' ? 'test R²' : 'test accuracy';
+    // no test set (--test-fraction 0): no test column, as a single run prints no test metrics
+    const metric = data.testCount === 0 ? undefined : data.task === 'regression' ? 'test R²' : 'test accuracy';
     const show = (x: number | undefined) => (data.task === 'regression' ? fixed4(x ?? NaN) : percent(x ?? NaN));
-    say(`\n| batch | optimizer | lr | final train loss | ${metric} |\n| --- | --- | --- | --- | --- |`);
+    const cell = (r: (typeof result.runs)[number]) => (metric === undefined ? '' : ` ${r.diverged ? '' : show(r.history.at(-1)!.testAccuracy)} |`);
+    say(`\n| batch | optimizer | lr | final train loss |${metric === undefined ? '' : ` ${metric} |`}\n| --- | --- | --- | --- |${metric === undefined ? '' : ' --- |'}`);
     for (const r of result.runs) {
-      const last = r.history.at(-1)!;
-      say(`| ${count(r.batchSize)} | ${r.optimizer} | ${r.lr} | ${r.diverged ? 'diverged' : fixed4(last.loss)} | ${r.diverged ? '' : show(last.testAccuracy)} |`);
+      say(`| ${count(r.batchSize)} | ${r.optimizer} | ${r.lr} | ${r.diverged ? 'diverged' : fixed4(r.history.at(-1)!.loss)} |${cell(r)}`);
     }
     const best = bestRun(result.runs);
-    if (best) say(`\nbest: batch ${best.batchSize}, ${best.optimizer}, lr ${best.lr}: training loss ${fixed4(best.history.at(-1)!.loss)}, ${metric} ${show(best.history.at(-1)!.testAccuracy)}`);
+    const bestMetric = (r: NonNullable<typeof best>) => (metric === undefined ? '' : `, ${metric} ${show(r.history.at(-1)!.testAccuracy)}`);
+    if (best) say(`\nbest: batch ${best.batchSize}, ${best.optimizer}, lr ${best.lr}: training loss ${fixed4(best.history.at(-1)!.loss)}${bestMetric(best)}`);
     say(`training ${seconds(result.trainMs)} for all ${result.runs.length} (${result.groups.map((g) => `batch ${g.batchSize}: ${g.models} stacked, ${seconds(g.trainMs)}`).join('; ')}); evaluation ${seconds(result.evalMs)} (not in the training time)`);
     const stopped = result.stopped ?? o.stop.requested();
     const message = stopped ? `stopped by ${stopped}: ${result.runs.length} of ${lrs.length * batchSizes.length * optimizers.length} configurations trained, the last ones partly` : undefined;

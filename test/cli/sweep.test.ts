@@ -45,6 +45,15 @@ describe('train --sweep', () => {
     if (regression) expect(Math.max(...report.runs.map((run: { history: Array<{ testAccuracy: number }> }) => run.history.at(-1)!.testAccuracy))).toBeGreaterThan(0.95);
   });
 
+  test('no test set (--test-fraction 0): no test column and no test metric, never NaN', () => {
+    const r = runCli('train', ['--sweep', '--task', 'regression', '--synthetic', '200,4', '--test-fraction', '0', '--backend', 'cpu', '--lrs', '0.01,0.1', '--batch-sizes', '10', '--epochs', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/NaN|test R²/);
+    expect(r.stdout).toContain('\n| batch | optimizer | lr | final train loss |\n| --- | --- | --- | --- |\n');
+    expect(r.stdout.match(/^\| 10 \| sgd \| (0\.01|0\.1) \| \d\.\d{4} \|$/gm)).toHaveLength(2);
+    expect(r.stdout).toMatch(/^best: batch 10, sgd, lr 0\.1: training loss \d\.\d{4}$/m);
+  });
+
   test.each([
     { args: ['--lrs', '0.1'], error: /--lrs applies to --sweep only/ },
     { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs\)$/ },
