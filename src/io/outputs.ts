@@ -8,10 +8,12 @@
  *     ends in '/', a missing parent folder and a folder we may not write to;
  *   - two outputs that are the same file (by real path, or by inode for hard links) are refused,
  *     and so is an output that is one of the command's inputs.
- * Each file output is then locked (a `PATH.lock` beside it, holding the process id) so that two
- * runs never write the same file and both report success.
+ * Each file output is then locked (a `PATH.lock` beside it, holding the process id, and for a file
+ * that exists one named by its inode: inodeLockPath) so that two runs never write the same file and
+ * both report success.
  */
 import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors';
 import { besidePath, describeFileError, describeKind, temporaryPath, writeFileAtomic } from './files';
@@ -82,6 +84,17 @@ const STDOUT_NAMES = ['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 /** The lock file that keeps another run off the output `target`. */
 export function lockPath(target: string): string {
   return besidePath(target, '', '.lock');
+}
+
+/**
+ * The lock that keeps another run off an existing file under any of its names: hard links give one
+ * file several paths, each with its own PATH.lock (two runs wrote one events file through a hard
+ * link, their lines interleaved with NUL bytes). Named by device and inode, in the temporary
+ * folder the runs share; a file this run creates has no other name yet.
+ */
+export function inodeLockPath(target: string): string | undefined {
+  const s = statSync(target, { throwIfNoEntry: false });
+  return s?.isFile() ? join(tmpdir(), `downhill-${s.dev}-${s.ino}.lock`) : undefined;
 }
 
 function checkOne(o: OutputRequest): Output {
@@ -232,10 +245,12 @@ export function lockOutputs(outputs: readonly Output[]): () => void {
   };
   try {
     for (const o of outputs.filter((x) => x.kind === 'file')) {
-      const lock = lockPath(o.target);
-      takeLock(lock, o);
-      mine.push(lock);
-      held.add(lock);
+      for (const lock of [lockPath(o.target), inodeLockPath(o.target)]) {
+        if (lock === undefined) continue;
+        takeLock(lock, o);
+        mine.push(lock);
+        held.add(lock);
+      }
     }
   } catch (e) {
     release();
@@ -264,7 +279,8 @@ function takeLock(lock: string, o: Output): void {
     if (!/^\d+\n?$/.test(text)) refuse(o.flag, o.path, `${lock} exists and is not a downhill lock file; move it away or choose another path`);
     const pid = Number.parseInt(text, 10);
     if (pid !== process.pid && alive(pid)) {
-      throw new UserError(`${o.flag} ${o.path} is in use by another run (process ${pid}, lock file ${lock}); wait for it, or choose another path`);
+      const name = lock === lockPath(o.target) ? '' : ', perhaps through another name (a hard link)';
+      throw new UserError(`${o.flag} ${o.path} is in use by another run${name} (process ${pid}, lock file ${lock}); wait for it, or choose another path`);
     }
     // stale: its process is gone (killed); so is the temporary file it may have been writing
     rmSync(temporaryPath(o.target, pid), { force: true });

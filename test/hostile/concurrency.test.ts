@@ -4,11 +4,12 @@
  * a lock left by a killed run (SIGKILL) is stale and taken over.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeCheckpoint } from '../../src/io/checkpoint';
+import { inodeLockPath } from '../../src/io/outputs';
 import { checkpointSteps, freezeAtCheckpoint, runCli, startCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
@@ -31,6 +32,28 @@ describe('one output, two runs', () => {
     expect(r.code, r.stderr).toBe(0);
     if (flag === '--checkpoint') expect(decodeCheckpoint(readFileSync(file), file).state.steps).toBe(1200);
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  test('one events file under two names (a hard link): the second run is refused; the live run writes clean lines', async () => {
+    // both once wrote the file, each at its own offset: lines interleaved with NUL bytes
+    const events = join(out, 'events.jsonl');
+    const link = join(out, 'events-link.jsonl');
+    writeFileSync(events, '');
+    linkSync(events, link);
+    const lock = inodeLockPath(events)!;
+    const ckpt = join(out, 'linked.ckpt');
+    const first = startCli('train', [...RUN, '--checkpoint', ckpt, '--checkpoint-every', '20', '--events', events]);
+    const frozen = await freezeAtCheckpoint(first, ckpt, 1);
+    const second = runCli('train', [...RUN, '--events', link]);
+    frozen.resume();
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim()).toBe(`train: --events ${link} is in use by another run, perhaps through another name (a hard link) (process ${first.child.pid}, lock file ${lock}); wait for it, or choose another path`);
+    const r = await first.done;
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(events, 'utf8');
+    expect(text).not.toContain('\0');
+    expect(text.trim().split('\n').every((line) => JSON.parse(line) !== null)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
   });
 
   test('a lock left by a killed run is stale: the next run takes it over', async () => {
