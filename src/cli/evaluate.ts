@@ -51,4 +51,4 @@ async function main(): Promise<void> {
   }
 }
 
-runCommand('evaluate', main);
+runCommand('evaluate', main, 'once its report is printed');

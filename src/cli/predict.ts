@@ -113,4 +113,4 @@ function printClassifier(path: string, firstText: string | undefined, values: Fl
   if (n < count) console.log(`(${n} of ${count} images; --first N for more)`);
 }
 
-runCommand('predict', main);
+runCommand('predict', main, 'once its output is written');

@@ -13,17 +13,18 @@ import { ReportedError, UserError } from '../errors';
 import { describeFileError } from '../io/files';
 import { yieldToEventLoop } from '../event-loop';
 import { SIGNAL_EXIT } from '../train/trainer';
-import { type StopRequests, stopOnSignals } from './stop';
+import { NEVER_STOPPED, type StopRequests, stopOnSignals } from './stop';
 
 /**
- * `stopsWhere` completes 'SIGTERM: stopping …' (stop.ts): where the command's work stops when asked
- * to. A command that finishes its work after a stop request (one with no boundary to stop at, such
- * as predict, or one asked in its last moments) says so and exits 130 or 143.
+ * `stopsWhere`, for a command that takes stop requests (stop.ts), completes 'SIGTERM: stopping …':
+ * where its work stops when asked to. One that finishes its work after a stop request (one with no
+ * boundary to stop at, such as predict, or one asked in its last moments) says so and exits 130 or
+ * 143. Without it (the bench:* scripts) a signal ends the process by its default action.
  */
-export function runCommand(name: string, command: (stop: StopRequests) => Promise<void>, stopsWhere = 'once its work is done'): void {
+export function runCommand(name: string, command: (stop: StopRequests) => Promise<void>, stopsWhere?: string): void {
   process.stdout.on('error', outputFailed);
   // first: a signal in any phase is a stop request; the handlers stay to the process's end
-  const stop = stopOnSignals(stopsWhere);
+  const stop = stopsWhere === undefined ? NEVER_STOPPED : stopOnSignals(stopsWhere);
   command(stop).then(
     () => finish(name, stop),
     (e: unknown) => {

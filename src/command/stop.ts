@@ -62,6 +62,13 @@ export function stopOnSignals(stopsWhere: string, copies = copiesPerRequest()): 
   };
 }
 
+/** The stop requests of a command that takes none (a signal ends it by its default action). */
+export const NEVER_STOPPED: StopRequests = {
+  signal: new AbortController().signal,
+  requested: () => undefined,
+  throwIfRequested: () => {},
+};
+
 /**
  * Copies of one signal to the process group that reach this process: 2 when `npm run` started it
  * with `exec` (the group's copy and npm's), else 1. npm names the script it runs in the

@@ -194,8 +194,11 @@ describe('npm run, signals to the process group', () => {
   });
 
   test('a second Ctrl-C to the group quits at once, without waiting for the step (four copies: the third quits)', async () => {
+    // full-batch steps on MNIST take about a second: the second Ctrl-C follows the first's
+    // acknowledgement at once, while the step the first waits for is still running
     const run = startNpm('train', ['--batch-size', 'full', '--epochs', '3', '--step-variant', 'four-kernels']);
     await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+    await sleep(500);
     signalGroup(run, 'SIGINT');
     await waitFor('the stop request', () => run.output().stderr.includes('SIGINT: stopping'), 10_000, 1);
     signalGroup(run, 'SIGINT');
