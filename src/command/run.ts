@@ -12,7 +12,7 @@
 import { ReportedError, UserError } from '../errors';
 import { describeFileError } from '../io/files';
 import { yieldToEventLoop } from '../event-loop';
-import { SIGNAL_EXIT } from '../train/trainer';
+import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { NEVER_STOPPED, type StopRequests, stopOnSignals } from './stop';
 
 /**
@@ -27,17 +27,20 @@ export function runCommand(name: string, command: (stop: StopRequests) => Promis
   const stop = stopsWhere === undefined ? NEVER_STOPPED : stopOnSignals(stopsWhere);
   command(stop).then(
     () => finish(name, stop),
-    (e: unknown) => {
-      if (e instanceof ReportedError) {
-        process.stderr.write(`${name}: ${e.message}\n`);
-        process.exitCode = e.exitCode;
-      } else {
-        process.stderr.write(`${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        process.exitCode = 1;
-      }
-      exitWhenFlushed(process.exitCode);
-    },
+    (e: unknown) => fail(name, e),
   );
+}
+
+/** A ReportedError as one line and its exit code; anything else as a bug, with its stack (exit 1). */
+function fail(name: string, e: unknown): void {
+  if (e instanceof ReportedError) {
+    process.stderr.write(`${name}: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+  } else {
+    process.stderr.write(`${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  }
+  exitWhenFlushed(process.exitCode);
 }
 
 /**
@@ -49,13 +52,8 @@ async function finish(name: string, stop: StopRequests): Promise<void> {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   await signalsHandled();
   const late = stop.requested();
-  if (stdoutFailure) {
-    process.stderr.write(`${name}: cannot write standard output: ${describeFileError(stdoutFailure)}; what it printed is incomplete\n`);
-    process.exitCode = new UserError('').exitCode;
-  } else if (late) {
-    process.stderr.write(`${name}: stopped by ${late} after its work was complete; every output was written\n`);
-    process.exitCode = SIGNAL_EXIT[late] ?? 1;
-  }
+  if (stdoutFailure) return fail(name, new UserError(`cannot write standard output: ${describeFileError(stdoutFailure)}; what it printed is incomplete`));
+  if (late) return fail(name, new TrainingStopped('interrupted', `stopped by ${late} after its work was complete; every output was written`, [], 0, SIGNAL_EXIT[late] ?? 1));
   exitWhenFlushed(process.exitCode ?? 0);
 }
 
