@@ -18,6 +18,7 @@ import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, seconds } from './format';
 import type { StopRequests } from '../command/stop';
+import { checkOutputsToStandardOutput } from '../command/standard-output';
 
 export interface SweepOptions {
   lrs: string;
@@ -52,6 +53,7 @@ function list<T>(flag: string, text: string, parse: (item: string) => T): T[] {
 export async function sweepCommand(o: SweepOptions): Promise<void> {
   // the output is checked and locked before any work: a sweep is not lost to a bad path at its end
   const outputs = checkOutputs(o.json === undefined ? [] : [{ flag: '--json', path: o.json, stdoutAllowed: true }], o.inputs);
+  checkOutputsToStandardOutput(outputs);
   const release = lockOutputs(outputs);
   try {
     await sweep(o, outputs[0]);

@@ -29,6 +29,7 @@ import { yieldToEventLoop } from '../event-loop';
 import { type HistoryPoint, type Progress, SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
+import { checkOutputsToStandardOutput } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { describeParameters, initialValues, onOff, regressionOptionsFrom } from './model-options';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
@@ -330,6 +331,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   if (str('save') !== undefined) requests.push({ flag: '--save', path: str('save')! });
   if (checkpointPath !== undefined) requests.push({ flag: '--checkpoint', path: checkpointPath });
   const outputs = checkOutputs(requests, inputFiles(task, str, saved, resumePath));
+  checkOutputsToStandardOutput(outputs);
   const release = lockOutputs(outputs);
   try {
     const whileLoading = () => stop.throwIfRequested('while loading the data (nothing was written)');

@@ -1,6 +1,6 @@
 /**
- * A command whose product is its standard output (predict's predictions, evaluate's report)
- * refuses to run when that output was closed (`>&-`). Node gives a closed descriptor /dev/null,
+ * A command whose product is its standard output (predict's predictions, evaluate's report,
+ * train's `--json -`) refuses to run when that output was closed (`>&-`). Node gives a closed descriptor /dev/null,
  * opened for reading and writing, where a shell's `> /dev/null` opens it for writing only; without
  * this check the command wrote nothing and exited 0. A daemon that gives its stdio /dev/null the
  * same way is refused too: nothing would read the output there either. Linux only (/proc):
@@ -8,12 +8,19 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { check } from '../errors';
+import type { Output } from '../io/outputs';
 
 const O_ACCMODE = 0o3;
 const O_RDWR = 0o2;
 
 export function checkStandardOutputOpen(product: string): void {
   check(!stdoutWasClosed(), `standard output is closed: the ${product} would be lost (redirect it to a file, or to /dev/null on purpose)`);
+}
+
+/** The output among `outputs` that goes to standard output (`--json -`), if one does, is a product. */
+export function checkOutputsToStandardOutput(outputs: readonly Output[]): void {
+  const o = outputs.find((x) => x.kind === 'stdout');
+  if (o) checkStandardOutputOpen(`${o.flag} output`);
 }
 
 function stdoutWasClosed(): boolean {

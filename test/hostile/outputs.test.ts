@@ -243,4 +243,12 @@ describe('standard output that cannot be written', () => {
     expect(r.code).toBe(2);
     expect(inBash(`${line} > /dev/null`).code).toBe(0);
   });
+
+  test("train --json - >&-: refused (the JSON is its product there); train's log alone may go nowhere", () => {
+    const train = (args: string[]) => command('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--batch-size', 'full', '--epochs', '1', '--backend', 'cpu', ...args]);
+    const r = inBash(`${train(['--json', '-'])} >&-`);
+    expect(r.lines).toEqual(['train: standard output is closed: the --json output would be lost (redirect it to a file, or to /dev/null on purpose)']);
+    expect(r.code).toBe(2);
+    expect(inBash(`${train([])} >&-`).code).toBe(0);
+  });
 });
