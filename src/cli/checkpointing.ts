@@ -1,6 +1,6 @@
 /**
  * The train command's checkpoint pieces: --checkpoint-every parsing, reading a --resume file, and
- * the checkpoint writer handed to the trainer (stop requests are in stop.ts).
+ * the checkpoint writer handed to the trainer (stop requests are in src/command/stop.ts).
  */
 import type { FitOptions } from '../api/fit';
 import { check } from '../errors';
