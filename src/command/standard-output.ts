@@ -2,8 +2,8 @@
  * A command whose product is its standard output (predict's predictions, evaluate's report,
  * train's `--json -`) refuses to run when that output was closed (`>&-`). Node gives a closed descriptor /dev/null,
  * opened for reading and writing, where a shell's `> /dev/null` opens it for writing only; without
- * this check the command wrote nothing and exited 0. A daemon that gives its stdio /dev/null the
- * same way is refused too: nothing would read the output there either. Linux only (/proc):
+ * this check the command wrote nothing and exited 0. A daemon or a parent's `stdio: 'ignore'`,
+ * which give /dev/null the same way, are refused too: nothing would read the output there either. Linux only (/proc):
  * elsewhere nothing is checked.
  */
 import { readFileSync, readlinkSync } from 'node:fs';
@@ -14,7 +14,7 @@ const O_ACCMODE = 0o3;
 const O_RDWR = 0o2;
 
 export function checkStandardOutputOpen(product: string): void {
-  check(!stdoutWasClosed(), `standard output is closed: the ${product} would be lost (redirect it to a file, or to /dev/null on purpose)`);
+  check(!stdoutWasClosed(), `standard output is closed (>&-, or /dev/null opened for reading too): the ${product} would be lost; redirect it to a file, or > /dev/null on purpose`);
 }
 
 /** The output among `outputs` that goes to standard output (`--json -`), if one does, is a product. */

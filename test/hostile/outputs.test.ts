@@ -239,7 +239,7 @@ describe('standard output that cannot be written', () => {
   test.each(['evaluate', 'predict --csv', 'predict --x'])('%s >&-: refused with one line, exit 2; > /dev/null is allowed', (name) => {
     const line = commands[name as keyof typeof commands];
     const r = inBash(`${line} >&-`);
-    expect(r.lines).toEqual([`${name.split(' ')[0]}: standard output is closed: the ${name === 'evaluate' ? 'report' : 'predictions'} would be lost (redirect it to a file, or to /dev/null on purpose)`]);
+    expect(r.lines).toEqual([`${name.split(' ')[0]}: standard output is closed (>&-, or /dev/null opened for reading too): the ${name === 'evaluate' ? 'report' : 'predictions'} would be lost; redirect it to a file, or > /dev/null on purpose`]);
     expect(r.code).toBe(2);
     expect(inBash(`${line} > /dev/null`).code).toBe(0);
   });
@@ -247,7 +247,7 @@ describe('standard output that cannot be written', () => {
   test("train --json - >&-: refused (the JSON is its product there); train's log alone may go nowhere", () => {
     const train = (args: string[]) => command('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--batch-size', 'full', '--epochs', '1', '--backend', 'cpu', ...args]);
     const r = inBash(`${train(['--json', '-'])} >&-`);
-    expect(r.lines).toEqual(['train: standard output is closed: the --json output would be lost (redirect it to a file, or to /dev/null on purpose)']);
+    expect(r.lines).toEqual(['train: standard output is closed (>&-, or /dev/null opened for reading too): the --json output would be lost; redirect it to a file, or > /dev/null on purpose']);
     expect(r.code).toBe(2);
     expect(inBash(`${train([])} >&-`).code).toBe(0);
   });
