@@ -33,8 +33,8 @@ function methods(data: TrainingData, batchSize: number): MethodResult['method'][
   const rate = (kind: OptimizerKind) => defaultRate(data, { ...SGD, kind }, batchSize).lr;
   return [
     ...OPTIMIZER_KINDS.map((kind) => ({ name: describeOptimizer({ ...SGD, kind }), batchSize, lr: rate(kind), optimizer: { ...SGD, kind }, schedule: CONSTANT })),
-    { name: 'sgd, step decay x0.5 per epoch', batchSize, lr: rate('sgd'), optimizer: SGD, schedule: { kind: 'step', every: 1, factor: 0.5, warmup: 0 } },
-    { name: 'adam, cosine, 100 warm-up updates', batchSize, lr: 3 * rate('adam'), optimizer: { ...SGD, kind: 'adam' }, schedule: { kind: 'cosine', every: 1, factor: 1, warmup: 100 } },
+    { name: 'sgd, step decay x0.5 per epoch', batchSize, lr: rate('sgd'), optimizer: SGD, schedule: { ...CONSTANT, kind: 'step' } },
+    { name: 'adam, cosine, 100 warm-up updates', batchSize, lr: 3 * rate('adam'), optimizer: { ...SGD, kind: 'adam' }, schedule: { ...CONSTANT, kind: 'cosine', warmup: 100 } },
   ];
 }
 
