@@ -12,6 +12,7 @@ import { type TrainingData, classificationData } from '../src/data/training-data
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
+import { checkOutputFolder } from '../src/io/outputs';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { OPTIMIZER_KINDS, type OptimizerKind, SGD, describeOptimizer } from '../src/optim/optimizer';
@@ -45,13 +46,14 @@ async function main(): Promise<void> {
     return;
   }
   const str = (k: string) => args[k] as string | undefined;
+  const outDir = str('out') ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
   const dataDir = str('data') ?? defaultMnistDir();
   const train = loadSplit(dataDir, 'train');
   const test = loadSplit(dataDir, 'test');
   const batchSize = resolveBatchSize(parseBatchSize(str('batch-size') ?? '100'), train.count);
   const budgetMs = Number(str('budget-ms') ?? 5000);
   const seed = parseSeed(str('seed') ?? '1');
-  const outDir = str('out') ?? 'bench/results';
   const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
   const data = classificationData(train, test, { kind: 'mnist', dir: dataDir }, `MNIST from ${dataDir}`);
   const backend = await createEngine(data, gpu);

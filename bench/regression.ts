@@ -12,6 +12,7 @@ import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
+import { checkOutputFolder } from '../src/io/outputs';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   const [rows, dims, noise, budgetMs] = [num('rows', 75000), num('features', 100), num('noise', 0.5), num('budget-ms', 3000)];
   check([rows, dims, budgetMs].every((v) => Number.isSafeInteger(v) && v > 0) && rows >= 10 && noise >= 0, '--rows, --features and --budget-ms must be positive whole numbers (rows at least 10), --noise at least 0');
   const seed = parseSeed((args.seed as string | undefined) ?? '1');
+  const outDir = (args.out as string | undefined) ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
   const data = syntheticData(rows, dims, noise, seed);
   const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
   const backend = await createEngine(data, gpu);
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     createdAt: new Date().toISOString(), adapter: gpu.adapter, adapterLabel: adapterLabel(gpu.adapter), environment: nodeEnvironment(), budgetMs, seed,
     targets: { loss: 1.1 * optimal, accuracy: 0.95, metric: 'R²' }, trainExamples: n, results,
   };
-  console.log(`bench:regression: wrote ${writeMethods(bench, (args.out as string | undefined) ?? 'bench/results', 'regression')}.{json,md} and two plots`);
+  console.log(`bench:regression: wrote ${writeMethods(bench, outDir, 'regression')}.{json,md} and two plots`);
 }
 
 runCommand('bench:regression', main);

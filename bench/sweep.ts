@@ -6,8 +6,6 @@
  * fastest step variant chosen as usual). Training clocks only. Also checks that both ways end
  * with the same weights. Writes bench/results/<adapter>-<date>-sweep.{json,md}.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createEngine } from '../src/api/engine';
 import { fit } from '../src/api/fit';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
@@ -20,6 +18,8 @@ import { check } from '../src/errors';
 import { count, seconds } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
+import { checkOutputFolder } from '../src/io/outputs';
+import { unusedBase } from '../src/report/write';
 import type { OptimizerKind } from '../src/optim/optimizer';
 import { sweepModels, trainSweep } from '../src/train/sweep';
 
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     return;
   }
   const str = (k: string, d: string) => (args[k] as string | undefined) ?? d;
+  const outDir = str('out', 'bench/results');
+  checkOutputFolder('--out', outDir);
   const examples = Number(str('examples', '12000'));
   const batchSizes = str('batch-sizes', '1,10,100').split(',').map(Number);
   const lrs = str('lrs', '0.01,0.05,0.2').split(',').map(Number);
@@ -88,9 +90,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${count(r.batchSize)} | ${r.configurations} | ${seconds(r.stackedMs)} | ${seconds(r.oneByOneMs)} | ${r.speedup.toFixed(2)}x | ${r.sameWeights ? 'yes, bit for bit' : 'no (different step variant, different rounding)'} | ${r.variants.join(', ')} |`),
     '',
   ].join('\n');
-  const outDir = str('out', 'bench/results');
-  mkdirSync(outDir, { recursive: true });
-  const base = join(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-sweep`.replace(/[^\w.-]+/g, '-'));
+  const base = unusedBase(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-sweep`.replace(/[^\w.-]+/g, '-'), ['.json', '.md']);
   writeFileAtomic(`${base}.json`, `${JSON.stringify({ schema: 'downhill-sweep-bench/1', createdAt, adapter, environment: nodeEnvironment(), examples: n, epochs, lrs, optimizers, rows }, null, 2)}\n`, '--out');
   writeFileAtomic(`${base}.md`, md, '--out');
   console.log(md);
