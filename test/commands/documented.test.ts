@@ -152,7 +152,8 @@ const RUNS: Record<string, RunCase> = {
     readme: ['npm run predict -- --load W --x 10'], scripts: ['predict'],
     run: () => ({ script: 'predict', args: ['--load', at('houses.weights'), '--x', '10'] }), expect: /size = 10: price = [\d.]+/,
   },
-  // the kernels alone (a minute even at 100 rows, for the ceilings) are left out: test/measure times them
+  // the kernels timed alone are left out (--kernel-rows none): over a minute here even at 100 rows (the
+  // copy and multiply-add ceilings, 18 kernels); no test runs that part of the benchmark
   'bench: the batch-size comparison, smallest': {
     readme: ['npm run bench'], scripts: ['bench'],
     run: () => ({ script: 'bench', args: ['--data', subset, '--engines', 'downhill-webgpu,downhill-cpu', '--batch-sizes', '10', '--reps', '3', '--budget-ms', '200', '--kernel-rows', 'none', '--out', at('results')] }),
