@@ -46,14 +46,14 @@ async function main(): Promise<void> {
     return;
   }
   const str = (k: string) => args[k] as string | undefined;
-  const outDir = str('out') ?? 'bench/results';
-  checkOutputFolder('--out', outDir);
   const dataDir = str('data') ?? defaultMnistDir();
   const train = loadSplit(dataDir, 'train');
   const test = loadSplit(dataDir, 'test');
   const batchSize = resolveBatchSize(parseBatchSize(str('batch-size') ?? '100'), train.count);
   const budgetMs = Number(str('budget-ms') ?? 5000);
   const seed = parseSeed(str('seed') ?? '1');
+  const outDir = str('out') ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
   const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
   const data = classificationData(train, test, { kind: 'mnist', dir: dataDir }, `MNIST from ${dataDir}`);
   const backend = await createEngine(data, gpu);

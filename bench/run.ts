@@ -76,8 +76,6 @@ async function main(): Promise<void> {
   });
   if (args.help) return void console.log(HELP);
   const str = (k: string) => args[k] as string | undefined;
-  const outDir = str('out') ?? 'bench/results';
-  checkOutputFolder('--out', outDir);
   const full = args.full === true;
   const batchSizes = list<BatchSizeOption>('--batch-sizes', str('batch-sizes'), [1, 10, 100, 1000, 'full'], parseBatchSize);
   const engines = list('--engines', str('engines'), [...ENGINES], (e) => {
@@ -105,6 +103,8 @@ async function main(): Promise<void> {
     check(/^\d+$/.test(x) && Number(x) >= 1, `'${x}' is not a whole number of rows, at least 1 (or none)`);
     return Number(x);
   });
+  const outDir = str('out') ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
 
   const runs = batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! }));
   const config = { batchSizes, lrs, engines, budgetMs, budgetEpochs, reps, targetLoss, targetAccuracy, seed, full, adapter, kernelRows };

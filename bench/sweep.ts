@@ -40,14 +40,14 @@ async function main(): Promise<void> {
     return;
   }
   const str = (k: string, d: string) => (args[k] as string | undefined) ?? d;
-  const outDir = str('out', 'bench/results');
-  checkOutputFolder('--out', outDir);
   const examples = Number(str('examples', '12000'));
   const batchSizes = str('batch-sizes', '1,10,100').split(',').map(Number);
   const lrs = str('lrs', '0.01,0.05,0.2').split(',').map(Number);
   const optimizers = str('optimizers', 'sgd,momentum').split(',') as OptimizerKind[];
   const epochs = Number(str('epochs', '1'));
   check([examples, epochs, ...batchSizes].every((v) => Number.isSafeInteger(v) && v > 0) && lrs.every((v) => v > 0), 'bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers, --lrs positive');
+  const outDir = str('out', 'bench/results');
+  checkOutputFolder('--out', outDir);
   const full = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'train');
   const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
   const n = Math.min(examples, full.count);
