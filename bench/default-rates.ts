@@ -113,8 +113,8 @@ async function main(): Promise<void> {
   const batchSize = Number(str('batch-size') ?? 100);
   const grid = (str('grid') ?? '0.03,0.1,0.3,1').split(',').map(Number);
   const only = str('only')?.split(',');
-  for (const name of only ?? []) check(VARIANTS.some((v) => v.name === name), `bench:defaults: --only: unknown dataset '${name}' (one of ${VARIANTS.map((v) => v.name).join(', ')})`);
-  check(Number.isSafeInteger(epochs) && epochs > 0 && Number.isSafeInteger(batchSize) && batchSize > 0 && grid.every((g) => g > 0), 'bench:defaults: --epochs and --batch-size must be positive whole numbers, --grid positive rates');
+  for (const name of only ?? []) check(VARIANTS.some((v) => v.name === name), `--only: unknown dataset '${name}' (one of ${VARIANTS.map((v) => v.name).join(', ')})`);
+  check(Number.isSafeInteger(epochs) && epochs > 0 && Number.isSafeInteger(batchSize) && batchSize > 0 && grid.every((g) => g > 0), '--epochs and --batch-size must be positive whole numbers, --grid positive rates');
   const outDir = str('out') ?? 'bench/results';
   checkOutputFolder('--out', outDir);
   const dir = str('data') ?? defaultMnistDir();

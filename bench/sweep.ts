@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const lrs = str('lrs', '0.01,0.05,0.2').split(',').map(Number);
   const optimizers = str('optimizers', 'sgd,momentum').split(',') as OptimizerKind[];
   const epochs = Number(str('epochs', '1'));
-  check([examples, epochs, ...batchSizes].every((v) => Number.isSafeInteger(v) && v > 0) && lrs.every((v) => v > 0), 'bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers, --lrs positive');
+  check([examples, epochs, ...batchSizes].every((v) => Number.isSafeInteger(v) && v > 0) && lrs.every((v) => v > 0), '--examples, --epochs and --batch-sizes must be positive whole numbers, --lrs positive');
   const outDir = str('out', 'bench/results');
   checkOutputFolder('--out', outDir);
   const full = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'train');

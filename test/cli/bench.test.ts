@@ -13,8 +13,9 @@ import { type CliResult, withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
-function bench(args: string[]): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { encoding: 'utf8', timeout: 180_000 });
+/** Runs a benchmark's script (bench/run.ts: npm run bench) to its end. */
+function bench(args: string[], script = 'bench/run.ts'): CliResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: withoutLoaderNotice(r.stderr) };
 }
 
@@ -62,5 +63,16 @@ describe('bench --out', () => {
     const r = bench(['--data', subset, '--engines', 'pytorch-cpu', '--batch-sizes', '10', '--reps', '3', '--out', out]);
     expectOneLine(r, /^bench: nothing was measured, no file written: pytorch-cpu: no Python could import torch/);
     expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('the other benchmarks\' bad options', () => {
+  test.each([
+    ['bench/sweep.ts', ['--examples', '0'], /^bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers/],
+    ['bench/default-rates.ts', ['--only', 'mnist,fashion'], /^bench:defaults: --only: unknown dataset 'fashion' \(one of mnist, /],
+    ['bench/regression.ts', ['--rows', '5', '--out', '/proc/self'], /^bench:regression: --rows, --features and --budget-ms must be/],
+    ['bench/optimizers.ts', ['--out', '/proc/self'], /^bench:optimizers: cannot write --out \/proc\/self: files cannot be created in/],
+  ])('%s %s: one line, named once', (script, args, message) => {
+    expectOneLine(bench(args, script), message);
   });
 });
