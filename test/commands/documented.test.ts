@@ -22,6 +22,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import { withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
+import { expectWellFormedTables } from '../helpers/markdown';
 import { mnist } from '../helpers/mnist';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -278,6 +279,13 @@ describe('each command run, smallest settings', () => {
       expect(r.output).toMatch(c.expect);
     });
   }
+});
+
+test('every markdown report the benchmarks wrote above has well-formed tables', () => {
+  const reports = readdirSync(at('results')).filter((f) => f.endsWith('.md'));
+  // bench (re-rendered by bench:report), bench:optimizers, bench:regression, bench:sweep, bench:defaults
+  expect(reports).toHaveLength(5);
+  for (const f of reports) expect(expectWellFormedTables(readFileSync(join(at('results'), f), 'utf8')), f).toBeGreaterThan(0);
 });
 
 /** Starts a server script on a free port, fetches its page, stops it (its whole process group). */
