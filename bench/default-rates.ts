@@ -34,7 +34,7 @@ const HELP = `usage: npm run bench:defaults -- [options]
   --batch-size B   Default 100
   --grid LIST      the baseline's rates. Default 0.03,0.1,0.3,1
   --only LIST      datasets to run (mnist, inverted, brighter, permuted, subset). Default all
-  --out DIR        Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --data DIR, --adapter A   as for train`;
 
 const OLD_DEFAULT = 0.5;

@@ -26,7 +26,7 @@ const HELP = `usage: npm run bench:optimizers -- [options]
   --batch-size B   the batch size every method trains at. Default 100
   --budget-ms MS   training time per method. Default 5000
   --seed S         shuffle seed. Default 1
-  --out DIR        where results go. Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --data DIR, --adapter A   as for train`;
 
 /** The methods compared: each optimiser at its default rate for the data, and SGD with a schedule. */

@@ -26,7 +26,7 @@ const HELP = `usage: npm run bench:regression -- [options]
   --noise S        the noise's standard deviation. Default 0.5
   --budget-ms MS   training time per batch size. Default 3000
   --seed S         data and shuffle seed. Default 1
-  --out DIR        where results go. Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --adapter A      as for train`;
 
 /** Rates per batch size: plain SGD on standardised features; batch 1 needs a small one to stay stable. Batch sizes of n or more are the full batch. */

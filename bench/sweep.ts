@@ -30,7 +30,7 @@ const HELP = `usage: npm run bench:sweep -- [options]
   --lrs L          Default 0.01,0.05,0.2
   --optimizers L   Default sgd,momentum
   --epochs E       Default 1
-  --out DIR        Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --adapter A      as for train`;
 
 async function main(): Promise<void> {
