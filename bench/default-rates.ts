@@ -7,8 +7,6 @@
  * engine (src/train/sweep.ts: the same shuffles as separate runs). Writes a markdown table and
  * the raw numbers to bench/results/<adapter>-<date>-default-rates.{md,json}.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createEngine } from '../src/api/engine';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
@@ -21,6 +19,8 @@ import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
+import { checkOutputFolder } from '../src/io/outputs';
+import { unusedBase } from '../src/report/write';
 import { SGD } from '../src/optim/optimizer';
 import { Rng, permutation } from '../src/rng';
 import { defaultRate, safeRate } from '../src/train/default-rate';
@@ -34,7 +34,7 @@ const HELP = `usage: npm run bench:defaults -- [options]
   --batch-size B   Default 100
   --grid LIST      the baseline's rates. Default 0.03,0.1,0.3,1
   --only LIST      datasets to run (mnist, inverted, brighter, permuted, subset). Default all
-  --out DIR        Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --data DIR, --adapter A   as for train`;
 
 const OLD_DEFAULT = 0.5;
@@ -113,7 +113,10 @@ async function main(): Promise<void> {
   const batchSize = Number(str('batch-size') ?? 100);
   const grid = (str('grid') ?? '0.03,0.1,0.3,1').split(',').map(Number);
   const only = str('only')?.split(',');
-  check(Number.isSafeInteger(epochs) && epochs > 0 && Number.isSafeInteger(batchSize) && batchSize > 0 && grid.every((g) => g > 0), 'bench:defaults: --epochs and --batch-size must be positive whole numbers, --grid positive rates');
+  for (const name of only ?? []) check(VARIANTS.some((v) => v.name === name), `--only: unknown dataset '${name}' (one of ${VARIANTS.map((v) => v.name).join(', ')})`);
+  check(Number.isSafeInteger(epochs) && epochs > 0 && Number.isSafeInteger(batchSize) && batchSize > 0 && grid.every((g) => g > 0), '--epochs and --batch-size must be positive whole numbers, --grid positive rates');
+  const outDir = str('out') ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
   const dir = str('data') ?? defaultMnistDir();
   const train = loadSplit(dir, 'train');
   const test = loadSplit(dir, 'test');
@@ -139,9 +142,7 @@ async function main(): Promise<void> {
   }
   const createdAt = new Date().toISOString();
   const md = report(rows, { epochs, batchSize, grid, createdAt, label: adapter ? adapterLabel(adapter) : 'no adapter' });
-  const outDir = str('out') ?? 'bench/results';
-  mkdirSync(outDir, { recursive: true });
-  const base = join(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-default-rates`.replace(/[^\w.-]+/g, '-'));
+  const base = unusedBase(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-default-rates`.replace(/[^\w.-]+/g, '-'), ['.json', '.md']);
   writeFileAtomic(`${base}.json`, `${JSON.stringify({ schema: 'downhill-default-rates/1', createdAt, adapter, environment: nodeEnvironment(), epochs, batchSize, grid, oldDefault: OLD_DEFAULT, rows }, null, 2)}\n`, '--out');
   writeFileAtomic(`${base}.md`, md, '--out');
   console.log(md);

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   if (job.kernelsOnly) {
     const { gpu } = await openNodeDevice(job.adapter);
     try {
-      writeFileSync(outPath!, JSON.stringify(await benchKernels(gpu, say)));
+      writeFileSync(outPath!, JSON.stringify(await benchKernels(gpu, say, job.kernelRows)));
     } finally {
       await gpu.destroy();
     }

@@ -12,6 +12,7 @@ import { type TrainingData, classificationData } from '../src/data/training-data
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
+import { checkOutputFolder } from '../src/io/outputs';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { OPTIMIZER_KINDS, type OptimizerKind, SGD, describeOptimizer } from '../src/optim/optimizer';
@@ -25,7 +26,7 @@ const HELP = `usage: npm run bench:optimizers -- [options]
   --batch-size B   the batch size every method trains at. Default 100
   --budget-ms MS   training time per method. Default 5000
   --seed S         shuffle seed. Default 1
-  --out DIR        where results go. Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --data DIR, --adapter A   as for train`;
 
 /** The methods compared: each optimiser at its default rate for the data, and SGD with a schedule. */
@@ -33,8 +34,8 @@ function methods(data: TrainingData, batchSize: number): MethodResult['method'][
   const rate = (kind: OptimizerKind) => defaultRate(data, { ...SGD, kind }, batchSize).lr;
   return [
     ...OPTIMIZER_KINDS.map((kind) => ({ name: describeOptimizer({ ...SGD, kind }), batchSize, lr: rate(kind), optimizer: { ...SGD, kind }, schedule: CONSTANT })),
-    { name: 'sgd, step decay x0.5 per epoch', batchSize, lr: rate('sgd'), optimizer: SGD, schedule: { kind: 'step', every: 1, factor: 0.5, warmup: 0 } },
-    { name: 'adam, cosine, 100 warm-up updates', batchSize, lr: 3 * rate('adam'), optimizer: { ...SGD, kind: 'adam' }, schedule: { kind: 'cosine', every: 1, factor: 1, warmup: 100 } },
+    { name: 'sgd, step decay x0.5 per epoch', batchSize, lr: rate('sgd'), optimizer: SGD, schedule: { ...CONSTANT, kind: 'step' } },
+    { name: 'adam, cosine, 100 warm-up updates', batchSize, lr: 3 * rate('adam'), optimizer: { ...SGD, kind: 'adam' }, schedule: { ...CONSTANT, kind: 'cosine', warmup: 100 } },
   ];
 }
 
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const budgetMs = Number(str('budget-ms') ?? 5000);
   const seed = parseSeed(str('seed') ?? '1');
   const outDir = str('out') ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
   const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
   const data = classificationData(train, test, { kind: 'mnist', dir: dataDir }, `MNIST from ${dataDir}`);
   const backend = await createEngine(data, gpu);

@@ -12,6 +12,7 @@ import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
+import { checkOutputFolder } from '../src/io/outputs';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
@@ -25,12 +26,12 @@ const HELP = `usage: npm run bench:regression -- [options]
   --noise S        the noise's standard deviation. Default 0.5
   --budget-ms MS   training time per batch size. Default 3000
   --seed S         data and shuffle seed. Default 1
-  --out DIR        where results go. Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --adapter A      as for train`;
 
-/** Rates per batch size: plain SGD on standardised features; batch 1 needs a small one to stay stable. */
+/** Rates per batch size: plain SGD on standardised features; batch 1 needs a small one to stay stable. Batch sizes of n or more are the full batch. */
 function methods(n: number): MethodResult['method'][] {
-  return [1, 10, 100, 1000, n].map((batchSize) => ({
+  return [...[1, 10, 100, 1000].filter((b) => b < n), n].map((batchSize) => ({
     name: batchSize === n ? 'full batch (GD)' : batchSize === 1 ? 'batch 1 (SGD)' : `batch ${batchSize}`,
     batchSize, lr: Math.min(0.5, 0.005 * batchSize), optimizer: SGD, schedule: CONSTANT,
   }));
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   const [rows, dims, noise, budgetMs] = [num('rows', 75000), num('features', 100), num('noise', 0.5), num('budget-ms', 3000)];
   check([rows, dims, budgetMs].every((v) => Number.isSafeInteger(v) && v > 0) && rows >= 10 && noise >= 0, '--rows, --features and --budget-ms must be positive whole numbers (rows at least 10), --noise at least 0');
   const seed = parseSeed((args.seed as string | undefined) ?? '1');
+  const outDir = (args.out as string | undefined) ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
   const data = syntheticData(rows, dims, noise, seed);
   const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
   const backend = await createEngine(data, gpu);
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     createdAt: new Date().toISOString(), adapter: gpu.adapter, adapterLabel: adapterLabel(gpu.adapter), environment: nodeEnvironment(), budgetMs, seed,
     targets: { loss: 1.1 * optimal, accuracy: 0.95, metric: 'R²' }, trainExamples: n, results,
   };
-  console.log(`bench:regression: wrote ${writeMethods(bench, (args.out as string | undefined) ?? 'bench/results', 'regression')}.{json,md} and two plots`);
+  console.log(`bench:regression: wrote ${writeMethods(bench, outDir, 'regression')}.{json,md} and two plots`);
 }
 
 runCommand('bench:regression', main);

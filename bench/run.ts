@@ -5,7 +5,7 @@
  * bench/results/<adapter>-<date>.json, a markdown report and SVG plots from it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,9 @@ import { DEFAULT_TARGETS } from '../src/measure/curve';
 import type { KernelBench } from '../src/measure/kernels';
 import { type BenchResults, ENGINES, type EngineJob, type EngineName, type EngineResult, resultsBaseName } from '../src/measure/results';
 import { SGD } from '../src/optim/optimizer';
-import { writeReport } from '../src/report/write';
+import { BENCH_FILES, unusedBase, writeReport } from '../src/report/write';
+import { checkOutputFolder } from '../src/io/outputs';
+import { KERNEL_ROWS } from '../src/measure/kernels';
 import { runPytorchPeer } from './peers/pytorch';
 import { defaultRate } from '../src/train/default-rate';
 import { SIGNAL_EXIT, TrainingStopped } from '../src/train/trainer';
@@ -41,8 +43,12 @@ const HELP = `usage: ${commandLine('bench')} [options]
   --target-loss L      training-loss target for "time to target". Default 0.35
   --target-accuracy A  test-accuracy target for "time to target". Default 0.9
   --seed S             shuffle seed. Default 1
+  --kernel-rows LIST   rows at which each kernel is timed alone (downhill-webgpu), or none.
+                       Default 100,1000,60000
   --full               the complete sweep: longer curves, more repetitions, curves for downhill-cpu too
-  --out DIR            where results go. Default bench/results
+  --out DIR            where results go, checked before measuring. Default bench/results; files
+                       are named <adapter>-<date>[-<engines measured, where not all>].*, with -2,
+                       -3, ... added rather than overwrite a run's files
   --data DIR, --adapter A   as for train`;
 
 /** A comma-separated option; errors from parsing one item name the list's flag. */
@@ -69,7 +75,7 @@ async function main(stop: StopRequests): Promise<void> {
     ...COMMON_OPTIONS,
     'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' }, 'budget-epochs': { type: 'string' },
     reps: { type: 'string' }, 'target-loss': { type: 'string' }, 'target-accuracy': { type: 'string' }, seed: { type: 'string' },
-    full: { type: 'boolean' }, out: { type: 'string' },
+    'kernel-rows': { type: 'string' }, full: { type: 'boolean' }, out: { type: 'string' },
   });
   if (args.help) return void console.log(HELP);
   const str = (k: string) => args[k] as string | undefined;
@@ -96,15 +102,15 @@ async function main(stop: StopRequests): Promise<void> {
   const dataDir = str('data') ?? defaultMnistDir();
   const lrs = str('lrs') === undefined ? defaultRates(dataDir, batchSizes) : list('--lrs', str('lrs'), [], parseLearningRate);
   check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
+  const kernelRows = str('kernel-rows') === 'none' ? [] : list('--kernel-rows', str('kernel-rows'), [...KERNEL_ROWS], (x) => {
+    check(/^\d+$/.test(x) && Number(x) >= 1, `'${x}' is not a whole number of rows, at least 1 (or none)`);
+    return Number(x);
+  });
   const outDir = str('out') ?? 'bench/results';
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (e) {
-    throw new UserError(`cannot create --out ${outDir}: ${(e as Error).message}`);
-  }
+  checkOutputFolder('--out', outDir);
 
   const runs = batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! }));
-  const config = { batchSizes, lrs, engines, budgetMs, budgetEpochs, reps, targetLoss, targetAccuracy, seed, full, adapter };
+  const config = { batchSizes, lrs, engines, budgetMs, budgetEpochs, reps, targetLoss, targetAccuracy, seed, full, adapter, kernelRows };
   const budget = budgetMs === undefined ? `${budgetEpochs} epochs` : `${budgetMs / 1000} s`;
   console.log(`bench: ${engines.join(', ')} at batch sizes ${batchSizes.join(', ')} (lr ${lrs.join(', ')}); curves of ${budget}, ${reps} repetitions`);
   const work = mkdtempSync(join(tmpdir(), 'downhill-bench-'));
@@ -122,12 +128,13 @@ async function main(stop: StopRequests): Promise<void> {
     console.log(`bench: ${engine}`);
     const result = engine === 'pytorch-cpu' ? runPytorchPeer(job) : engine.startsWith('tfjs-') && !tfjsInstalled ? tfjsSkipped(engine) : runChild<EngineResult>(work, engine, job);
     if (result.skipped) console.log(`bench: ${engine} skipped: ${result.skipped}`);
-    if (engine === 'downhill-webgpu') {
+    if (engine === 'downhill-webgpu' && kernelRows.length > 0) {
       console.log('bench: kernels');
-      result.kernels = runChild<KernelBench>(work, 'kernels', { ...job, kernelsOnly: true });
+      result.kernels = runChild<KernelBench>(work, 'kernels', { ...job, kernelsOnly: true, kernelRows });
     }
     results.push(result);
   }
+  if (results.every((r) => r.skipped)) throw new UserError(`nothing was measured, no file written: ${results.map((r) => `${r.engine}: ${r.skipped}`).join('; ')}`);
 
   const downhill = results.find((r) => r.engine === 'downhill-webgpu') ?? results[0]!;
   const bench: BenchResults = {
@@ -146,7 +153,7 @@ async function main(stop: StopRequests): Promise<void> {
     adapter: downhill.adapter,
     engines: results,
   };
-  const base = join(outDir, resultsBaseName(bench));
+  const base = unusedBase(outDir, resultsBaseName(bench), BENCH_FILES);
   writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 1)}\n`, '--out');
   const written = writeReport(bench, base);
   console.log(`bench: wrote ${[`${base}.json`, ...written].join(', ')}`);

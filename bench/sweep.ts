@@ -6,8 +6,6 @@
  * fastest step variant chosen as usual). Training clocks only. Also checks that both ways end
  * with the same weights. Writes bench/results/<adapter>-<date>-sweep.{json,md}.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createEngine } from '../src/api/engine';
 import { fit } from '../src/api/fit';
 import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
@@ -20,6 +18,8 @@ import { check } from '../src/errors';
 import { count, seconds } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
+import { checkOutputFolder } from '../src/io/outputs';
+import { unusedBase } from '../src/report/write';
 import type { OptimizerKind } from '../src/optim/optimizer';
 import { sweepModels, trainSweep } from '../src/train/sweep';
 
@@ -30,7 +30,7 @@ const HELP = `usage: npm run bench:sweep -- [options]
   --lrs L          Default 0.01,0.05,0.2
   --optimizers L   Default sgd,momentum
   --epochs E       Default 1
-  --out DIR        Default bench/results
+  --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --adapter A      as for train`;
 
 async function main(): Promise<void> {
@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   const lrs = str('lrs', '0.01,0.05,0.2').split(',').map(Number);
   const optimizers = str('optimizers', 'sgd,momentum').split(',') as OptimizerKind[];
   const epochs = Number(str('epochs', '1'));
-  check([examples, epochs, ...batchSizes].every((v) => Number.isSafeInteger(v) && v > 0) && lrs.every((v) => v > 0), 'bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers, --lrs positive');
+  check([examples, epochs, ...batchSizes].every((v) => Number.isSafeInteger(v) && v > 0) && lrs.every((v) => v > 0), '--examples, --epochs and --batch-sizes must be positive whole numbers, --lrs positive');
+  const outDir = str('out', 'bench/results');
+  checkOutputFolder('--out', outDir);
   const full = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'train');
   const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
   const n = Math.min(examples, full.count);
@@ -88,9 +90,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${count(r.batchSize)} | ${r.configurations} | ${seconds(r.stackedMs)} | ${seconds(r.oneByOneMs)} | ${r.speedup.toFixed(2)}x | ${r.sameWeights ? 'yes, bit for bit' : 'no (different step variant, different rounding)'} | ${r.variants.join(', ')} |`),
     '',
   ].join('\n');
-  const outDir = str('out', 'bench/results');
-  mkdirSync(outDir, { recursive: true });
-  const base = join(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-sweep`.replace(/[^\w.-]+/g, '-'));
+  const base = unusedBase(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-sweep`.replace(/[^\w.-]+/g, '-'), ['.json', '.md']);
   writeFileAtomic(`${base}.json`, `${JSON.stringify({ schema: 'downhill-sweep-bench/1', createdAt, adapter, environment: nodeEnvironment(), examples: n, epochs, lrs, optimizers, rows }, null, 2)}\n`, '--out');
   writeFileAtomic(`${base}.md`, md, '--out');
   console.log(md);

@@ -81,7 +81,7 @@ export interface FitResult extends TrainResult {
 }
 
 /** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
-export const DEFAULT_SCHEDULE: Schedule = { ...CONSTANT, factor: 0.5 };
+export const DEFAULT_SCHEDULE: Schedule = CONSTANT;
 
 /** The reason a signal was aborted with, as a word: 'SIGINT' from the CLI, 'abort' otherwise. */
 export function abortReason(signal: AbortSignal): string {

@@ -12,7 +12,7 @@
  * that exists one named by its inode: inodeLockPath) so that two runs never write the same file and
  * both report success.
  */
-import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors';
@@ -124,6 +124,12 @@ function checkOne(o: OutputRequest): Output {
   }
   if (s && !s.isFile()) refuse(flag, path, `it is ${describeKind(s)}; only a regular file (or a character device such as /dev/null) can be written`);
   // can a file be created beside it (the temporary file of the atomic write)?
+  checkCreatable(flag, path, target);
+  return { flag, path, kind: 'file', target };
+}
+
+/** Refuses `path` unless a file can be created beside `target`, its real path in an existing folder. */
+function checkCreatable(flag: string, path: string, target: string): void {
   const tmp = temporaryPath(target);
   try {
     closeSync(openSync(tmp, 'w'));
@@ -133,7 +139,24 @@ function checkOne(o: OutputRequest): Output {
     const code = (e as NodeJS.ErrnoException).code;
     refuse(flag, path, code === 'ENOENT' ? `files cannot be created in ${dirname(target)}` : describeFileError(e));
   }
-  return { flag, path, kind: 'file', target };
+}
+
+/**
+ * Checks an output folder (the benchmarks' --out) before any work: created where missing, then
+ * refused with one line unless it is a folder in which files can be created.
+ */
+export function checkOutputFolder(flag: string, dir: string): void {
+  if (dir === '') refuse(flag, "''", 'the path is empty');
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    refuse(flag, dir, code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder above it, is not a folder' : `cannot create it: ${describeFileError(e)}`);
+  }
+  const real = realpathSync(dir);
+  const s = statSync(real);
+  if (!s.isDirectory()) refuse(flag, dir, `it is ${describeKind(s)}, not a folder`);
+  checkCreatable(flag, dir, join(real, 'downhill-output'));
 }
 
 /**

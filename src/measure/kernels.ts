@@ -72,7 +72,10 @@ const MIN_TIMED_MS = 150;
 const REPS = 5;
 
 /** Runs on `gpu` (the caller opens and destroys it); `say` gets a line per kernel measured. */
-export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsList: readonly number[] = [100, 1000, N]): Promise<KernelBench> {
+/** the rows at which the benchmark times each kernel alone, by default */
+export const KERNEL_ROWS: readonly number[] = [100, 1000, N];
+
+export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsList: readonly number[] = KERNEL_ROWS): Promise<KernelBench> {
   const layout = paramLayout(IMAGE_FEATURES);
   const rng = new Rng(1);
   const D = IMAGE_FEATURES;

@@ -30,6 +30,8 @@ export interface EngineJob {
   /** instead of training: the kernel microbenchmarks, in a process of their own (timings taken
    *  after an engine's run in the same process came out about 1.5x slower on SwiftShader) */
   kernelsOnly?: boolean;
+  /** the rows the kernels are timed at (default: kernels.ts's KERNEL_ROWS) */
+  kernelRows?: number[];
 }
 
 export interface RunResult {
@@ -73,13 +75,17 @@ export interface BenchResults {
     seed: number;
     full: boolean;
     adapter: string;
+    /** rows the kernels were timed at; absent in results written before it could be chosen */
+    kernelRows?: number[];
   };
   environment: Record<string, string | number | null>;
   adapter: AdapterReport;
   engines: EngineResult[];
 }
 
+/** `<adapter>-<date>`, then the engines measured where they are not all of them: a name says what was measured. */
 export function resultsBaseName(r: BenchResults): string {
   const adapter = [r.adapter.vendor, r.adapter.architecture].filter(Boolean).join('-') || 'adapter';
-  return `${adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${r.createdAt.slice(0, 10)}`;
+  const all = ENGINES.every((e) => r.config.engines.includes(e));
+  return `${adapter}-${r.createdAt.slice(0, 10)}${all ? '' : `-${r.config.engines.join('-')}`}`.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 }

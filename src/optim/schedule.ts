@@ -21,7 +21,13 @@ export interface Schedule {
   warmup: number;
 }
 
-export const CONSTANT: Schedule = { kind: 'constant', every: 1, factor: 1, warmup: 0 };
+/**
+ * The constant schedule, and every schedule's settings where not given: `every` and `factor` are
+ * step decay's (halve every epoch) and unused by the others. There is one constant schedule, so
+ * that fit's default, the CLI's and the benchmarks' are the same value, and pass the same checks
+ * (a factor must decay: 0 < factor < 1).
+ */
+export const CONSTANT: Schedule = { kind: 'constant', every: 1, factor: 0.5, warmup: 0 };
 
 export function scheduledRate(lr: number, s: Schedule, t: number, stepsPerEpoch: number, totalUpdates: number): number {
   let rate = lr;

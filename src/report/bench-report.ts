@@ -17,6 +17,10 @@ const spread = (run: RunResult) => {
   return `${int(s.median)} (${int(s.min)}–${int(s.max)}, n=${s.n})`;
 };
 
+/** A markdown table's row from its cells, and the delimiter row under a header of `cells` cells. */
+const tableRow = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+const delimiterRow = (cells: number) => tableRow(new Array<string>(cells).fill('---'));
+
 export interface PlotFiles {
   lossVsTime: string;
   lossVsSamples: string;
@@ -90,22 +94,22 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   out.push(`Throughput: samples/s over ${repText} timed repetitions after a warm-up, median (min–max); each repetition is timed to completion. Curves: ${budgetText(r)} of training per batch size; the loss and accuracy evaluations (${secs(evalMs)} in all) are excluded from the training clock.`, '');
 
   out.push('## Summary: downhill on WebGPU', '');
-  const peerCols = peers.map((p) => `vs ${p}`);
-  out.push(`| batch | lr | samples/s | updates/s | epoch time | time to loss ≤ ${targetLoss} | examples to it | time to test acc ≥ ${pct(targetAccuracy)} | final loss | final test acc | ${peerCols.join(' | ')} |`);
-  out.push(`|${' --- |'.repeat(10 + peers.length)}`);
+  const header = ['batch', 'lr', 'samples/s', 'updates/s', 'epoch time', `time to loss ≤ ${targetLoss}`, 'examples to it', `time to test acc ≥ ${pct(targetAccuracy)}`, 'final loss', 'final test acc', ...peers.map((p) => `vs ${p}`)];
+  out.push(tableRow(header), delimiterRow(header.length));
   for (const x of main) {
     if (!x.throughput) {
-      out.push(`| ${batchName(x.batchSize, n)} | ${x.lr} | failed: ${x.error ?? 'no measurement'} |${' |'.repeat(8 + peers.length)}`);
+      const failed = [batchName(x.batchSize, n), `${x.lr}`, `failed: ${x.error ?? 'no measurement'}`];
+      out.push(tableRow([...failed, ...new Array<string>(header.length - failed.length).fill('')]));
       continue;
     }
     const c = x.curve;
     const last = c?.history.at(-1);
     const reach = (v: { trainMs: number } | null | undefined) => (c === undefined ? 'n/a' : v ? secs(v.trainMs) : 'not reached');
-    out.push(
-      `| ${batchName(x.batchSize, n)} | ${x.lr} | ${spread(x)} | ${rate(x.throughput.updatesPerSecond.median)} | ${secs(x.throughput.epochMs)} | ` +
-        `${reach(c?.toTargetLoss)} | ${c ? (c.toTargetLoss ? int(c.toTargetLoss.samples) : 'not reached') : 'n/a'} | ${reach(c?.toTargetAccuracy)} | ` +
-        `${last ? last.loss.toFixed(4) : 'n/a'} | ${last?.testAccuracy !== undefined ? pct(last.testAccuracy) : 'n/a'} | ${peers.map((p) => (skipped(r, p) ? 'skipped' : times(ratio(r, p, x.batchSize)))).join(' | ')} |`,
-    );
+    out.push(tableRow([
+      batchName(x.batchSize, n), `${x.lr}`, spread(x), rate(x.throughput.updatesPerSecond.median), secs(x.throughput.epochMs),
+      reach(c?.toTargetLoss), c ? (c.toTargetLoss ? int(c.toTargetLoss.samples) : 'not reached') : 'n/a', reach(c?.toTargetAccuracy),
+      last ? last.loss.toFixed(4) : 'n/a', last?.testAccuracy !== undefined ? pct(last.testAccuracy) : 'n/a', ...peers.map((p) => (skipped(r, p) ? 'skipped' : times(ratio(r, p, x.batchSize)))),
+    ]));
   }
   const variants = main.filter((x) => x.throughput?.variant).map((x) => `batch ${batchName(x.batchSize, n)}: ${x.throughput!.variant}`);
   if (variants.length) out.push('', 'Step variant chosen per batch size (by measurement on this adapter):', '', ...variants.map((v) => `- ${v}`));
@@ -115,9 +119,8 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   out.push('', `"vs peer" is downhill's median samples/s divided by the peer's at the same batch size and learning rate. Times and examples to a target are interpolated linearly between the two recorded points around the crossing (points are log-spaced in updates; both are in the JSON).`, '');
 
   out.push('## Throughput of every engine (samples/s, median (min–max))', '');
-  out.push(`| batch | ${r.engines.map((e) => e.engine).join(' | ')} |`);
-  out.push(`|${' --- |'.repeat(1 + r.engines.length)}`);
-  for (const x of main.length ? main : r.engines[0]!.runs) {
+  out.push(tableRow(['batch', ...r.engines.map((e) => e.engine)]), delimiterRow(1 + r.engines.length));
+  for (const x of main.length ? main : r.engines.find((e) => e.runs.length > 0)?.runs ?? []) {
     const cells = r.engines.map((e) => {
       const run = e.runs.find((y) => y.batchSize === x.batchSize);
       return run?.throughput ? spread(run) : run?.error ? `failed: ${run.error}` : e.skipped ? 'skipped' : 'not run';
@@ -169,7 +172,7 @@ function workCountsSection(main: readonly RunResult[], n: number): string[] {
   const out = ['## Work asked of the device (downhill on WebGPU)', ''];
   out.push('Counted over the timed repetitions of the throughput measurement (one runSteps call per repetition, two where it wrapped an epoch\'s end) and scaled to one epoch of N / batch steps. Waits are awaited completions (a readback\'s mapAsync, onSubmittedWorkDone). Invocations per dispatch: workgroups × workgroup size, per kernel.', '');
   out.push('| batch | variant | steps counted | dispatches / epoch | dispatches / step | submits / epoch | waits / epoch | read back / epoch | invocations per dispatch |');
-  out.push(`|${' --- |'.repeat(9)}`);
+  out.push(delimiterRow(9));
   for (const x of counted) {
     const w = x.throughput!.work!;
     const kernels = Object.entries(w.counted.kernels).map(([name, k]) => `${name} ${int((k.workgroups / k.dispatches) * k.workgroupSize)} (${int(k.workgroups / k.dispatches)} × ${k.workgroupSize})`).join(', ');

@@ -1,5 +1,5 @@
 /** Writes reports and their SVG plots beside their results (Node): the batch-size comparison's and a methods comparison's. */
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../io/files';
 import type { MethodsBench } from '../measure/methods';
@@ -9,6 +9,20 @@ import { methodCharts, methodsReport } from './methods-report';
 import { lineChart } from './svg';
 
 const SUFFIX: PlotFiles = { lossVsTime: '-loss-vs-time.svg', lossVsSamples: '-loss-vs-samples.svg', throughput: '-throughput.svg' };
+/** the files a batch-size comparison writes: <base>.json beside writeReport's */
+export const BENCH_FILES = ['.json', '.md', ...Object.values(SUFFIX)];
+const METHODS_FILES = ['.json', '.md', '-loss-vs-time.svg', '-loss-vs-samples.svg'];
+
+/**
+ * `<dir>/<name>`, or `<dir>/<name>-2`, `-3`, ... : the first base none of whose files (base +
+ * each suffix) exists, so that a second run on the same day never overwrites the first's results.
+ */
+export function unusedBase(dir: string, name: string, suffixes: readonly string[]): string {
+  for (let n = 1; ; n++) {
+    const base = join(dir, n === 1 ? name : `${name}-${n}`);
+    if (!suffixes.some((s) => existsSync(`${base}${s}`))) return base;
+  }
+}
 
 /** The markdown report and the three SVG plots beside a downhill-bench/1 results file; returns the paths written. */
 export function writeReport(r: BenchResults, base: string): string[] {
@@ -25,10 +39,12 @@ export function writeReport(r: BenchResults, base: string): string[] {
   return [`${base}.md`, ...written];
 }
 
-/** Writes <out>/<adapter>-<date>-<suffix>.{json,md} and its two plots; returns the base path. */
+/**
+ * Writes <out>/<adapter>-<date>-<suffix>.{json,md} and its two plots (a new name where that one is
+ * taken: unusedBase) into a folder already checked (checkOutputFolder); returns the base path.
+ */
 export function writeMethods(bench: MethodsBench, outDir: string, suffix: string): string {
-  mkdirSync(outDir, { recursive: true });
-  const base = join(outDir, `${bench.adapter.vendor}-${bench.adapter.architecture}-${bench.createdAt.slice(0, 10)}-${suffix}`.replace(/[^\w.-]+/g, '-'));
+  const base = unusedBase(outDir, `${bench.adapter.vendor}-${bench.adapter.architecture}-${bench.createdAt.slice(0, 10)}-${suffix}`.replace(/[^\w.-]+/g, '-'), METHODS_FILES);
   const charts = methodCharts(bench);
   writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 2)}\n`, '--out');
   writeFileAtomic(`${base}-loss-vs-time.svg`, lineChart(charts.lossVsTime), '--out');

@@ -5,12 +5,13 @@
  */
 import { describe, expect, test } from 'vitest';
 import { firstReached } from '../../src/measure/curve';
-import { type BenchResults, type EngineResult, type RunResult, resultsBaseName } from '../../src/measure/results';
+import { type BenchResults, ENGINES, type EngineResult, type RunResult, resultsBaseName } from '../../src/measure/results';
 import { summarize } from '../../src/measure/stats';
 import { ratio, throughputKnee } from '../../src/report/analysis';
 import { conclusions, markdownReport, plots } from '../../src/report/bench-report';
 import { lineChart, niceLog, ticks } from '../../src/report/svg';
 import type { HistoryPoint } from '../../src/train/trainer';
+import { expectWellFormedTables } from '../helpers/markdown';
 
 const N = 60000;
 const point = (trainMs: number, step: number, batch: number, loss: number, testAccuracy: number): HistoryPoint => ({
@@ -106,8 +107,15 @@ describe('results analysis', () => {
     expect(throughputKnee([])).toBeUndefined();
   });
 
-  test('file names carry the adapter and the date', () => {
-    expect(resultsBaseName(results(false))).toBe('google-swiftshader-2026-11-22');
+  test('file names carry the adapter, the date, and the engines measured where they are not all', () => {
+    const r = results(false);
+    expect(resultsBaseName(r)).toBe('google-swiftshader-2026-11-22-downhill-webgpu-tfjs-webgpu');
+    expect(resultsBaseName({ ...r, config: { ...r.config, engines: [...ENGINES] } })).toBe('google-swiftshader-2026-11-22');
+    const cpu = { ...adapter, vendor: 'cpu', architecture: '' };
+    const pytorch = { ...r, adapter: cpu, config: { ...r.config, engines: ['pytorch-cpu' as const] } };
+    const tfjsAndCpu = { ...r, adapter: cpu, config: { ...r.config, engines: ['tfjs-wasm' as const, 'downhill-cpu' as const] } };
+    expect(resultsBaseName(pytorch)).toBe('cpu-2026-11-22-pytorch-cpu');
+    expect(resultsBaseName(tfjsAndCpu)).toBe('cpu-2026-11-22-tfjs-wasm-downhill-cpu');
   });
 });
 
@@ -194,5 +202,33 @@ describe('SVG plots', () => {
 
   test('a chart with nothing drawable is an error, not an empty picture', () => {
     expect(() => lineChart({ title: 't', xLabel: 'x', yLabel: 'y', xLog: true, series: [{ name: 's', points: [[0, 1]] }] })).toThrow(/no points/);
+  });
+});
+
+describe('every markdown table the report writes has as many cells in its delimiter row and rows as in its header', () => {
+  const alone = (): BenchResults => {
+    const r = results(false);
+    r.engines = [r.engines[0]!];
+    r.engines[0]!.runs.push({ batchSize: 1000, lr: 0.5, error: 'out of memory' });
+    r.config.engines = ['downhill-webgpu'];
+    return r;
+  };
+  const peersOnly = (): BenchResults => {
+    const r = withCountsAndSkippedPeer();
+    r.engines = [r.engines[2]!, r.engines[1]!];
+    r.config.engines = ['pytorch-cpu', 'tfjs-webgpu'];
+    return r;
+  };
+  test.each([
+    ['downhill and a peer with a failed run', () => results(false), 2],
+    ['work counts, kernels and a skipped peer', withCountsAndSkippedPeer, 4],
+    ['downhill alone, with a failed run (no peer columns)', alone, 2],
+    ['peers only, the first one skipped', peersOnly, 2],
+  ])('%s', (_name, make, tables) => {
+    const md = markdownReport(make(), files);
+    expect(expectWellFormedTables(md)).toBe(tables);
+  });
+  test('peers only: the throughput table has a row per batch size the peers measured', () => {
+    expect(markdownReport(peersOnly(), files)).toMatch(/\| 100 \| skipped \| 1,000 \(900–1,100, n=3\) \|/);
   });
 });

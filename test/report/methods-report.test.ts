@@ -5,6 +5,7 @@ import type { MethodResult, MethodsBench } from '../../src/measure/methods';
 import { methodCharts, methodsReport } from '../../src/report/methods-report';
 import { SGD } from '../../src/optim/optimizer';
 import { CONSTANT } from '../../src/optim/schedule';
+import { expectWellFormedTables } from '../helpers/markdown';
 
 function result(name: string, losses: number[], samplesPerSecond: number): MethodResult {
   const history: HistoryPoint[] = losses.map((loss, i) => ({ epoch: i / 10, step: i * 60, samples: i * 6000, trainMs: i * 500, loss, accuracy: 0.9, testAccuracy: 0.8 + i / 100 }));
@@ -29,6 +30,7 @@ describe('method comparison report', () => {
     expect(md).toContain('- First to loss 0.35: sgd (0.97 s).');
     expect(md).toContain('- Lowest loss after 2.00 s: sgd (0.2900).');
     expect(md).toContain('from 20,000 (sgd) to 25,000 (adam)');
+    expect(expectWellFormedTables(md)).toBe(1);
   });
   test('two plots, a series per method', () => {
     const c = methodCharts(bench);
