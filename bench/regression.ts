@@ -6,7 +6,7 @@
  */
 import { createEngine } from '../src/api/engine';
 import { syntheticData } from '../src/api/load-node';
-import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { COMMON_OPTIONS, parseCommandLine, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
@@ -16,7 +16,6 @@ import { type MethodResult, type MethodsBench, runMethods } from '../src/measure
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
 import { writeMethods } from '../src/report/write';
-import { parseSeed } from '../src/train/options';
 
 const HELP = `usage: npm run bench:regression -- [options]
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { COMMON_OPTIONS, parseBatchSize, parseCommandLine, parseLearningRate, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
@@ -24,7 +24,7 @@ import { SGD } from '../src/optim/optimizer';
 import { writeReport } from '../src/report/write';
 import { runPytorchPeer } from './peers/pytorch';
 import { defaultRate } from '../src/train/default-rate';
-import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed, resolveBatchSize } from '../src/train/options';
+import { type BatchSizeOption, resolveBatchSize } from '../src/train/options';
 import { commandLine } from '../src/command/invocation';
 
 const HELP = `usage: ${commandLine('bench')} [options]

@@ -3,10 +3,12 @@
  * where there is no GPU), or the CPU reference; and a line saying which.
  */
 import type { Backend } from '../backend/backend';
+import { checkTrainingData } from '../data/check';
 import type { TrainingData } from '../data/training-data';
 import type { AdapterChoice } from '../device/adapter-node';
 import { openNodeDevice } from '../device/open-node';
 import { type BackendChoice, type EngineShape, createEngine } from './engine';
+import { checkEngineOptions } from './options';
 
 export interface EngineOptions extends EngineShape {
   /** Default webgpu */
@@ -16,6 +18,8 @@ export interface EngineOptions extends EngineShape {
 }
 
 export async function openEngine(data: TrainingData, o: EngineOptions = {}): Promise<{ engine: Backend; line: string }> {
+  checkEngineOptions(o);
+  checkTrainingData(data); // before a device is opened for it
   if (o.backend === 'cpu') {
     const engine = await createEngine(data, 'cpu', o);
     return { engine, line: `backend: cpu (${engine.adapter.description})` };

@@ -13,7 +13,8 @@ import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/options';
+import { resolveBatchSize } from '../train/options';
+import { cliNaming, parseBatchSize, parseLearningRate } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, seconds } from './format';
@@ -71,7 +72,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
   whileLoading();
-  const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), data.trainCount));
+  const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), data.trainCount, cliNaming(() => s)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
   const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length });
   try {
