@@ -5,12 +5,12 @@
  * bench/results/<adapter>-<date>-optimizers.{json,md} and two SVG plots.
  */
 import { createEngine } from '../src/api/engine';
-import { COMMON_OPTIONS, parseBatchSize, parseCommandLine, parseSeed } from '../src/command/args';
+import { COMMON_OPTIONS, parseAdapterChoice, parseBatchSize, parseCommandLine, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { type TrainingData, classificationData } from '../src/data/training-data';
 import { adapterLabel } from '../src/device/adapter-info';
-import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
+import { openNodeDevice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';

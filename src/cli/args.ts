@@ -1,7 +1,7 @@
 /** The CLI's own options: which backend, which adapter, and what the two refuse together. */
 import type { AdapterChoice } from '../device/adapter-node';
 import { check } from '../errors';
-import { cliNaming } from '../command/args';
+import { cliNaming, parseAdapterChoice } from '../command/args';
 import type { BackendChoice } from '../api/engine';
 import { checkEngineOptions } from '../api/options';
 
@@ -14,9 +14,7 @@ export function backendOption(value: string | boolean | undefined): BackendChoic
 
 /** --adapter's value, by the library's check of `adapter` (default auto). */
 export function adapterOption(value: string | boolean | undefined): AdapterChoice {
-  if (value === undefined) return 'auto';
-  checkEngineOptions({ adapter: value }, cliNaming(() => value as string));
-  return value as AdapterChoice;
+  return parseAdapterChoice(value as string | undefined);
 }
 
 /** What every command refuses of the common options: an empty --data, --adapter with --backend cpu. */

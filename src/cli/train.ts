@@ -149,6 +149,11 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
+/** A stop's message in the CLI's terms: the rate a divergence suggests (the library's 'lr 0.1') as the flag that sets it. */
+function inFlagTerms(message: string): string {
+  return message.replace(/\(lr ([^)\s]+)\)/, '(--lr $1)');
+}
+
 /** A word safe to paste into a POSIX shell. */
 function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
@@ -439,7 +444,7 @@ async function run(r: RunSetup): Promise<void> {
       wrote = `; history so far in --json ${json.path}`;
     }
     if (eventsOutput) wrote += `; ${events!.lines()} recordings in --events ${eventsOutput.path}`;
-    throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
+    throw new TrainingStopped(e.reason, `${inFlagTerms(e.message)}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
   }
   progress.done();
   events?.close();

@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { UserError, check } from '../errors';
 import { type Naming, shownValue } from '../fields';
+import { checkEngineOptions } from '../api/options';
+import type { AdapterChoice } from '../device/adapter-node';
 import { type BatchSizeOption, batchSizeFromText, lrFromText, seedFromText } from '../train/options';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -86,3 +88,10 @@ export function cliNaming(text: (name: string) => string | undefined): Naming {
 export const parseBatchSize = (text: string): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text));
 export const parseLearningRate = (text: string): number => lrFromText(text, cliNaming(() => text));
 export const parseSeed = (text: string): number => seedFromText(text, cliNaming(() => text));
+
+/** The value of an --adapter option (absent: auto), by the library's check of `adapter`. */
+export function parseAdapterChoice(value: string | undefined): AdapterChoice {
+  if (value === undefined) return 'auto';
+  checkEngineOptions({ adapter: value }, cliNaming(() => value));
+  return value as AdapterChoice;
+}

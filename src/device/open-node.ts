@@ -3,9 +3,8 @@
  * gives one device), its device with the WGSL read from shaders/, and a line saying which adapter
  * was chosen and why. Used by the CLI, the benchmarks and the test helpers.
  */
-import { check } from '../errors';
 import { adapterLabel } from './adapter-info';
-import { ADAPTER_CHOICES, type AdapterChoice, acquireNodeAdapter } from './adapter-node';
+import { type AdapterChoice, acquireNodeAdapter } from './adapter-node';
 import { Gpu } from './gpu';
 import { nodeShaderFiles } from './shader-files-node';
 import type { ShaderSource } from './shader-source';
@@ -14,11 +13,4 @@ import type { ShaderSource } from './shader-source';
 export async function openNodeDevice(adapter: AdapterChoice, shaders: ShaderSource = nodeShaderFiles): Promise<{ gpu: Gpu; line: string }> {
   const found = await acquireNodeAdapter(adapter);
   return { gpu: await Gpu.create(found.adapter, found.report, shaders), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
-}
-
-/** The value of an --adapter option (absent: auto); a UserError names the choices. */
-export function parseAdapterChoice(value: string | undefined): AdapterChoice {
-  if (value === undefined) return 'auto';
-  check((ADAPTER_CHOICES as readonly string[]).includes(value), `--adapter must be one of ${ADAPTER_CHOICES.join(', ')}, got '${value}'`);
-  return value as AdapterChoice;
 }
