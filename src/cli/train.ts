@@ -7,7 +7,8 @@
 import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig } from '../api/fit';
 import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
 import { openEngine } from '../api/open-node';
-import { STEP_VARIANTS } from '../backend/webgpu';
+import type { VariantChoice } from '../backend/webgpu';
+import { checkEngineShape } from '../api/options';
 import type { Evaluation } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
@@ -298,7 +299,8 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()).filter((k) => (OPTIMIZER_KINDS as readonly string[]).includes(k)) : [str('optimizer') ?? 'sgd'];
   const asked = fitOptions(str, kinds);
   const adapterChoice = adapterOption(args.adapter);
-  const variantOption = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
+  checkEngineShape({ stepVariant: str('step-variant') }, cliNaming(str));
+  const variantOption = (str('step-variant') ?? 'auto') as VariantChoice;
   const interval = str('checkpoint-every') === undefined ? { everyMs: DEFAULT_CHECKPOINT_MS } : parseCheckpointEvery(str('checkpoint-every')!);
   backendOption(str('backend'));
   const resumePath = str('resume');
