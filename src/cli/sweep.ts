@@ -11,9 +11,9 @@ import type { AdapterChoice } from '../device/adapter-node';
 import { UserError, check } from '../errors';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
-import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from '../optim/optimizer';
+import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { resolveBatchSize } from '../train/options';
+import { checkTrainOptions, resolveBatchSize } from '../train/options';
 import { cliNaming, parseBatchSize, parseLearningRate } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
@@ -66,7 +66,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const say = (line: string) => log.write(`${line}\n`);
   const lrs = list('--lrs', o.lrs, parseLearningRate);
   const optimizers = list('--optimizers', o.optimizers, (s) => {
-    check((OPTIMIZER_KINDS as readonly string[]).includes(s), `each must be one of ${OPTIMIZER_KINDS.join(', ')}, got '${s}'`);
+    checkTrainOptions({ optimizer: { kind: s as OptimizerKind } }, cliNaming(() => s));
     return s as OptimizerKind;
   });
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');

@@ -9,8 +9,8 @@ import { adapterLabel } from '../device/adapter-info';
 import { acquireBrowserAdapter } from '../device/adapter-browser';
 import { ReportedError, check } from '../errors';
 import type { BenchResults } from '../measure/results';
-import { OPTIMIZER_KINDS, type OptimizerKind } from '../optim/optimizer';
-import { type BatchSizeOption, batchSizeFromText, lrFromText, seedFromText } from '../train/options';
+import type { OptimizerKind } from '../optim/optimizer';
+import { type BatchSizeOption, batchSizeFromText, checkTrainOptions, lrFromText, seedFromText, textNaming } from '../train/options';
 import type { DataChoice, FromWorker, Job, TrainedModel } from './protocol';
 import { renderCharts, renderConfusion, renderDigits, renderParameters, renderResultsTable, renderSweep } from './view';
 
@@ -59,7 +59,7 @@ async function readJob(form: Form): Promise<Job> {
     check(lrText !== '', 'a sweep needs its learning rates: every one is trained with every batch size and optimizer');
     check(epochs, 'a sweep trains every configuration for the same number of epochs: choose epochs as the budget\'s unit');
     const optimizers = list(value(form, 'optimizers')).map((o) => {
-      check((OPTIMIZER_KINDS as readonly string[]).includes(o), `optimizers must be some of ${OPTIMIZER_KINDS.join(', ')}, got '${o}'`);
+      checkTrainOptions({ optimizer: { kind: o as OptimizerKind } }, textNaming(o));
       return o as OptimizerKind;
     });
     return { kind: 'sweep', data, lrs: list(lrText).map((t) => lrFromText(t)), batchSizes, optimizers, epochs: budget, seed };
