@@ -74,7 +74,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   whileLoading();
   const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), data.trainCount, cliNaming(() => s)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
-  const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length });
+  const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined));
   try {
     o.stop.throwIfRequested('while opening the device (nothing was written)');
     say(line);

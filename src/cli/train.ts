@@ -347,7 +347,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     const init = str('init') === undefined ? undefined : initialValues(str('init')!, data);
     // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
     const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;
-    const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, stepVariant });
+    const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, stepVariant }, cliNaming(str));
     try {
       stop.throwIfRequested('while opening the device (nothing was written)');
       await run({ data, engine, line, asked: { ...asked, ...(init ? { init } : {}) }, quiet: args.quiet === true, saved, resumePath, checkpointPath, outputs, interval, stop, started, adapterChoice, checkpointEvery: str('checkpoint-every'), batchSizeOption: asked.batchSize, naming: cliNaming(str) });

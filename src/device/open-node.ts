@@ -3,14 +3,18 @@
  * gives one device), its device with the WGSL read from shaders/, and a line saying which adapter
  * was chosen and why. Used by the CLI, the benchmarks and the test helpers.
  */
+import { FIELDS, type Naming } from '../fields';
 import { adapterLabel } from './adapter-info';
 import { type AdapterChoice, acquireNodeAdapter } from './adapter-node';
 import { Gpu } from './gpu';
 import { nodeShaderFiles } from './shader-files-node';
 import type { ShaderSource } from './shader-source';
 
-/** `shaders`: where the WGSL comes from (default the repository's shaders/; tests substitute their own). */
-export async function openNodeDevice(adapter: AdapterChoice, shaders: ShaderSource = nodeShaderFiles): Promise<{ gpu: Gpu; line: string }> {
-  const found = await acquireNodeAdapter(adapter);
+/**
+ * `shaders`: where the WGSL comes from (default the repository's shaders/; tests substitute their
+ * own); `naming`: how a failure names the adapter option (a shell passes its flag's).
+ */
+export async function openNodeDevice(adapter: AdapterChoice, shaders: ShaderSource = nodeShaderFiles, naming: Naming = FIELDS): Promise<{ gpu: Gpu; line: string }> {
+  const found = await acquireNodeAdapter(adapter, naming);
   return { gpu: await Gpu.create(found.adapter, found.report, shaders), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
 }
