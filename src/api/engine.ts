@@ -15,6 +15,7 @@ import { checkTrainingData } from '../data/check';
 import type { TrainingData } from '../data/training-data';
 import type { Gpu } from '../device/gpu';
 import { UserError } from '../errors';
+import { demand } from '../fields';
 import { checkEngineShape } from './options';
 
 export { BACKEND_CHOICES, type BackendChoice } from './options';
@@ -31,6 +32,7 @@ export interface EngineShape {
  * destroy() destroys the device, and so does a failure to create it (or to accept the data).
  */
 export async function createEngine(data: TrainingData, device: Gpu | 'cpu', o: EngineShape = {}): Promise<Backend> {
+  demand(device === 'cpu' || (typeof device === 'object' && device !== null && typeof device.destroy === 'function'), 'device', device, "'cpu' or a device from openNodeDevice or openBrowserDevice");
   try {
     checkTrainingData(data);
     checkEngineShape(o);

@@ -56,7 +56,7 @@ const BETWEEN_0_AND_1 = 'a number between 0 and 1 (exclusive)';
  * equal to its default (a whole Optimizer or Schedule object, as a result's config holds) as not
  * given.
  */
-export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS, set: WasSet = settingsGiven(o), kinds: readonly string[] = [o.optimizer?.kind ?? 'sgd']): void {
+export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS, set: WasSet = settingsGiven(o), kinds: readonly string[] = [o?.optimizer?.kind ?? 'sgd']): void {
   demand(typeof o === 'object' && o !== null, 'options', o, 'an object of options', naming);
   const field = (name: string, value: unknown, ok: (v: unknown) => boolean, what: string) => {
     if (value !== undefined) demand(ok(value), name, value, what, naming);

@@ -118,6 +118,8 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { name: 'an adapter for the CPU', open: () => openEngine(data, { backend: 'cpu', adapter: 'swiftshader' }), field: /^adapter applies to backend webgpu only$/ },
     { name: "stepVariant 'turbo'", open: () => createEngine(data, 'cpu', { stepVariant: 'turbo' as never }), field: /^stepVariant must be one of auto, tune, four-kernels, .*got 'turbo'$/ },
     { name: 'models 0', open: () => createEngine(data, 'cpu', { models: 0 }), field: /^models must be a whole number of at least 1, got 0$/ },
+    { name: 'a device that is not one', open: () => createEngine(data, 'gpu' as never), field: /^device must be 'cpu' or a device from openNodeDevice or openBrowserDevice, got 'gpu'$/ },
+    { name: 'options that are not an object', open: () => onCpu(data, null as never), field: /^options must be an object of options, got null$/ },
   ])('engine options: $name', async ({ open, field }) => {
     expectFieldError(await refusal(open), field);
   });
