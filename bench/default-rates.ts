@@ -8,14 +8,14 @@
  * the raw numbers to bench/results/<adapter>-<date>-default-rates.{md,json}.
  */
 import { createEngine } from '../src/api/engine';
-import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { COMMON_OPTIONS, parseAdapterChoice, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import type { Dataset } from '../src/data/dataset';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { type InputMoments, inputMoments } from '../src/data/moments';
 import { type ClassificationData, classificationData } from '../src/data/training-data';
 import { adapterLabel } from '../src/device/adapter-info';
-import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
+import { openNodeDevice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';

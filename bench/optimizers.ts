@@ -5,12 +5,12 @@
  * bench/results/<adapter>-<date>-optimizers.{json,md} and two SVG plots.
  */
 import { createEngine } from '../src/api/engine';
-import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { COMMON_OPTIONS, parseAdapterChoice, parseBatchSize, parseCommandLine, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { type TrainingData, classificationData } from '../src/data/training-data';
 import { adapterLabel } from '../src/device/adapter-info';
-import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
+import { openNodeDevice } from '../src/device/open-node';
 import { nodeEnvironment } from '../src/io/environment';
 import { checkOutputFolder } from '../src/io/outputs';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
@@ -19,7 +19,7 @@ import { OPTIMIZER_KINDS, type OptimizerKind, SGD, describeOptimizer } from '../
 import { CONSTANT } from '../src/optim/schedule';
 import { writeMethods } from '../src/report/write';
 import { defaultRate } from '../src/train/default-rate';
-import { parseBatchSize, parseSeed, resolveBatchSize } from '../src/train/options';
+import { resolveBatchSize } from '../src/train/options';
 
 const HELP = `usage: npm run bench:optimizers -- [options]
 

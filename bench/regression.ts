@@ -6,10 +6,10 @@
  */
 import { createEngine } from '../src/api/engine';
 import { syntheticData } from '../src/api/load-node';
-import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { COMMON_OPTIONS, parseAdapterChoice, parseCommandLine, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { adapterLabel } from '../src/device/adapter-info';
-import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
+import { openNodeDevice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
 import { checkOutputFolder } from '../src/io/outputs';
@@ -17,7 +17,6 @@ import { type MethodResult, type MethodsBench, runMethods } from '../src/measure
 import { SGD } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
 import { writeMethods } from '../src/report/write';
-import { parseSeed } from '../src/train/options';
 
 const HELP = `usage: npm run bench:regression -- [options]
 

@@ -9,13 +9,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { COMMON_OPTIONS, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import type { StopRequests } from '../src/command/stop';
 import { yieldToEventLoop } from '../src/event-loop';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
-import { parseAdapterChoice } from '../src/device/open-node';
 import { UserError, check } from '../src/errors';
 import { nodeEnvironment, packageVersion } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
@@ -29,7 +28,7 @@ import { KERNEL_ROWS } from '../src/measure/kernels';
 import { runPytorchPeer } from './peers/pytorch';
 import { defaultRate } from '../src/train/default-rate';
 import { SIGNAL_EXIT, TrainingStopped } from '../src/train/trainer';
-import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed, resolveBatchSize } from '../src/train/options';
+import { type BatchSizeOption, resolveBatchSize } from '../src/train/options';
 import { commandLine } from '../src/command/invocation';
 
 const HELP = `usage: ${commandLine('bench')} [options]

@@ -8,12 +8,12 @@
  */
 import { createEngine } from '../src/api/engine';
 import { fit } from '../src/api/fit';
-import { COMMON_OPTIONS, parseCommandLine } from '../src/command/args';
+import { COMMON_OPTIONS, parseAdapterChoice, parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
 import { adapterLabel } from '../src/device/adapter-info';
-import { openNodeDevice, parseAdapterChoice } from '../src/device/open-node';
+import { openNodeDevice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { count, seconds } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';

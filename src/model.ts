@@ -9,6 +9,8 @@
  *   W (C, D) row-major, then b (C), then zeros up to a multiple of 4 floats (so the GPU can read
  *   the array as vec4). D must be a multiple of 4: images are packed 4 bytes per u32 word.
  */
+import { UserError } from './errors';
+
 export const CLASSES = 10;
 export const IMAGE_SIDE = 28;
 export const IMAGE_FEATURES = IMAGE_SIDE * IMAGE_SIDE;
@@ -27,7 +29,7 @@ export interface ParamLayout {
 
 export function paramLayout(features: number): ParamLayout {
   if (!Number.isInteger(features) || features <= 0 || features % 4 !== 0) {
-    throw new Error(`features must be a positive multiple of 4, got ${features}`);
+    throw new UserError(`features must be a positive multiple of 4 (images are packed 4 bytes per 32-bit word), got ${features}`);
   }
   const biasOffset = CLASSES * features;
   const count = biasOffset + CLASSES;
@@ -44,7 +46,7 @@ export function zeroParams(layout: ParamLayout): Float32Array {
  * Parameters: w (D) then b, zeros up to a multiple of 4. rowWords is unused (features are f32).
  */
 export function linearLayout(features: number): ParamLayout {
-  if (!Number.isInteger(features) || features <= 0) throw new Error(`features must be a positive whole number, got ${features}`);
+  if (!Number.isInteger(features) || features <= 0) throw new UserError(`features must be a positive whole number, got ${features}`);
   return { features, rowWords: 0, biasOffset: features, count: features + 1, paddedCount: Math.ceil((features + 1) / 4) * 4 };
 }
 

@@ -14,13 +14,17 @@ import type { Backend, Evaluation } from '../backend/backend';
 import { storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
-import { UserError, check } from '../errors';
+import { check } from '../errors';
+import { FIELDS, type Naming, demand } from '../fields';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
-import { OPTIMIZER_KINDS, type Optimizer, SGD } from '../optim/optimizer';
-import { CONSTANT, SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
+import { type Optimizer, SGD } from '../optim/optimizer';
+import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { defaultRate, safeRate } from '../train/default-rate';
-import { type BatchSizeOption, FLOAT32_MAX, FLOAT32_MIN_NORMAL, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { type BatchSizeOption, DEFAULT_SCHEDULE, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { takeEngine } from './engine';
+
+export { DEFAULT_SCHEDULE };
 import { epochPlan } from '../train/plan';
 import { lossRises, riseWarning, uninformedLoss } from '../train/rises';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, train } from '../train/trainer';
@@ -80,42 +84,20 @@ export interface FitResult extends TrainResult {
   warnings: string[];
 }
 
-/** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
-export const DEFAULT_SCHEDULE: Schedule = CONSTANT;
-
 /** The reason a signal was aborted with, as a word: 'SIGINT' from the CLI, 'abort' otherwise. */
 export function abortReason(signal: AbortSignal): string {
   return typeof signal.reason === 'string' ? signal.reason : 'abort';
 }
 
-/**
- * Refuses options a program passed that the CLI's parsing would have refused, each with a
- * UserError naming the option and the value (the CLI's own checks run before, in its terms).
- */
+/** Refuses options the library cannot run: the shared checks (src/train/options.ts), then what only a program can pass (init, resume). */
 export function checkFitOptions(o: FitOptions): void {
-  const given = (x: unknown) => x !== undefined;
-  const whole = (x: unknown, min: number) => Number.isSafeInteger(x) && (x as number) >= min;
-  const float32 = (x: unknown) => typeof x === 'number' && x >= FLOAT32_MIN_NORMAL && x <= FLOAT32_MAX;
-  const between = (x: unknown) => typeof x === 'number' && x > 0 && x < 1;
-  const refuse = (name: string, value: unknown, what: string) => {
-    throw new UserError(`fit: ${name} must be ${what}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
-  };
-  if (given(o.batchSize) && o.batchSize !== 'full' && !whole(o.batchSize, 1)) refuse('batchSize', o.batchSize, "a whole number of at least 1, or 'full'");
-  if (given(o.epochs) && !whole(o.epochs, 1)) refuse('epochs', o.epochs, 'a whole number of at least 1');
-  if (given(o.lr) && !float32(o.lr)) refuse('lr', o.lr, 'a positive number float32 can hold');
-  if (given(o.seed) && !(whole(o.seed, 0) && o.seed! < 2 ** 32)) refuse('seed', o.seed, 'a whole number from 0 to 2^32-1');
-  if (given(o.recordEvery) && !whole(o.recordEvery, 1)) refuse('recordEvery', o.recordEvery, 'a whole number of at least 1');
-  if (given(o.budgetMs) && !(typeof o.budgetMs === 'number' && o.budgetMs > 0)) refuse('budgetMs', o.budgetMs, 'a positive number of milliseconds');
-  if (given(o.shuffle) && typeof o.shuffle !== 'boolean') refuse('shuffle', o.shuffle, 'true or false');
-  const opt = o.optimizer ?? {};
-  if (given(opt.kind) && !(OPTIMIZER_KINDS as readonly unknown[]).includes(opt.kind)) refuse('optimizer.kind', opt.kind, `one of ${OPTIMIZER_KINDS.join(', ')}`);
-  for (const c of ['momentum', 'beta1', 'beta2'] as const) if (given(opt[c]) && !between(opt[c])) refuse(`optimizer.${c}`, opt[c], 'between 0 and 1 (exclusive)');
-  if (given(opt.epsilon) && !float32(opt.epsilon)) refuse('optimizer.epsilon', opt.epsilon, 'a positive number float32 can hold');
-  const sch = o.schedule ?? {};
-  if (given(sch.kind) && !(SCHEDULE_KINDS as readonly unknown[]).includes(sch.kind)) refuse('schedule.kind', sch.kind, `one of ${SCHEDULE_KINDS.join(', ')}`);
-  if (given(sch.every) && !whole(sch.every, 1)) refuse('schedule.every', sch.every, 'a whole number of epochs, at least 1');
-  if (given(sch.factor) && !between(sch.factor)) refuse('schedule.factor', sch.factor, 'between 0 and 1 (exclusive)');
-  if (given(sch.warmup) && !whole(sch.warmup, 0)) refuse('schedule.warmup', sch.warmup, 'a whole number of updates');
+  checkTrainOptions(o);
+  if (o.init !== undefined) demand(isNumberList(o.init), 'init', o.init, 'a list of finite numbers (an array or typed array)');
+  if (o.resume !== undefined) demand(typeof o.resume === 'object' && o.resume !== null && typeof o.resume.checkpoint === 'object' && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
+}
+
+function isNumberList(v: unknown): boolean {
+  return (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
 /** What the model minimises, as a checkpoint records it: regression's loss and intercept; null for the classifier. */
@@ -124,26 +106,26 @@ export function objectiveOf(data: TrainingData): RegressionObjective | null {
 }
 
 /** The run's settings: the options over their defaults, or the resumed checkpoint's. */
-export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions): { config: FitResult['config']; stepsPerEpoch: number } {
+export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions, naming: Naming = FIELDS): { config: FitResult['config']; stepsPerEpoch: number } {
   checkFitOptions(o);
   const resume = o.resume;
   if (resume) {
     const saved = resume.checkpoint;
     const asked = {
       task: data.task, objective: objectiveOf(data), features: data.features, trainExamples: data.trainCount, dataCrc32: dataChecksum(data), backend: engine.name, shuffle: o.shuffle,
-      batchSize: o.batchSize === undefined ? undefined : resolveBatchSize(o.batchSize, data.trainCount), lr: o.lr, seed: o.seed, recordEvery: o.recordEvery,
+      batchSize: o.batchSize === undefined ? undefined : resolveBatchSize(o.batchSize, data.trainCount, naming), lr: o.lr, seed: o.seed, recordEvery: o.recordEvery,
       optimizer: o.optimizer === undefined ? undefined : { ...SGD, ...o.optimizer }, schedule: o.schedule === undefined ? undefined : { ...DEFAULT_SCHEDULE, ...o.schedule },
     };
     checkResumable(saved.run, asked, resume.name);
     const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
-    check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; --epochs ${o.epochs} would end before where it stopped (give at least ${begun})`);
+    check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; ${naming.name('epochs')} ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
     return { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length };
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
-  const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount);
+  const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount, naming);
   const chosen = o.lr === undefined ? defaultRate(data, optimizer, batchSize) : null;
   const lr = o.lr ?? chosen!.lr;
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
@@ -155,7 +137,21 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   return { config, stepsPerEpoch };
 }
 
+/**
+ * Trains `engine` on `data`, the data it was created with. The engine is taken for the run: a
+ * second fit (or an evaluate) while this one runs is refused, and so are a destroyed engine and
+ * other data; a destroy() meanwhile stops the run at its next step boundary.
+ */
 export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {}): Promise<FitResult> {
+  const lease = takeEngine(engine, data, 'fit');
+  try {
+    return await fitTaken(engine, data, o, lease.stopRequested);
+  } finally {
+    lease.release();
+  }
+}
+
+async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, destroyRequested: () => string | undefined): Promise<FitResult> {
   const { config, stepsPerEpoch } = resolveConfig(data, engine, o);
   // why the rate was chosen is said, not recorded: the run's identity is its settings
   const { lrReason: _, ...settings } = config;
@@ -166,7 +162,7 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
     origin: data.origin, stepVariant: engine.stepVariant,
   });
   const signal = o.signal;
-  const stopRequested = () => (signal?.aborted ? abortReason(signal) : undefined);
+  const stopRequested = () => (signal?.aborted ? abortReason(signal) : destroyRequested());
   const write = o.checkpoint?.write;
   const trainConfig: TrainConfig = {
     ...settings, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),

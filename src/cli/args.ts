@@ -1,14 +1,18 @@
 /** The CLI's own options: which backend, which adapter, and what the two refuse together. */
 import type { AdapterChoice } from '../device/adapter-node';
-import { parseAdapterChoice } from '../device/open-node';
 import { check } from '../errors';
-import { choice } from '../command/args';
-import { BACKEND_CHOICES, type BackendChoice } from '../api/engine';
+import { cliNaming, parseAdapterChoice } from '../command/args';
+import type { BackendChoice } from '../api/engine';
+import { checkEngineOptions } from '../api/options';
 
+/** --backend's value, by the library's check of `backend` (default webgpu). */
 export function backendOption(value: string | boolean | undefined): BackendChoice {
-  return choice('--backend', value as string | undefined, BACKEND_CHOICES, 'webgpu');
+  if (value === undefined) return 'webgpu';
+  checkEngineOptions({ backend: value }, cliNaming(() => value as string));
+  return value as BackendChoice;
 }
 
+/** --adapter's value, by the library's check of `adapter` (default auto). */
 export function adapterOption(value: string | boolean | undefined): AdapterChoice {
   return parseAdapterChoice(value as string | undefined);
 }

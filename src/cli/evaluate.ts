@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import { readInput } from '../io/files';
 import { decodeWeights } from '../io/weights';
 import { SOFTMAX_CLASSIFIER } from '../model';
-import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
+import { COMMON_OPTIONS, cliNaming, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
 import { checkStandardOutputOpen } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const params = decodeWeights(bytes, loadPath, SOFTMAX_CLASSIFIER, testSet.features);
   // the engine's resident set is the test set, as its only split: evaluation needs no training data
   const data = classificationData(testSet, null, { kind: 'mnist', dir: dataDir }, `${count(testSet.count)} test images from ${dataDir}`);
-  const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice });
+  const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice }, cliNaming(() => undefined));
   try {
     console.log(line);
     const e = await evaluate(engine, params, 'train');

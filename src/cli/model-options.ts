@@ -3,9 +3,10 @@
  * regression's --test-fraction, --standardize, --intercept and --loss, every task's --shuffle and
  * --init; and how the learned parameters are printed.
  */
-import { choice } from '../command/args';
+import { choice, cliNaming } from '../command/args';
 import { type Parameters, frobeniusNorm, storedParams } from '../data/parameters';
-import { REGRESSION_LOSSES, type RegressionOptions } from '../data/regression';
+import type { RegressionLoss, RegressionOptions } from '../data/regression';
+import { regressionOptions } from '../data/regression-data';
 import { type TrainingData, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
 import { decimal } from '../format';
@@ -23,16 +24,13 @@ export function onOff(flag: string, value: string | undefined): boolean | undefi
 export function regressionOptionsFrom(str: (k: string) => string | undefined): Partial<RegressionOptions> {
   const o: Partial<RegressionOptions> = {};
   const fraction = str('test-fraction');
-  if (fraction !== undefined) {
-    const value = decimal(fraction);
-    check(Number.isFinite(value) && value >= 0 && value < 1, `--test-fraction must be a number from 0 (no test set) up to but not including 1, got '${fraction}'`);
-    o.testFraction = value;
-  }
+  if (fraction !== undefined) o.testFraction = decimal(fraction);
   const standardize = onOff('--standardize', str('standardize'));
   if (standardize !== undefined) o.standardize = standardize;
   const intercept = onOff('--intercept', str('intercept'));
   if (intercept !== undefined) o.intercept = intercept;
-  if (str('loss') !== undefined) o.loss = choice('--loss', str('loss'), REGRESSION_LOSSES, 'half-mse');
+  if (str('loss') !== undefined) o.loss = str('loss') as RegressionLoss;
+  regressionOptions(o, cliNaming(str)); // the library's checks, in the flags' names
   return o;
 }
 

@@ -11,9 +11,10 @@ import type { AdapterChoice } from '../device/adapter-node';
 import { UserError, check } from '../errors';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
-import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from '../optim/optimizer';
+import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { parseBatchSize, parseLearningRate, resolveBatchSize } from '../train/options';
+import { checkTrainOptions, resolveBatchSize } from '../train/options';
+import { cliNaming, parseBatchSize, parseLearningRate } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, seconds } from './format';
@@ -67,15 +68,15 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const say = (line: string) => log.write(`${line}\n`);
   const lrs = list('--lrs', o.lrs, parseLearningRate);
   const optimizers = list('--optimizers', o.optimizers, (s) => {
-    check((OPTIMIZER_KINDS as readonly string[]).includes(s), `each must be one of ${OPTIMIZER_KINDS.join(', ')}, got '${s}'`);
+    checkTrainOptions({ optimizer: { kind: s as OptimizerKind } }, cliNaming(() => s));
     return s as OptimizerKind;
   });
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
   whileLoading();
-  const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), data.trainCount));
+  const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), data.trainCount, cliNaming(() => s)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
-  const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length });
+  const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined));
   try {
     o.stop.throwIfRequested('while opening the device (nothing was written)');
     say(line);

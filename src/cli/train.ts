@@ -7,7 +7,8 @@
 import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig } from '../api/fit';
 import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
 import { openEngine } from '../api/open-node';
-import { STEP_VARIANTS } from '../backend/webgpu';
+import type { VariantChoice } from '../backend/webgpu';
+import { checkEngineShape } from '../api/options';
 import type { Evaluation } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
@@ -19,15 +20,14 @@ import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import { type RunReport, testSummary } from '../io/run-report';
 import { TASKS, type Task } from '../model';
-import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, RULES, SGD, describeOptimizer } from '../optim/optimizer';
-import { SCHEDULE_KINDS, type Schedule, describeSchedule } from '../optim/schedule';
-import {
-  parseBatchSize, parseBeta, parseDecayEvery, parseDecayFactor, parseEpochs, parseEpsilon, parseLearningRate,
-  parseMomentum, parseNoise, parseRecordEvery, parseSeed, parseWarmup,
-} from '../train/options';
+import { OPTIMIZER_KINDS, type OptimizerConstant, type OptimizerKind, RULES, SGD, describeOptimizer } from '../optim/optimizer';
+import { type ScheduleKind, describeSchedule } from '../optim/schedule';
+import { batchSizeText, checkTrainOptions, wholeNumberText } from '../train/options';
+import { decimal } from '../format';
+import type { Naming } from '../fields';
 import { yieldToEventLoop } from '../event-loop';
 import { type HistoryPoint, type Progress, SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
-import { COMMON_OPTIONS, choice, parseCommandLine } from '../command/args';
+import { COMMON_OPTIONS, FLAGS, choice, cliNaming, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
 import { checkOutputsToStandardOutput } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
@@ -151,6 +151,11 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
+/** A stop's message in the CLI's terms: the rate a divergence suggests (the library's 'lr 0.1') as the flag that sets it. */
+function inFlagTerms(message: string): string {
+  return message.replace(/\(lr ([^)\s]+)\)/, '(--lr $1)');
+}
+
 /** A word safe to paste into a POSIX shell. */
 function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
@@ -166,43 +171,38 @@ function resumeCommand(checkpoint: string, outputs: readonly Output[], checkpoin
   return `${commandLine('train')} --resume ${shellWord(checkpoint)}${rest}${every}`;
 }
 
-type Args = Record<string, string | boolean | undefined>;
-
-/** The options that shape the run, parsed; undefined where not given (fit's defaults, or the resumed run's, apply). */
-function fitOptions(str: (k: string) => string | undefined): FitOptions {
+/**
+ * The options that shape the run, parsed from their text (syntax only) and checked by the
+ * library's own checks (src/train/options.ts) in the flags' names; undefined where not given
+ * (fit's defaults, or the resumed run's, apply). `kinds`: the optimisers the run trains (a sweep's list).
+ */
+function fitOptions(str: (k: string) => string | undefined, kinds: readonly string[]): FitOptions {
   const parsed = <T>(flag: string, parse: (text: string) => T): T | undefined => (str(flag) === undefined ? undefined : parse(str(flag)!));
-  const optimizer: Partial<Optimizer> = {
-    ...(str('optimizer') === undefined ? {} : { kind: choice('--optimizer', str('optimizer'), OPTIMIZER_KINDS, 'sgd') }),
-    ...(str('momentum') === undefined ? {} : { momentum: parseMomentum(str('momentum')!) }),
-    ...(str('beta1') === undefined ? {} : { beta1: parseBeta('--beta1', str('beta1')!) }),
-    ...(str('beta2') === undefined ? {} : { beta2: parseBeta('--beta2', str('beta2')!) }),
-    ...(str('epsilon') === undefined ? {} : { epsilon: parseEpsilon(str('epsilon')!) }),
+  const given = <K extends string, T>(key: K, value: T | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, T>));
+  const optimizer = {
+    ...given('kind', str('optimizer') as OptimizerKind | undefined), ...given('momentum', parsed('momentum', decimal)),
+    ...given('beta1', parsed('beta1', decimal)), ...given('beta2', parsed('beta2', decimal)), ...given('epsilon', parsed('epsilon', decimal)),
   };
-  const schedule: Partial<Schedule> = {
-    ...(str('schedule') === undefined ? {} : { kind: choice('--schedule', str('schedule'), SCHEDULE_KINDS, 'constant') }),
-    ...(str('decay-every') === undefined ? {} : { every: parseDecayEvery(str('decay-every')!) }),
-    ...(str('decay-factor') === undefined ? {} : { factor: parseDecayFactor(str('decay-factor')!) }),
-    ...(str('warmup') === undefined ? {} : { warmup: parseWarmup(str('warmup')!) }),
+  const schedule = {
+    ...given('kind', str('schedule') as ScheduleKind | undefined), ...given('every', parsed('decay-every', wholeNumberText)),
+    ...given('factor', parsed('decay-factor', decimal)), ...given('warmup', parsed('warmup', wholeNumberText)),
   };
-  return {
-    batchSize: parsed('batch-size', parseBatchSize), epochs: parsed('epochs', parseEpochs), lr: parsed('lr', parseLearningRate),
-    seed: parsed('seed', parseSeed), recordEvery: parsed('record-every', parseRecordEvery), shuffle: onOff('--shuffle', str('shuffle')),
-    ...(str('optimizer') !== undefined || Object.keys(optimizer).length > 0 ? { optimizer } : {}),
-    ...(str('schedule') !== undefined || str('warmup') !== undefined ? { schedule } : {}),
+  const asked: FitOptions = {
+    ...given('batchSize', parsed('batch-size', batchSizeText)), ...given('epochs', parsed('epochs', wholeNumberText)), ...given('lr', parsed('lr', decimal)),
+    ...given('seed', parsed('seed', wholeNumberText)), ...given('recordEvery', parsed('record-every', wholeNumberText)), ...given('shuffle', onOff('--shuffle', str('shuffle'))),
+    ...(Object.keys(optimizer).length > 0 ? { optimizer } : {}),
+    ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
   };
+  const flagGiven = (field: string) => str(FLAGS[field]!.slice(2)) !== undefined;
+  checkTrainOptions(asked, cliNaming(str), flagGiven, kinds);
+  return asked;
 }
 
 /** Options that shape regression's data and model (regressionOptionsFrom). */
 const REGRESSION_ONLY = ['test-fraction', 'standardize', 'intercept', 'loss'];
 
 /** Options that apply to some optimisers, schedules, tasks or modes only. */
-function checkApplicable(str: (k: string) => string | undefined, args: Args, task: Task): void {
-  const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()) : [str('optimizer') ?? 'sgd'];
-  for (const constant of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
-    const kindsUsing = usersOf(constant);
-    check(str(constant) === undefined || kindsUsing.some((k) => kinds.includes(k)), `--${constant} applies to --optimizer ${kindsUsing.join(' or ')} only`);
-  }
-  for (const flag of ['decay-every', 'decay-factor']) check(str(flag) === undefined || str('schedule') === 'step', `--${flag} applies to --schedule step only`);
+function checkApplicable(str: (k: string) => string | undefined, task: Task): void {
   if (task === 'regression') {
     for (const flag of ['data', 'step-variant']) check(str(flag) === undefined, `--${flag} applies to --task classification only`);
     check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only (--synthetic data has its own target)');
@@ -225,7 +225,7 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
   }
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
-  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : parseNoise(str('noise')!), seed, options);
+  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, options, cliNaming(str));
 }
 
 /** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
@@ -290,9 +290,12 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     return;
   }
   const str = (k: string) => args[k] as string | undefined;
-  const asked = fitOptions(str);
+  // a sweep's optimisers are checked by its list; the constants apply when any of them reads them
+  const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()).filter((k) => (OPTIMIZER_KINDS as readonly string[]).includes(k)) : [str('optimizer') ?? 'sgd'];
+  const asked = fitOptions(str, kinds);
   const adapterChoice = adapterOption(args.adapter);
-  const variantOption = choice('--step-variant', str('step-variant'), STEP_VARIANTS, 'auto');
+  checkEngineShape({ stepVariant: str('step-variant') }, cliNaming(str));
+  const variantOption = (str('step-variant') ?? 'auto') as VariantChoice;
   const interval = str('checkpoint-every') === undefined ? { everyMs: DEFAULT_CHECKPOINT_MS } : parseCheckpointEvery(str('checkpoint-every')!);
   backendOption(str('backend'));
   const resumePath = str('resume');
@@ -300,7 +303,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   // a resumed run keeps its task, backend and data unless told otherwise (fit names a mismatch)
   const task = choice('--task', str('task') ?? saved?.run.task, TASKS, 'classification');
   check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
-  checkApplicable(str, args, task);
+  checkApplicable(str, task);
   if (args.sweep) {
     // a sweep's own form of an option, where it has one
     const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };
@@ -340,10 +343,10 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     const init = str('init') === undefined ? undefined : initialValues(str('init')!, data);
     // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
     const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;
-    const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, stepVariant });
+    const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, stepVariant }, cliNaming(str));
     try {
       stop.throwIfRequested('while opening the device (nothing was written)');
-      await run({ data, engine, line, asked: { ...asked, ...(init ? { init } : {}) }, quiet: args.quiet === true, saved, resumePath, checkpointPath, outputs, interval, stop, started, adapterChoice, checkpointEvery: str('checkpoint-every'), batchSizeOption: asked.batchSize });
+      await run({ data, engine, line, asked: { ...asked, ...(init ? { init } : {}) }, quiet: args.quiet === true, saved, resumePath, checkpointPath, outputs, interval, stop, started, adapterChoice, checkpointEvery: str('checkpoint-every'), batchSizeOption: asked.batchSize, naming: cliNaming(str) });
     } finally {
       await engine.destroy();
     }
@@ -369,6 +372,8 @@ interface RunSetup {
   adapterChoice: string;
   checkpointEvery: string | undefined;
   batchSizeOption: FitOptions['batchSize'];
+  /** the shared checks' messages in the flags' names */
+  naming: Naming;
 }
 
 /** Trains, prints and writes the outputs: the finished run's, or the history so far of a stopped one. */
@@ -381,7 +386,7 @@ async function run(r: RunSetup): Promise<void> {
   // --quiet: the result only (parameters, test metrics, warnings); errors still say everything
   const note = r.quiet ? () => {} : say;
   const resume = saved && resumePath ? { checkpoint: saved, name: `--resume ${resumePath}` } : undefined;
-  const { config, stepsPerEpoch } = resolveConfig(data, engine, { ...r.asked, ...(resume ? { resume } : {}) });
+  const { config, stepsPerEpoch } = resolveConfig(data, engine, { ...r.asked, ...(resume ? { resume } : {}) }, r.naming);
   const setupMs = performance.now() - r.started;
   note(r.line);
   note(`data: ${data.source}`);
@@ -437,7 +442,7 @@ async function run(r: RunSetup): Promise<void> {
       wrote = `; history so far in --json ${json.path}`;
     }
     if (eventsOutput) wrote += `; ${events!.lines()} recordings in --events ${eventsOutput.path}`;
-    throw new TrainingStopped(e.reason, `${e.message}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
+    throw new TrainingStopped(e.reason, `${inFlagTerms(e.message)}${wrote}${whereToResume(e)}`, e.history, e.step, e.exitCode);
   }
   progress.done();
   events?.close();

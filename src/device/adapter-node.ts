@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { UserError } from '../errors';
+import { FIELDS, type Naming } from '../fields';
 import { type AdapterReport, describeAdapter } from './adapter-info';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader';
@@ -92,25 +93,27 @@ async function swiftShaderAdapter(): Promise<{ gpu: GPU; adapter: GPUAdapter } |
   return requestAdapter();
 }
 
-export async function acquireNodeAdapter(choice: AdapterChoice): Promise<NodeAdapter> {
+/** `naming`: how a failure names the adapter option (the library's `adapter`; the CLI's --adapter). */
+export async function acquireNodeAdapter(choice: AdapterChoice, naming: Naming = FIELDS): Promise<NodeAdapter> {
+  const adapter = naming.name('adapter');
   if (choice === 'swiftshader') {
     if (!findSwiftShaderManifest()) {
-      throw new UserError(`--adapter swiftshader: SwiftShader's Vulkan driver was not found (${whereSwiftShaderWasSought()}); apt-get install chromium`);
+      throw new UserError(`${adapter} swiftshader: SwiftShader's Vulkan driver was not found (${whereSwiftShaderWasSought()}); apt-get install chromium`);
     }
     const swift = await swiftShaderAdapter();
-    if (!swift) throw new UserError(`--adapter swiftshader: no adapter could be created; ${INSTALL_HINT}`);
+    if (!swift) throw new UserError(`${adapter} swiftshader: no adapter could be created; ${INSTALL_HINT}`);
     return { ...swift, report: describeAdapter(swift.adapter, 'dawn-node'), note: 'SwiftShader (software Vulkan), as asked' };
   }
 
   // without a GPU device node or a named driver, asking Dawn only prints its own warnings first
   if (choice === 'hardware' && !hardwareVulkanLikely()) {
-    throw new UserError(`--adapter hardware: no GPU was found (no /dev/dri/renderD* or /dev/nvidia* device with a Vulkan driver manifest, and VK_ICD_FILENAMES is not set); use --adapter swiftshader or auto, or ${INSTALL_HINT}`);
+    throw new UserError(`${adapter} hardware: no GPU was found (no /dev/dri/renderD* or /dev/nvidia* device with a Vulkan driver manifest, and VK_ICD_FILENAMES is not set); use ${adapter} swiftshader or auto, or ${INSTALL_HINT}`);
   }
   const hardware = choice === 'hardware' || hardwareVulkanLikely() ? await requestAdapter() : null;
   const hardwareReport = hardware ? describeAdapter(hardware.adapter, 'dawn-node') : undefined;
   if (choice === 'hardware') {
     if (!hardware || !hardwareReport || hardwareReport.software) {
-      throw new UserError(`--adapter hardware: no hardware WebGPU adapter was found; use --adapter swiftshader or auto, or ${INSTALL_HINT}`);
+      throw new UserError(`${adapter} hardware: no hardware WebGPU adapter was found; use ${adapter} swiftshader or auto, or ${INSTALL_HINT}`);
     }
     return { ...hardware, report: hardwareReport, note: 'hardware adapter, as asked' };
   }

@@ -3,22 +3,18 @@
  * gives one device), its device with the WGSL read from shaders/, and a line saying which adapter
  * was chosen and why. Used by the CLI, the benchmarks and the test helpers.
  */
-import { check } from '../errors';
+import { FIELDS, type Naming } from '../fields';
 import { adapterLabel } from './adapter-info';
-import { ADAPTER_CHOICES, type AdapterChoice, acquireNodeAdapter } from './adapter-node';
+import { type AdapterChoice, acquireNodeAdapter } from './adapter-node';
 import { Gpu } from './gpu';
 import { nodeShaderFiles } from './shader-files-node';
 import type { ShaderSource } from './shader-source';
 
-/** `shaders`: where the WGSL comes from (default the repository's shaders/; tests substitute their own). */
-export async function openNodeDevice(adapter: AdapterChoice, shaders: ShaderSource = nodeShaderFiles): Promise<{ gpu: Gpu; line: string }> {
-  const found = await acquireNodeAdapter(adapter);
+/**
+ * `shaders`: where the WGSL comes from (default the repository's shaders/; tests substitute their
+ * own); `naming`: how a failure names the adapter option (a shell passes its flag's).
+ */
+export async function openNodeDevice(adapter: AdapterChoice, shaders: ShaderSource = nodeShaderFiles, naming: Naming = FIELDS): Promise<{ gpu: Gpu; line: string }> {
+  const found = await acquireNodeAdapter(adapter, naming);
   return { gpu: await Gpu.create(found.adapter, found.report, shaders), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
-}
-
-/** The value of an --adapter option (absent: auto); a UserError names the choices. */
-export function parseAdapterChoice(value: string | undefined): AdapterChoice {
-  if (value === undefined) return 'auto';
-  check((ADAPTER_CHOICES as readonly string[]).includes(value), `--adapter must be one of ${ADAPTER_CHOICES.join(', ')}, got '${value}'`);
-  return value as AdapterChoice;
 }

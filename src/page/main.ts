@@ -9,8 +9,8 @@ import { adapterLabel } from '../device/adapter-info';
 import { acquireBrowserAdapter } from '../device/adapter-browser';
 import { ReportedError, check } from '../errors';
 import type { BenchResults } from '../measure/results';
-import { OPTIMIZER_KINDS, type OptimizerKind } from '../optim/optimizer';
-import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed } from '../train/options';
+import type { OptimizerKind } from '../optim/optimizer';
+import { type BatchSizeOption, batchSizeFromText, checkTrainOptions, lrFromText, seedFromText, textNaming } from '../train/options';
 import type { DataChoice, FromWorker, Job, TrainedModel } from './protocol';
 import { renderCharts, renderConfusion, renderDigits, renderParameters, renderResultsTable, renderSweep } from './view';
 
@@ -48,24 +48,24 @@ async function readData(form: Form): Promise<DataChoice> {
 
 async function readJob(form: Form): Promise<Job> {
   const data = await readData(form);
-  const batchSizes: BatchSizeOption[] = list(value(form, 'batch-sizes')).map(parseBatchSize);
+  const batchSizes: BatchSizeOption[] = list(value(form, 'batch-sizes')).map((t) => batchSizeFromText(t));
   const lrText = value(form, 'lrs');
   const budget = Number(value(form, 'budget'));
   check(Number.isFinite(budget) && budget > 0, `the budget must be a positive number, got '${value(form, 'budget')}'`);
   const epochs = value(form, 'budget-unit') === 'epochs';
   if (epochs) check(Number.isInteger(budget), `a budget in epochs must be a whole number, got ${budget}`);
-  const seed = parseSeed(value(form, 'seed'));
+  const seed = seedFromText(value(form, 'seed'));
   if (value(form, 'mode') === 'sweep') {
     check(lrText !== '', 'a sweep needs its learning rates: every one is trained with every batch size and optimizer');
     check(epochs, 'a sweep trains every configuration for the same number of epochs: choose epochs as the budget\'s unit');
     const optimizers = list(value(form, 'optimizers')).map((o) => {
-      check((OPTIMIZER_KINDS as readonly string[]).includes(o), `optimizers must be some of ${OPTIMIZER_KINDS.join(', ')}, got '${o}'`);
+      checkTrainOptions({ optimizer: { kind: o as OptimizerKind } }, textNaming(o));
       return o as OptimizerKind;
     });
-    return { kind: 'sweep', data, lrs: list(lrText).map(parseLearningRate), batchSizes, optimizers, epochs: budget, seed };
+    return { kind: 'sweep', data, lrs: list(lrText).map((t) => lrFromText(t)), batchSizes, optimizers, epochs: budget, seed };
   }
   // none given: each batch size's default, derived from the data once it is loaded (runSweep)
-  const lrs = lrText === '' ? batchSizes.map(() => null) : list(lrText).map(parseLearningRate);
+  const lrs = lrText === '' ? batchSizes.map(() => null) : list(lrText).map((t) => lrFromText(t));
   check(lrs.length === batchSizes.length, `${lrs.length} learning rates for ${batchSizes.length} batch sizes: give one per batch size, or none`);
   return {
     kind: 'compare', data,

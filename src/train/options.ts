@@ -1,9 +1,15 @@
 /**
- * Validation of user-facing training options (CLI flags, the browser page's form), each failing
- * with a one-line UserError that names the option, the value and what is allowed.
+ * The one set of checks on a run's options, shared by the library (fit), the CLI and the page:
+ * each refusal is a one-line UserError naming the field (`batchSize`, `optimizer.momentum`) and
+ * the value. A shell that reads text parses it first (wholeNumberText, batchSizeText, decimal:
+ * syntax only, NaN for what is not a number) and then calls these same checks with its own
+ * Naming (src/fields.ts), so that the CLI's messages name its flags and quote what was typed.
  */
-import { UserError, check } from '../errors';
+import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
+import { UserError } from '../errors';
 import { decimal } from '../format';
+import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, type OptimizerKind, RULES, SGD } from '../optim/optimizer';
+import { CONSTANT, SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 
 export type BatchSizeOption = number | 'full';
 
@@ -12,46 +18,154 @@ const MAX_SEED = 2 ** 32 - 1;
 /** float32's smallest normal and largest finite values: the kernels compute in float32. */
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 export const FLOAT32_MAX = 3.4028234663852886e38;
+const IN_FLOAT32 = `a positive number float32 can hold (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`;
 
-function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  check(/^\s*\+?\d+\s*$/.test(text) && Number.isSafeInteger(value) && value > 0, `${flag} must be a positive whole number, got '${text}'`);
-  return value;
+/** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
+export const DEFAULT_SCHEDULE: Schedule = CONSTANT;
+
+/** A run's options as values: the library's FitOptions, or a shell's once its text is parsed. */
+export interface TrainOptionValues {
+  batchSize?: BatchSizeOption;
+  epochs?: number;
+  lr?: number;
+  seed?: number;
+  recordEvery?: number;
+  recordSteps?: readonly number[];
+  recordTest?: boolean;
+  budgetMs?: number;
+  shuffle?: boolean;
+  test?: boolean;
+  optimizer?: Partial<Optimizer>;
+  schedule?: Partial<Schedule>;
+  checkpoint?: { everySteps?: number; everyMs?: number; write?: unknown };
+  signal?: unknown;
+  onProgress?: unknown;
 }
 
-export function parseBatchSize(text: string): BatchSizeOption {
-  if (text.trim() === 'full') return 'full';
-  const value = Number(text);
-  check(/^\s*\+?\d+\s*$/.test(text) && Number.isSafeInteger(value) && value > 0, `--batch-size must be a whole number of at least 1, or 'full', got '${text}'`);
-  return value;
+/** Whether a field was set: for the CLI, its flag was given; for the library, see settingsGiven. */
+export type WasSet = (field: string) => boolean;
+
+const isNumberIn = (v: unknown, min: number, max: number) => typeof v === 'number' && v > min && v < max;
+const isPositive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
+const BETWEEN_0_AND_1 = 'a number between 0 and 1 (exclusive)';
+
+/**
+ * Refuses every impossible option of `o` (only the fields present are checked), and the
+ * optimiser's and schedule's constants that the chosen kinds do not read (`kinds`: the sweep's
+ * optimisers; one run has one). `set` says which fields were given: the library takes a constant
+ * equal to its default (a whole Optimizer or Schedule object, as a result's config holds) as not
+ * given.
+ */
+export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS, set: WasSet = settingsGiven(o), kinds: readonly string[] = [o?.optimizer?.kind ?? 'sgd']): void {
+  demand(typeof o === 'object' && o !== null, 'options', o, 'an object of options', naming);
+  const field = (name: string, value: unknown, ok: (v: unknown) => boolean, what: string) => {
+    if (value !== undefined) demand(ok(value), name, value, what, naming);
+  };
+  field('batchSize', o.batchSize, (v) => v === 'full' || isWhole(v, 1), "a whole number of at least 1, or 'full'");
+  field('epochs', o.epochs, (v) => isWhole(v, 1), 'a positive whole number');
+  field('lr', o.lr, isPositive, 'a positive finite number');
+  field('lr', o.lr, (v) => (v as number) >= FLOAT32_MIN_NORMAL && (v as number) <= FLOAT32_MAX, IN_FLOAT32);
+  field('seed', o.seed, (v) => isWhole(v, 0) && v <= MAX_SEED, `a whole number from 0 to ${MAX_SEED}`);
+  field('recordEvery', o.recordEvery, (v) => isWhole(v, 1), 'a positive whole number');
+  field('recordSteps', o.recordSteps, (v) => Array.isArray(v) && v.every((s) => isWhole(s, 0)), 'a list of whole numbers of updates');
+  field('budgetMs', o.budgetMs, isPositive, 'a positive number of milliseconds');
+  for (const flag of ['shuffle', 'test', 'recordTest'] as const) field(flag, o[flag], (v) => typeof v === 'boolean', 'true or false');
+  field('signal', o.signal, (v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean', 'an AbortSignal');
+  field('onProgress', o.onProgress, (v) => typeof v === 'function', 'a function');
+  const c = o.checkpoint;
+  field('checkpoint', c, (v) => typeof v === 'object' && v !== null, 'an object { everySteps, everyMs, write }');
+  field('checkpoint.everySteps', c?.everySteps, (v) => isWhole(v, 1), 'a positive whole number of updates');
+  field('checkpoint.everyMs', c?.everyMs, isPositive, 'a positive number of milliseconds');
+  if (c !== undefined) field('checkpoint.write', c.write ?? null, (v) => typeof v === 'function', 'a function that takes the checkpoint');
+  checkOptimizer(o.optimizer ?? {}, naming, set, kinds);
+  checkSchedule(o.schedule ?? {}, naming, set);
+}
+
+function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, kinds: readonly string[]): void {
+  demand(typeof opt === 'object' && opt !== null, 'optimizer', opt, 'an object { kind, momentum, beta1, beta2, epsilon }', naming);
+  for (const kind of kinds) demandChoice('optimizer.kind', kind, OPTIMIZER_KINDS, naming);
+  for (const constant of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
+    const name = `optimizer.${constant}`;
+    const users = OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(constant as OptimizerConstant));
+    const read = kinds.some((k) => users.includes(k as OptimizerKind));
+    if (opt[constant] === undefined || !(read || set(name))) continue;
+    if (constant === 'epsilon') demand(isNumberIn(opt.epsilon, FLOAT32_MIN_NORMAL, FLOAT32_MAX), name, opt.epsilon, IN_FLOAT32, naming);
+    else demand(isNumberIn(opt[constant], 0, 1), name, opt[constant], BETWEEN_0_AND_1, naming);
+    if (!read) throw new UserError(`${naming.name(name)} applies to ${naming.name('optimizer.kind')} ${users.join(' or ')} only`);
+  }
+}
+
+function checkSchedule(s: Partial<Schedule>, naming: Naming, set: WasSet): void {
+  demand(typeof s === 'object' && s !== null, 'schedule', s, 'an object { kind, every, factor, warmup }', naming);
+  if (s.kind !== undefined) demandChoice('schedule.kind', s.kind, SCHEDULE_KINDS, naming);
+  const stepped = s.kind === 'step';
+  const rules = { every: [(v: unknown) => isWhole(v, 1), 'a positive whole number'], factor: [(v: unknown) => isNumberIn(v, 0, 1), BETWEEN_0_AND_1] } as const;
+  for (const constant of ['every', 'factor'] as const) {
+    const name = `schedule.${constant}`;
+    if (s[constant] === undefined || !(stepped || set(name))) continue;
+    demand(rules[constant][0](s[constant]), name, s[constant], rules[constant][1], naming);
+    if (!stepped) throw new UserError(`${naming.name(name)} applies to ${naming.name('schedule.kind')} step only`);
+  }
+  if (s.warmup !== undefined) demand(isWhole(s.warmup, 0), 'schedule.warmup', s.warmup, 'a whole number of updates (0 for none)', naming);
+}
+
+/**
+ * The library's reading of "given": a constant differing from its default. A whole Optimizer or
+ * Schedule object (SGD, CONSTANT, DEFAULT_SCHEDULE, a result's config) sets nothing it does not
+ * use; `{ kind: 'sgd', momentum: 0.5 }` sets a momentum that plain SGD would ignore.
+ */
+export function settingsGiven(o: TrainOptionValues): WasSet {
+  const defaults: Record<string, readonly unknown[]> = {
+    'optimizer.momentum': [SGD.momentum], 'optimizer.beta1': [SGD.beta1], 'optimizer.beta2': [SGD.beta2], 'optimizer.epsilon': [SGD.epsilon],
+    'schedule.every': [DEFAULT_SCHEDULE.every, CONSTANT.every], 'schedule.factor': [DEFAULT_SCHEDULE.factor, CONSTANT.factor],
+  };
+  return (field) => {
+    const [group, key] = field.split('.') as ['optimizer' | 'schedule', string];
+    const value = (o[group] as Record<string, unknown> | undefined)?.[key];
+    return value !== undefined && !(defaults[field] ?? []).includes(value);
+  };
 }
 
 /** Resolves 'full' and checks the size against the training set. */
-export function resolveBatchSize(option: BatchSizeOption, examples: number): number {
+export function resolveBatchSize(option: BatchSizeOption, examples: number, naming: Naming = FIELDS): number {
   if (option === 'full') return examples;
-  if (option > examples) throw new UserError(`--batch-size ${option} is larger than the ${examples} training examples (use 'full' for full-batch)`);
+  if (option > examples) throw new UserError(`${naming.name('batchSize')} ${option} is larger than the ${examples} training examples (use 'full' for full-batch)`);
   return option;
 }
 
-export function parseEpochs(text: string): number {
-  return positiveInteger('--epochs', text);
+/** Text that is a whole number (digits, spaces around, an optional +) as that number, else NaN: the checks then refuse it. */
+export function wholeNumberText(text: string): number {
+  return /^\s*\+?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }
 
-export function parseRecordEvery(text: string): number {
-  return positiveInteger('--record-every', text);
+export function batchSizeText(text: string): BatchSizeOption {
+  return text.trim() === 'full' ? 'full' : wholeNumberText(text);
 }
 
-export function parseLearningRate(text: string): number {
-  const value = decimal(text);
-  check(Number.isFinite(value) && value > 0, `--lr must be a positive finite number, got '${text}'`);
-  check(value >= FLOAT32_MIN_NORMAL && value <= FLOAT32_MAX, `--lr ${text} cannot be represented in float32, which the kernels compute in (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`);
+/**
+ * One option from text, checked on its own (a sweep's lists, the page's form): `naming` says how
+ * a refusal names it (default the field, with the text typed; the CLI passes its flag's).
+ */
+export function batchSizeFromText(text: string, naming: Naming = textNaming(text)): BatchSizeOption {
+  return checkedAlone('batchSize', batchSizeText(text), naming);
+}
+
+export function lrFromText(text: string, naming: Naming = textNaming(text)): number {
+  return checkedAlone('lr', decimal(text), naming);
+}
+
+export function seedFromText(text: string, naming: Naming = textNaming(text)): number {
+  return checkedAlone('seed', wholeNumberText(text), naming);
+}
+
+function checkedAlone<T>(field: 'batchSize' | 'lr' | 'seed', value: T, naming: Naming): T {
+  checkTrainOptions({ [field]: value }, naming);
   return value;
 }
 
-export function parseSeed(text: string): number {
-  const value = Number(text);
-  check(/^\s*\d+\s*$/.test(text) && Number.isSafeInteger(value) && value <= MAX_SEED, `--seed must be a whole number from 0 to ${MAX_SEED}, got '${text}'`);
-  return value;
+/** The library's field names, with the text that was typed as the value shown. */
+export function textNaming(text: string): Naming {
+  return { name: FIELDS.name, shown: () => `'${text}'` };
 }
 
 /** A run records the whole training set's loss about this many times at most, by default. */
@@ -64,45 +178,4 @@ const MOST_RECORDINGS = 20;
  */
 export function defaultRecordEvery(stepsPerEpoch: number, epochs: number): number {
   return Math.max(1, Math.ceil(stepsPerEpoch / 4), Math.ceil((stepsPerEpoch * epochs) / MOST_RECORDINGS));
-}
-
-/** A number in (min, max) (exclusive unless said), for the optimiser's and schedule's options. */
-function numberIn(flag: string, text: string, min: number, max: number, what: string): number {
-  const value = decimal(text);
-  check(Number.isFinite(value) && value > min && value < max, `${flag} must be ${what}, got '${text}'`);
-  return value;
-}
-
-export function parseMomentum(text: string): number {
-  return numberIn('--momentum', text, 0, 1, 'a number between 0 and 1 (exclusive)');
-}
-
-export function parseBeta(flag: '--beta1' | '--beta2', text: string): number {
-  return numberIn(flag, text, 0, 1, 'a number between 0 and 1 (exclusive)');
-}
-
-export function parseEpsilon(text: string): number {
-  // below float32's smallest normal it becomes 0 in the kernels (a division by zero); above its
-  // largest it cannot be compiled into them
-  return numberIn('--epsilon', text, FLOAT32_MIN_NORMAL, FLOAT32_MAX, `a positive number float32 can hold (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`);
-}
-
-export function parseDecayFactor(text: string): number {
-  return numberIn('--decay-factor', text, 0, 1, 'a number between 0 and 1 (exclusive)');
-}
-
-export function parseDecayEvery(text: string): number {
-  return positiveInteger('--decay-every', text);
-}
-
-export function parseWarmup(text: string): number {
-  const value = Number(text);
-  check(/^\s*\d+\s*$/.test(text) && Number.isSafeInteger(value), `--warmup must be a whole number of updates (0 for none), got '${text}'`);
-  return value;
-}
-
-export function parseNoise(text: string): number {
-  const value = decimal(text);
-  check(Number.isFinite(value) && value >= 0, `--noise must be a finite number of at least 0, got '${text}'`);
-  return value;
 }

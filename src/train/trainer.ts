@@ -294,7 +294,7 @@ class Run {
     const { lr, batchSize } = this.config;
     throw new TrainingStopped(
       'diverged',
-      `training diverged: ${what}; the learning rate ${lr} is too large for batch ${batchSize}, try a smaller one (--lr ${Number((lr / 10).toPrecision(12))})`,
+      `training diverged: ${what}; the learning rate ${lr} is too large for batch ${batchSize}, try a smaller one (lr ${Number((lr / 10).toPrecision(12))})`,
       this.history, step, 3,
     );
   }

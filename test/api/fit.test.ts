@@ -96,19 +96,3 @@ describe.each(CASES)('$model on $backend', ({ model, backend }) => {
     expect(() => decodeWeights(file, 'w', modelOf(other), data.features)).toThrow(/^w: weights are for a (softmax-classifier|linear-regression) model; this needs a/);
   });
 });
-
-describe('options a program passes are checked as the CLI checks its flags', () => {
-  const data = DATA.regression!();
-  test.each([
-    { options: { batchSize: 0 }, error: "fit: batchSize must be a whole number of at least 1, or 'full', got 0" },
-    { options: { epochs: -1 }, error: 'fit: epochs must be a whole number of at least 1, got -1' },
-    { options: { lr: Number.NaN }, error: 'fit: lr must be a positive number float32 can hold, got NaN' },
-    { options: { optimizer: { kind: 'lbfgs' as never } }, error: "fit: optimizer.kind must be one of sgd, momentum, nesterov, adam, rmsprop, got 'lbfgs'" },
-    { options: { optimizer: { momentum: 1 } }, error: 'fit: optimizer.momentum must be between 0 and 1 (exclusive), got 1' },
-    { options: { schedule: { warmup: 0.5 } }, error: 'fit: schedule.warmup must be a whole number of updates, got 0.5' },
-  ] as Array<{ options: FitOptions; error: string }>)('$error', async ({ options, error }) => {
-    await withEngine(data, 'cpu', async (engine) => {
-      await expect(fit(engine, data, options)).rejects.toThrow(new UserError(error));
-    });
-  });
-});

@@ -59,7 +59,7 @@ describe('train --task regression', () => {
     { args: ['--task', 'regression'], error: /--task regression needs exactly one of --csv FILE \(with --target NAME\) or --synthetic ROWS,FEATURES/ },
     { args: ['--task', 'regression', '--csv', csv], error: /--csv needs --target NAME/ },
     { args: ['--task', 'regression', '--csv', join(out, 'none.csv'), '--target', 'y'], error: /cannot read --csv .*none\.csv: no such file/ },
-    { args: ['--task', 'regression', '--csv', csv, '--target', 'cost'], error: /no column named 'cost' for --target \(columns: 'size', 'rooms', 'age', 'price'\)/ },
+    { args: ['--task', 'regression', '--csv', csv, '--target', 'cost'], error: /no column named 'cost' for the target \(columns: 'size', 'rooms', 'age', 'price'\)/ },
     { args: ['--task', 'regression', '--synthetic', '100'], error: /--synthetic must be ROWS,FEATURES/ },
     { args: ['--task', 'regression', '--synthetic', '100,3', '--noise', '-1'], error: /--noise must be a finite number of at least 0, got '-1'/ },
     { args: ['--task', 'regression', '--synthetic', '100,3', '--data', out], error: /--data applies to --task classification only/ },

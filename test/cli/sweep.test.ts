@@ -59,7 +59,7 @@ describe('train --sweep', () => {
     { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs\)$/ },
     { args: ['--sweep', '--lrs', '0.1,x'], error: /--lrs: --lr must be a positive finite number, got 'x'/ },
     { args: ['--sweep', '--lrs', '0.1,,0.2'], error: /--lrs must be a comma-separated list, got '0.1,,0.2'/ },
-    { args: ['--sweep', '--optimizers', 'sgd,lbfgs'], error: new RegExp(`--optimizers: each must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'`) },
+    { args: ['--sweep', '--optimizers', 'sgd,lbfgs'], error: new RegExp(`--optimizers: --optimizer must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'`) },
     { args: ['--sweep', '--batch-sizes', '0'], error: /--batch-sizes: --batch-size must be a whole number of at least 1/ },
     { args: ['--sweep', '--step-variant', 'tune'], error: /--step-variant does not apply to --sweep/ },
   ])('$error', ({ args, error }) => {

@@ -12,7 +12,7 @@ describe('CSV for regression', () => {
   });
   test.each([
     { text: '', error: /f.csv: expected a header line and at least one row of numbers/ },
-    { text: 'a,b\n1,2\n', target: 'y', error: /f.csv: no column named 'y' for --target \(columns: 'a', 'b'\)/ },
+    { text: 'a,b\n1,2\n', target: 'y', error: /f.csv: no column named 'y' for the target \(columns: 'a', 'b'\)/ },
     { text: 'y\n1\n', error: /f.csv: needs at least one feature column besides the target 'y'/ },
     { text: 'a,y\n1,2\n3\n', error: /f.csv:3: 1 values, the header has 2 columns/ },
     { text: 'a,y\n1,2\nx,4\n', error: /f.csv:3: column 'a' holds 'x', not a finite number/ },

@@ -1,0 +1,31 @@
+/**
+ * The checks on how an engine is opened, shared by the library (openEngine, createEngine), the
+ * CLI (which parses its flags and calls these with its Naming) and the page: the backend, the
+ * adapter, the step variant and the number of stacked configurations.
+ */
+import { STEP_VARIANTS } from '../backend/webgpu';
+import { ADAPTER_CHOICES } from '../device/adapter-node';
+import { UserError } from '../errors';
+import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
+
+export const BACKEND_CHOICES = ['webgpu', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** createEngine's options: `models` stacked configurations, the `stepVariant`. */
+export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS): void {
+  demand(typeof o === 'object' && o !== null, 'options', o, 'an object of options', naming);
+  if (o.models !== undefined) demand(isWhole(o.models, 1), 'models', o.models, 'a whole number of at least 1', naming);
+  if (o.stepVariant !== undefined) demandChoice('stepVariant', o.stepVariant, STEP_VARIANTS, naming);
+}
+
+/**
+ * openEngine's options: the engine's shape, the `backend` and the `adapter` (WebGPU only). A
+ * stepVariant with the CPU is let pass: a checkpoint's variant is handed on to whichever backend
+ * resumes it, and the resume check names a backend that differs.
+ */
+export function checkEngineOptions(o: { backend?: unknown; adapter?: unknown; models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS): void {
+  checkEngineShape(o, naming);
+  if (o.backend !== undefined) demandChoice('backend', o.backend, BACKEND_CHOICES, naming);
+  if (o.adapter !== undefined) demandChoice('adapter', o.adapter, ADAPTER_CHOICES, naming);
+  if (o.backend === 'cpu' && o.adapter !== undefined && o.adapter !== 'auto') throw new UserError(`${naming.name('adapter')} applies to ${naming.name('backend')} webgpu only`);
+}

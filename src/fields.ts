@@ -1,0 +1,37 @@
+/**
+ * How an option check names what it refuses. The library's checks are written once, in terms of
+ * fields (`batchSize`, `optimizer.momentum`, `testFraction`); a shell that takes the values as
+ * text (the CLI) hands the same checks its own Naming, so that its messages name its flags and
+ * quote the text that was typed, while the library's and the page's never name a flag.
+ */
+import { UserError } from './errors';
+
+export interface Naming {
+  /** how the caller calls a field: the field itself, or the CLI's flag */
+  name(field: string): string;
+  /** a refused value as the caller gave it */
+  shown(field: string, value: unknown): string;
+}
+
+/** A value as a message shows it: strings quoted, lists as JSON, anything else as String() does. */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
+  return String(value);
+}
+
+/** The library's naming: fields by their names, values as given. */
+export const FIELDS: Naming = { name: (field) => field, shown: (_field, value) => shownValue(value) };
+
+/** Throws a UserError `<field> must be <what>, got <value>` unless `ok`. */
+export function demand(ok: boolean, field: string, value: unknown, what: string, naming: Naming = FIELDS): void {
+  if (!ok) throw new UserError(`${naming.name(field)} must be ${what}, got ${naming.shown(field, value)}`);
+}
+
+/** A value of `choices`, refused otherwise with the list. */
+export function demandChoice(field: string, value: unknown, choices: readonly string[], naming: Naming = FIELDS): void {
+  demand(choices.includes(value as string), field, value, `one of ${choices.join(', ')}`, naming);
+}
+
+export const isWhole = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;

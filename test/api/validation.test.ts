@@ -1,0 +1,173 @@
+/**
+ * The library's door, as a program meets it: every invalid dataset, option and engine use is
+ * refused with a typed error (UserError) whose one line names the field and never a CLI flag;
+ * the CLI names the same refusals by its flags (test/cli/bad-input.test.ts). Engines: a second
+ * fit while one runs, data that is not the engine's, a destroyed engine, on both engines.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  type Engine, type FitOptions, type TrainingData, TrainingStopped, UserError,
+  classificationData, createEngine, evaluate, fit, openEngine, regressionData, syntheticData,
+} from '../../src/index';
+import { testGpu } from '../helpers/gpu';
+
+const N = 40;
+const F = 784;
+const labels = () => Uint8Array.from({ length: N }, (_, i) => i % 10);
+const images = () => Uint8Array.from({ length: N * F }, (_, i) => (i * 7) % 256);
+const dataset = (o: Record<string, unknown> = {}) => ({ images: images(), labels: labels(), count: N, features: F, ...o }) as never;
+const classifier = (train: never = dataset(), test: never | null = null) => classificationData(train, test, { kind: 'arrays' }, 'arrays');
+const regression = () => syntheticData(60, 3, 0.1, 1);
+
+/** A UserError whose message names `field` and no --flag. */
+function expectFieldError(e: unknown, field: RegExp): void {
+  expect(e).toBeInstanceOf(UserError);
+  const message = (e as Error).message;
+  expect(message).toMatch(field);
+  expect(message).not.toMatch(/--[a-z]/);
+  expect(message.split('\n')).toHaveLength(1);
+}
+
+async function refusal(body: () => unknown): Promise<unknown> {
+  try {
+    await body();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a refusal');
+}
+
+async function onCpu(data: TrainingData, options: FitOptions): Promise<unknown> {
+  const engine = await createEngine(data, 'cpu');
+  try {
+    return await fit(engine, data, options);
+  } finally {
+    await engine.destroy();
+  }
+}
+
+describe('invalid data is refused at the door, naming the field', () => {
+  test.each([
+    { name: 'a label of 10 or more', data: () => classifier(dataset({ labels: labels().fill(12) })), field: /^train\.labels\[0\] is 12, outside the 10 classes 0\.\.9$/ },
+    { name: 'fractional labels', data: () => classifier(dataset({ labels: Float32Array.from(labels(), (y) => y + 0.5) })), field: /^train\.labels must be a Uint8Array .*got Float32Array$/ },
+    { name: 'Float32Array images', data: () => classifier(dataset({ images: new Float32Array(N * F).fill(0.5) })), field: /^train\.images must be a Uint8Array .*got Float32Array$/ },
+    { name: 'Float64Array images', data: () => classifier(dataset({ images: new Float64Array(N * F) })), field: /^train\.images must be a Uint8Array .*got Float64Array$/ },
+    { name: 'plain arrays', data: () => classifier(dataset({ images: Array.from(images()), labels: Array.from(labels()) })), field: /^train\.images must be a Uint8Array .*got Array$/ },
+    { name: 'a count larger than the arrays', data: () => classifier(dataset({ count: 400 })), field: /^train\.images holds 31360 bytes; train\.count × train\.features is 400 × 784/ },
+    { name: 'labels fewer than the count', data: () => classifier(dataset({ labels: labels().subarray(1) })), field: /^train\.labels holds 39 labels; train\.count is 40$/ },
+    { name: '0 rows', data: () => classifier(dataset({ images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 })), field: /^train\.count must be a whole number of at least 1, got 0$/ },
+    { name: 'features not a multiple of 4', data: () => classifier(dataset({ images: new Uint8Array(N * 5), features: 5 })), field: /^train\.features must be a multiple of 4 .*got 5$/ },
+    { name: 'a test set of other features', data: () => classifier(dataset(), dataset({ images: new Uint8Array(N * 4), features: 4 })), field: /^test\.features is 4; train\.features is 784/ },
+    { name: 'regression names of the wrong length', data: () => { const d = regression(); return regressionData(d.split, d.origin, d.source, ['a'], d.target); }, field: /^names must be 3 strings, one per feature, got 1$/ },
+    { name: 'regression rows that are not finite', data: () => { const d = regression(); d.split.train.targets[5] = Number.NaN; return d; }, field: /^split\.train\.targets\[5\] is NaN, not a finite number$/ },
+    { name: 'NaN noise', data: () => syntheticData(60, 3, Number.NaN, 1), field: /^noise must be a finite number of at least 0, got NaN$/ },
+    { name: "loss 'l1'", data: () => syntheticData(60, 3, 0.1, 1, { loss: 'l1' as never }), field: /^loss must be one of half-mse, mse, got 'l1'$/ },
+    { name: 'a test fraction of 1', data: () => syntheticData(60, 3, 0.1, 1, { testFraction: 1 }), field: /^testFraction must be a number from 0 .*got 1$/ },
+    { name: 'one synthetic row', data: () => syntheticData(1, 3, 0.1, 1), field: /^rows must be a whole number of at least 2, got 1$/ },
+  ])('$name', async ({ data, field }) => {
+    expectFieldError(await refusal(async () => {
+      const d = data();
+      await createEngine(d, 'cpu');
+    }), field);
+  });
+
+  test('refused before a device is opened: openEngine with bad data opens nothing', async () => {
+    const d = classifier(dataset({ labels: labels().fill(10) }));
+    expectFieldError(await refusal(() => openEngine(d, { backend: 'webgpu', adapter: 'swiftshader' })), /^train\.labels\[0\] is 10/);
+  });
+});
+
+describe('invalid options are refused, naming the field (the checks the CLI runs on its flags)', () => {
+  const data = regression();
+  test.each([
+    { options: { batchSize: 0 }, field: /^batchSize must be a whole number of at least 1, or 'full', got 0$/ },
+    { options: { batchSize: 61 }, field: /^batchSize 61 is larger than the 48 training examples/ },
+    { options: { epochs: -1 }, field: /^epochs must be a positive whole number, got -1$/ },
+    { options: { lr: Number.NaN }, field: /^lr must be a positive finite number, got NaN$/ },
+    { options: { lr: 1e300 }, field: /^lr must be a positive number float32 can hold .*got 1e\+300$/ },
+    { options: { seed: 2 ** 32 }, field: /^seed must be a whole number from 0 to 4294967295, got 4294967296$/ },
+    { options: { optimizer: { kind: 'lbfgs' as never } }, field: /^optimizer\.kind must be one of sgd, momentum, nesterov, adam, rmsprop, got 'lbfgs'$/ },
+    { options: { optimizer: { kind: 'momentum', momentum: 1 } }, field: /^optimizer\.momentum must be a number between 0 and 1 \(exclusive\), got 1$/ },
+    { options: { optimizer: { kind: 'sgd', momentum: 0.5 } }, field: /^optimizer\.momentum applies to optimizer\.kind momentum or nesterov only$/ },
+    { options: { optimizer: { kind: 'momentum', beta1: 0.5 } }, field: /^optimizer\.beta1 applies to optimizer\.kind adam only$/ },
+    { options: { optimizer: { kind: 'adam', epsilon: 1e-50 } }, field: /^optimizer\.epsilon must be a positive number float32 can hold/ },
+    { options: { schedule: { kind: 'cosine', factor: 0.1 } }, field: /^schedule\.factor applies to schedule\.kind step only$/ },
+    { options: { schedule: { kind: 'step', every: 0 } }, field: /^schedule\.every must be a positive whole number, got 0$/ },
+    { options: { schedule: { warmup: 0.5 } }, field: /^schedule\.warmup must be a whole number of updates \(0 for none\), got 0\.5$/ },
+    { options: { checkpoint: { everySteps: 0, write: () => {} } }, field: /^checkpoint\.everySteps must be a positive whole number of updates, got 0$/ },
+    { options: { checkpoint: { everyMs: -1, write: () => {} } }, field: /^checkpoint\.everyMs must be a positive number of milliseconds, got -1$/ },
+    { options: { checkpoint: { everySteps: 5 } }, field: /^checkpoint\.write must be a function that takes the checkpoint, got null$/ },
+    { options: { recordSteps: [-1, 0.5] }, field: /^recordSteps must be a list of whole numbers of updates, got \[-1,0\.5\]$/ },
+    { options: { recordEvery: 0 }, field: /^recordEvery must be a positive whole number, got 0$/ },
+    { options: { budgetMs: 0 }, field: /^budgetMs must be a positive number of milliseconds, got 0$/ },
+    { options: { test: 'yes' as never }, field: /^test must be true or false, got 'yes'$/ },
+    { options: { init: [1, Number.NaN, 3] }, field: /^init must be a list of finite numbers/ },
+  ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
+    expectFieldError(await refusal(() => onCpu(data, options)), field);
+  });
+
+  test('a whole Optimizer or Schedule object (a result\'s config) is accepted: only what the kind reads is checked', async () => {
+    const first = (await onCpu(data, { epochs: 1, lr: 0.1 })) as Awaited<ReturnType<typeof fit>>;
+    const again = (await onCpu(data, { epochs: 1, lr: 0.1, optimizer: first.config.optimizer, schedule: { kind: 'constant', every: 1, factor: 1, warmup: 0 } })) as typeof first;
+    expect(Array.from(again.params)).toEqual(Array.from(first.params));
+  });
+
+  test.each([
+    { name: "backend 'cuda'", open: () => openEngine(data, { backend: 'cuda' as never }), field: /^backend must be one of webgpu, cpu, got 'cuda'$/ },
+    { name: "adapter 'metal'", open: () => openEngine(data, { adapter: 'metal' as never }), field: /^adapter must be one of auto, hardware, swiftshader, got 'metal'$/ },
+    { name: 'an adapter for the CPU', open: () => openEngine(data, { backend: 'cpu', adapter: 'swiftshader' }), field: /^adapter applies to backend webgpu only$/ },
+    { name: "stepVariant 'turbo'", open: () => createEngine(data, 'cpu', { stepVariant: 'turbo' as never }), field: /^stepVariant must be one of auto, tune, four-kernels, .*got 'turbo'$/ },
+    { name: 'models 0', open: () => createEngine(data, 'cpu', { models: 0 }), field: /^models must be a whole number of at least 1, got 0$/ },
+    { name: 'a device that is not one', open: () => createEngine(data, 'gpu' as never), field: /^device must be 'cpu' or a device from openNodeDevice or openBrowserDevice, got 'gpu'$/ },
+    { name: 'options that are not an object', open: () => onCpu(data, null as never), field: /^options must be an object of options, got null$/ },
+  ])('engine options: $name', async ({ open, field }) => {
+    expectFieldError(await refusal(open), field);
+  });
+});
+
+describe.each(['cpu', 'webgpu'])('one engine, one run at a time, on %s', (backend) => {
+  const data = classifier();
+  const engineFor = async (d: TrainingData): Promise<Engine> => createEngine(d, backend === 'cpu' ? 'cpu' : await testGpu(), { stepVariant: 'four-kernels' });
+  const options: FitOptions = { batchSize: 4, epochs: 2, lr: 0.01 };
+
+  test('a second fit while one runs is refused, and the first trains as it would alone', async () => {
+    const alone = await engineFor(data);
+    const expected = await fit(alone, data, options);
+    await alone.destroy();
+    const engine = await engineFor(data);
+    try {
+      const first = fit(engine, data, options);
+      const second = await refusal(() => fit(engine, data, options));
+      expectFieldError(second, /^fit: the engine is in use by a fit that has not returned/);
+      expectFieldError(await refusal(() => evaluate(engine, expected.params)), /^evaluate: the engine is in use by a fit/);
+      const result = await first;
+      expect(Array.from(result.params)).toEqual(Array.from(expected.params));
+      expect(result.history.map((h) => h.loss)).toEqual(expected.history.map((h) => h.loss));
+      // free again once it returned
+      expect((await fit(engine, data, { ...options, epochs: 1 })).steps).toBe(10);
+    } finally {
+      await engine.destroy();
+    }
+  });
+
+  test('data that is not the engine\'s is refused, even of the same shape', async () => {
+    const engine = await engineFor(data);
+    try {
+      for (const other of [classifier(), regression()]) expectFieldError(await refusal(() => fit(engine, other, options)), /^fit: data is not the data this engine was created with/);
+    } finally {
+      await engine.destroy();
+    }
+  });
+
+  test('destroy() during a fit stops it at a step boundary (TrainingStopped), then fit is refused', async () => {
+    const engine = await engineFor(data);
+    let destroyed: Promise<void> | undefined;
+    const stopped = await refusal(() => fit(engine, data, { ...options, epochs: 50, onProgress: () => void (destroyed ??= engine.destroy()) }));
+    expect(stopped).toBeInstanceOf(TrainingStopped);
+    expect((stopped as TrainingStopped).reason).toBe('interrupted');
+    expect((stopped as Error).message).toMatch(/^stopped by destroy\(\) after update \d+$/);
+    await destroyed;
+    expectFieldError(await refusal(() => fit(engine, data, options)), /^fit: the engine was destroyed; create another with createEngine or openEngine$/);
+    await engine.destroy(); // a second destroy is harmless
+  });
+});
