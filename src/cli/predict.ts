@@ -78,7 +78,7 @@ async function rowsOfCsv(path: string, d: RegressionDescription): Promise<number
   return Array.from({ length: rows }, (_, r) => d.names.map((_, j) => columns[j]![r]!));
 }
 
-function printRegression(rows: number[][], values: Float32Array, d: RegressionDescription, inline: boolean): void {
+function printRegression(rows: number[][], values: Float64Array, d: RegressionDescription, inline: boolean): void {
   const D = d.names.length;
   const predict = (x: number[]) => x.reduce((a, v, j) => a + v * values[j]!, values[D]!);
   if (inline) {
@@ -89,7 +89,7 @@ function printRegression(rows: number[][], values: Float32Array, d: RegressionDe
   for (const x of rows) console.log(`${x.join(',')},${predict(x)}`);
 }
 
-function printClassifier(path: string, firstText: string | undefined, values: Float32Array, features: number): void {
+function printClassifier(path: string, firstText: string | undefined, values: Float64Array, features: number): void {
   const first = firstText === undefined ? 10 : Number(firstText);
   check(firstText === undefined || (/^\s*\d+\s*$/.test(firstText) && Number.isSafeInteger(first) && first >= 1), `--first must be a whole number of at least 1, got '${firstText}'`);
   const idx = parseIdx(readIdxFile(path), path);

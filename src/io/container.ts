@@ -56,11 +56,11 @@ export function checkPayload(header: Record<string, unknown>, payload: Uint8Arra
   if (crc32(payload) !== header.crc32) throw new UserError(`${name}: checksum mismatch: the ${what} are corrupt`);
 }
 
-/** float32 values from `bytes` (any alignment, length already checked) into `into`, checked finite. */
-export function readFloats(bytes: Uint8Array, into: Float32Array, name: string, what: string): void {
+/** float32 (or, into a Float64Array, float64) values from `bytes` (any alignment, length already checked) into `into`, checked finite. */
+export function readFloats(bytes: Uint8Array, into: Float32Array | Float64Array, name: string, what: string): void {
   const copy = new Uint8Array(bytes.length); // aligned copy: `bytes` may sit at any offset in a pool
   copy.set(bytes);
-  const values = new Float32Array(copy.buffer);
+  const values = into instanceof Float64Array ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
   if (!values.every(Number.isFinite)) throw new UserError(`${name}: ${what} include numbers that are not finite (NaN or infinity)`);
   into.set(values);
 }
