@@ -11,6 +11,7 @@ import { UserError, check } from '../errors';
 import { decimal } from '../format';
 import { readInput } from '../io/files';
 import { isWeightsFile, readWeights } from '../io/weights';
+import { refuseCheckpointAsWeights } from './checkpointing';
 
 const ON_OFF = ['on', 'off'] as const;
 
@@ -51,6 +52,7 @@ export function initialValues(text: string, data: TrainingData): number[] | unde
 function valuesOf(text: string, data: TrainingData, name: string): number[] {
   if (text.trim().startsWith('[')) return numberList(text, name);
   const bytes = readInput(text, name);
+  refuseCheckpointAsWeights(bytes, text, '--init');
   if (isWeightsFile(bytes)) {
     const w = readWeights(bytes, text);
     const model = modelOf(data);

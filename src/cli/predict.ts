@@ -16,6 +16,7 @@ import { type RegressionDescription, readWeights } from '../io/weights';
 import { CLASSES } from '../model';
 import { forwardRef } from '../reference/forward';
 import { commandLine } from '../command/invocation';
+import { refuseCheckpointAsWeights } from './checkpointing';
 
 const HELP = `usage: ${commandLine('predict')} --load PATH (--x VALUES | --csv FILE | --images FILE) [options]
 
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
   if (!load) throw new UserError(`--load PATH is required (weights from ${commandLine('train')} --save PATH)`);
   const inputs = ['x', 'csv', 'images'].filter((k) => str(k) !== undefined);
   check(inputs.length === 1, `give exactly one of --x VALUES, --csv FILE (regression) or --images FILE (classifier)${inputs.length > 1 ? `, not ${inputs.map((k) => `--${k}`).join(' and ')}` : ''}`);
-  const weights = readWeights(readInput(load, `--load ${load}`), load);
+  const bytes = readInput(load, `--load ${load}`);
+  refuseCheckpointAsWeights(bytes, load, '--load');
+  const weights = readWeights(bytes, load);
   if (weights.description) {
     check(str('images') === undefined && str('first') === undefined, `${load} holds linear-regression weights: give --x VALUES or --csv FILE, not --images or --first`);
     const rows = str('x') !== undefined ? rowsOfValues(str('x')!, weights.description) : await rowsOfCsv(str('csv')!, weights.description);

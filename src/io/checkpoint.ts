@@ -20,9 +20,15 @@ import { MODELS, TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, stateArrays } from '../optim/optimizer';
 import { SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 import type { TrainState } from '../train/trainer';
-import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
+import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC } from './container';
+import { isWeightsFile } from './weights';
 
-const MAGIC = 'DOWNCKPT';
+const MAGIC = CHECKPOINT_MAGIC;
+
+/** true when `bytes` are a checkpoint by their magic (decodeCheckpoint then says what is wrong, if anything). */
+export function isCheckpointFile(bytes: Uint8Array): boolean {
+  return startsWithMagic(bytes, MAGIC);
+}
 
 /** What a run is: a checkpoint resumes only a run that matches it. */
 export interface RunIdentity {
@@ -80,6 +86,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
+  if (!isCheckpointFile(bytes) && isWeightsFile(bytes)) fail('is a weights file (the parameters alone), not a training checkpoint');
   const { header, payload } = decodeContainer(bytes, name, MAGIC, 'a downhill checkpoint');
   if (header.format !== 'downhill-checkpoint' || header.version !== 1) fail(`unsupported checkpoint (format ${String(header.format)}, version ${String(header.version)})`);
   const tensors = header.tensors as Array<{ name: string; count: number }>;
@@ -99,6 +106,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     return fail('corrupt training state (not valid JSON)');
   }
   const { run, state } = meta;
+  if (typeof run === 'object' && run !== null && run.optimizer === undefined && run.schedule === undefined) {
+    fail('is an older checkpoint format (downhill-checkpoint version 1 as written before 2026-11-22, without the optimizer and schedule), which this downhill cannot resume: train again');
+  }
   // written before regression could be checkpointed: a classifier, its folder in `data`
   const legacy = (run ?? {}) as { data?: string | null };
   const runOk = typeof run === 'object' && run !== null &&

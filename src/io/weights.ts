@@ -24,10 +24,10 @@
  */
 import { UserError } from '../errors';
 import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
-import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
+import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC, WEIGHTS_MAGIC } from './container';
 import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors } from './safetensors';
 
-const MAGIC = 'DOWNHILL';
+const MAGIC = WEIGHTS_MAGIC;
 
 /** The value types a weights file holds, and their arrays. */
 const DTYPES = { float32: Float32Array, float64: Float64Array } as const;
@@ -97,7 +97,8 @@ function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
-  if (startsWithMagic(bytes)) return readDownhillWeights(bytes, name, fail);
+  if (startsWithMagic(bytes, MAGIC)) return readDownhillWeights(bytes, name, fail);
+  if (startsWithMagic(bytes, CHECKPOINT_MAGIC)) fail('is a training checkpoint (the whole state of a run), not a weights file');
   if (looksLikeSafetensors(bytes)) return readSafetensorsWeights(bytes, name, fail);
   return fail(`not a downhill weights file (no ${MAGIC} magic) or a safetensors file (no JSON header)`);
 }
@@ -120,11 +121,7 @@ export function decodeWeights(bytes: Uint8Array, name: string, model: Model, fea
 
 /** true when `bytes` start as a weights file of either format would (readWeights then says what is wrong, if anything). */
 export function isWeightsFile(bytes: Uint8Array): boolean {
-  return startsWithMagic(bytes) || looksLikeSafetensors(bytes);
-}
-
-function startsWithMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= MAGIC.length && new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) === MAGIC;
+  return startsWithMagic(bytes, MAGIC) || (!startsWithMagic(bytes, CHECKPOINT_MAGIC) && looksLikeSafetensors(bytes));
 }
 
 function validFeatures(model: Model, features: unknown): features is number {
