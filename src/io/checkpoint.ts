@@ -15,6 +15,7 @@
  */
 import { UserError } from '../errors';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
+import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
 import { MODELS, TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, stateArrays } from '../optim/optimizer';
@@ -183,6 +184,20 @@ function isRegressionOptions(o: unknown): boolean {
 }
 
 /**
+ * Regression's options of the data itself, named where they differ: each changes the rows trained
+ * on (which are held out, how they are scaled), so the data's checksum would differ and take the blame.
+ */
+function checkDataOptions(saved: DataOrigin, asked: DataOrigin | undefined, name: string): void {
+  const options = (o: DataOrigin | undefined) => (o?.kind === 'csv' || o?.kind === 'synthetic' ? regressionOptions(o.options) : undefined);
+  const was = options(saved);
+  const is = options(asked);
+  if (!was || !is) return;
+  for (const key of ['testFraction', 'standardize'] as const) {
+    if (was[key] !== is[key]) throw new UserError(`${name} was written by a different run: its ${key} is ${was[key]}, this run's is ${is[key]}`);
+  }
+}
+
+/**
  * Refuses to resume a checkpoint into a different run, naming the first difference: each value
  * the user asked for explicitly (undefined: take the checkpoint's) and the data.
  */
@@ -194,6 +209,7 @@ export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdent
     optimizer: 'optimizer', schedule: 'schedule',
   };
   const show = (x: unknown) => (typeof x === 'object' ? JSON.stringify(x) : String(x));
+  checkDataOptions(saved.origin, asked.origin, name);
   for (const key of Object.keys(labels) as Array<keyof RunIdentity>) {
     // a resumed run may be given more (or fewer) epochs; the data may have moved (its checksum must match)
     if (key === 'epochs' || key === 'origin') continue;
