@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { encodeSafetensorsWeights, encodeWeights, readWeights } from '../../src/io/weights';
+import { LINEAR_REGRESSION } from '../../src/model';
 import { Rng } from '../../src/rng';
 import { runCli } from '../helpers/cli';
 import { readSafetensorsIndependently } from '../helpers/safetensors-reader';
@@ -81,4 +83,17 @@ describe.each(CASES)('a feature $name', (c) => {
     expect(w).not.toBe(0);
     for (const x of xs) expect(Math.abs(w! * x + b! - trained(x))).toBeLessThanOrEqual(TRAINED_TOLERANCE);
   });
+});
+
+test('files written before (float32 regression values) load as they are, in both formats', () => {
+  const values = Float32Array.from([0.1, -2.5, 3.75]);
+  const description = { units: 'data' as const, names: ['a', 'b'], target: 'y', intercept: true };
+  const own = encodeWeights(values, LINEAR_REGRESSION, 2, description);
+  const st = encodeSafetensorsWeights(values, LINEAR_REGRESSION, 2, description, undefined);
+  expect(readSafetensorsIndependently(st).tensors.weight!.dtype).toBe('F32');
+  for (const [bytes, name] of [[own, 'w.bin'], [st, 'w.safetensors']] as const) {
+    const read = readWeights(bytes, name);
+    expect(Array.from(read.values)).toEqual(Array.from(values));
+    expect(read.description).toEqual(description);
+  }
 });
