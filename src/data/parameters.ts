@@ -118,6 +118,10 @@ export function weightsFile(data: TrainingData, params: Float32Array, format: We
   const p = parametersOf(data, params);
   const description = data.task === 'regression' ? { units: 'data' as const, names: data.names, target: data.target, intercept: data.objective.intercept } : undefined;
   const flat = flatParameters(p);
+  // a file of infinities would be refused by every reader: say so now, once
+  if (!flat.every(Number.isFinite)) {
+    throw new UserError('cannot save the weights: in the data\'s units they overflow float64 (a target\'s deviation over a feature\'s beyond 1e308); rescale the columns');
+  }
   return format === 'safetensors'
     ? encodeSafetensorsWeights(flat, modelOf(data), data.features, description, config)
     : encodeWeights(flat, modelOf(data), data.features, description);

@@ -5,7 +5,7 @@
  * Through the real commands: train --save (both formats), predict --load, and the safetensors
  * file read by the independent reader as PyTorch would.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -96,4 +96,14 @@ test('files written before (float32 regression values) load as they are, in both
     expect(Array.from(read.values)).toEqual(Array.from(values));
     expect(read.description).toEqual(description);
   }
+});
+
+test('weights that overflow float64 in the data\'s units are refused at save time with one line, no file written', () => {
+  const csv = path('tiny.csv');
+  writeFileSync(csv, `x,y\n${Array.from({ length: 50 }, (_, i) => `${Math.sin(i * 1.7) * 1e-305},${Math.sin(i * 1.7) * 1e10}`).join('\n')}\n`);
+  const save = path('tiny.bin');
+  const r = runCli('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu', '--batch-size', 'full', '--lr', '0.5', '--epochs', '5', '--save', save, '--quiet']);
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toMatch(/^train: cannot save the weights: in the data's units they overflow float64 .*; rescale the columns \(nothing else was written\)$/);
+  expect(existsSync(save)).toBe(false);
 });
