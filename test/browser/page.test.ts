@@ -141,7 +141,7 @@ describe('the page in Chromium', () => {
     expect(results.engines[0]!.runs.map((r) => r.batchSize)).toEqual([100]);
     expect(errors).toEqual([]);
     await context.close();
-  });
+   }, 300_000);
 
   test('trains linear regression through the same path: R², no confusion matrix or digits', async () => {
     const { context, page, errors } = await readyPage();
