@@ -112,7 +112,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   if (resume) {
     const saved = resume.checkpoint;
     const asked = {
-      task: data.task, objective: objectiveOf(data), features: data.features, trainExamples: data.trainCount, dataCrc32: dataChecksum(data), backend: engine.name, shuffle: o.shuffle,
+      task: data.task, objective: objectiveOf(data), origin: data.origin, features: data.features, trainExamples: data.trainCount, dataCrc32: dataChecksum(data), backend: engine.name, shuffle: o.shuffle,
       batchSize: o.batchSize === undefined ? undefined : resolveBatchSize(o.batchSize, data.trainCount, naming), lr: o.lr, seed: o.seed, recordEvery: o.recordEvery,
       optimizer: o.optimizer === undefined ? undefined : { ...SGD, ...o.optimizer }, schedule: o.schedule === undefined ? undefined : { ...DEFAULT_SCHEDULE, ...o.schedule },
     };

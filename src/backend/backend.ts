@@ -43,8 +43,8 @@ export interface ModelConfig {
 export interface VariantReport {
   /** e.g. 'four-kernels', 'split-k-512', 'fused-64' */
   variant: string;
-  /** one way only; a fixed rule; asked for; measured now; measured before (cached); measurement stopped */
-  how: 'only' | 'rule' | 'forced' | 'measured' | 'cached' | 'stopped';
+  /** one way only; a fixed rule; asked for; measured now; measured before (cached); measurement stopped; a resumed checkpoint's */
+  how: 'only' | 'rule' | 'forced' | 'measured' | 'cached' | 'stopped' | 'resumed';
   /** µs per step of each candidate, when measured */
   timesUs: Record<string, number> | null;
   /** the same, in words, for logs and reports */

@@ -4,8 +4,10 @@
  */
 import type { FitOptions } from '../api/fit';
 import { check } from '../errors';
-import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
+import { commandLine } from '../command/invocation';
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint, isCheckpointFile } from '../io/checkpoint';
 import { readInput } from '../io/files';
+import { isWeightsFile } from '../io/weights';
 import { type Output, writeOutput } from '../io/outputs';
 
 /** Default interval between checkpoints, besides each epoch's end. */
@@ -20,7 +22,14 @@ export function parseCheckpointEvery(text: string): { everySteps?: number; every
 }
 
 export function readCheckpoint(path: string): Checkpoint {
-  return decodeCheckpoint(readInput(path, `--resume ${path}`), `--resume ${path}`);
+  const bytes = readInput(path, `--resume ${path}`);
+  check(isCheckpointFile(bytes) || !isWeightsFile(bytes), `--resume ${path} is a weights file, not a training checkpoint: --init ${path} starts a new run from its weights`);
+  return decodeCheckpoint(bytes, `--resume ${path}`);
+}
+
+/** Where a command takes weights (`flag` is --load or --init), a checkpoint is refused with the way to its weights. */
+export function refuseCheckpointAsWeights(bytes: Uint8Array, path: string, flag: string): void {
+  check(!isCheckpointFile(bytes), `${flag} ${path} is a training checkpoint, not weights: ${commandLine('train')} --resume ${path} --save WEIGHTS continues it (or, finished, just writes its weights), then give ${flag} WEIGHTS`);
 }
 
 export interface CheckpointWriter {

@@ -10,6 +10,7 @@ import { checkStandardOutputOpen } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { confusionTable, count, percent } from './format';
 import { evaluate } from '../api/evaluate';
+import { refuseCheckpointAsWeights } from './checkpointing';
 import { openEngine } from '../api/open-node';
 import { classificationData } from '../data/training-data';
 import { commandLine } from '../command/invocation';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const adapterChoice = adapterOption(args.adapter);
   checkCommonOptions(args, backendChoice);
   const bytes = readInput(loadPath, `--load ${loadPath}`);
+  refuseCheckpointAsWeights(bytes, loadPath, '--load');
   const dataDir = (args.data as string | undefined) ?? defaultMnistDir();
   const testSet = loadSplit(dataDir, 'test');
   const params = decodeWeights(bytes, loadPath, SOFTMAX_CLASSIFIER, testSet.features);

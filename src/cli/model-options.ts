@@ -12,6 +12,7 @@ import { UserError, check } from '../errors';
 import { decimal } from '../format';
 import { readInput } from '../io/files';
 import { isWeightsFile, readWeights } from '../io/weights';
+import { refuseCheckpointAsWeights } from './checkpointing';
 
 const ON_OFF = ['on', 'off'] as const;
 
@@ -49,6 +50,7 @@ export function initialValues(text: string, data: TrainingData): number[] | unde
 function valuesOf(text: string, data: TrainingData, name: string): number[] {
   if (text.trim().startsWith('[')) return numberList(text, name);
   const bytes = readInput(text, name);
+  refuseCheckpointAsWeights(bytes, text, '--init');
   if (isWeightsFile(bytes)) {
     const w = readWeights(bytes, text);
     const model = modelOf(data);
@@ -60,7 +62,7 @@ function valuesOf(text: string, data: TrainingData, name: string): number[] {
 }
 
 /** A regression file's weights in the data's column order, matched by name (its intercept last, as it is). */
-function byFeatureName(values: Float32Array, fileNames: readonly string[], dataNames: readonly string[], name: string): number[] {
+function byFeatureName(values: Float64Array, fileNames: readonly string[], dataNames: readonly string[], name: string): number[] {
   const at = new Map(fileNames.map((n, j) => [n, j]));
   const missing = dataNames.filter((n) => !at.has(n));
   const list = (names: readonly string[]) => (names.length > 6 ? `${names.slice(0, 6).join(', ')}, … (${names.length})` : names.join(', '));

@@ -17,6 +17,7 @@ import { type RegressionDescription, readWeights } from '../io/weights';
 import { CLASSES } from '../model';
 import { forwardRef } from '../reference/forward';
 import { commandLine } from '../command/invocation';
+import { refuseCheckpointAsWeights } from './checkpointing';
 
 const HELP = `usage: ${commandLine('predict')} --load PATH (--x VALUES | --csv FILE | --images FILE) [options]
 
@@ -51,7 +52,9 @@ async function main(): Promise<void> {
   if (!load) throw new UserError(`--load PATH is required (weights from ${commandLine('train')} --save PATH)`);
   const inputs = ['x', 'csv', 'images'].filter((k) => str(k) !== undefined);
   check(inputs.length === 1, `give exactly one of --x VALUES, --csv FILE (regression) or --images FILE (classifier)${inputs.length > 1 ? `, not ${inputs.map((k) => `--${k}`).join(' and ')}` : ''}`);
-  const weights = readWeights(readInput(load, `--load ${load}`), load);
+  const bytes = readInput(load, `--load ${load}`);
+  refuseCheckpointAsWeights(bytes, load, '--load');
+  const weights = readWeights(bytes, load);
   if (weights.description) {
     check(str('images') === undefined && str('first') === undefined, `${load} holds linear-regression weights: give --x VALUES or --csv FILE, not --images or --first`);
     const rows = str('x') !== undefined ? rowsOfValues(str('x')!, weights.description) : await rowsOfCsv(str('csv')!, weights.description);
@@ -80,7 +83,7 @@ async function rowsOfCsv(path: string, d: RegressionDescription): Promise<number
   return Array.from({ length: rows }, (_, r) => d.names.map((_, j) => columns[j]![r]!));
 }
 
-function printRegression(rows: number[][], values: Float32Array, d: RegressionDescription, inline: boolean): void {
+function printRegression(rows: number[][], values: Float64Array, d: RegressionDescription, inline: boolean): void {
   const D = d.names.length;
   const predict = (x: number[]) => x.reduce((a, v, j) => a + v * values[j]!, values[D]!);
   if (inline) {
@@ -91,7 +94,7 @@ function printRegression(rows: number[][], values: Float32Array, d: RegressionDe
   for (const x of rows) console.log(`${x.join(',')},${predict(x)}`);
 }
 
-function printClassifier(path: string, firstText: string | undefined, values: Float32Array, features: number): void {
+function printClassifier(path: string, firstText: string | undefined, values: Float64Array, features: number): void {
   const first = firstText === undefined ? 10 : Number(firstText);
   check(firstText === undefined || (/^\s*\d+\s*$/.test(firstText) && Number.isSafeInteger(first) && first >= 1), `--first must be a whole number of at least 1, got '${firstText}'`);
   const idx = parseIdx(readIdxFile(path), path);

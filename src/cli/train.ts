@@ -9,7 +9,7 @@ import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '..
 import { openEngine } from '../api/open-node';
 import type { VariantChoice } from '../backend/webgpu';
 import { checkEngineShape } from '../api/options';
-import type { Evaluation } from '../backend/backend';
+import type { Backend, Evaluation, VariantReport } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
 import type { RegressionLoss, RegressionOptions } from '../data/regression';
@@ -205,7 +205,7 @@ const REGRESSION_ONLY = ['test-fraction', 'standardize', 'intercept', 'loss'];
 function checkApplicable(str: (k: string) => string | undefined, task: Task): void {
   if (task === 'regression') {
     for (const flag of ['data', 'step-variant']) check(str(flag) === undefined, `--${flag} applies to --task classification only`);
-    check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only (--synthetic data has its own target)');
+    check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only: it names a column of the CSV (a resumed run whose CSV moved: --csv NEW_PATH, the target stays the checkpoint\'s)');
     check(str('noise') === undefined || str('synthetic') !== undefined, '--noise applies to --synthetic only');
   } else {
     for (const flag of ['csv', 'target', 'synthetic', 'noise', ...REGRESSION_ONLY]) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
@@ -220,8 +220,10 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
   if (task === 'classification') return loadMnist(str('data'));
   check((str('csv') === undefined) !== (str('synthetic') === undefined), '--task regression needs exactly one of --csv FILE (with --target NAME) or --synthetic ROWS,FEATURES');
   if (str('csv') !== undefined) {
-    check(str('target') !== undefined, '--csv needs --target NAME, the column to predict');
-    return loadCsv(str('csv')!, str('target')!, seed, whileLoading, options);
+    // a resumed run's CSV given again (it moved) keeps the checkpoint's target
+    const target = str('target') ?? (saved?.run.origin.kind === 'csv' ? saved.run.origin.target : undefined);
+    check(target !== undefined, '--csv needs --target NAME, the column to predict');
+    return loadCsv(str('csv')!, target!, seed, whileLoading, options);
   }
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
@@ -234,7 +236,8 @@ async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: ()
     return await loadOrigin(saved.run.origin, seed, whileLoading, overrides);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    const flags = saved.run.task === 'classification' ? '--data DIR' : '--csv FILE --target NAME (or --synthetic R,F)';
+    const origin = saved.run.origin;
+    const flags = origin.kind === 'mnist' ? '--data DIR' : origin.kind === 'csv' ? `--csv FILE, its new place (the target stays ${origin.target})` : '--csv FILE --target NAME (or --synthetic R,F)';
     throw new UserError(`--resume ${resumePath}: its data cannot be loaded again (${e.message}); give it with ${flags}`);
   }
 }
@@ -326,6 +329,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   checkCommonOptions(args, backendChoice);
   check(backendChoice !== 'cpu' || str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
   check(!saved || str('init') === undefined, '--init does not apply to --resume (the run goes on from the checkpoint\'s parameters)');
+  checkResumedVariant(saved, str('step-variant'), resumePath);
 
   // every output is checked, and locked against another run, before any work starts
   const requests: OutputRequest[] = [];
@@ -353,6 +357,23 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   } finally {
     release();
   }
+}
+
+/**
+ * A resumed run runs the step variant that wrote its checkpoint: the variants round differently,
+ * and only the same one ends with the weights of a run that never stopped. Another is refused,
+ * not run, since the resumed run's promise is those weights.
+ */
+function checkResumedVariant(saved: Checkpoint | undefined, asked: string | undefined, resumePath: string | undefined): void {
+  if (!saved || asked === undefined || asked === saved.run.stepVariant) return;
+  const ran = saved.run.stepVariant === null ? 'no step variant (the CPU backend)' : `the step variant ${saved.run.stepVariant}`;
+  throw new UserError(`--resume ${resumePath} was written with ${ran}; --step-variant ${asked} would round differently and not end with the weights of a run that never stopped: leave --step-variant out`);
+}
+
+/** How the steps ran: a resumed run's variant is the checkpoint's (asked for by no one, so not 'forced'). */
+function stepChoice(engine: Backend, resumed: boolean): VariantReport | null {
+  const v = engine.variant;
+  return v && resumed ? { ...v, how: 'resumed', note: `${v.variant} (the checkpoint's: a resumed run runs the variant that wrote it, for the same rounding)` } : v;
 }
 
 interface RunSetup {
@@ -400,7 +421,7 @@ async function run(r: RunSetup): Promise<void> {
     schema: 'downhill-run/1',
     createdAt: new Date().toISOString(),
     config: {
-      ...config, batchSizeOption: saved ? config.batchSize : (r.batchSizeOption ?? 100), stepVariant: engine.variant?.note ?? null, stepChoice: engine.variant, backend: engine.name as 'webgpu' | 'cpu', adapterChoice: r.adapterChoice,
+      ...config, batchSizeOption: saved ? config.batchSize : (r.batchSizeOption ?? 100), stepVariant: stepChoice(engine, saved !== undefined)?.note ?? null, stepChoice: stepChoice(engine, saved !== undefined), backend: engine.name as 'webgpu' | 'cpu', adapterChoice: r.adapterChoice,
       task: data.task, data: data.source, trainExamples: data.trainCount, testExamples: data.testCount, stepsPerEpoch,
     },
     adapter: engine.adapter,
@@ -446,7 +467,8 @@ async function run(r: RunSetup): Promise<void> {
   }
   progress.done();
   events?.close();
-  if (engine.variant) note(`steps: ${engine.variant.note}`);
+  const steps = stepChoice(engine, saved !== undefined);
+  if (steps) note(`steps: ${steps.note}`);
   const stoppedAfterTraining = result.stoppedAfterTraining;
   const parameters = parametersOf(data, result.params);
   say(describeParameters(parameters));

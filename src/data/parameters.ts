@@ -60,9 +60,14 @@ export function parametersOf(data: TrainingData, params: Float32Array): Paramete
   return { model: 'linear-regression', names: data.names, target: data.target, weights, intercept: data.objective.intercept ? b : null };
 }
 
-/** The parameters in the data's units (the weights file's layout), as flat values: w then b, or W then b. */
-export function flatParameters(p: Parameters): Float32Array {
-  return p.model === 'linear-regression' ? Float32Array.from([...p.weights, p.intercept ?? 0]) : Float32Array.from([...p.W.flat(), ...p.b]);
+/**
+ * The parameters in the data's units (the weights file's layout), as flat values: w then b, or W
+ * then b. Regression's in float64: float32 cannot hold them (a feature near 1e9 of deviation 1
+ * gives an intercept near −2e9 whose float32 rounding moves every prediction by up to 64).
+ * The classifier's are float32, exactly as trained.
+ */
+export function flatParameters(p: Parameters): Float32Array | Float64Array {
+  return p.model === 'linear-regression' ? Float64Array.from([...p.weights, p.intercept ?? 0]) : Float32Array.from([...p.W.flat(), ...p.b]);
 }
 
 /**
@@ -113,6 +118,10 @@ export function weightsFile(data: TrainingData, params: Float32Array, format: We
   const p = parametersOf(data, params);
   const description = data.task === 'regression' ? { units: 'data' as const, names: data.names, target: data.target, intercept: data.objective.intercept } : undefined;
   const flat = flatParameters(p);
+  // a file of infinities would be refused by every reader: say so now, once
+  if (!flat.every(Number.isFinite)) {
+    throw new UserError('cannot save the weights: in the data\'s units they overflow float64 (a target\'s deviation over a feature\'s beyond 1e308); rescale the columns');
+  }
   return format === 'safetensors'
     ? encodeSafetensorsWeights(flat, modelOf(data), data.features, description, config)
     : encodeWeights(flat, modelOf(data), data.features, description);

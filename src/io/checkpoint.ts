@@ -15,14 +15,21 @@
  */
 import { UserError } from '../errors';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
+import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
 import { MODELS, TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type Optimizer, stateArrays } from '../optim/optimizer';
 import { SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 import type { TrainState } from '../train/trainer';
-import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
+import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC } from './container';
+import { isWeightsFile } from './weights';
 
-const MAGIC = 'DOWNCKPT';
+const MAGIC = CHECKPOINT_MAGIC;
+
+/** true when `bytes` are a checkpoint by their magic (decodeCheckpoint then says what is wrong, if anything). */
+export function isCheckpointFile(bytes: Uint8Array): boolean {
+  return startsWithMagic(bytes, MAGIC);
+}
 
 /** What a run is: a checkpoint resumes only a run that matches it. */
 export interface RunIdentity {
@@ -80,6 +87,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
+  if (!isCheckpointFile(bytes) && isWeightsFile(bytes)) fail('is a weights file (the parameters alone), not a training checkpoint');
   const { header, payload } = decodeContainer(bytes, name, MAGIC, 'a downhill checkpoint');
   if (header.format !== 'downhill-checkpoint' || header.version !== 1) fail(`unsupported checkpoint (format ${String(header.format)}, version ${String(header.version)})`);
   const tensors = header.tensors as Array<{ name: string; count: number }>;
@@ -99,6 +107,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     return fail('corrupt training state (not valid JSON)');
   }
   const { run, state } = meta;
+  if (typeof run === 'object' && run !== null && run.optimizer === undefined && run.schedule === undefined) {
+    fail('is an older checkpoint format (downhill-checkpoint version 1 as written before 2026-11-22, without the optimizer and schedule), which this downhill cannot resume: train again');
+  }
   // written before regression could be checkpointed: a classifier, its folder in `data`
   const legacy = (run ?? {}) as { data?: string | null };
   const runOk = typeof run === 'object' && run !== null &&
@@ -173,6 +184,20 @@ function isRegressionOptions(o: unknown): boolean {
 }
 
 /**
+ * Regression's options of the data itself, named where they differ: each changes the rows trained
+ * on (which are held out, how they are scaled), so the data's checksum would differ and take the blame.
+ */
+function checkDataOptions(saved: DataOrigin, asked: DataOrigin | undefined, name: string): void {
+  const options = (o: DataOrigin | undefined) => (o?.kind === 'csv' || o?.kind === 'synthetic' ? regressionOptions(o.options) : undefined);
+  const was = options(saved);
+  const is = options(asked);
+  if (!was || !is) return;
+  for (const key of ['testFraction', 'standardize'] as const) {
+    if (was[key] !== is[key]) throw new UserError(`${name} was written by a different run: its ${key} is ${was[key]}, this run's is ${is[key]}`);
+  }
+}
+
+/**
  * Refuses to resume a checkpoint into a different run, naming the first difference: each value
  * the user asked for explicitly (undefined: take the checkpoint's) and the data.
  */
@@ -184,6 +209,7 @@ export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdent
     optimizer: 'optimizer', schedule: 'schedule',
   };
   const show = (x: unknown) => (typeof x === 'object' ? JSON.stringify(x) : String(x));
+  checkDataOptions(saved.origin, asked.origin, name);
   for (const key of Object.keys(labels) as Array<keyof RunIdentity>) {
     // a resumed run may be given more (or fewer) epochs; the data may have moved (its checksum must match)
     if (key === 'epochs' || key === 'origin') continue;

@@ -10,6 +10,10 @@ import { crc32 } from './crc32';
 
 const MAX_HEADER_BYTES = 1 << 24;
 
+/** The magic of each file in this container, so that either reader can tell the other's file by it. */
+export const WEIGHTS_MAGIC = 'DOWNHILL';
+export const CHECKPOINT_MAGIC = 'DOWNCKPT';
+
 export function encodeContainer(magic: string, header: Record<string, unknown>, payload: Uint8Array): Uint8Array {
   if (magic.length !== 8) throw new Error(`magic '${magic}' must be 8 characters`);
   const json = new TextEncoder().encode(JSON.stringify({ ...header, crc32: crc32(payload) }));
@@ -21,6 +25,11 @@ export function encodeContainer(magic: string, header: Record<string, unknown>, 
   return out;
 }
 
+/** true when `bytes` begin with the 8-byte ASCII `magic`: which of downhill's files they are. */
+export function startsWithMagic(bytes: Uint8Array, magic: string): boolean {
+  return bytes.length >= magic.length && new TextDecoder().decode(bytes.subarray(0, magic.length)) === magic;
+}
+
 /**
  * The header (a JSON object) and the payload, or a UserError naming `name` and the problem.
  * `what` describes the file in errors ("a downhill weights file"). The caller checks the header's
@@ -30,7 +39,7 @@ export function decodeContainer(bytes: Uint8Array, name: string, magic: string, 
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== magic) fail(`not ${what} (missing ${magic} magic)`);
+  if (bytes.length < 12 || !startsWithMagic(bytes, magic)) fail(`not ${what} (missing ${magic} magic)`);
   const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (headerBytes > MAX_HEADER_BYTES || 12 + headerBytes > bytes.length) fail(`corrupt header length ${headerBytes} (file has ${bytes.length} bytes)`);
   return { header: jsonObject(bytes.subarray(12, 12 + headerBytes), 'header', fail), payload: bytes.subarray(12 + headerBytes) };
@@ -56,11 +65,11 @@ export function checkPayload(header: Record<string, unknown>, payload: Uint8Arra
   if (crc32(payload) !== header.crc32) throw new UserError(`${name}: checksum mismatch: the ${what} are corrupt`);
 }
 
-/** float32 values from `bytes` (any alignment, length already checked) into `into`, checked finite. */
-export function readFloats(bytes: Uint8Array, into: Float32Array, name: string, what: string): void {
+/** float32 (or, into a Float64Array, float64) values from `bytes` (any alignment, length already checked) into `into`, checked finite. */
+export function readFloats(bytes: Uint8Array, into: Float32Array | Float64Array, name: string, what: string): void {
   const copy = new Uint8Array(bytes.length); // aligned copy: `bytes` may sit at any offset in a pool
   copy.set(bytes);
-  const values = new Float32Array(copy.buffer);
+  const values = into instanceof Float64Array ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
   if (!values.every(Number.isFinite)) throw new UserError(`${name}: ${what} include numbers that are not finite (NaN or infinity)`);
   into.set(values);
 }

@@ -1,8 +1,8 @@
 /**
- * The safetensors format (huggingface/safetensors), the float32 subset downhill writes and reads:
+ * The safetensors format (huggingface/safetensors), the float32 and float64 subset downhill writes and reads:
  *
  *   bytes 0-7   u64 little-endian: header length H
- *   bytes 8..   H bytes of UTF-8 JSON: { "<tensor>": { "dtype": "F32", "shape": [..],
+ *   bytes 8..   H bytes of UTF-8 JSON: { "<tensor>": { "dtype": "F32" or "F64", "shape": [..],
  *               "data_offsets": [begin, end] }, ..., "__metadata__": { string: string } }
  *               (may end in spaces, which pad the data to 8 bytes)
  *   then        the data buffer: each tensor's values, row-major little-endian, at its offsets
@@ -17,7 +17,16 @@ import { jsonObject, readFloats } from './container';
 
 export interface Tensor {
   shape: number[];
-  values: Float32Array;
+  /** F32 or F64, as the array's type says */
+  values: Float32Array | Float64Array;
+}
+
+/** Each dtype downhill reads and writes, and its values' array. */
+const DTYPES = { F32: Float32Array, F64: Float64Array } as const;
+type Dtype = keyof typeof DTYPES;
+
+function dtypeOf(values: Float32Array | Float64Array): Dtype {
+  return values instanceof Float64Array ? 'F64' : 'F32';
 }
 
 export interface Safetensors {
@@ -38,8 +47,8 @@ export function encodeSafetensors(tensors: ReadonlyArray<[string, Tensor]>, meta
   for (const [name, t] of tensors) {
     const count = t.shape.reduce((a, d) => a * d, 1);
     if (count !== t.values.length) throw new Error(`tensor ${name}: shape [${t.shape}] holds ${count} values, given ${t.values.length}`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
-    offset += 4 * count;
+    header[name] = { dtype: dtypeOf(t.values), shape: t.shape, data_offsets: [offset, offset + t.values.byteLength] };
+    offset += t.values.byteLength;
   }
   const json = JSON.stringify(header);
   const padded = json + ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
@@ -56,7 +65,7 @@ export function encodeSafetensors(tensors: ReadonlyArray<[string, Tensor]>, meta
   return out;
 }
 
-/** Every tensor and the metadata of a float32 safetensors file, or a UserError naming `name` and the problem. */
+/** Every tensor and the metadata of a float32 or float64 safetensors file, or a UserError naming `name` and the problem. */
 export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors {
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
@@ -74,14 +83,16 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors 
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     const shape = e?.shape;
     const offsets = e?.data_offsets;
-    if (e?.dtype !== 'F32') fail(`tensor ${tensor} has dtype ${String(e?.dtype)}; downhill reads F32 only`);
+    if (!Object.hasOwn(DTYPES, String(e?.dtype))) fail(`tensor ${tensor} has dtype ${String(e?.dtype)}; downhill reads F32 and F64 only`);
+    const Values = DTYPES[e!.dtype as Dtype];
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor ${tensor}: corrupt shape`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) fail(`tensor ${tensor}: corrupt data_offsets`);
     const [begin, end] = offsets as [number, number];
     const count = (shape as number[]).reduce((a, d) => a * d, 1);
-    if (end - begin !== 4 * count) fail(`tensor ${tensor}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes; shape [${shape}] needs ${4 * count}`);
+    const bytesNeeded = Values.BYTES_PER_ELEMENT * count;
+    if (end - begin !== bytesNeeded) fail(`tensor ${tensor}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes; shape [${shape}] needs ${bytesNeeded}`);
     if (end > data.length) fail(`tensor ${tensor} ends at byte ${end} of the data; the file has ${data.length} (truncated)`);
-    const values = new Float32Array(count);
+    const values = new Values(count);
     readFloats(data.subarray(begin, end), values, name, `tensor ${tensor}'s values`);
     tensors.set(tensor, { shape: shape as number[], values });
     spans.push([begin, end, tensor]);

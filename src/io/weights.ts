@@ -1,14 +1,19 @@
 /**
- * The weights file: a small JSON header, then the parameters as raw little-endian float32.
+ * The weights file: a small JSON header, then the parameters as raw little-endian floats.
  *
  *   bytes 0-7   ASCII "DOWNHILL"
  *   bytes 8-11  u32 little-endian: header length H
  *   bytes 12..  H bytes of UTF-8 JSON: { format, version, model, classes, features, count,
- *               dtype, layout, crc32 }   (crc32 of the float32 bytes that follow)
- *   then        count float32: the softmax classifier's W (classes, features) row-major, then
- *               b (classes); linear regression's w (features) then b (classes = 1)
+ *               dtype, layout, crc32 }   (crc32 of the value bytes that follow)
+ *   then        count values of `dtype`, float32 or float64: the softmax classifier's W (classes,
+ *               features) row-major, then b (classes); linear regression's w (features) then b
+ *               (classes = 1)
  * Regression files also say what the values mean: `units: "data"` (w and b in the data's units,
  * whatever scaling training used), the feature `names` in order, the `target` and `intercept`.
+ * The classifier's values are float32, as trained; regression's are float64, since their
+ * conversion to the data's units needs it (a feature near 1e9 of deviation 1 has an intercept
+ * whose float32 rounding is about 100; a weight of 1e-50 is 0 in float32). Files written before
+ * that hold float32 and are read as they are.
  * Files without `model` were written before regression could be saved: they are classifiers;
  * regression files without `units` hold w and b of standardised columns, of no use outside the run.
  *
@@ -19,10 +24,14 @@
  */
 import { UserError } from '../errors';
 import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
-import { checkPayload, decodeContainer, encodeContainer, readFloats } from './container';
+import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC, WEIGHTS_MAGIC } from './container';
 import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors } from './safetensors';
 
-const MAGIC = 'DOWNHILL';
+const MAGIC = WEIGHTS_MAGIC;
+
+/** The value types a weights file holds, and their arrays. */
+const DTYPES = { float32: Float32Array, float64: Float64Array } as const;
+type Dtype = keyof typeof DTYPES;
 
 export interface WeightsHeader {
   format: 'downhill-weights';
@@ -32,7 +41,7 @@ export interface WeightsHeader {
   classes: number;
   features: number;
   count: number;
-  dtype: 'float32';
+  dtype: Dtype;
   layout: string;
   crc32: number;
 }
@@ -45,10 +54,13 @@ export interface RegressionDescription {
   intercept: boolean;
 }
 
-/** `params` in `model`'s padded layout for `features`; only the meaningful values are written. */
-export function encodeWeights(params: Float32Array, model: Model, features: number, description?: RegressionDescription): Uint8Array {
+/**
+ * `params` in `model`'s padded layout for `features`; only the meaningful values are written, in
+ * the precision given (a Float64Array as float64).
+ */
+export function encodeWeights(params: Float32Array | Float64Array, model: Model, features: number, description?: RegressionDescription): Uint8Array {
   const layout = model.layout(features);
-  const values = new Uint8Array(Float32Array.from(params.subarray(0, layout.count)).buffer);
+  const values = new Uint8Array(params.slice(0, layout.count).buffer);
   const header: Omit<WeightsHeader, 'crc32'> = {
     format: 'downhill-weights',
     version: 1,
@@ -56,17 +68,17 @@ export function encodeWeights(params: Float32Array, model: Model, features: numb
     classes: model.outputs,
     features: layout.features,
     count: layout.count,
-    dtype: 'float32',
+    dtype: params instanceof Float64Array ? 'float64' : 'float32',
     layout: model.layoutText,
   };
   return encodeContainer(MAGIC, { ...header, ...(description ?? {}) }, values);
 }
 
-/** What a weights file holds, in either format: the model, features, values (count of them) and a regression file's description. */
+/** What a weights file holds, in either format: the model, features, values (count of them, float32 files' exactly) and a regression file's description. */
 export interface StoredWeights {
   model: Model;
   features: number;
-  values: Float32Array;
+  values: Float64Array;
   description: RegressionDescription | null;
 }
 
@@ -85,7 +97,8 @@ function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
-  if (startsWithMagic(bytes)) return readDownhillWeights(bytes, name, fail);
+  if (startsWithMagic(bytes, MAGIC)) return readDownhillWeights(bytes, name, fail);
+  if (startsWithMagic(bytes, CHECKPOINT_MAGIC)) fail('is a training checkpoint (the whole state of a run), not a weights file');
   if (looksLikeSafetensors(bytes)) return readSafetensorsWeights(bytes, name, fail);
   return fail(`not a downhill weights file (no ${MAGIC} magic) or a safetensors file (no JSON header)`);
 }
@@ -108,11 +121,7 @@ export function decodeWeights(bytes: Uint8Array, name: string, model: Model, fea
 
 /** true when `bytes` start as a weights file of either format would (readWeights then says what is wrong, if anything). */
 export function isWeightsFile(bytes: Uint8Array): boolean {
-  return startsWithMagic(bytes) || looksLikeSafetensors(bytes);
-}
-
-function startsWithMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= MAGIC.length && new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) === MAGIC;
+  return startsWithMagic(bytes, MAGIC) || (!startsWithMagic(bytes, CHECKPOINT_MAGIC) && looksLikeSafetensors(bytes));
 }
 
 function validFeatures(model: Model, features: unknown): features is number {
@@ -122,7 +131,7 @@ function validFeatures(model: Model, features: unknown): features is number {
 function readDownhillWeights(bytes: Uint8Array, name: string, fail: (why: string) => never): ParsedWeights {
   const { header: raw, payload } = decodeContainer(bytes, name, MAGIC, 'a downhill weights file');
   const header = raw as Partial<WeightsHeader & RegressionDescription>;
-  if (header.format !== 'downhill-weights' || header.version !== 1 || header.dtype !== 'float32') {
+  if (header.format !== 'downhill-weights' || header.version !== 1 || !Object.hasOwn(DTYPES, String(header.dtype))) {
     fail(`unsupported header (format ${String(header.format)}, version ${String(header.version)}, dtype ${String(header.dtype)})`);
   }
   const model = modelNamed(header.model ?? SOFTMAX_CLASSIFIER.kind, fail);
@@ -132,9 +141,10 @@ function readDownhillWeights(bytes: Uint8Array, name: string, fail: (why: string
   if (header.classes !== model.outputs || header.count !== count) {
     fail(`corrupt header (${String(header.classes)} outputs, ${String(header.count)} values: a ${model.kind} of ${features} features has ${model.outputs} and ${count})`);
   }
-  checkPayload(raw, payload, count * 4, name, 'float32 values');
-  const values = new Float32Array(count);
-  readFloats(payload, values, name, 'the values');
+  const stored = new DTYPES[header.dtype!](count);
+  checkPayload(raw, payload, stored.byteLength, name, `${header.dtype} values`);
+  readFloats(payload, stored, name, 'the values');
+  const values = Float64Array.from(stored);
   const describe = () => {
     if (model.task !== 'regression') return null;
     if (header.units === undefined) fail('was written before regression weights were saved in the data\'s units (its values are of standardised columns): train again with --save');
@@ -150,7 +160,7 @@ function modelNamed(kind: unknown, fail: (why: string) => never): Model {
 }
 
 /** `values`: the file's weights then its bias (a model without an intercept has a bias of 0). */
-function regressionDescription(d: Partial<RegressionDescription>, features: number, values: Float32Array, fail: (why: string) => never): RegressionDescription {
+function regressionDescription(d: Partial<RegressionDescription>, features: number, values: Float64Array, fail: (why: string) => never): RegressionDescription {
   const names = d.names;
   const ok = d.units === 'data' && Array.isArray(names) && names.length === features && names.every((n) => typeof n === 'string') && typeof d.target === 'string' && typeof d.intercept === 'boolean';
   if (!ok) fail('corrupt header (the regression description: units, names, target, intercept)');
@@ -163,14 +173,14 @@ function regressionDescription(d: Partial<RegressionDescription>, features: numb
 
 /**
  * The safetensors form of the same weights, loadable as they are by `torch.nn.Linear(features,
- * outputs)`: tensors `weight` (outputs, features) and `bias` (outputs), float32; `__metadata__`
+ * outputs)`: tensors `weight` (outputs, features) and `bias` (outputs), F32, or F64 from a Float64Array; `__metadata__`
  * holds downhill's header fields (numbers and lists as JSON text: its values must be strings),
  * a regression's description, and `config`, the training configuration as JSON, when given.
  */
-export function encodeSafetensorsWeights(params: Float32Array, model: Model, features: number, description: RegressionDescription | undefined, config: unknown): Uint8Array {
+export function encodeSafetensorsWeights(params: Float32Array | Float64Array, model: Model, features: number, description: RegressionDescription | undefined, config: unknown): Uint8Array {
   const layout = model.layout(features);
   const outputs = model.outputs;
-  const values = Float32Array.from(params.subarray(0, layout.count));
+  const values = params.slice(0, layout.count);
   const metadata: Record<string, string> = {
     format: 'downhill-weights', version: '1', model: model.kind, features: String(features), layout: model.layoutText,
     ...(description ? { units: description.units, names: JSON.stringify(description.names), target: description.target, intercept: String(description.intercept) } : {}),
@@ -200,7 +210,7 @@ function readSafetensorsWeights(bytes: Uint8Array, name: string, fail: (why: str
     fail(`unsupported __metadata__ (format ${String(metadata.format)}, version ${String(metadata.version)}; this downhill reads downhill-weights version 1)`);
   }
   if (metadata.features !== undefined && metadata.features !== String(features)) fail(`corrupt __metadata__ (features ${metadata.features}; weight has ${features})`);
-  const values = new Float32Array(outputs * features + outputs);
+  const values = new Float64Array(outputs * features + outputs);
   values.set(weight!.values);
   values.set(bias!.values, outputs * features);
   const describe = () => {

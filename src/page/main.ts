@@ -112,7 +112,11 @@ function main(): void {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   let download: { name: string; json: string } | undefined;
   let pending: BenchResults | undefined;
+  // from a submit until its job ends: another submit (form.requestSubmit() works with the button
+  // disabled) is ignored, since two jobs on one engine at once corrupt each other
+  let busy = false;
   const finish = (state: string) => {
+    busy = false;
     trainButton.disabled = false;
     setState(state);
   };
@@ -120,6 +124,8 @@ function main(): void {
     const m = event.data;
     switch (m.type) {
       case 'ready':
+        // MNIST loaded: news only before the first job (a job started earlier waits for the same load)
+        if (busy) return;
         status(m.text);
         return finish('ready');
       case 'status':
@@ -165,6 +171,8 @@ function main(): void {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (busy) return;
+    busy = true;
     $('error').hidden = true;
     void (async () => {
       let job: Job;

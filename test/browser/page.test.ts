@@ -120,6 +120,29 @@ describe('the page in Chromium', () => {
     await context.close();
   }, 300_000);
 
+  test('a second submit during a run (form.requestSubmit) is ignored: the run ends as one, without an error', async () => {
+    const { context, page, errors } = await readyPage();
+    await page.getByLabel(/Batch sizes/).fill('100');
+    await page.getByLabel(/Budget per batch size/).fill('1');
+    await page.getByLabel(/Budget per batch size/).press('Enter');
+    await page.waitForSelector('body[data-state="running"]', { timeout: 60_000 });
+    // once the engine is made and training on it (its status no longer says what it is loading or starting)
+    await page.waitForFunction(() => !/Loading|Starting/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 120_000 });
+    // what a script or an extension can do while the Train button is disabled
+    await page.evaluate(() => (document.getElementById('settings') as HTMLFormElement).requestSubmit());
+    await page.evaluate(() => (document.getElementById('settings') as HTMLFormElement).requestSubmit());
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 240_000 });
+    // a second job, had it been sent, would be training on the same engine ('n is not iterable'): give it time to fail
+    await page.waitForTimeout(3000);
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    expect(await page.textContent('#status')).toMatch(/^Done: 1 batch sizes trained/);
+    const results = (await page.evaluate(() => window.downhillResults)) as BenchResults;
+    expect(results.engines[0]!.runs.map((r) => r.batchSize)).toEqual([100]);
+    expect(errors).toEqual([]);
+    await context.close();
+   }, 300_000);
+
   test('trains linear regression through the same path: R², no confusion matrix or digits', async () => {
     const { context, page, errors } = await readyPage();
     await page.getByLabel('Model').selectOption('regression');

@@ -47,7 +47,7 @@ describe('train --task regression', () => {
     renameSync(data, moved);
     const lost = runCli('train', ['--resume', ckpt, '--epochs', '4']);
     expect(lost.code).toBe(2);
-    expect(lost.stderr.trim()).toBe(`train: --resume ${ckpt}: its data cannot be loaded again (cannot read --csv ${data}: no such file); give it with --csv FILE --target NAME (or --synthetic R,F)`);
+    expect(lost.stderr.trim()).toBe(`train: --resume ${ckpt}: its data cannot be loaded again (cannot read --csv ${data}: no such file); give it with --csv FILE, its new place (the target stays price)`);
     const pointed = runCli('train', ['--resume', ckpt, '--epochs', '4', '--csv', moved, '--target', 'price']);
     expect(pointed.code, pointed.stderr).toBe(0);
     const other = runCli('train', ['--resume', ckpt, '--task', 'classification']);

@@ -12,7 +12,7 @@
 export interface ReadTensor {
   dtype: string;
   shape: number[];
-  /** the values, read as float32 (the only dtype this reader converts) */
+  /** the values, read as float32 or float64 (the dtypes this reader converts) */
   values: number[];
   begin: number;
   end: number;
@@ -40,10 +40,11 @@ export function readSafetensorsIndependently(file: Uint8Array): ReadFile {
     const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
     const [begin, end] = e.data_offsets;
     const count = e.shape.reduce((a, d) => a * d, 1);
-    if (e.dtype !== 'F32') throw new Error(`${key}: dtype ${e.dtype}`);
-    if (end - begin !== 4 * count) throw new Error(`${key}: ${end - begin} bytes for ${count} values`);
+    const size = { F32: 4, F64: 8 }[e.dtype];
+    if (size === undefined) throw new Error(`${key}: dtype ${e.dtype}`);
+    if (end - begin !== size * count) throw new Error(`${key}: ${end - begin} bytes for ${count} values`);
     const values: number[] = [];
-    for (let i = 0; i < count; i++) values.push(view.getFloat32(base + begin + 4 * i, true));
+    for (let i = 0; i < count; i++) values.push(size === 8 ? view.getFloat64(base + begin + 8 * i, true) : view.getFloat32(base + begin + 4 * i, true));
     tensors[key] = { dtype: e.dtype, shape: e.shape, values, begin, end };
     spans.push([begin, end]);
   }

@@ -91,7 +91,7 @@ describe('corrupt files are refused, naming the problem', () => {
     { name: 'extra bytes after the tensors', bytes: Uint8Array.from([...good, 0, 0, 0, 0]), error: /the data is 204 bytes; its tensors cover 200 \(truncated or padded\)/ },
     { name: 'a header length past the end', bytes: Uint8Array.from([255, 255, 0, 0, 0, 0, 0, 0, ...good.subarray(8)]), error: /corrupt safetensors header length 65535/ },
     { name: 'a header that is not JSON', bytes: Uint8Array.from([...good.subarray(0, 8), 0x7b, 0x7b, ...good.subarray(10)]), error: /corrupt safetensors header \(not valid JSON\)/ },
-    { name: 'a float16 tensor', bytes: withHeader({ weight: entry([10, 4], 0, 160, 'F16'), bias: entry([10], 160, 200) }), error: /tensor weight has dtype F16; downhill reads F32 only/ },
+    { name: 'a float16 tensor', bytes: withHeader({ weight: entry([10, 4], 0, 160, 'F16'), bias: entry([10], 160, 200) }), error: /tensor weight has dtype F16; downhill reads F32 and F64 only/ },
     { name: 'offsets that do not fit the shape', bytes: withHeader({ weight: entry([10, 4], 0, 156), bias: entry([10], 156, 200) }), error: /tensor weight: data_offsets \[0, 156\] hold 156 bytes; shape \[10,4\] needs 160/ },
     { name: 'a hole between tensors', bytes: withHeader({ weight: entry([10, 3], 0, 120), bias: entry([10], 160, 200) }), error: /tensor bias starts at byte 160 of the data, not 120/ },
     { name: 'overlapping tensors', bytes: withHeader({ weight: entry([10, 4], 0, 160), bias: entry([10], 120, 160) }), error: /tensor weight starts at byte 0 of the data, not|starts at byte 120 of the data, not 160/ },
