@@ -116,7 +116,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
       batchSize: o.batchSize === undefined ? undefined : resolveBatchSize(o.batchSize, data.trainCount, naming), lr: o.lr, seed: o.seed, recordEvery: o.recordEvery,
       optimizer: o.optimizer === undefined ? undefined : { ...SGD, ...o.optimizer }, schedule: o.schedule === undefined ? undefined : { ...DEFAULT_SCHEDULE, ...o.schedule },
     };
-    checkResumable(saved.run, asked, resume.name);
+    checkResumable(saved.run, asked, resume.name, naming);
     const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
     check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; ${naming.name('epochs')} ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;

@@ -65,7 +65,7 @@ export const FLAGS: Record<string, string> = {
   batchSize: '--batch-size', epochs: '--epochs', lr: '--lr', seed: '--seed', recordEvery: '--record-every', shuffle: '--shuffle', budgetMs: '--budget-ms',
   'optimizer.kind': '--optimizer', 'optimizer.momentum': '--momentum', 'optimizer.beta1': '--beta1', 'optimizer.beta2': '--beta2', 'optimizer.epsilon': '--epsilon',
   'schedule.kind': '--schedule', 'schedule.every': '--decay-every', 'schedule.factor': '--decay-factor', 'schedule.warmup': '--warmup',
-  backend: '--backend', adapter: '--adapter', stepVariant: '--step-variant',
+  task: '--task', backend: '--backend', adapter: '--adapter', stepVariant: '--step-variant',
   testFraction: '--test-fraction', loss: '--loss', standardize: '--standardize', intercept: '--intercept', noise: '--noise',
 };
 

@@ -14,6 +14,7 @@
  * Pure (no file system).
  */
 import { UserError } from '../errors';
+import { FIELDS, type Naming } from '../fields';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
 import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
@@ -187,29 +188,31 @@ function isRegressionOptions(o: unknown): boolean {
  * Regression's options of the data itself, named where they differ: each changes the rows trained
  * on (which are held out, how they are scaled), so the data's checksum would differ and take the blame.
  */
-function checkDataOptions(saved: DataOrigin, asked: DataOrigin | undefined, name: string): void {
+function checkDataOptions(saved: DataOrigin, asked: DataOrigin | undefined, name: string, naming: Naming): void {
   const options = (o: DataOrigin | undefined) => (o?.kind === 'csv' || o?.kind === 'synthetic' ? regressionOptions(o.options) : undefined);
   const was = options(saved);
   const is = options(asked);
   if (!was || !is) return;
   for (const key of ['testFraction', 'standardize'] as const) {
-    if (was[key] !== is[key]) throw new UserError(`${name} was written by a different run: its ${key} is ${was[key]}, this run's is ${is[key]}`);
+    if (was[key] !== is[key]) throw new UserError(`${name} was written by a different run: its ${naming.name(key)} is ${was[key]}, this run's is ${is[key]}`);
   }
 }
 
 /**
  * Refuses to resume a checkpoint into a different run, naming the first difference: each value
- * the user asked for explicitly (undefined: take the checkpoint's) and the data.
+ * the user asked for explicitly (undefined: take the checkpoint's) and the data; options in
+ * `naming`'s terms (the library's fields, or the CLI's flags).
  */
-export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdentity]?: RunIdentity[K] }, name: string): void {
+export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdentity]?: RunIdentity[K] }, name: string, naming: Naming = FIELDS): void {
   const labels: Record<keyof RunIdentity, string> = {
     // the model first: another model's checkpoint differs in everything after it
-    task: '--task', objective: 'objective (--loss, --intercept)', shuffle: '--shuffle', batchSize: '--batch-size', lr: '--lr', seed: '--seed', recordEvery: '--record-every', epochs: '--epochs', features: 'features',
-    trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: '--backend', origin: 'data', stepVariant: '--step-variant',
+    task: naming.name('task'), objective: `objective (${naming.name('loss')}, ${naming.name('intercept')})`, shuffle: naming.name('shuffle'), batchSize: naming.name('batchSize'),
+    lr: naming.name('lr'), seed: naming.name('seed'), recordEvery: naming.name('recordEvery'), epochs: naming.name('epochs'), features: 'features',
+    trainExamples: 'training examples', dataCrc32: 'training data checksum', backend: naming.name('backend'), origin: 'data', stepVariant: naming.name('stepVariant'),
     optimizer: 'optimizer', schedule: 'schedule',
   };
   const show = (x: unknown) => (typeof x === 'object' ? JSON.stringify(x) : String(x));
-  checkDataOptions(saved.origin, asked.origin, name);
+  checkDataOptions(saved.origin, asked.origin, name, naming);
   for (const key of Object.keys(labels) as Array<keyof RunIdentity>) {
     // a resumed run may be given more (or fewer) epochs; the data may have moved (its checksum must match)
     if (key === 'epochs' || key === 'origin') continue;

@@ -83,7 +83,7 @@ describe.each(CASES)('$model on $backend', ({ model, backend }) => {
     let saved: Checkpoint | undefined;
     await withEngine(data, backend, (engine) => fit(engine, data, { ...METHOD, epochs: 1, checkpoint: { write: (c) => void (saved = c) } }));
     await withEngine(data, backend, async (engine) => {
-      await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, lr: 0.5 })).rejects.toThrow(new UserError('ckpt was written by a different run: its --lr is 0.05, this run\'s is 0.5'));
+      await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, lr: 0.5 })).rejects.toThrow(new UserError('ckpt was written by a different run: its lr is 0.05, this run\'s is 0.5'));
       await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, epochs: 0 })).rejects.toThrow(UserError);
     });
   });

@@ -48,8 +48,8 @@ describe('regression', () => {
   const first = runCli('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu', '--epochs', '1', '--checkpoint', ckpt, '--quiet']);
 
   test.each([
-    [['--standardize', 'off'], /its standardize is true, this run's is false$/],
-    [['--test-fraction', '0.5'], /its testFraction is 0\.2, this run's is 0\.5$/],
+    [['--standardize', 'off'], /its --standardize is true, this run's is false$/],
+    [['--test-fraction', '0.5'], /its --test-fraction is 0\.2, this run's is 0\.5$/],
   ])('--resume with %j names the option, not the checksum', (args, pattern) => {
     expect(first.code, first.stderr).toBe(0);
     refused(runCli('train', ['--resume', ckpt, '--epochs', '2', ...args]), pattern);
