@@ -46,14 +46,14 @@ export const CSV_TARGET = 'y';
 const SHAPES = {
   'four-kernels': { data: 'small', batchSize: 10, epochs: 3, every: 7 },
   'split-k-64': { data: 'medium', batchSize: 150, epochs: 6, every: 3 },
-  'split-k-512': { data: 'large', batchSize: 'full', epochs: 6, every: 2 },
-  'register-blocked': { data: 'large', batchSize: 'full', epochs: 6, every: 2 },
-  'fused-32': { data: 'small', batchSize: 4, epochs: 3, every: 15 },
-  'fused-64': { data: 'small', batchSize: 4, epochs: 3, every: 15 },
-  'fused-256': { data: 'small', batchSize: 4, epochs: 3, every: 15 },
+  'split-k-512': { data: 'large', batchSize: 'full', epochs: 4, every: 2 },
+  'register-blocked': { data: 'large', batchSize: 'full', epochs: 4, every: 2 },
+  'fused-32': { data: 'small', batchSize: 8, epochs: 3, every: 10 },
+  'fused-64': { data: 'small', batchSize: 8, epochs: 3, every: 10 },
+  'fused-256': { data: 'small', batchSize: 8, epochs: 3, every: 10 },
   cpu: { data: 'small', batchSize: 10, epochs: 3, every: 7 },
 } as const satisfies Record<string, { data: MatrixData; batchSize: number | 'full'; epochs: number; every: number }>;
-const REGRESSION_SHAPE = { batchSize: 8, epochs: 3, every: 20 } as const;
+const REGRESSION_SHAPE = { batchSize: 32, epochs: 3, every: 7 } as const;
 
 /** Every optimiser, at a rate that trains these shapes without diverging (0.002 for the adaptive ones). */
 const RATES: Partial<Record<OptimizerKind, number>> = { sgd: 0.05, momentum: 0.01, nesterov: 0.01 };
