@@ -18,8 +18,8 @@ import { mnist } from '../helpers/mnist';
 const data = writeIdxFolder(head(mnist().train, 997), head(mnist().test, 101));
 const out = mkdtempSync(join(tmpdir(), 'downhill-ckpt-'));
 const path = (name: string) => join(out, name);
-// SGD, 8 epochs of 997 updates: long enough to be stopped mid-way
-const RUN = ['--data', data, '--batch-size', '1', '--epochs', '8', '--lr', '0.01', '--seed', '3', '--record-every', '2000', '--step-variant', 'four-kernels'];
+// SGD, 3 epochs of 997 updates: long enough to be stopped mid-way (the signals land after updates 100 and 600 of 2991)
+const RUN = ['--data', data, '--batch-size', '1', '--epochs', '3', '--lr', '0.01', '--seed', '3', '--record-every', '2000', '--step-variant', 'four-kernels'];
 
 function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });

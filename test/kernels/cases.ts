@@ -24,3 +24,15 @@ export const SHAPES: Shape[] = [
 
 /** The real training-set size, run once per kernel (on random bytes of the same shape). */
 export const FULL_MNIST: Shape = { name: 'full MNIST 60000x784', count: 60000, features: 784, start: 0, size: 60000 };
+
+/**
+ * `make` once per shape, its result reused: at 60000×784 the random inputs and a float64
+ * reference take seconds each, and every variant of a kernel (tile, phases, chunk) reads the same.
+ */
+export function perShape<T>(make: (shape: Shape) => T): (shape: Shape) => T {
+  const made = new Map<string, T>();
+  return (shape) => {
+    if (!made.has(shape.name)) made.set(shape.name, make(shape));
+    return made.get(shape.name)!;
+  };
+}

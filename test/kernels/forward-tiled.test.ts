@@ -15,7 +15,7 @@ import { stackedForwardRef } from '../../src/reference/stacked';
 import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats, randomImages } from '../helpers/random';
-import { FULL_MNIST, SHAPES, type Shape } from './cases';
+import { FULL_MNIST, SHAPES, type Shape, perShape } from './cases';
 
 let gpu: Gpu;
 beforeAll(async () => (gpu = await testGpu()));
@@ -23,22 +23,33 @@ afterAll(async () => gpu?.destroy());
 
 const TILES = [1, 7, ...FORWARD_TILES, 64];
 
-function inputs({ count, features, size }: Shape) {
+/** The same inputs, reference and forward.wgsl output for every tile of a shape. */
+const inputs = perShape(({ count, features, size }: Shape) => {
   const rng = new Rng(count * 31 + size);
   const layout = paramLayout(features);
   return { layout, images: randomImages(rng, count, features), order: permutation(count, rng), params: randomFloats(rng, layout.paddedCount, 0.1) };
-}
+});
+
+const reference = perShape((shape: Shape) => {
+  const { images, order, params } = inputs(shape);
+  return forwardRef(images, shape.features, order, shape.start, shape.size, params);
+});
+
+const plainForward = perShape(async (shape: Shape) => {
+  const { layout, images, order, params } = inputs(shape);
+  const [, , , plain] = await runKernel(gpu, forwardKernel, layout, { start: shape.start, size: shape.size, lr: 0 }, [images, order, params, { outputBytes: shape.size * CLASSES * 4 }]);
+  return new Uint32Array(plain!);
+});
 
 async function check(shape: Shape, tile: number) {
-  const { features, start, size } = shape;
+  const { start, size } = shape;
   const { layout, images, order, params } = inputs(shape);
   const batch = { start, size, lr: 0 };
   const [, , , tiled] = await runKernel(gpu, tiledForwardKernel(tile), layout, batch, [images, order, params, { outputBytes: size * CLASSES * 4 }]);
   // f32 dot products of up to 784 terms of magnitude <= 0.1, as forward.test.ts
-  expect(new Float32Array(tiled!)).toBeAllclose(forwardRef(images, features, order, start, size, params), { atol: 2e-5, rtol: 1e-5 });
+  expect(new Float32Array(tiled!)).toBeAllclose(reference(shape), { atol: 2e-5, rtol: 1e-5 });
   if (!gpu.adapter.software) return;
-  const [, , , plain] = await runKernel(gpu, forwardKernel, layout, batch, [images, order, params, { outputBytes: size * CLASSES * 4 }]);
-  expect(new Uint32Array(tiled!)).toEqual(new Uint32Array(plain!));
+  expect(new Uint32Array(tiled!)).toEqual(await plainForward(shape));
 }
 
 describe('forward_tiled matches its CPU reference, and forward.wgsl bit for bit on a software adapter', () => {

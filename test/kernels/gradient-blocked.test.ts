@@ -15,16 +15,22 @@ import { gradientPhasesRef, gradientReduceRef } from '../../src/reference/gradie
 import { Rng, permutation } from '../../src/rng';
 import { runKernel, testGpu } from '../helpers/gpu';
 import { randomFloats, randomImages } from '../helpers/random';
-import { FULL_MNIST, SHAPES, type Shape } from './cases';
+import { FULL_MNIST, SHAPES, type Shape, perShape } from './cases';
 
 let gpu: Gpu;
 beforeAll(async () => (gpu = await testGpu()));
 afterAll(async () => gpu?.destroy());
 
-function inputs({ count, features, size }: Shape) {
+/** The same inputs for every phase count and rows per pass of a shape. */
+const inputs = perShape(({ count, features, size }: Shape) => {
   const rng = new Rng(count * 17 + size);
   return { layout: paramLayout(features), images: randomImages(rng, count, features), order: permutation(count, rng), dlogits: randomFloats(rng, size * CLASSES, 1) };
-}
+});
+
+const gradientOf = perShape((shape: Shape) => {
+  const { images, order, dlogits } = inputs(shape);
+  return gradientRef(images, shape.features, order, shape.start, shape.size, dlogits);
+});
 
 const PHASES = [1, ENGINE_PHASES, 32];
 const cases = (shapes: Shape[]) => shapes.flatMap((shape) => PHASES.map((phases) => ({ ...shape, phases })));
@@ -59,9 +65,9 @@ describe('register-blocked gradient matches its CPU references', () => {
   });
 
   test.each(cases([SHAPES[6]!, SHAPES[7]!, FULL_MNIST]))('phases then reduce equals the gradient: $name, $phases phases', async (shape) => {
-    const { layout, images, order, dlogits, out } = await partials(shape, shape.phases);
+    const { layout, out } = await partials(shape, shape.phases);
     const batch = { start: shape.start, size: shape.size, lr: 0 };
     const [, grads] = await runKernel(gpu, phaseReduceKernel(shape.phases, true), layout, batch, [out, { outputBytes: layout.paddedCount * 4 }]);
-    expect(new Float32Array(grads!)).toBeAllclose(gradientRef(images, shape.features, order, shape.start, shape.size, dlogits), { atol: 1e-6, rtol: 1e-4 });
+    expect(new Float32Array(grads!)).toBeAllclose(gradientOf(shape), { atol: 1e-6, rtol: 1e-4 });
   });
 });
