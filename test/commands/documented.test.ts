@@ -206,6 +206,13 @@ const RUNS: Record<string, RunCase> = {
     expect: /accuracy/,
     onlyIf: { holds: () => pythonHas('torch, safetensors'), otherwise: 'needs PyTorch and safetensors, which are not test dependencies and are not installed here' },
   },
+  'test:quick: the edit loop selects its files': {
+    // the quick suite's files all run in `npm test` (CI); here its selection itself is run (the
+    // folders and the name filter, as the script gives them), listing the files without running them
+    readme: ['npm run test:quick'], scripts: ['test:quick'],
+    run: () => ({ program: 'sh', args: ['-c', scripts['test:quick']!.replace(/^vitest run /, 'vitest list --filesOnly ')] }),
+    expect: /^(?=[\s\S]*test\/kernels\/[\w-]+\.test\.ts)(?=[\s\S]*test\/api\/[\w-]+\.test\.ts)/,
+  },
 };
 
 const SERVERS: Record<string, ServerCase> = {
