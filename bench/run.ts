@@ -23,6 +23,8 @@ import { type BenchResults, ENGINES, type EngineJob, type EngineName, type Engin
 import { SGD } from '../src/optim/optimizer';
 import { writeReport } from '../src/report/write';
 import { runPytorchPeer } from './peers/pytorch';
+import { reportComparison } from './compare';
+import { readResults } from '../src/report/results-file';
 import { defaultRate } from '../src/train/default-rate';
 import { type BatchSizeOption, parseBatchSize, parseLearningRate, parseSeed, resolveBatchSize } from '../src/train/options';
 import { commandLine } from '../src/command/invocation';
@@ -40,6 +42,9 @@ const HELP = `usage: ${commandLine('bench')} [options]
   --seed S             shuffle seed. Default 1
   --full               the complete sweep: longer curves, more repetitions, curves for downhill-cpu too
   --out DIR            where results go. Default bench/results
+  --compare FILE       a previous run's results (.json): prints each engine's and batch size's ratio
+                       of median samples/s to it; exit code 1 when one is slower beyond both
+                       runs' min-max spread
   --data DIR, --adapter A   as for train`;
 
 /** A comma-separated option; errors from parsing one item name the list's flag. */
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
     ...COMMON_OPTIONS,
     'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' }, 'budget-epochs': { type: 'string' },
     reps: { type: 'string' }, 'target-loss': { type: 'string' }, 'target-accuracy': { type: 'string' }, seed: { type: 'string' },
-    full: { type: 'boolean' }, out: { type: 'string' },
+    full: { type: 'boolean' }, out: { type: 'string' }, compare: { type: 'string' },
   });
   if (args.help) return void console.log(HELP);
   const str = (k: string) => args[k] as string | undefined;
@@ -94,6 +99,8 @@ async function main(): Promise<void> {
   const lrs = str('lrs') === undefined ? defaultRates(dataDir, batchSizes) : list('--lrs', str('lrs'), [], parseLearningRate);
   check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
   const outDir = str('out') ?? 'bench/results';
+  // read before the run, so that a wrong file fails at once
+  const previous = str('compare') === undefined ? null : readResults(str('compare')!, '--compare');
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (e) {
@@ -145,6 +152,7 @@ async function main(): Promise<void> {
   writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 1)}\n`, '--out');
   const written = writeReport(bench, base);
   console.log(`bench: wrote ${[`${base}.json`, ...written].join(', ')}`);
+  if (previous) reportComparison('bench', bench, previous, str('compare')!);
 }
 
 /**
