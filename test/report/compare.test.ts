@@ -3,7 +3,8 @@
  * run: a doctored copy in which one engine at one batch size was slowed is flagged, by the ratio
  * and beyond both runs' spread, and nothing else is; the unchanged run passes. Through the
  * command too: npm run bench:report -- RESULTS.json --compare PREVIOUS.json exits 1 on the
- * slowdown, 0 on the unchanged run, 2 with one line on a file that is not results.
+ * slowdown, 0 on the unchanged run, 2 with one line on a file that is not results; npm run bench
+ * refuses a missing one before it measures anything.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -74,5 +75,13 @@ describe('npm run bench:report -- RESULTS.json --compare PREVIOUS.json', () => {
     const r = report(committed(), notResults);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`bench:report: --compare: ${notResults} is not a downhill-bench/1 results file`);
+  });
+
+  test('npm run bench -- --compare reads the previous file before it measures: a missing one is one line, exit 2', () => {
+    const missing = join(dir, 'missing.json');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--engines', 'downhill-cpu', '--out', dir, '--compare', missing], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(withoutLoaderNotice(r.stderr).trim()).toMatch(new RegExp(`^bench: --compare: cannot read ${missing}: ENOENT`));
+    expect(r.stdout).toBe('');
   });
 });
