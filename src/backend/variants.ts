@@ -71,7 +71,8 @@ export function candidates(shape: PlanShape): StepVariant[] {
  * the adapter's kind, so that the same command always rounds the same way.
  * Software adapters (SwiftShader): derived from the committed measurements
  * (step-variants-software.json, `npm run bench:variants` re-derives it): the fastest candidate
- * measured at the nearest measured batch size on a log scale (variant-table.ts).
+ * measured at the nearest measured batch size on a log scale, four kernels where they are within
+ * 10% of it (variant-table.ts).
  * Hardware adapters: not measured (no GPU was available), argued from work counts: a GPU has
  * thousands of lanes, so the fused step (one workgroup, no launches) takes small batches and
  * split-K (a thread per chunk and feature word instead of 197 threads) every batch it applies to.

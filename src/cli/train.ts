@@ -117,7 +117,8 @@ const HELP = `usage: ${commandLine('train')} [options]
   --step-variant V   how WebGPU runs a step: auto (a fixed rule of the batch size and the
                      adapter's kind: the same command gives the same weights; on software
                      adapters the fastest variant measured at the nearest measured batch
-                     size on a log scale (measured size: the sizes that take its choice):
+                     size on a log scale, four-kernels where within 10% of it (measured
+                     size: the sizes that take its choice):
                      ${SOFTWARE_TABLE_RANGES};
                      on hardware adapters argued, not measured), tune (time the
                      candidates, keep the fastest: may differ from run to run), four-kernels,

@@ -30,6 +30,15 @@ describe('the step-variant rule on software adapters', () => {
     },
   );
 
+  test('four kernels stay where they are within 10% of the fastest (a near tie is noise); elsewhere the fastest runs', () => {
+    for (const { batchSize, microsecondsPerStep: times } of SOFTWARE_TABLE.batches) {
+      const choices = candidates(shape(batchSize, true));
+      const fastest = choices.reduce((a, b) => (times[b]!.median < times[a]!.median ? b : a));
+      const expected = times['four-kernels']!.median <= 1.1 * times[fastest]!.median ? 'four-kernels' : fastest;
+      expect(ruleVariant(choices, batchSize, true), `batch ${batchSize}`).toBe(expected);
+    }
+  });
+
   test('between two measured batch sizes, each takes the nearer on a log scale (a tie the smaller)', () => {
     const wrong: string[] = [];
     for (const [i, lower] of measured.slice(0, -1).entries()) {
@@ -62,7 +71,7 @@ describe('the step-variant rule on software adapters', () => {
       if (last) expect(nearestMeasured(SOFTWARE_TABLE, Number(last)).batchSize).toBe(Number(size));
     }
     const help = runCli('train', ['--help']).stdout.replace(/\s+/g, ' ');
-    expect(help).toContain('the fastest variant measured at the nearest measured batch size on a log scale');
+    expect(help).toContain('the fastest variant measured at the nearest measured batch size on a log scale, four-kernels where within 10% of it');
     expect(help).toContain(ranges.join(', '));
   });
 });
