@@ -57,7 +57,7 @@ export function nearestMeasured(table: StepVariantTable, batchSize: number): Mea
 
 /**
  * Four kernels stay unless another variant measured faster by more than this factor: on a shared
- * machine a near tie is noise (batch 10, measured under load: register-blocked 1223 against four
+ * machine a near tie is noise (batch 10 in the first table, measured under load: register-blocked 1223 against four
  * kernels 1251 µs per step; in training it ran at 0.77x their samples/s).
  */
 export const FOUR_KERNELS_MARGIN = 1.1;
