@@ -1,19 +1,21 @@
-/** npm run bench:report -- RESULTS.json: regenerates the markdown report and plots beside it. */
-import { readFileSync } from 'node:fs';
+/**
+ * npm run bench:report -- RESULTS.json [--compare PREVIOUS.json]: regenerates the markdown report
+ * and plots beside it; with --compare, also compares its throughput with a previous run's (exit
+ * code 1 when one is slower beyond both runs' spread: bench/compare.ts).
+ */
 import { runCommand } from '../src/command/run';
 import { UserError } from '../src/errors';
-import type { BenchResults } from '../src/measure/results';
 import { writeReport } from '../src/report/write';
+import { reportComparison } from './compare';
+import { readResults } from '../src/report/results-file';
+
+const USAGE = 'usage: npm run bench:report -- bench/results/NAME.json [--compare bench/results/PREVIOUS.json]';
 
 runCommand('bench:report', async () => {
-  const path = process.argv[2];
-  if (!path || !path.endsWith('.json')) throw new UserError('usage: npm run bench:report -- bench/results/NAME.json');
-  let results: BenchResults;
-  try {
-    results = JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
-  } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (results.schema !== 'downhill-bench/1') throw new UserError(`${path}: not a downhill-bench/1 results file`);
+  const [path, flag, previousPath, ...rest] = process.argv.slice(2);
+  if (!path || !path.endsWith('.json') || (flag !== undefined && (flag !== '--compare' || !previousPath)) || rest.length > 0) throw new UserError(USAGE);
+  const results = readResults(path, 'results');
+  const previous = previousPath === undefined ? null : readResults(previousPath, '--compare');
   console.log(`wrote ${writeReport(results, path.slice(0, -'.json'.length)).join(', ')}`);
+  if (previous) reportComparison('bench:report', results, previous, previousPath!);
 });

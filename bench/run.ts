@@ -26,6 +26,8 @@ import { BENCH_FILES, unusedBase, writeReport } from '../src/report/write';
 import { checkOutputFolder } from '../src/io/outputs';
 import { KERNEL_ROWS } from '../src/measure/kernels';
 import { runPytorchPeer } from './peers/pytorch';
+import { reportComparison } from './compare';
+import { readResults } from '../src/report/results-file';
 import { defaultRate } from '../src/train/default-rate';
 import { SIGNAL_EXIT, TrainingStopped } from '../src/train/trainer';
 import { type BatchSizeOption, resolveBatchSize } from '../src/train/options';
@@ -48,6 +50,9 @@ const HELP = `usage: ${commandLine('bench')} [options]
   --out DIR            where results go, checked before measuring. Default bench/results; files
                        are named <adapter>-<date>[-<engines measured, where not all>].*, with -2,
                        -3, ... added rather than overwrite a run's files
+  --compare FILE       a previous run's results (.json): prints each engine's and batch size's ratio
+                       of median samples/s to it; exit code 1 when one is slower beyond both
+                       runs' min-max spread
   --data DIR, --adapter A   as for train`;
 
 /** A comma-separated option; errors from parsing one item name the list's flag. */
@@ -74,7 +79,7 @@ async function main(stop: StopRequests): Promise<void> {
     ...COMMON_OPTIONS,
     'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' }, 'budget-epochs': { type: 'string' },
     reps: { type: 'string' }, 'target-loss': { type: 'string' }, 'target-accuracy': { type: 'string' }, seed: { type: 'string' },
-    'kernel-rows': { type: 'string' }, full: { type: 'boolean' }, out: { type: 'string' },
+    'kernel-rows': { type: 'string' }, full: { type: 'boolean' }, out: { type: 'string' }, compare: { type: 'string' },
   });
   if (args.help) return void console.log(HELP);
   const str = (k: string) => args[k] as string | undefined;
@@ -106,6 +111,8 @@ async function main(stop: StopRequests): Promise<void> {
     return Number(x);
   });
   const outDir = str('out') ?? 'bench/results';
+  // read before the run, so that a wrong file fails at once
+  const previous = str('compare') === undefined ? null : readResults(str('compare')!, '--compare');
   checkOutputFolder('--out', outDir);
 
   const runs = batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! }));
@@ -156,6 +163,7 @@ async function main(stop: StopRequests): Promise<void> {
   writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 1)}\n`, '--out');
   const written = writeReport(bench, base);
   console.log(`bench: wrote ${[`${base}.json`, ...written].join(', ')}`);
+  if (previous) reportComparison('bench', bench, previous, str('compare')!);
 }
 
 /**

@@ -18,6 +18,8 @@ import { FUSED_MAX_BATCH, FUSED_WORKGROUP_SIZES } from '../kernels/sgd-fused';
 import { PHASES } from '../kernels/gradient-blocked';
 import { SPLIT_CHUNKS, SPLIT_MAX_CHUNKS, SPLIT_MIN_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import type { VariantReport } from './backend';
+import softwareTable from './step-variants-software.json';
+import { fastestMeasured, variantTable } from './variant-table';
 
 export type StepVariant = 'four-kernels' | 'register-blocked' | `split-k-${number}` | `fused-${number}`;
 export type VariantChoice = StepVariant | 'auto' | 'tune';
@@ -66,25 +68,25 @@ export function candidates(shape: PlanShape): StepVariant[] {
 
 /**
  * The step variant 'auto' runs: a fixed function of the candidates, the plan's largest batch and
- * the adapter's kind, so that the same command always rounds the same way. Software adapters
- * (SwiftShader), from the committed benchmarks: the fused step wins at batch 1 (169 against 357 µs
- * per step) and ties at 10; the register-blocked gradient (with the tiled forward) ties four kernels
- * at batch 100 (1768 against 1764 µs per step), loses at 32 (1055 against 858) and wins at 1000
- * (9653 against 13587) and full batch (against split-k-512), so it takes batches from
- * REGISTER_BLOCKED_MIN_BATCH (bench/results/kernels-swiftshader.md).
- * Hardware adapters (argued, not measured:
- * no GPU was available): a GPU has thousands of lanes, so the fused step (one workgroup, no
- * launches) takes small batches and split-K (a thread per chunk and feature word instead of 197
- * threads) every batch it applies to.
+ * the adapter's kind, so that the same command always rounds the same way.
+ * Software adapters (SwiftShader): derived from the committed measurements
+ * (step-variants-software.json, `npm run bench:variants` re-derives it): the fastest candidate
+ * measured at the nearest measured batch size on a log scale, four kernels where they are within
+ * 10% of it (variant-table.ts).
+ * Hardware adapters: not measured (no GPU was available), argued from work counts: a GPU has
+ * thousands of lanes, so the fused step (one workgroup, no launches) takes small batches and
+ * split-K (a thread per chunk and feature word instead of 197 threads) every batch it applies to.
  */
 export function ruleVariant(choices: readonly StepVariant[], largestBatch: number, software: boolean): StepVariant {
-  const pick = (...preferred: StepVariant[]) => preferred.find((v) => choices.includes(v)) ?? 'four-kernels';
-  if (software) return largestBatch >= REGISTER_BLOCKED_MIN_BATCH ? pick('register-blocked') : pick('fused-64');
-  return pick('fused-256', 'split-k-64', 'split-k-512');
+  if (software) return fastestMeasured(SOFTWARE_TABLE, choices, largestBatch) ?? 'four-kernels';
+  return [...HARDWARE_PREFERENCE].find((v) => choices.includes(v)) ?? 'four-kernels';
 }
 
-/** the smallest batch the rule gives the register-blocked gradient on a software adapter */
-export const REGISTER_BLOCKED_MIN_BATCH = 256;
+/** The committed measurements of software adapters (SwiftShader). */
+export const SOFTWARE_TABLE = variantTable(softwareTable, 'step-variants-software.json');
+
+/** The hardware rule's preference, first that applies (argued, not measured). */
+const HARDWARE_PREFERENCE: readonly StepVariant[] = ['fused-256', 'split-k-64', 'split-k-512'];
 
 /** Steps timed per candidate when measuring, and rounds (the fastest counts). */
 export const TUNE_STEPS = 48;

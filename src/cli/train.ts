@@ -8,6 +8,8 @@ import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig }
 import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
 import { openEngine } from '../api/open-node';
 import type { VariantChoice } from '../backend/webgpu';
+import { SOFTWARE_TABLE } from '../backend/variants';
+import { coveredRanges } from '../backend/variant-table';
 import { checkEngineShape } from '../api/options';
 import type { Backend, Evaluation, VariantReport } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
@@ -44,6 +46,20 @@ import { commandLine } from '../command/invocation';
 const usersOf = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(c));
 const users = (c: OptimizerConstant) => usersOf(c).join(', ');
 const others = (c: OptimizerConstant) => OPTIMIZER_KINDS.filter((k) => k !== 'sgd' && !RULES[k].constants.includes(c)).join(', ');
+
+/** the software rule's measured batch sizes and the sizes each one covers, for --help */
+const SOFTWARE_TABLE_RANGES = wrapList(coveredRanges(SOFTWARE_TABLE), 66, ' '.repeat(21));
+
+/** `items` joined by ', ' in lines of at most `width` characters, each after the first indented. */
+function wrapList(items: readonly string[], width: number, indent: string): string {
+  const lines = [''];
+  for (const item of items) {
+    const line = lines.at(-1)!;
+    if (line && line.length + item.length + 2 > width) lines.push(item);
+    else lines[lines.length - 1] = line ? `${line}, ${item}` : item;
+  }
+  return lines.join(`,\n${indent}`);
+}
 
 const HELP = `usage: ${commandLine('train')} [options]
 
@@ -100,7 +116,12 @@ const HELP = `usage: ${commandLine('train')} [options]
   --backend B        webgpu or cpu (the plain TypeScript reference). Default webgpu
   --adapter A        auto, hardware or swiftshader. Default auto (hardware, else SwiftShader)
   --step-variant V   how WebGPU runs a step: auto (a fixed rule of the batch size and the
-                     adapter's kind: the same command gives the same weights), tune (time the
+                     adapter's kind: the same command gives the same weights; on software
+                     adapters the fastest variant measured at the nearest measured batch
+                     size on a log scale, four-kernels where within 10% of it (measured
+                     size: the sizes that take its choice):
+                     ${SOFTWARE_TABLE_RANGES};
+                     on hardware adapters argued, not measured), tune (time the
                      candidates, keep the fastest: may differ from run to run), four-kernels,
                      split-k-64 or split-k-512 (the gradient split over chunks of the batch),
                      register-blocked (the gradient by register blocks, for software adapters),

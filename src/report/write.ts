@@ -28,15 +28,18 @@ export function unusedBase(dir: string, name: string, suffixes: readonly string[
 export function writeReport(r: BenchResults, base: string): string[] {
   const svg = plots(r);
   const written: string[] = [];
-  const relative: Partial<PlotFiles> = {};
   for (const key of Object.keys(svg) as Array<keyof PlotFiles>) {
     const path = `${base}${SUFFIX[key]}`;
     writeFileAtomic(path, svg[key]!, 'report');
-    relative[key] = basename(path);
     written.push(path);
   }
-  writeFileAtomic(`${base}.md`, markdownReport(r, relative), 'report');
+  writeFileAtomic(`${base}.md`, markdownReport(r, plotNames(svg, basename(base))), 'report');
   return [`${base}.md`, ...written];
+}
+
+/** The file names, beside a report named `name` (its results file's name without .json), of the plots in `svg`. */
+export function plotNames(svg: Partial<PlotFiles>, name: string): Partial<PlotFiles> {
+  return Object.fromEntries(Object.keys(svg).map((key) => [key, `${name}${SUFFIX[key as keyof PlotFiles]}`]));
 }
 
 /**
