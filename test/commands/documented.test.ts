@@ -206,6 +206,19 @@ const RUNS: Record<string, RunCase> = {
     expect: /accuracy/,
     onlyIf: { holds: () => pythonHas('torch, safetensors'), otherwise: 'needs PyTorch and safetensors, which are not test dependencies and are not installed here' },
   },
+  'bench:readme: the README\'s tables as the committed results render them': {
+    readme: ['npm run bench:readme'], scripts: ['bench:readme'],
+    run: () => {
+      writeFileSync(at('README.md'), readme);
+      return { script: 'bench:readme', args: ['--readme', at('README.md')] };
+    },
+    expect: /README\.md unchanged/,
+  },
+  'bench:variants: µs per step of each step variant': {
+    readme: [], scripts: ['bench:variants'],
+    run: () => ({ script: 'bench:variants', args: ['--data', subset, '--batch-sizes', '10', '--rounds', '3', '--out', at('variants.json')] }),
+    expect: /four-kernels/,
+  },
   'test:quick: the edit loop selects its files': {
     // the quick suite's files all run in `npm test` (CI); here its selection itself is run (the
     // folders and the name filter, as the script gives them), listing the files without running them
