@@ -4,7 +4,7 @@
  * adapter, the step variant and the number of stacked configurations.
  */
 import { STEP_VARIANTS } from '../backend/webgpu';
-import { ADAPTER_CHOICES } from '../device/adapter-node';
+import { ADAPTER_CHOICES } from '../device/adapter-info';
 import { UserError } from '../errors';
 import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
 

@@ -1,4 +1,9 @@
 /** What we report about the adapter a run used: printed by the CLI, stored in JSON results. */
+
+/** Which adapter Node asks Dawn for (adapter-node.ts); here, with no platform imports, so that the library's option checks can name the choices in the browser too. */
+export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader';
+export const ADAPTER_CHOICES: readonly AdapterChoice[] = ['auto', 'hardware', 'swiftshader'];
+
 export interface AdapterReport {
   vendor: string;
   architecture: string;

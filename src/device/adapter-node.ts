@@ -10,10 +10,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { UserError } from '../errors';
 import { FIELDS, type Naming } from '../fields';
-import { type AdapterReport, describeAdapter } from './adapter-info';
+import { type AdapterChoice, type AdapterReport, describeAdapter } from './adapter-info';
 
-export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader';
-export const ADAPTER_CHOICES: readonly AdapterChoice[] = ['auto', 'hardware', 'swiftshader'];
+export { ADAPTER_CHOICES, type AdapterChoice } from './adapter-info';
 
 const SWIFTSHADER_MANIFESTS = [
   '/usr/lib/chromium/vk_swiftshader_icd.json',

@@ -7,13 +7,12 @@
  * cliNaming (src/command/args.ts). Strings built elsewhere and passed in (a table of names, a
  * variable) are not seen: test/api/validation.test.ts checks the messages themselves.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ts from 'typescript';
 import { expect, test } from 'vitest';
+import { ROOT, reachable } from '../helpers/imports';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRIES = ['src/index.ts', 'src/index-browser.ts', 'src/page/main.ts', 'src/page/worker.ts'];
 
 /**
@@ -24,30 +23,6 @@ const KNOWN: ReadonlyArray<{ file: string; flag: string; why: string }> = [
   { file: 'src/io/weights.ts', flag: '--save', why: 'an old regression weights file: the advice is for the CLI (the weights format is being reworked for precision)' },
   { file: 'src/api/load-node.ts', flag: '--test-fraction', why: 'loadCsv\'s advice for a one-row file is the CLI\'s; it would need a Naming from its caller' },
 ];
-
-/** Repository files `file` imports by relative specifiers (type-only imports too). */
-function imports(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
-  return importedFiles
-    .map((f) => f.fileName)
-    .filter((spec) => spec.startsWith('.'))
-    .map((spec) => resolve(ROOT, dirname(file), spec.replace(/\?.*$/, '')))
-    .map((base) => [`${base}.ts`, join(base, 'index.ts')].find((p) => existsSync(p)))
-    .filter((p): p is string => p !== undefined)
-    .map((p) => relative(ROOT, p));
-}
-
-function reachable(entries: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const todo = [...entries];
-  while (todo.length > 0) {
-    const file = todo.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    todo.push(...imports(file));
-  }
-  return [...seen].sort();
-}
 
 const MESSAGE_CALLS = /^(check|demand|demandChoice|fail|refuse)$/;
 
