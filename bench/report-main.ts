@@ -7,7 +7,7 @@ import { runCommand } from '../src/command/run';
 import { UserError } from '../src/errors';
 import { writeReport } from '../src/report/write';
 import { reportComparison } from './compare';
-import { readResults } from '../src/report/results-file';
+import { readResults, renderedResults } from '../src/report/results-file';
 
 const USAGE = 'usage: npm run bench:report -- bench/results/NAME.json [--compare bench/results/PREVIOUS.json]';
 
@@ -16,6 +16,6 @@ runCommand('bench:report', async () => {
   if (!path || !path.endsWith('.json') || (flag !== undefined && (flag !== '--compare' || !previousPath)) || rest.length > 0) throw new UserError(USAGE);
   const results = readResults(path, 'results');
   const previous = previousPath === undefined ? null : readResults(previousPath, '--compare');
-  console.log(`wrote ${writeReport(results, path.slice(0, -'.json'.length)).join(', ')}`);
-  if (previous) reportComparison('bench:report', results, previous, previousPath!);
+  console.log(`wrote ${renderedResults(path, () => writeReport(results, path.slice(0, -'.json'.length))).join(', ')}`);
+  if (previous) renderedResults(previousPath!, () => reportComparison('bench:report', results, previous, previousPath!));
 });

@@ -9,11 +9,15 @@
  *
  * Prints one row per file (code lines counted, of which repeated elsewhere) and the total share.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCommandLine } from '../src/command/args';
+import { runCommand } from '../src/command/run';
+import { check } from '../src/errors';
 
-const dir = process.argv[2] ?? fileURLToPath(new URL('../shaders/', import.meta.url));
+const HELP = `usage: npm run wgsl:repetition -- [SHADER_FOLDER]
+The share of WGSL code lines that stand word for word in another shader file. Default folder: shaders/`;
 
 /** The counted code lines of one WGSL file, normalised. */
 function countedLines(source: string): string[] {
@@ -36,17 +40,26 @@ function countedLines(source: string): string[] {
   return out;
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.wgsl')).sort();
-const lines = new Map(files.map((f) => [f, countedLines(readFileSync(join(dir, f), 'utf8'))]));
-const rows = files.map((file) => {
-  const elsewhere = new Set(files.filter((g) => g !== file).flatMap((g) => lines.get(g)!));
-  const mine = lines.get(file)!;
-  return { file, code: mine.length, repeated: mine.filter((l) => elsewhere.has(l)).length };
+runCommand('wgsl:repetition', async () => {
+  const argv = process.argv.slice(2);
+  const args = parseCommandLine(argv.filter((a) => a.startsWith('-')), { help: { type: 'boolean', short: 'h' } });
+  if (args.help) return void console.log(HELP);
+  const folders = argv.filter((a) => !a.startsWith('-'));
+  check(folders.length <= 1, `one shader folder at most, got ${folders.length}`);
+  const dir = folders[0] ?? fileURLToPath(new URL('../shaders/', import.meta.url));
+  check(statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true, `${dir}: no such folder`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.wgsl')).sort();
+  const lines = new Map(files.map((f) => [f, countedLines(readFileSync(join(dir, f), 'utf8'))]));
+  const rows = files.map((file) => {
+    const elsewhere = new Set(files.filter((g) => g !== file).flatMap((g) => lines.get(g)!));
+    const mine = lines.get(file)!;
+    return { file, code: mine.length, repeated: mine.filter((l) => elsewhere.has(l)).length };
+  });
+  const code = rows.reduce((a, r) => a + r.code, 0);
+  const repeated = rows.reduce((a, r) => a + r.repeated, 0);
+  const pct = (a: number, b: number) => `${b === 0 ? '0' : ((100 * a) / b).toFixed(0)}%`;
+  const width = Math.max(...files.map((f) => f.length));
+  console.log(`${'file'.padEnd(width)}  code  repeated`);
+  for (const r of rows) console.log(`${r.file.padEnd(width)}  ${String(r.code).padStart(4)}  ${String(r.repeated).padStart(4)} ${pct(r.repeated, r.code).padStart(4)}`);
+  console.log(`${'total'.padEnd(width)}  ${String(code).padStart(4)}  ${String(repeated).padStart(4)} ${pct(repeated, code).padStart(4)}  of code lines stand word for word in another shader file`);
 });
-const code = rows.reduce((a, r) => a + r.code, 0);
-const repeated = rows.reduce((a, r) => a + r.repeated, 0);
-const pct = (a: number, b: number) => `${b === 0 ? '0' : ((100 * a) / b).toFixed(0)}%`;
-const width = Math.max(...files.map((f) => f.length));
-console.log(`${'file'.padEnd(width)}  code  repeated`);
-for (const r of rows) console.log(`${r.file.padEnd(width)}  ${String(r.code).padStart(4)}  ${String(r.repeated).padStart(4)} ${pct(r.repeated, r.code).padStart(4)}`);
-console.log(`${'total'.padEnd(width)}  ${String(code).padStart(4)}  ${String(repeated).padStart(4)} ${pct(repeated, code).padStart(4)}  of code lines stand word for word in another shader file`);

@@ -18,8 +18,22 @@ export function readResults(path: string, flag: string): BenchResults {
   return results;
 }
 
+/**
+ * What `render` makes of the results file at `path`: a file with the right schema but fields of
+ * the wrong shape (hand-edited, or cut short) fails inside the renderer with a TypeError, which is
+ * the file's fault, so it is reported as such in one line.
+ */
+export function renderedResults<T>(path: string, render: () => T): T {
+  try {
+    return render();
+  } catch (e) {
+    if (e instanceof TypeError) throw new UserError(`${path} is not a well-formed downhill-bench/1 results file: ${e.message}`);
+    throw e;
+  }
+}
+
 /** The markdown report of the results file at `path`, as `writeReport` writes it beside it. */
 export function reportOf(path: string): string {
   const results = readResults(path, 'README');
-  return markdownReport(results, plotNames(plots(results), basename(path, '.json')));
+  return renderedResults(path, () => markdownReport(results, plotNames(plots(results), basename(path, '.json'))));
 }
