@@ -39,7 +39,8 @@ export function decodeContainer(bytes: Uint8Array, name: string, magic: string, 
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
-  if (bytes.length < 12 || !startsWithMagic(bytes, magic)) fail(`not ${what} (missing ${magic} magic)`);
+  if (!startsWithMagic(bytes, magic)) fail(`not ${what} (missing ${magic} magic)`);
+  if (bytes.length < 12) fail(`truncated: ${bytes.length} bytes, shorter than the 12 of the magic and the header's length`);
   const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (headerBytes > MAX_HEADER_BYTES || 12 + headerBytes > bytes.length) fail(`corrupt header length ${headerBytes} (file has ${bytes.length} bytes)`);
   return { header: jsonObject(bytes.subarray(12, 12 + headerBytes), 'header', fail), payload: bytes.subarray(12 + headerBytes) };
@@ -62,6 +63,7 @@ export function checkPayload(header: Record<string, unknown>, payload: Uint8Arra
   if (payload.length !== expectedBytes) {
     throw new UserError(`${name}: expected ${expectedBytes} bytes of ${what} after the header, found ${payload.length} (truncated or padded)`);
   }
+  if (typeof header.crc32 !== 'number') throw new UserError(`${name}: corrupt header (no crc32 of the ${what})`);
   if (crc32(payload) !== header.crc32) throw new UserError(`${name}: checksum mismatch: the ${what} are corrupt`);
 }
 

@@ -41,6 +41,16 @@ describe('weights file', () => {
     { name: 'header JSON array', bytes: withHeader('[1,2]'), error: /corrupt header \(not a JSON object\)/ },
     { name: 'truncated values', bytes: file.subarray(0, file.length - 4), error: /expected 31400 bytes .* found 31396/ },
     { name: 'a flipped bit in the values', bytes: flip(12 + headerLength + 100), error: /checksum mismatch/ },
+    { name: 'the magic alone', bytes: file.subarray(0, 8), error: /^w: truncated: 8 bytes, shorter than the 12/ },
+    {
+      name: 'a header without its checksum',
+      bytes: (() => {
+        const header = JSON.parse(new TextDecoder().decode(file.subarray(12, 12 + headerLength))) as Record<string, unknown>;
+        delete header.crc32;
+        return Uint8Array.from([...withHeader(JSON.stringify(header)), ...file.subarray(12 + headerLength)]);
+      })(),
+      error: /^w: corrupt header \(no crc32 of the /,
+    },
   ])('rejects $name', ({ bytes, error }) => {
     expect(() => decodeWeights(bytes, 'w', SOFTMAX_CLASSIFIER, 784)).toThrow(UserError);
     expect(() => decodeWeights(bytes, 'w', SOFTMAX_CLASSIFIER, 784)).toThrow(error);
