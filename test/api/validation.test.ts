@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   type Engine, type FitOptions, type TrainingData, TrainingStopped, UserError,
-  classificationData, createEngine, evaluate, fit, openEngine, regressionData, regressionFromRows, syntheticData,
+  classificationData, createEngine, evaluate, fit, openEngine, readWeights, regressionData, regressionFromRows, syntheticData,
 } from '../../src/index';
 import { testGpu } from '../helpers/gpu';
 
@@ -129,6 +129,7 @@ describe('the library\'s loaders and readers refuse bad arguments, naming them',
   const rows = (y: number[], count = y.length) => ({ x: Float64Array.from(y, (_, i) => i), y: Float64Array.from(y), count, dims: 1 });
   const fromRows = (r: ReturnType<typeof rows>, seed = 1) => regressionFromRows(r, seed, {}, { kind: 'arrays' }, 'rows', ['x'], 'y');
   test.each([
+    { name: 'a path where bytes are expected', run: () => readWeights('/nonexistent' as never, 'w'), field: /^bytes must be a weights file's bytes as a Uint8Array \(e\.g\. readFileSync\(path\)\), got '\/nonexistent'$/ },
     { name: 'a negative seed for rows', run: () => fromRows(rows([1, 2, 3, 4, 5]), -5), field: /^seed must be a whole number from 0 to 4294967295, got -5$/ },
     { name: 'an infinite target', run: () => fromRows(rows([1, Number.POSITIVE_INFINITY, 3])), field: /^rows\.y\[1\] is Infinity, not a finite number$/ },
     { name: 'a count larger than the rows', run: () => fromRows(rows([1, 2, 3], 10)), field: /^rows\.x holds 3 values; rows\.count 10 × rows\.dims 1 is 10$/ },
