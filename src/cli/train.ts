@@ -244,7 +244,7 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
     // a resumed run's CSV given again (it moved) keeps the checkpoint's target
     const target = str('target') ?? (saved?.run.origin.kind === 'csv' ? saved.run.origin.target : undefined);
     check(target !== undefined, '--csv needs --target NAME, the column to predict');
-    return loadCsv(str('csv')!, target!, seed, whileLoading, options);
+    return loadCsv(str('csv')!, target!, seed, whileLoading, options, cliNaming(str));
   }
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
@@ -254,7 +254,7 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
 /** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
 async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string, overrides: Partial<RegressionOptions>): Promise<TrainingData> {
   try {
-    return await loadOrigin(saved.run.origin, seed, whileLoading, overrides);
+    return await loadOrigin(saved.run.origin, seed, whileLoading, overrides, cliNaming(() => undefined));
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     const origin = saved.run.origin;

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   type Engine, type FitOptions, type TrainingData, TrainingStopped, UserError,
-  classificationData, createEngine, evaluate, fit, openEngine, readWeights, regressionData, regressionFromRows, syntheticData,
+  classificationData, createEngine, evaluate, fit, loadCsv, openEngine, readWeights, regressionData, regressionFromRows, syntheticData,
 } from '../../src/index';
 import { testGpu } from '../helpers/gpu';
 
@@ -133,6 +133,7 @@ describe('the library\'s loaders and readers refuse bad arguments, naming them',
     { name: 'a negative seed for rows', run: () => fromRows(rows([1, 2, 3, 4, 5]), -5), field: /^seed must be a whole number from 0 to 4294967295, got -5$/ },
     { name: 'an infinite target', run: () => fromRows(rows([1, Number.POSITIVE_INFINITY, 3])), field: /^rows\.y\[1\] is Infinity, not a finite number$/ },
     { name: 'a count larger than the rows', run: () => fromRows(rows([1, 2, 3], 10)), field: /^rows\.x holds 3 values; rows\.count 10 × rows\.dims 1 is 10$/ },
+    { name: 'a CSV file that is not there', run: () => loadCsv('/nope.csv', 'y', 1), field: /^cannot read csv \/nope\.csv: no such file$/ },
   ])('$name', async ({ run, field }) => {
     expectFieldError(await refusal(run), field);
   });
