@@ -125,6 +125,36 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
   });
 });
 
+describe('evaluate takes the model\'s values, padded or not, on a split the engine holds', () => {
+  const withTest = classifier(dataset(), dataset());
+  const onEngine = async <T>(d: TrainingData, body: (e: Engine) => Promise<T>): Promise<T> => {
+    const engine = await createEngine(d, 'cpu');
+    try {
+      return await body(engine);
+    } finally {
+      await engine.destroy();
+    }
+  };
+
+  test('the 7,850 values of W then b give what the padded 7,852 give', async () => {
+    const values = Float32Array.from({ length: 7850 }, (_, i) => ((i * 37) % 11) / 1000 - 0.005);
+    const padded = new Float32Array(7852);
+    padded.set(values);
+    const [plain, stored] = await onEngine(withTest, async (e) => [await evaluate(e, values), await evaluate(e, padded)]);
+    expect(plain.loss).toBe(stored.loss);
+    expect(plain.accuracy).toBe(stored.accuracy);
+  });
+
+  test.each([
+    { name: 'params of another length', data: withTest, run: (e: Engine) => evaluate(e, new Float32Array(7851)), field: /^params holds 7851 values; this model of 784 features needs 7850 \(or 7852, padded as fit's result\.params\)$/ },
+    { name: 'params as a plain array', data: withTest, run: (e: Engine) => evaluate(e, [1, 2] as never), field: /^params must be a Float32Array, got \[1,2\]$/ },
+    { name: 'the test split without a test set', data: classifier(), run: (e: Engine) => evaluate(e, new Float32Array(7852), 'test'), field: /^evaluate: split 'test' but the engine's data has no test set/ },
+    { name: 'a split that is neither', data: withTest, run: (e: Engine) => evaluate(e, new Float32Array(7852), 'validation' as never), field: /^split must be one of train, test, got 'validation'$/ },
+  ])('$name is refused', async ({ data, run, field }) => {
+    expectFieldError(await refusal(() => onEngine(data, run)), field);
+  });
+});
+
 describe('the library\'s loaders and readers refuse bad arguments, naming them', () => {
   const rows = (y: number[], count = y.length) => ({ x: Float64Array.from(y, (_, i) => i), y: Float64Array.from(y), count, dims: 1 });
   const fromRows = (r: ReturnType<typeof rows>, seed = 1) => regressionFromRows(r, seed, {}, { kind: 'arrays' }, 'rows', ['x'], 'y');
