@@ -19,13 +19,14 @@ export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown },
 }
 
 /**
- * openEngine's options: the engine's shape, the `backend` and the `adapter` (WebGPU only). A
- * stepVariant with the CPU is let pass: a checkpoint's variant is handed on to whichever backend
- * resumes it, and the resume check names a backend that differs.
+ * openEngine's options: the engine's shape, the `backend`, and the `adapter` and `stepVariant`
+ * (WebGPU only: the CPU has neither; a resume that hands a checkpoint's variant on passes it to
+ * WebGPU only, and the resume check names a backend that differs).
  */
 export function checkEngineOptions(o: { backend?: unknown; adapter?: unknown; models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS): void {
   checkEngineShape(o, naming);
   if (o.backend !== undefined) demandChoice('backend', o.backend, BACKEND_CHOICES, naming);
   if (o.adapter !== undefined) demandChoice('adapter', o.adapter, ADAPTER_CHOICES, naming);
   if (o.backend === 'cpu' && o.adapter !== undefined && o.adapter !== 'auto') throw new UserError(`${naming.name('adapter')} applies to ${naming.name('backend')} webgpu only`);
+  if (o.backend === 'cpu' && o.stepVariant !== undefined) throw new UserError(`${naming.name('stepVariant')} applies to ${naming.name('backend')} webgpu only`);
 }

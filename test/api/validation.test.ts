@@ -120,6 +120,7 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { name: 'models 0', open: () => createEngine(data, 'cpu', { models: 0 }), field: /^models must be a whole number of at least 1, got 0$/ },
     { name: 'a device that is not one', open: () => createEngine(data, 'gpu' as never), field: /^device must be 'cpu' or a device from openNodeDevice or openBrowserDevice, got 'gpu'$/ },
     { name: 'options that are not an object', open: () => onCpu(data, null as never), field: /^options must be an object of options, got null$/ },
+    { name: 'a step variant for the CPU', open: () => openEngine(data, { backend: 'cpu', stepVariant: 'fused-32' }), field: /^stepVariant applies to backend webgpu only$/ },
   ])('engine options: $name', async ({ open, field }) => {
     expectFieldError(await refusal(open), field);
   });
