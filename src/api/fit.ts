@@ -15,13 +15,13 @@ import { storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
 import { check } from '../errors';
-import { FIELDS, type Naming, demand } from '../fields';
+import { FIELDS, type Naming, demand, demandKnownKeys } from '../fields';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { defaultRate, safeRate } from '../train/default-rate';
-import { type BatchSizeOption, DEFAULT_SCHEDULE, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { type BatchSizeOption, DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -92,9 +92,12 @@ export function abortReason(signal: AbortSignal): string {
 /** Refuses options the library cannot run: the shared checks (src/train/options.ts), then what only a program can pass (init, resume). */
 export function checkFitOptions(o: FitOptions): void {
   checkTrainOptions(o);
+  demandKnownKeys('', o, FIT_OPTION_KEYS);
   if (o.init !== undefined) demand(isNumberList(o.init), 'init', o.init, 'a list of finite numbers (an array or typed array)');
   if (o.resume !== undefined) demand(typeof o.resume === 'object' && o.resume !== null && typeof o.resume.checkpoint === 'object' && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
 }
+
+const FIT_OPTION_KEYS = [...TRAIN_OPTION_KEYS, 'init', 'resume'];
 
 function isNumberList(v: unknown): boolean {
   return (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number' && Number.isFinite(x));

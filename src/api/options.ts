@@ -6,14 +6,18 @@
 import { STEP_VARIANTS } from '../backend/webgpu';
 import { ADAPTER_CHOICES } from '../device/adapter-info';
 import { UserError } from '../errors';
-import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
+import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isWhole } from '../fields';
 
 export const BACKEND_CHOICES = ['webgpu', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+const ENGINE_SHAPE_KEYS = ['models', 'stepVariant'];
+const ENGINE_OPTION_KEYS = [...ENGINE_SHAPE_KEYS, 'backend', 'adapter'];
+
 /** createEngine's options: `models` stacked configurations, the `stepVariant`. */
-export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS): void {
+export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS, known: readonly string[] = ENGINE_SHAPE_KEYS): void {
   demand(typeof o === 'object' && o !== null, 'options', o, 'an object of options', naming);
+  demandKnownKeys('', o, known, naming);
   if (o.models !== undefined) demand(isWhole(o.models, 1), 'models', o.models, 'a whole number of at least 1', naming);
   if (o.stepVariant !== undefined) demandChoice('stepVariant', o.stepVariant, STEP_VARIANTS, naming);
 }
@@ -24,7 +28,7 @@ export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown },
  * WebGPU only, and the resume check names a backend that differs).
  */
 export function checkEngineOptions(o: { backend?: unknown; adapter?: unknown; models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS): void {
-  checkEngineShape(o, naming);
+  checkEngineShape(o, naming, ENGINE_OPTION_KEYS);
   if (o.backend !== undefined) demandChoice('backend', o.backend, BACKEND_CHOICES, naming);
   if (o.adapter !== undefined) demandChoice('adapter', o.adapter, ADAPTER_CHOICES, naming);
   if (o.backend === 'cpu' && o.adapter !== undefined && o.adapter !== 'auto') throw new UserError(`${naming.name('adapter')} applies to ${naming.name('backend')} webgpu only`);

@@ -102,6 +102,11 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { budgetMs: 0 }, field: /^budgetMs must be a positive number of milliseconds, got 0$/ },
     { options: { test: 'yes' as never }, field: /^test must be true or false, got 'yes'$/ },
     { options: { init: [1, Number.NaN, 3] }, field: /^init must be a list of finite numbers/ },
+    // a typo is refused, not ignored, with the key it nearly spells
+    { options: { epochs: 1, batchsize: 10 }, field: /^batchsize is not an option \(did you mean batchSize\?\); known: batchSize, epochs/ },
+    { options: { optimizer: { kind: 'adam', beta: 0.5 } }, field: /^optimizer\.beta is not an option of optimizer \(did you mean beta1\?\)/ },
+    { options: { schedule: { kind: 'step', every: 1, decay: 0.5 } }, field: /^schedule\.decay is not an option of schedule; known: kind, every, factor, warmup$/ },
+    { options: { checkpoint: { everyStep: 5, write: () => {} } }, field: /^checkpoint\.everyStep is not an option of checkpoint \(did you mean everySteps\?\)/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });
@@ -121,6 +126,8 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { name: 'a device that is not one', open: () => createEngine(data, 'gpu' as never), field: /^device must be 'cpu' or a device from openNodeDevice or openBrowserDevice, got 'gpu'$/ },
     { name: 'options that are not an object', open: () => onCpu(data, null as never), field: /^options must be an object of options, got null$/ },
     { name: 'a step variant for the CPU', open: () => openEngine(data, { backend: 'cpu', stepVariant: 'fused-32' }), field: /^stepVariant applies to backend webgpu only$/ },
+    { name: 'an unknown openEngine option', open: () => openEngine(data, { backend: 'cpu', model: 2 } as never), field: /^model is not an option \(did you mean models\?\); known: models, stepVariant, backend, adapter$/ },
+    { name: 'a backend for createEngine', open: () => createEngine(data, 'cpu', { backend: 'cpu' } as never), field: /^backend is not an option; known: models, stepVariant$/ },
   ])('engine options: $name', async ({ open, field }) => {
     expectFieldError(await refusal(open), field);
   });
