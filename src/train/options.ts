@@ -84,8 +84,9 @@ export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS,
   field('checkpoint.everyMs', c?.everyMs, isPositive, 'a positive number of milliseconds');
   if (c !== undefined) demandKnownKeys('checkpoint', c, CHECKPOINT_KEYS, naming);
   if (c !== undefined) field('checkpoint.write', c.write ?? null, (v) => typeof v === 'function', 'a function that takes the checkpoint');
-  checkOptimizer(o.optimizer ?? {}, naming, set, kinds);
-  checkSchedule(o.schedule ?? {}, naming, set);
+  // null is refused as not an object: only undefined means "the default"
+  checkOptimizer(o.optimizer === undefined ? {} : o.optimizer, naming, set, kinds);
+  checkSchedule(o.schedule === undefined ? {} : o.schedule, naming, set);
 }
 
 function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, kinds: readonly string[]): void {

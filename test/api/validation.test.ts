@@ -107,6 +107,11 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { optimizer: { kind: 'adam', beta: 0.5 } }, field: /^optimizer\.beta is not an option of optimizer \(did you mean beta1\?\)/ },
     { options: { schedule: { kind: 'step', every: 1, decay: 0.5 } }, field: /^schedule\.decay is not an option of schedule; known: kind, every, factor, warmup$/ },
     { options: { checkpoint: { everyStep: 5, write: () => {} } }, field: /^checkpoint\.everyStep is not an option of checkpoint \(did you mean everySteps\?\)/ },
+    // null is not "the default": only undefined is
+    { options: { optimizer: null }, field: /^optimizer must be an object \{ kind, momentum, beta1, beta2, epsilon \}, got null$/ },
+    { options: { schedule: null }, field: /^schedule must be an object \{ kind, every, factor, warmup \}, got null$/ },
+    { options: { checkpoint: null }, field: /^checkpoint must be an object \{ everySteps, everyMs, write \}, got null$/ },
+    { options: { resume: null }, field: /^resume must be an object \{ checkpoint, name \}, got null$/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });
