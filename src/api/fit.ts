@@ -94,10 +94,21 @@ export function checkFitOptions(o: FitOptions): void {
   checkTrainOptions(o);
   demandKnownKeys('', o, FIT_OPTION_KEYS);
   if (o.init !== undefined) demand(isNumberList(o.init), 'init', o.init, 'a list of finite numbers (an array or typed array)');
-  if (o.resume !== undefined) demand(typeof o.resume === 'object' && o.resume !== null && typeof o.resume.checkpoint === 'object' && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
+  if (o.resume !== undefined) {
+    demand(isObject(o.resume) && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
+    demandKnownKeys('resume', o.resume, ['checkpoint', 'name']);
+    demand(isCheckpoint(o.resume.checkpoint), 'resume.checkpoint', o.resume.checkpoint, "a checkpoint (decodeCheckpoint's result)");
+  }
 }
 
 const FIT_OPTION_KEYS = [...TRAIN_OPTION_KEYS, 'init', 'resume'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** A checkpoint as decodeCheckpoint returns it: a run, a state, the parameters and the optimiser's arrays. */
+function isCheckpoint(c: unknown): c is Checkpoint {
+  return isObject(c) && isObject(c.run) && isObject(c.run.origin) && isObject(c.state) && c.params instanceof Float32Array && Array.isArray(c.optimizerState);
+}
 
 function isNumberList(v: unknown): boolean {
   return (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number' && Number.isFinite(x));

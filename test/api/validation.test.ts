@@ -112,6 +112,7 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { schedule: null }, field: /^schedule must be an object \{ kind, every, factor, warmup \}, got null$/ },
     { options: { checkpoint: null }, field: /^checkpoint must be an object \{ everySteps, everyMs, write \}, got null$/ },
     { options: { resume: null }, field: /^resume must be an object \{ checkpoint, name \}, got null$/ },
+    { options: { epochs: 3, resume: { checkpoint: {}, name: 'x' } }, field: /^resume\.checkpoint must be a checkpoint \(decodeCheckpoint's result\), got Object$/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });
