@@ -110,6 +110,11 @@ function isCheckpoint(c: unknown): c is Checkpoint {
   return isObject(c) && isObject(c.run) && isObject(c.run.origin) && isObject(c.state) && c.params instanceof Float32Array && Array.isArray(c.optimizerState);
 }
 
+/** Training data as the library's loaders and builders return it. */
+function checkDataGiven(data: unknown): void {
+  demand(isObject(data) && typeof data.task === 'string', 'data', data, 'training data (from classificationData, regressionData, syntheticData, loadMnist or loadCsv)');
+}
+
 function isNumberList(v: unknown): boolean {
   return (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number' && Number.isFinite(x));
 }
@@ -157,6 +162,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
  * other data; a destroy() meanwhile stops the run at its next step boundary.
  */
 export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {}): Promise<FitResult> {
+  checkDataGiven(data);
   const lease = takeEngine(engine, data, 'fit');
   try {
     return await fitTaken(engine, data, o, lease.stopRequested);

@@ -134,6 +134,7 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { name: 'a step variant for the CPU', open: () => openEngine(data, { backend: 'cpu', stepVariant: 'fused-32' }), field: /^stepVariant applies to backend webgpu only$/ },
     { name: 'an unknown openEngine option', open: () => openEngine(data, { backend: 'cpu', model: 2 } as never), field: /^model is not an option \(did you mean models\?\); known: models, stepVariant, backend, adapter$/ },
     { name: 'a backend for createEngine', open: () => createEngine(data, 'cpu', { backend: 'cpu' } as never), field: /^backend is not an option; known: models, stepVariant$/ },
+    { name: 'data that is null', open: async () => fit(await createEngine(data, 'cpu'), null as never, { epochs: 1 }), field: /^data must be training data \(from classificationData, .*got null$/ },
   ])('engine options: $name', async ({ open, field }) => {
     expectFieldError(await refusal(open), field);
   });
