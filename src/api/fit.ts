@@ -127,6 +127,7 @@ export function objectiveOf(data: TrainingData): RegressionObjective | null {
 /** The run's settings: the options over their defaults, or the resumed checkpoint's. */
 export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions, naming: Naming = FIELDS): { config: FitResult['config']; stepsPerEpoch: number } {
   checkFitOptions(o);
+  check(o.test !== true || data.testCount > 0, `${naming.name('test')}: true but the data has no test set`);
   const resume = o.resume;
   if (resume) {
     const saved = resume.checkpoint;

@@ -135,6 +135,7 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { name: 'an unknown openEngine option', open: () => openEngine(data, { backend: 'cpu', model: 2 } as never), field: /^model is not an option \(did you mean models\?\); known: models, stepVariant, backend, adapter$/ },
     { name: 'a backend for createEngine', open: () => createEngine(data, 'cpu', { backend: 'cpu' } as never), field: /^backend is not an option; known: models, stepVariant$/ },
     { name: 'data that is null', open: async () => fit(await createEngine(data, 'cpu'), null as never, { epochs: 1 }), field: /^data must be training data \(from classificationData, .*got null$/ },
+    { name: 'test: true without a test set', open: () => onCpu(syntheticData(60, 3, 0.1, 1, { testFraction: 0 }), { epochs: 1, test: true }), field: /^test: true but the data has no test set$/ },
   ])('engine options: $name', async ({ open, field }) => {
     expectFieldError(await refusal(open), field);
   });
