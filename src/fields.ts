@@ -35,3 +35,33 @@ export function demandChoice(field: string, value: unknown, choices: readonly st
 }
 
 export const isWhole = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
+
+/**
+ * Refuses a key of `o` that is not one of `known` (a typo would otherwise be ignored), naming it
+ * as `<where>.<key>` (or the key alone where `where` is empty) and the known key it nearly spells.
+ */
+export function demandKnownKeys(where: string, o: object, known: readonly string[], naming: Naming = FIELDS): void {
+  for (const key of Object.keys(o)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestKey(key, known);
+    const field = where === '' ? key : `${where}.${key}`;
+    throw new UserError(`${naming.name(field)} is not an option${where === '' ? '' : ` of ${naming.name(where)}`}${nearest === undefined ? '' : ` (did you mean ${nearest}?)`}; known: ${known.join(', ')}`);
+  }
+}
+
+/** The known key within two edits of `key` (letter case aside), the closest; undefined if none is. */
+function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const scored = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).filter((s) => s.d <= 2);
+  return scored.sort((a, b) => a.d - b.d)[0]?.k;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}

@@ -108,3 +108,8 @@ export function takeEngine(engine: Backend, data: TrainingData | null, user: str
     stopRequested: () => (use.destroying ? 'destroy()' : undefined),
   };
 }
+
+/** The data `engine` was created with (createEngine); null for an engine built elsewhere (a benchmark's peer). */
+export function engineData(engine: Backend): TrainingData | null {
+  return useOf(engine).data;
+}

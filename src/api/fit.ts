@@ -15,13 +15,13 @@ import { storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
 import { check } from '../errors';
-import { FIELDS, type Naming, demand } from '../fields';
+import { FIELDS, type Naming, demand, demandKnownKeys } from '../fields';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { defaultRate, safeRate } from '../train/default-rate';
-import { type BatchSizeOption, DEFAULT_SCHEDULE, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { type BatchSizeOption, DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -92,8 +92,27 @@ export function abortReason(signal: AbortSignal): string {
 /** Refuses options the library cannot run: the shared checks (src/train/options.ts), then what only a program can pass (init, resume). */
 export function checkFitOptions(o: FitOptions): void {
   checkTrainOptions(o);
+  demandKnownKeys('', o, FIT_OPTION_KEYS);
   if (o.init !== undefined) demand(isNumberList(o.init), 'init', o.init, 'a list of finite numbers (an array or typed array)');
-  if (o.resume !== undefined) demand(typeof o.resume === 'object' && o.resume !== null && typeof o.resume.checkpoint === 'object' && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
+  if (o.resume !== undefined) {
+    demand(isObject(o.resume) && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
+    demandKnownKeys('resume', o.resume, ['checkpoint', 'name']);
+    demand(isCheckpoint(o.resume.checkpoint), 'resume.checkpoint', o.resume.checkpoint, "a checkpoint (decodeCheckpoint's result)");
+  }
+}
+
+const FIT_OPTION_KEYS = [...TRAIN_OPTION_KEYS, 'init', 'resume'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** A checkpoint as decodeCheckpoint returns it: a run, a state, the parameters and the optimiser's arrays. */
+function isCheckpoint(c: unknown): c is Checkpoint {
+  return isObject(c) && isObject(c.run) && isObject(c.run.origin) && isObject(c.state) && c.params instanceof Float32Array && Array.isArray(c.optimizerState);
+}
+
+/** Training data as the library's loaders and builders return it. */
+function checkDataGiven(data: unknown): void {
+  demand(isObject(data) && typeof data.task === 'string', 'data', data, 'training data (from classificationData, regressionData, syntheticData, loadMnist or loadCsv)');
 }
 
 function isNumberList(v: unknown): boolean {
@@ -108,6 +127,7 @@ export function objectiveOf(data: TrainingData): RegressionObjective | null {
 /** The run's settings: the options over their defaults, or the resumed checkpoint's. */
 export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions, naming: Naming = FIELDS): { config: FitResult['config']; stepsPerEpoch: number } {
   checkFitOptions(o);
+  check(o.test !== true || data.testCount > 0, `${naming.name('test')}: true but the data has no test set`);
   const resume = o.resume;
   if (resume) {
     const saved = resume.checkpoint;
@@ -143,6 +163,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
  * other data; a destroy() meanwhile stops the run at its next step boundary.
  */
 export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {}): Promise<FitResult> {
+  checkDataGiven(data);
   const lease = takeEngine(engine, data, 'fit');
   try {
     return await fitTaken(engine, data, o, lease.stopRequested);

@@ -10,6 +10,7 @@ import { parseCsv } from '../data/regression';
 import { DEFAULT_REGRESSION, type RegressionOptions, TEST_FRACTION, nonDefault, regressionFromRows, syntheticData } from '../data/regression-data';
 import { type ClassificationData, type DataOrigin, type RegressionTaskData, type TrainingData, classificationData } from '../data/training-data';
 import { check } from '../errors';
+import { FIELDS, type Naming } from '../fields';
 import { count } from '../format';
 import { readInput } from '../io/files';
 
@@ -25,12 +26,15 @@ export function loadMnist(dir?: string): ClassificationData {
 /**
  * Rows of a CSV file: `target` is predicted from the other columns; by default 20% held out
  * (seeded) and every column standardised (RegressionOptions). `whileLoading` is called now and
- * then while a large file is parsed, and may throw to stop it.
+ * then while a large file is parsed, and may throw to stop it. `naming`: how a refusal names the
+ * file and the options (the library's fields; the CLI passes its flags').
  */
-export async function loadCsv(path: string, target: string, seed: number, whileLoading: () => void = () => {}, options: Partial<RegressionOptions> = {}): Promise<RegressionTaskData> {
-  const t = await parseCsv(readInput(path, `--csv ${path}`), path, target, whileLoading);
+export async function loadCsv(
+  path: string, target: string, seed: number, whileLoading: () => void = () => {}, options: Partial<RegressionOptions> = {}, naming: Naming = FIELDS,
+): Promise<RegressionTaskData> {
+  const t = await parseCsv(readInput(path, `${naming.name('csv')} ${path}`), path, target, whileLoading);
   const testFraction = options.testFraction ?? DEFAULT_REGRESSION.testFraction;
-  check(t.rows >= 2 || testFraction === 0, `${path}: needs at least 2 rows (one to train on, one to test), or --test-fraction 0`);
+  check(t.rows >= 2 || testFraction === 0, `${path}: needs at least 2 rows (one to train on, one to test), or ${naming.name('testFraction')} 0`);
   const origin: DataOrigin = { kind: 'csv', path: resolve(path), target, ...nonDefault(options) };
   return regressionFromRows({ x: t.x, y: t.y, count: t.rows, dims: t.columns }, seed, options, origin, path, t.names, target);
 }
@@ -39,10 +43,12 @@ export async function loadCsv(path: string, target: string, seed: number, whileL
  * The data an origin names, as a run with `seed` loaded it (the regression split is seeded), with
  * the regression options it recorded unless `overrides` names others.
  */
-export async function loadOrigin(origin: DataOrigin, seed: number, whileLoading: () => void = () => {}, overrides: Partial<RegressionOptions> = {}): Promise<TrainingData> {
+export async function loadOrigin(
+  origin: DataOrigin, seed: number, whileLoading: () => void = () => {}, overrides: Partial<RegressionOptions> = {}, naming: Naming = FIELDS,
+): Promise<TrainingData> {
   switch (origin.kind) {
     case 'mnist': return loadMnist(origin.dir ?? undefined);
-    case 'csv': return loadCsv(origin.path, origin.target, seed, whileLoading, { ...origin.options, ...overrides });
+    case 'csv': return loadCsv(origin.path, origin.target, seed, whileLoading, { ...origin.options, ...overrides }, naming);
     case 'synthetic': return syntheticData(origin.rows, origin.features, origin.noise, seed, { ...origin.options, ...overrides });
     case 'arrays': throw new Error('data handed in as arrays cannot be loaded again: hand in the same arrays');
   }

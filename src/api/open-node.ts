@@ -22,10 +22,11 @@ export interface EngineOptions extends EngineShape {
 export async function openEngine(data: TrainingData, o: EngineOptions = {}, naming: Naming = FIELDS): Promise<{ engine: Backend; line: string }> {
   checkEngineOptions(o, naming);
   checkTrainingData(data); // before a device is opened for it
-  if (o.backend === 'cpu') {
-    const engine = await createEngine(data, 'cpu', o);
+  const { backend, adapter, ...shape } = o;
+  if (backend === 'cpu') {
+    const engine = await createEngine(data, 'cpu', shape);
     return { engine, line: `backend: cpu (${engine.adapter.description})` };
   }
-  const { gpu, line } = await openNodeDevice(o.adapter ?? 'auto', undefined, naming);
-  return { engine: await createEngine(data, gpu, o), line };
+  const { gpu, line } = await openNodeDevice(adapter ?? 'auto', undefined, naming);
+  return { engine: await createEngine(data, gpu, shape), line };
 }

@@ -10,7 +10,7 @@ import { openEngine } from '../api/open-node';
 import type { VariantChoice } from '../backend/webgpu';
 import { SOFTWARE_TABLE } from '../backend/variants';
 import { coveredRanges } from '../backend/variant-table';
-import { checkEngineShape } from '../api/options';
+import { checkEngineOptions, checkEngineShape } from '../api/options';
 import type { Backend, Evaluation, VariantReport } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
@@ -244,7 +244,7 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
     // a resumed run's CSV given again (it moved) keeps the checkpoint's target
     const target = str('target') ?? (saved?.run.origin.kind === 'csv' ? saved.run.origin.target : undefined);
     check(target !== undefined, '--csv needs --target NAME, the column to predict');
-    return loadCsv(str('csv')!, target!, seed, whileLoading, options);
+    return loadCsv(str('csv')!, target!, seed, whileLoading, options, cliNaming(str));
   }
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
@@ -254,7 +254,7 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
 /** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
 async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string, overrides: Partial<RegressionOptions>): Promise<TrainingData> {
   try {
-    return await loadOrigin(saved.run.origin, seed, whileLoading, overrides);
+    return await loadOrigin(saved.run.origin, seed, whileLoading, overrides, cliNaming(() => undefined));
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     const origin = saved.run.origin;
@@ -348,7 +348,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
   const backendChoice = backendOption(str('backend') ?? saved?.run.backend);
   checkCommonOptions(args, backendChoice);
-  check(backendChoice !== 'cpu' || str('step-variant') === undefined, '--step-variant applies to --backend webgpu only');
+  checkEngineOptions({ backend: backendChoice, stepVariant: str('step-variant') }, cliNaming(str));
   check(!saved || str('init') === undefined, '--init does not apply to --resume (the run goes on from the checkpoint\'s parameters)');
   checkResumedVariant(saved, str('step-variant'), resumePath);
 
@@ -368,7 +368,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     const init = str('init') === undefined ? undefined : initialValues(str('init')!, data);
     // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
     const stepVariant = (saved?.run.stepVariant as typeof variantOption | null | undefined) ?? variantOption;
-    const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, stepVariant }, cliNaming(str));
+    const { engine, line } = await openEngine(data, { backend: backendChoice, adapter: adapterChoice, ...(backendChoice === 'webgpu' ? { stepVariant } : {}) }, cliNaming(str));
     try {
       stop.throwIfRequested('while opening the device (nothing was written)');
       await run({ data, engine, line, asked: { ...asked, ...(init ? { init } : {}) }, quiet: args.quiet === true, saved, resumePath, checkpointPath, outputs, interval, stop, started, adapterChoice, checkpointEvery: str('checkpoint-every'), batchSizeOption: asked.batchSize, naming: cliNaming(str) });

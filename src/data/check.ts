@@ -96,7 +96,7 @@ function checkRows(name: string, s: RegressionSet, leastCount: number, dims: num
 }
 
 /** The index of the first NaN or infinity, -1 if none (a plain loop: regression sets reach 1e8 values). */
-function firstNotFinite(a: Float32Array): number {
+export function firstNotFinite(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) if (a[i]! - a[i]! !== 0) return i;
   return -1;
 }

@@ -5,6 +5,7 @@
 import { check } from '../errors';
 import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
 import { count } from '../format';
+import { firstNotFinite } from './check';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
 
 export type { RegressionOptions };
@@ -30,10 +31,33 @@ export function regressionFromRows(
   rows: { x: Float64Array; y: Float64Array; count: number; dims: number },
   seed: number, options: Partial<RegressionOptions>, origin: DataOrigin, from: string, names: string[], target: string, truth?: RegressionTaskData['truth'],
 ): RegressionTaskData {
+  demandSeed(seed);
+  checkGivenRows(rows);
   const o = regressionOptions(options);
   const split = splitAndStandardise(rows.x, rows.y, rows.count, rows.dims, o.testFraction, seed, { standardize: o.standardize, center: o.intercept });
   const data = regressionData(split, origin, describeRows(split, target, from, o), names, target, truth, { loss: o.loss, intercept: o.intercept });
   return checkedRegression(data, from);
+}
+
+/** The seed of the split (and of synthetic rows): a 32-bit unsigned whole number. */
+function demandSeed(seed: number, naming: Naming = FIELDS): void {
+  demand(isWhole(seed, 0) && seed < 2 ** 32, 'seed', seed, 'a whole number from 0 to 4294967295', naming);
+}
+
+/**
+ * The rows as given: x holds count × dims values and y count, all finite, a bad value named by
+ * its index in the rows (once split and scaled, a row's index and value are lost).
+ */
+function checkGivenRows(rows: { x: ArrayLike<number>; y: ArrayLike<number>; count: number; dims: number }): void {
+  demand(typeof rows === 'object' && rows !== null, 'rows', rows, 'an object { x, y, count, dims }');
+  demand(isWhole(rows.count, 1), 'rows.count', rows.count, 'a whole number of at least 1');
+  demand(isWhole(rows.dims, 1), 'rows.dims', rows.dims, 'a whole number of at least 1');
+  for (const [field, values, length] of [['rows.x', rows.x, rows.count * rows.dims], ['rows.y', rows.y, rows.count]] as const) {
+    demand(ArrayBuffer.isView(values) || Array.isArray(values), field, values, 'an array of numbers');
+    check(values.length === length, `${field} holds ${values.length} values; rows.count ${rows.count}${field === 'rows.x' ? ` × rows.dims ${rows.dims}` : ''} is ${length}`);
+    const bad = firstNotFinite(values);
+    check(bad < 0, `${field}[${bad}] is ${values[bad]}, not a finite number`);
+  }
 }
 
 /** Targets spread wider than this would make a squared error (in the target's units) overflow a double. */
@@ -44,7 +68,7 @@ export function syntheticData(rows: number, features: number, noise: number, see
   demand(isWhole(rows, 2), 'rows', rows, 'a whole number of at least 2', naming);
   demand(isWhole(features, 1) && rows * features <= 1e8, 'features', features, `a whole number of at least 1, with rows × features at most 1e8`, naming);
   demand(typeof noise === 'number' && Number.isFinite(noise) && noise >= 0, 'noise', noise, 'a finite number of at least 0', naming);
-  demand(isWhole(seed, 0) && seed < 2 ** 32, 'seed', seed, 'a whole number from 0 to 4294967295', naming);
+  demandSeed(seed, naming);
   regressionOptions(options, naming);
   const s = syntheticRegression(rows, features, noise, seed);
   const names = Array.from({ length: features }, (_, j) => `x${j}`);

@@ -23,6 +23,7 @@
  * Encoding and decoding are pure (no file system), so the browser can use them too.
  */
 import { UserError } from '../errors';
+import { demand } from '../fields';
 import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
 import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC, WEIGHTS_MAGIC } from './container';
 import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors } from './safetensors';
@@ -94,6 +95,7 @@ interface ParsedWeights extends Omit<StoredWeights, 'description'> {
 }
 
 function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
+  demand(bytes instanceof Uint8Array, 'bytes', bytes, "a weights file's bytes as a Uint8Array (e.g. readFileSync(path))");
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };

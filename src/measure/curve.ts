@@ -80,8 +80,10 @@ export async function measureCurve(
   const byTime = o.budgetMs === undefined ? Infinity : Math.max(1, Math.ceil((expectedUpdatesPerSecond * o.budgetMs) / 1000));
   const expectedSteps = Math.min(o.maxEpochs * stepsPerEpoch, byTime);
   const live: HistoryPoint[] = [];
+  // the run's settings alone: a method's other fields (its name) are no options of fit's
+  const { batchSize, lr, seed, optimizer, schedule } = run;
   const r = await fit(engine, data, {
-    ...run, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER, recordSteps: logSpacedSteps(expectedSteps, o.points), budgetMs: o.budgetMs, recordTest: true, test: false,
+    batchSize, lr, seed, optimizer, schedule, epochs: o.maxEpochs, recordEvery: Number.MAX_SAFE_INTEGER, recordSteps: logSpacedSteps(expectedSteps, o.points), budgetMs: o.budgetMs, recordTest: true, test: false,
     onProgress: (_progress, recorded) => {
       if (!recorded) return;
       live.push(recorded);

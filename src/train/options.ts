@@ -5,7 +5,7 @@
  * syntax only, NaN for what is not a number) and then calls these same checks with its own
  * Naming (src/fields.ts), so that the CLI's messages name its flags and quote what was typed.
  */
-import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
+import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isWhole } from '../fields';
 import { UserError } from '../errors';
 import { decimal } from '../format';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, type OptimizerKind, RULES, SGD } from '../optim/optimizer';
@@ -42,6 +42,12 @@ export interface TrainOptionValues {
   onProgress?: unknown;
 }
 
+/** The keys of TrainOptionValues, and of its nested objects: any other is a typo, refused. */
+export const TRAIN_OPTION_KEYS = ['batchSize', 'epochs', 'lr', 'seed', 'recordEvery', 'recordSteps', 'recordTest', 'budgetMs', 'shuffle', 'test', 'optimizer', 'schedule', 'checkpoint', 'signal', 'onProgress'] as const;
+const OPTIMIZER_KEYS = ['kind', 'momentum', 'beta1', 'beta2', 'epsilon'];
+const SCHEDULE_KEYS = ['kind', 'every', 'factor', 'warmup'];
+const CHECKPOINT_KEYS = ['everySteps', 'everyMs', 'write'];
+
 /** Whether a field was set: for the CLI, its flag was given; for the library, see settingsGiven. */
 export type WasSet = (field: string) => boolean;
 
@@ -76,13 +82,16 @@ export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS,
   field('checkpoint', c, (v) => typeof v === 'object' && v !== null, 'an object { everySteps, everyMs, write }');
   field('checkpoint.everySteps', c?.everySteps, (v) => isWhole(v, 1), 'a positive whole number of updates');
   field('checkpoint.everyMs', c?.everyMs, isPositive, 'a positive number of milliseconds');
+  if (c !== undefined) demandKnownKeys('checkpoint', c, CHECKPOINT_KEYS, naming);
   if (c !== undefined) field('checkpoint.write', c.write ?? null, (v) => typeof v === 'function', 'a function that takes the checkpoint');
-  checkOptimizer(o.optimizer ?? {}, naming, set, kinds);
-  checkSchedule(o.schedule ?? {}, naming, set);
+  // null is refused as not an object: only undefined means "the default"
+  checkOptimizer(o.optimizer === undefined ? {} : o.optimizer, naming, set, kinds);
+  checkSchedule(o.schedule === undefined ? {} : o.schedule, naming, set);
 }
 
 function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, kinds: readonly string[]): void {
   demand(typeof opt === 'object' && opt !== null, 'optimizer', opt, 'an object { kind, momentum, beta1, beta2, epsilon }', naming);
+  demandKnownKeys('optimizer', opt, OPTIMIZER_KEYS, naming);
   for (const kind of kinds) demandChoice('optimizer.kind', kind, OPTIMIZER_KINDS, naming);
   for (const constant of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
     const name = `optimizer.${constant}`;
@@ -97,6 +106,7 @@ function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, ki
 
 function checkSchedule(s: Partial<Schedule>, naming: Naming, set: WasSet): void {
   demand(typeof s === 'object' && s !== null, 'schedule', s, 'an object { kind, every, factor, warmup }', naming);
+  demandKnownKeys('schedule', s, SCHEDULE_KEYS, naming);
   if (s.kind !== undefined) demandChoice('schedule.kind', s.kind, SCHEDULE_KINDS, naming);
   const stepped = s.kind === 'step';
   const rules = { every: [(v: unknown) => isWhole(v, 1), 'a positive whole number'], factor: [(v: unknown) => isNumberIn(v, 0, 1), BETWEEN_0_AND_1] } as const;

@@ -21,7 +21,6 @@ const ENTRIES = ['src/index.ts', 'src/index-browser.ts', 'src/page/main.ts', 'sr
  */
 const KNOWN: ReadonlyArray<{ file: string; flag: string; why: string }> = [
   { file: 'src/io/weights.ts', flag: '--save', why: 'an old regression weights file: the advice is for the CLI (the weights format is being reworked for precision)' },
-  { file: 'src/api/load-node.ts', flag: '--test-fraction', why: 'loadCsv\'s advice for a one-row file is the CLI\'s; it would need a Naming from its caller' },
 ];
 
 const MESSAGE_CALLS = /^(check|demand|demandChoice|fail|refuse)$/;

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   type Engine, type FitOptions, type TrainingData, TrainingStopped, UserError,
-  classificationData, createEngine, evaluate, fit, openEngine, regressionData, syntheticData,
+  classificationData, createEngine, evaluate, fit, loadCsv, openEngine, readWeights, regressionData, regressionFromRows, syntheticData,
 } from '../../src/index';
 import { testGpu } from '../helpers/gpu';
 
@@ -102,6 +102,17 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { budgetMs: 0 }, field: /^budgetMs must be a positive number of milliseconds, got 0$/ },
     { options: { test: 'yes' as never }, field: /^test must be true or false, got 'yes'$/ },
     { options: { init: [1, Number.NaN, 3] }, field: /^init must be a list of finite numbers/ },
+    // a typo is refused, not ignored, with the key it nearly spells
+    { options: { epochs: 1, batchsize: 10 }, field: /^batchsize is not an option \(did you mean batchSize\?\); known: batchSize, epochs/ },
+    { options: { optimizer: { kind: 'adam', beta: 0.5 } }, field: /^optimizer\.beta is not an option of optimizer \(did you mean beta1\?\)/ },
+    { options: { schedule: { kind: 'step', every: 1, decay: 0.5 } }, field: /^schedule\.decay is not an option of schedule; known: kind, every, factor, warmup$/ },
+    { options: { checkpoint: { everyStep: 5, write: () => {} } }, field: /^checkpoint\.everyStep is not an option of checkpoint \(did you mean everySteps\?\)/ },
+    // null is not "the default": only undefined is
+    { options: { optimizer: null }, field: /^optimizer must be an object \{ kind, momentum, beta1, beta2, epsilon \}, got null$/ },
+    { options: { schedule: null }, field: /^schedule must be an object \{ kind, every, factor, warmup \}, got null$/ },
+    { options: { checkpoint: null }, field: /^checkpoint must be an object \{ everySteps, everyMs, write \}, got null$/ },
+    { options: { resume: null }, field: /^resume must be an object \{ checkpoint, name \}, got null$/ },
+    { options: { epochs: 3, resume: { checkpoint: {}, name: 'x' } }, field: /^resume\.checkpoint must be a checkpoint \(decodeCheckpoint's result\), got Object$/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });
@@ -120,8 +131,57 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { name: 'models 0', open: () => createEngine(data, 'cpu', { models: 0 }), field: /^models must be a whole number of at least 1, got 0$/ },
     { name: 'a device that is not one', open: () => createEngine(data, 'gpu' as never), field: /^device must be 'cpu' or a device from openNodeDevice or openBrowserDevice, got 'gpu'$/ },
     { name: 'options that are not an object', open: () => onCpu(data, null as never), field: /^options must be an object of options, got null$/ },
+    { name: 'a step variant for the CPU', open: () => openEngine(data, { backend: 'cpu', stepVariant: 'fused-32' }), field: /^stepVariant applies to backend webgpu only$/ },
+    { name: 'an unknown openEngine option', open: () => openEngine(data, { backend: 'cpu', model: 2 } as never), field: /^model is not an option \(did you mean models\?\); known: models, stepVariant, backend, adapter$/ },
+    { name: 'a backend for createEngine', open: () => createEngine(data, 'cpu', { backend: 'cpu' } as never), field: /^backend is not an option; known: models, stepVariant$/ },
+    { name: 'data that is null', open: async () => fit(await createEngine(data, 'cpu'), null as never, { epochs: 1 }), field: /^data must be training data \(from classificationData, .*got null$/ },
+    { name: 'test: true without a test set', open: () => onCpu(syntheticData(60, 3, 0.1, 1, { testFraction: 0 }), { epochs: 1, test: true }), field: /^test: true but the data has no test set$/ },
   ])('engine options: $name', async ({ open, field }) => {
     expectFieldError(await refusal(open), field);
+  });
+});
+
+describe('evaluate takes the model\'s values, padded or not, on a split the engine holds', () => {
+  const withTest = classifier(dataset(), dataset());
+  const onEngine = async <T>(d: TrainingData, body: (e: Engine) => Promise<T>): Promise<T> => {
+    const engine = await createEngine(d, 'cpu');
+    try {
+      return await body(engine);
+    } finally {
+      await engine.destroy();
+    }
+  };
+
+  test('the 7,850 values of W then b give what the padded 7,852 give', async () => {
+    const values = Float32Array.from({ length: 7850 }, (_, i) => ((i * 37) % 11) / 1000 - 0.005);
+    const padded = new Float32Array(7852);
+    padded.set(values);
+    const [plain, stored] = await onEngine(withTest, async (e) => [await evaluate(e, values), await evaluate(e, padded)]);
+    expect(plain.loss).toBe(stored.loss);
+    expect(plain.accuracy).toBe(stored.accuracy);
+  });
+
+  test.each([
+    { name: 'params of another length', data: withTest, run: (e: Engine) => evaluate(e, new Float32Array(7851)), field: /^params holds 7851 values; this model of 784 features needs 7850 \(or 7852, padded as fit's result\.params\)$/ },
+    { name: 'params as a plain array', data: withTest, run: (e: Engine) => evaluate(e, [1, 2] as never), field: /^params must be a Float32Array, got \[1,2\]$/ },
+    { name: 'the test split without a test set', data: classifier(), run: (e: Engine) => evaluate(e, new Float32Array(7852), 'test'), field: /^evaluate: split 'test' but the engine's data has no test set/ },
+    { name: 'a split that is neither', data: withTest, run: (e: Engine) => evaluate(e, new Float32Array(7852), 'validation' as never), field: /^split must be one of train, test, got 'validation'$/ },
+  ])('$name is refused', async ({ data, run, field }) => {
+    expectFieldError(await refusal(() => onEngine(data, run)), field);
+  });
+});
+
+describe('the library\'s loaders and readers refuse bad arguments, naming them', () => {
+  const rows = (y: number[], count = y.length) => ({ x: Float64Array.from(y, (_, i) => i), y: Float64Array.from(y), count, dims: 1 });
+  const fromRows = (r: ReturnType<typeof rows>, seed = 1) => regressionFromRows(r, seed, {}, { kind: 'arrays' }, 'rows', ['x'], 'y');
+  test.each([
+    { name: 'a path where bytes are expected', run: () => readWeights('/nonexistent' as never, 'w'), field: /^bytes must be a weights file's bytes as a Uint8Array \(e\.g\. readFileSync\(path\)\), got '\/nonexistent'$/ },
+    { name: 'a negative seed for rows', run: () => fromRows(rows([1, 2, 3, 4, 5]), -5), field: /^seed must be a whole number from 0 to 4294967295, got -5$/ },
+    { name: 'an infinite target', run: () => fromRows(rows([1, Number.POSITIVE_INFINITY, 3])), field: /^rows\.y\[1\] is Infinity, not a finite number$/ },
+    { name: 'a count larger than the rows', run: () => fromRows(rows([1, 2, 3], 10)), field: /^rows\.x holds 3 values; rows\.count 10 × rows\.dims 1 is 10$/ },
+    { name: 'a CSV file that is not there', run: () => loadCsv('/nope.csv', 'y', 1), field: /^cannot read csv \/nope\.csv: no such file$/ },
+  ])('$name', async ({ run, field }) => {
+    expectFieldError(await refusal(run), field);
   });
 });
 
