@@ -216,9 +216,10 @@ function writeAllSync(fd: number, bytes: Uint8Array): void {
 
 /**
  * Writes every output even when one fails (a full disk), then reports: the returned list names
- * what was written; a failure throws one UserError that names what failed and what was written.
+ * what was written; a failure throws one UserError that names what failed and what was written,
+ * `writtenBefore` first (outputs the run wrote along the way: `--checkpoint c.ck`, `--events e.jsonl`).
  */
-export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => Uint8Array | string }>): Output[] {
+export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => Uint8Array | string }>, writtenBefore: readonly string[] = []): Output[] {
   const written: Output[] = [];
   const failed: string[] = [];
   for (const { output, data } of items) {
@@ -231,7 +232,8 @@ export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => 
     }
   }
   if (failed.length > 0) {
-    const wrote = written.length > 0 ? `wrote ${written.map((o) => `${o.flag} ${o.path}`).join(', ')}` : 'nothing else was written';
+    const all = [...writtenBefore, ...written.map((o) => `${o.flag} ${o.path}`)];
+    const wrote = all.length > 0 ? `wrote ${all.join(', ')}` : 'nothing else was written';
     throw new UserError(`${failed.join('; ')} (${wrote})`);
   }
   return written;

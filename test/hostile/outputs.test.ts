@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
+import { type Output, writeOutputs } from '../../src/io/outputs';
 import { decodeWeights } from '../../src/io/weights';
 import { expectOneLineError, runCli, withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
@@ -125,6 +126,13 @@ describe('a full disk at the end', () => {
     expect(readdirSync(disk!).sort()).toEqual(['run.json']); // no temporary file, no lock left
   });
 
+});
+
+test('a write that fails at the end names the outputs written along the way (a checkpoint), not "nothing else was written"', () => {
+  // the folder is gone by the end of the run, as a full disk would fail it
+  const json: Output = { flag: '--json', path: path('gone/b.json'), kind: 'file', target: path('gone/b.json') };
+  const write = () => writeOutputs([{ output: json, data: () => '{}\n' }], [`--checkpoint ${path('a.ck')}`]);
+  expect(write).toThrow(new RegExp(`^cannot write --json .*gone/b\\.json: .* \\(wrote --checkpoint ${path('a.ck')}\\)$`));
 });
 
 describe('a full disk mid-run', () => {
