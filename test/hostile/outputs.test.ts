@@ -197,6 +197,23 @@ describe('found by a hostile user', () => {
     expect((JSON.parse(r.stdout) as { schema: string }).schema).toBe('downhill-run/1');
   });
 
+  test.each([
+    { name: 'an empty lock (a crash while it was written)', text: () => '' },
+    { name: 'a lock whose process id is now another process (a different start time)', text: () => `${process.pid} 1\n` },
+  ])('$name is stale: taken over, and the run writes its output', ({ text }) => {
+    writeFileSync(path('stale.json.lock'), text());
+    const r = runCli('train', [...QUICK, '--json', path('stale.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(path('stale.json'))).toBe(true);
+    expect(readdirSync(out).filter((f) => f.includes('stale.json.lock'))).toEqual([]);
+  });
+
+  test('a lock of a live run (its process id and start time) refuses the run', () => {
+    const started = readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
+    writeFileSync(path('live.json.lock'), `${process.pid} ${started}\n`);
+    refused([...QUICK, '--json', path('live.json')], new RegExp(`--json .*live\\.json is in use by another run \\(process ${process.pid}, lock file `));
+  });
+
   test('taking over the lock of a killed run also removes the temporary file it was writing', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     writeFileSync(path('kk.ck.lock'), `${dead}\n`);
