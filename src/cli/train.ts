@@ -533,4 +533,4 @@ async function run(r: RunSetup): Promise<void> {
   }
 }
 
-runCommand('train', trainCommand, 'at the next step boundary');
+runCommand('train', trainCommand, 'at the next step boundary', 'log');
