@@ -470,6 +470,11 @@ async function run(r: RunSetup): Promise<void> {
     progress.update(p, recorded);
     if (recorded) events?.record(recorded);
   };
+  /** The outputs written during training, for a message about a failed write at the end. */
+  const writtenAlong = () => [
+    ...(checkpointPath && writer?.holds() !== undefined ? [`--checkpoint ${checkpointPath}`] : []),
+    ...(eventsOutput ? [`--events ${eventsOutput.path}`] : []),
+  ];
   let result: FitResult;
   try {
     result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress, ...(writer ? { checkpoint: writer.sink } : {}) });
@@ -480,7 +485,7 @@ async function run(r: RunSetup): Promise<void> {
     // keep what was learned: the history so far in --json, and say where the last checkpoint is
     let wrote = '';
     if (json) {
-      writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }]);
+      writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }], writtenAlong());
       wrote = `; history so far in --json ${json.path}`;
     }
     if (eventsOutput) wrote += `; ${events!.lines()} recordings in --events ${eventsOutput.path}`;
@@ -517,7 +522,7 @@ async function run(r: RunSetup): Promise<void> {
   if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
   const save = output('--save');
   if (save) items.push({ output: save, data: () => weightsFile(data, result.params, weightsFormatOf(save.path), full.config) });
-  for (const o of writeOutputs(items)) if (o.kind !== 'stdout') note(`wrote ${o.flag} ${o.path}`);
+  for (const o of writeOutputs(items, writtenAlong())) if (o.kind !== 'stdout') note(`wrote ${o.flag} ${o.path}`);
   if (eventsOutput) note(`wrote --events ${eventsOutput.path} (${events!.lines()} recordings)`);
   if (checkpointPath && writer?.holds() !== undefined) note(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
   await yieldToEventLoop();
@@ -528,4 +533,4 @@ async function run(r: RunSetup): Promise<void> {
   }
 }
 
-runCommand('train', trainCommand, 'at the next step boundary');
+runCommand('train', trainCommand, 'at the next step boundary', 'log');

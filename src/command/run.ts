@@ -16,13 +16,19 @@ import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { NEVER_STOPPED, type StopRequests, stopOnSignals } from './stop';
 
 /**
+ * What a command prints on standard output: its product (predict's predictions, evaluate's report),
+ * worthless once its reader went away, or a log of work whose product is its files (train).
+ */
+export type StandardOutput = 'product' | 'log';
+
+/**
  * `stopsWhere`, for a command that takes stop requests (stop.ts), completes 'SIGTERM: stopping …':
  * where its work stops when asked to. One that finishes its work after a stop request (one with no
  * boundary to stop at, such as predict, or one asked in its last moments) says so and exits 130 or
  * 143. Without it (the bench:* scripts) a signal ends the process by its default action.
  */
-export function runCommand(name: string, command: (stop: StopRequests) => Promise<void>, stopsWhere?: string): void {
-  process.stdout.on('error', outputFailed);
+export function runCommand(name: string, command: (stop: StopRequests) => Promise<void>, stopsWhere?: string, standardOutput: StandardOutput = 'product'): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => outputFailed(e, standardOutput));
   // first: a signal in any phase is a stop request; the handlers stay to the process's end
   const stop = stopsWhere === undefined ? NEVER_STOPPED : stopOnSignals(stopsWhere);
   command(stop).then(
@@ -52,6 +58,7 @@ async function finish(name: string, stop: StopRequests): Promise<void> {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   await signalsHandled();
   const late = stop.requested();
+  if (readerGone) return exitWhenFlushed(SIGPIPE_EXIT);
   if (stdoutFailure) return fail(name, new UserError(`cannot write standard output: ${describeFileError(stdoutFailure)}; what it printed is incomplete`));
   if (late) return fail(name, new TrainingStopped('interrupted', `stopped by ${late} after its work was complete; every output was written`, [], 0, SIGNAL_EXIT[late] ?? 1));
   exitWhenFlushed(process.exitCode ?? 0);
@@ -70,14 +77,25 @@ async function signalsHandled(): Promise<void> {
 /** The first error writing standard output other than a closed reader's (a full disk), if one came. */
 let stdoutFailure: NodeJS.ErrnoException | undefined;
 
+/** The status of a process killed by SIGPIPE (128 + 13), as other command-line tools end when their reader goes away. */
+const SIGPIPE_EXIT = 141;
+
+/** The reader of standard output went away (EPIPE): what the command prints from then on is dropped. */
+let readerGone = false;
+
 /**
- * The reader of standard output went away (`predict ... | head`): end quietly, with the status a
- * process killed by SIGPIPE has (128 + 13), as other command-line tools do. Any other error (a
+ * The reader of standard output went away (`predict ... | head`): a command whose product is its
+ * output ends at once, quietly, with SIGPIPE's status; one that only logs there (`train ... | head -1`)
+ * goes on without it, writes its files, and ends quietly with that status. Any other error (a
  * full disk: `> /dev/full`) is kept and reported as one line with exit code 2 once the command
  * settles: the work goes on to write its files, and the device is torn down before the exit.
  */
-function outputFailed(e: NodeJS.ErrnoException): void {
-  if (e.code === 'EPIPE') process.exit(141);
+function outputFailed(e: NodeJS.ErrnoException, standardOutput: StandardOutput): void {
+  if (e.code === 'EPIPE' || readerGone) {
+    if (standardOutput === 'product') process.exit(SIGPIPE_EXIT);
+    readerGone = true;
+    return;
+  }
   stdoutFailure ??= e;
 }
 

@@ -4,16 +4,22 @@
  * process at once (exit 130 or 143), as users expect of a second Ctrl-C.
  *
  * One request can arrive as several copies, and a copy is no second request. A terminal's Ctrl-C,
- * `timeout` and a service manager signal the whole process group; `npm run` also forwards SIGINT
- * and SIGTERM to its script's process, which is this one when the script `exec`s node, as
- * package.json's do: two copies per request there, one for the packaged `downhill` command or
- * `node --import tsx`. Copies are counted, never timed: a busy event loop handles a copy that
- * arrived with the first seconds later (the old rule, copies within a second, took it for a second
- * Ctrl-C and quit without the outputs). A signal other than the first one's is always a new request.
- * (The `tsx` command, which package.json no longer runs, relayed a copy only when the first had not
- * been handled within 30 ms, and killed this process with SIGKILL 30 ms later: a busy loop lost the
- * run's outputs.) Where one request gives two copies and only this process is signalled, the third
- * signal quits at once.
+ * a service manager and `kill -- -PGID` signal the whole process group; GNU `timeout` signals its
+ * command and then its process group (two copies); `npm run` forwards its own copy to the script's
+ * process, which is this one where the script `exec`s node. How many copies arrive depends on the
+ * launcher, so they are not counted: copies of one request are the signals of the same kind that
+ * arrive within COPY_WINDOW_MS of the first being handled; a signal after that is a second request.
+ *
+ * The window is judged so that a busy event loop cannot stretch it: a copy that arrived in time is
+ * handled late when the loop was busy (or the process stopped), and must still count as a copy.
+ * The first signal starts a timer whose callback closes the window from setImmediate. libuv reads
+ * the signal pipe in its poll phase, and a poll phase always lies between a timer's callback and
+ * the next check phase, where immediates run (timers, poll, check in older libuv; poll, check,
+ * timers in newer): a signal that arrived before the timer fired is handled before the window
+ * closes, however long the loop was held. A signal other than the first one's is always a new
+ * request (Ctrl-C and a manager's SIGTERM are different actions). (The `tsx` command, which
+ * package.json no longer runs, relayed a copy only when the first had not been handled within
+ * 30 ms, and killed this process with SIGKILL 30 ms later: a busy loop lost the run's outputs.)
  *
  * The handlers are never removed: a second request after the work stopped, while the command
  * writes its outputs or the device is torn down (seconds with Dawn), must still quit at once with
@@ -21,7 +27,6 @@
  * itself closes them in its natural-exit teardown, which is why runCommand (run.ts) exits
  * explicitly once a command settles.
  */
-import { resolve } from 'node:path';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 
 export interface StopRequests {
@@ -33,21 +38,21 @@ export interface StopRequests {
   throwIfRequested(when: string): void;
 }
 
-/**
- * Installs the handlers. `stopsWhere` says where the work stops (`at the next step boundary`);
- * `copies` is how many copies of one request reach this process (copiesPerRequest).
- */
-export function stopOnSignals(stopsWhere: string, copies = copiesPerRequest()): StopRequests {
+/** How long after the first signal is handled the same signal counts as a copy of it (real time). */
+export const COPY_WINDOW_MS = 500;
+
+/** Installs the handlers. `stopsWhere` says where the work stops (`at the next step boundary`). */
+export function stopOnSignals(stopsWhere: string): StopRequests {
   let requested: string | undefined;
-  let received = 0;
+  let copiesEnded = false;
   const controller = new AbortController();
   const handler = (signal: NodeJS.Signals) => {
-    received += 1;
     if (requested === undefined) {
       requested = signal;
       controller.abort(signal);
       process.stderr.write(`\n${signal}: stopping ${stopsWhere} (again to quit at once)\n`);
-    } else if (signal !== requested || received > copies) {
+      closeAfterPolling(COPY_WINDOW_MS, () => (copiesEnded = true));
+    } else if (signal !== requested || copiesEnded) {
       process.exit(SIGNAL_EXIT[signal] ?? 1);
     }
   };
@@ -62,21 +67,17 @@ export function stopOnSignals(stopsWhere: string, copies = copiesPerRequest()): 
   };
 }
 
+/**
+ * Calls `close` after `ms`, but only once the event loop has polled for I/O (and signals) after the
+ * timer fired: from an immediate scheduled by the timer (see the header). Neither keeps the process alive.
+ */
+function closeAfterPolling(ms: number, close: () => void): void {
+  setTimeout(() => setImmediate(close).unref(), ms).unref();
+}
+
 /** The stop requests of a command that takes none (a signal ends it by its default action). */
 export const NEVER_STOPPED: StopRequests = {
   signal: new AbortController().signal,
   requested: () => undefined,
   throwIfRequested: () => {},
 };
-
-/**
- * Copies of one signal to the process group that reach this process: 2 when `npm run` started it
- * with `exec` (the group's copy and npm's), else 1. npm names the script it runs in the
- * environment, which children inherit: the script must be this very command, not, say, a test
- * runner that spawned it.
- */
-export function copiesPerRequest(env: NodeJS.ProcessEnv = process.env, main: string | undefined = process.argv[1]): number {
-  const script = env.npm_lifecycle_script?.trim().split(/\s+/) ?? [];
-  const execsThisCommand = script[0] === 'exec' && main !== undefined && resolve(script.at(-1)!) === resolve(main);
-  return execsThisCommand ? 2 : 1;
-}

@@ -8,11 +8,11 @@
  *     ends in '/', a missing parent folder and a folder we may not write to;
  *   - two outputs that are the same file (by real path, or by inode for hard links) are refused,
  *     and so is an output that is one of the command's inputs.
- * Each file output is then locked (a `PATH.lock` beside it, holding the process id, and for a file
- * that exists one named by its inode: inodeLockPath) so that two runs never write the same file and
+ * Each file output is then locked (a `PATH.lock` beside it, holding the process id and its start
+ * time, created whole or not at all, and for a file that exists one named by its inode: inodeLockPath) so that two runs never write the same file and
  * both report success.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors';
@@ -216,9 +216,10 @@ function writeAllSync(fd: number, bytes: Uint8Array): void {
 
 /**
  * Writes every output even when one fails (a full disk), then reports: the returned list names
- * what was written; a failure throws one UserError that names what failed and what was written.
+ * what was written; a failure throws one UserError that names what failed and what was written,
+ * `writtenBefore` first (outputs the run wrote along the way: `--checkpoint c.ck`, `--events e.jsonl`).
  */
-export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => Uint8Array | string }>): Output[] {
+export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => Uint8Array | string }>, writtenBefore: readonly string[] = []): Output[] {
   const written: Output[] = [];
   const failed: string[] = [];
   for (const { output, data } of items) {
@@ -231,7 +232,8 @@ export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => 
     }
   }
   if (failed.length > 0) {
-    const wrote = written.length > 0 ? `wrote ${written.map((o) => `${o.flag} ${o.path}`).join(', ')}` : 'nothing else was written';
+    const all = [...writtenBefore, ...written.map((o) => `${o.flag} ${o.path}`)];
+    const wrote = all.length > 0 ? `wrote ${all.join(', ')}` : 'nothing else was written';
     throw new UserError(`${failed.join('; ')} (${wrote})`);
   }
   return written;
@@ -241,18 +243,40 @@ export function writeOutputs(items: ReadonlyArray<{ output: Output; data: () => 
 const held = new Set<string>();
 let exitHookInstalled = false;
 
-function alive(pid: number): boolean {
+/**
+ * What a lock file holds: the process id and, where /proc tells it, the process's start time (in
+ * clock ticks since boot), so that a process id reused by another process is not taken for the owner.
+ */
+function lockText(pid = process.pid): string {
+  const started = startTime(pid);
+  return started === undefined ? `${pid}\n` : `${pid} ${started}\n`;
+}
+
+/** Field 22 of /proc/PID/stat (after the command name, which may hold spaces and parentheses), if readable. */
+function startTime(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 
+/** Whether the process a lock names still runs: the same process id, started at the same time when the lock says when. */
+function alive(pid: number, started: string | undefined): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const now = startTime(pid);
+  return started === undefined || now === undefined || now === started;
+}
+
 /**
- * Takes `TARGET.lock` for each file output. A lock whose process is gone (killed with SIGKILL) is
- * stale and taken over; one held by a live process refuses the run. Returns the release.
+ * Takes `TARGET.lock` for each file output. A lock whose process is gone (killed with SIGKILL, or its
+ * process id now another process's) is stale and taken over, as is an empty one; one held by a
+ * live process refuses the run. Returns the release.
  */
 export function lockOutputs(outputs: readonly Output[]): () => void {
   if (!exitHookInstalled) {
@@ -284,30 +308,43 @@ export function lockOutputs(outputs: readonly Output[]): () => void {
 
 function takeLock(lock: string, o: Output): void {
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') refuse(o.flag, o.path, `cannot create its lock file ${lock}: ${describeFileError(e)}`);
-    }
+    if (createLock(lock, o)) return;
     let text: string | undefined;
     try {
       text = readFileSync(lock, 'utf8');
     } catch {
       continue; // removed meanwhile: try again
     }
-    // only a lock downhill wrote (a process id) is ever taken over; any other file is left alone
-    if (!/^\d+\n?$/.test(text)) refuse(o.flag, o.path, `${lock} exists and is not a downhill lock file; move it away or choose another path`);
-    const pid = Number.parseInt(text, 10);
-    if (pid !== process.pid && alive(pid)) {
+    // only a lock downhill wrote (a process id and its start time; empty: a crash before the write
+    // of an older version) is ever taken over; any other file is left alone
+    const m = /^(?:(\d+)(?: (\d+))?\n?)?$/.exec(text);
+    if (!m) refuse(o.flag, o.path, `${lock} exists and is not a downhill lock file; move it away or choose another path`);
+    const pid = m[1] === undefined ? undefined : Number.parseInt(m[1], 10);
+    if (pid !== undefined && pid !== process.pid && alive(pid, m[2])) {
       const name = lock === lockPath(o.target) ? '' : ', perhaps through another name (a hard link)';
       throw new UserError(`${o.flag} ${o.path} is in use by another run${name} (process ${pid}, lock file ${lock}); wait for it, or choose another path`);
     }
     // stale: its process is gone (killed); so is the temporary file it may have been writing
-    rmSync(temporaryPath(o.target, pid), { force: true });
+    if (pid !== undefined) rmSync(temporaryPath(o.target, pid), { force: true });
     rmSync(lock, { force: true });
   }
   refuse(o.flag, o.path, `its lock file ${lock} keeps reappearing`);
+}
+
+/**
+ * Creates `lock` whole or not at all (a full disk never leaves it empty): its text goes to a
+ * temporary file, linked to the lock's name, which fails if the name exists. False when it does.
+ */
+function createLock(lock: string, o: Output): boolean {
+  const tmp = temporaryPath(lock);
+  try {
+    writeFileSync(tmp, lockText());
+    linkSync(tmp, lock);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') refuse(o.flag, o.path, `cannot create its lock file ${lock}: ${describeFileError(e)}`);
+    return false;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

@@ -20,9 +20,14 @@ export function withoutLoaderNotice(stderr: string): string {
     .join('\n');
 }
 
+/** node's arguments for `npm run <command>`'s script, run directly (node + tsx). */
+function nodeArgs(command: Command, args: string[]): string[] {
+  return ['--import', 'tsx', `src/cli/${command}.ts`, ...args];
+}
+
 /** Runs `npm run <command>`'s script directly (node + tsx), as a user would, and waits. */
 export function runCli(command: Command, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], {
+  const r = spawnSync(process.execPath, nodeArgs(command, args), {
     encoding: 'utf8',
     timeout: 180_000,
     env: { ...process.env, ...env },
@@ -42,7 +47,21 @@ export interface Running {
 
 /** Starts a command in the background, to be signalled. */
 export function startCli(command: Command, args: string[], env: Record<string, string> = {}): Running {
-  return running(spawn(process.execPath, ['--import', 'tsx', `src/cli/${command}.ts`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+  return running(spawn(process.execPath, nodeArgs(command, args), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+}
+
+/** Starts a command in a process group of its own (it leads it), to be signalled as a group (signalGroup). */
+export function startCliInGroup(command: Command, args: string[]): Running {
+  return running(spawn(process.execPath, nodeArgs(command, args), { stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+}
+
+/**
+ * Starts a command under GNU `timeout --preserve-status -s SIGNAL` (it exits with the command's
+ * status, not 124) with a limit it never reaches: SIGALRM to the returned child (timeout) is its
+ * expiry, when it sends SIGNAL to the command and then to its process group.
+ */
+export function startUnderTimeout(signal: NodeJS.Signals, command: Command, args: string[]): Running {
+  return running(spawn('timeout', ['--preserve-status', '-s', signal, '3600', process.execPath, ...nodeArgs(command, args)], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /**

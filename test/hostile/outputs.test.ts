@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
+import { type Output, writeOutputs } from '../../src/io/outputs';
 import { decodeWeights } from '../../src/io/weights';
 import { expectOneLineError, runCli, withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
@@ -127,6 +128,13 @@ describe('a full disk at the end', () => {
 
 });
 
+test('a write that fails at the end names the outputs written along the way (a checkpoint), not "nothing else was written"', () => {
+  // the folder is gone by the end of the run, as a full disk would fail it
+  const json: Output = { flag: '--json', path: path('gone/b.json'), kind: 'file', target: path('gone/b.json') };
+  const write = () => writeOutputs([{ output: json, data: () => '{}\n' }], [`--checkpoint ${path('a.ck')}`]);
+  expect(write).toThrow(new RegExp(`^cannot write --json .*gone/b\\.json: .* \\(wrote --checkpoint ${path('a.ck')}\\)$`));
+});
+
 describe('a full disk mid-run', () => {
   const disk = tinyFileSystem(128);
   if (disk) mounted.push(disk);
@@ -187,6 +195,23 @@ describe('found by a hostile user', () => {
     const r = runCli('train', [...QUICK, '--json', '/dev/stdout']);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { schema: string }).schema).toBe('downhill-run/1');
+  });
+
+  test.each([
+    { name: 'an empty lock (a crash while it was written)', text: () => '' },
+    { name: 'a lock whose process id is now another process (a different start time)', text: () => `${process.pid} 1\n` },
+  ])('$name is stale: taken over, and the run writes its output', ({ text }) => {
+    writeFileSync(path('stale.json.lock'), text());
+    const r = runCli('train', [...QUICK, '--json', path('stale.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(path('stale.json'))).toBe(true);
+    expect(readdirSync(out).filter((f) => f.includes('stale.json.lock'))).toEqual([]);
+  });
+
+  test('a lock of a live run (its process id and start time) refuses the run', () => {
+    const started = readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
+    writeFileSync(path('live.json.lock'), `${process.pid} ${started}\n`);
+    refused([...QUICK, '--json', path('live.json')], new RegExp(`--json .*live\\.json is in use by another run \\(process ${process.pid}, lock file `));
   });
 
   test('taking over the lock of a killed run also removes the temporary file it was writing', () => {

@@ -10,10 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { copiesPerRequest } from '../../src/command/stop';
 import { decodeCheckpoint } from '../../src/io/checkpoint';
 import type { RunReport } from '../../src/io/run-report';
-import { type Running, freezeAtCheckpoint, runCli, signalGroup, sleep, startCli, startNpm, waitFor } from '../helpers/cli';
+import { type Running, freezeAtCheckpoint, runCli, signalGroup, sleep, startCli, startCliInGroup, startNpm, startUnderTimeout, waitFor } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -118,7 +117,7 @@ describe('phases before and after training', () => {
   });
 });
 
-test('a second Ctrl-C a second after the first quits at once, without waiting for the step', async () => {
+test('a second Ctrl-C a second after the first (past the copies\' window) quits at once, without waiting for the step', async () => {
   // full-batch steps on MNIST take about a second here: the first SIGINT waits for the step's end; the
   // second meets the step or the command winding down after it (outputs, the device's teardown), and
   // quits at once with 130 either way (it once found the handlers removed and died by the signal)
@@ -193,21 +192,6 @@ describe('npm run, signals to the process group', () => {
     expect((JSON.parse(readFileSync(json, 'utf8')) as RunReport).stopped).toMatchObject({ reason: 'interrupted' });
   });
 
-  test('a second Ctrl-C to the group quits at once, without waiting for the step (four copies: the third quits)', async () => {
-    // full-batch steps on MNIST take about a second: the second Ctrl-C follows the first's
-    // acknowledgement at once, while the step the first waits for is still running
-    const run = startNpm('train', ['--batch-size', 'full', '--epochs', '3', '--step-variant', 'four-kernels']);
-    await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
-    await sleep(500);
-    signalGroup(run, 'SIGINT');
-    await waitFor('the stop request', () => run.output().stderr.includes('SIGINT: stopping'), 10_000, 1);
-    signalGroup(run, 'SIGINT');
-    const r = await run.done;
-    expect(r.code).toBe(130);
-    // at once: no stop line, which the command prints once the step in progress has ended
-    expect(r.stderr).not.toMatch(/^train: /m);
-  });
-
   test('bench: exit 143 with one line, nothing written', async () => {
     const results = mkdtempSync(join(out, 'bench-'));
     const run = startNpm('bench', ['--data', small, '--engines', 'downhill-cpu', '--batch-sizes', '10', '--lrs', '0.1', '--reps', '3', '--out', results]);
@@ -242,11 +226,48 @@ describe('npm run, signals to the process group', () => {
   });
 });
 
-test.each([
-  { how: 'npm run, whose script execs the command', script: 'exec node --import tsx src/cli/train.ts', copies: 2 },
-  { how: 'npm run through a shell that stays (npm signals the shell)', script: 'node --import tsx src/cli/train.ts', copies: 1 },
-  { how: 'a command spawned by a script that execs another (a test runner under npm)', script: 'exec vitest run', copies: 1 },
-  { how: 'the packaged downhill or node --import tsx', script: undefined, copies: 1 },
-])('copies of one group signal: $how, $copies', ({ script, copies }) => {
-  expect(copiesPerRequest(script === undefined ? {} : { npm_lifecycle_script: script }, 'src/cli/train.ts')).toBe(copies);
+/**
+ * Copies of one request, whatever the launcher: the signals of the same kind that arrive within
+ * half a second of the first (stop.ts). GNU timeout signals its command and then its process group,
+ * two copies; a user can signal a group twice in quick succession.
+ */
+describe('copies of one request, without npm', () => {
+  /** A training run on the CPU long enough to be stopped, with a checkpoint and a JSON report to be written. */
+  const longRun = (name: string) => {
+    const json = path(`${name}.json`);
+    const ckpt = path(`${name}.ckpt`);
+    const args = ['--data', small, '--backend', 'cpu', '--batch-size', '10', '--epochs', '100000', '--json', json, '--checkpoint', ckpt];
+    return { json, ckpt, args };
+  };
+
+  /** The run stopped by one SIGTERM: exit 143, the JSON (and the checkpoint, if asked for) written. */
+  const expectStoppedOnce = async (run: Running, json: string, ckpt?: string) => {
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(143);
+    expect(stopLine(r.stderr)).toMatch(/^train: stopped by SIGTERM (before its first update|after update \d+); history so far in --json /);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as RunReport).stopped).toMatchObject({ reason: 'interrupted' });
+    if (ckpt) expect(existsSync(ckpt)).toBe(true);
+  };
+
+  test('timeout -s TERM around the node command (the command, then its group): outputs written, exit 143', async () => {
+    const { json, ckpt, args } = longRun('timeout');
+    const run = startUnderTimeout('SIGTERM', 'train', args);
+    await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+    // SIGALRM is timeout's own expiry: it sends SIGTERM to the command, then to the process group
+    run.child.kill('SIGALRM');
+    await expectStoppedOnce(run, json, ckpt);
+  });
+
+  test('a second signal to the process group right after the first was handled is the same request: outputs written, exit 143', async () => {
+    // full-batch steps on MNIST take about a second: the copy lands while the step the first waits for runs
+    const json = path('group-twice.json');
+    const run = startCliInGroup('train', ['--batch-size', 'full', '--epochs', '3', '--step-variant', 'four-kernels', '--json', json]);
+    await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
+    await sleep(500);
+    signalGroup(run, 'SIGTERM');
+    await waitFor('the stop request', () => run.output().stderr.includes('SIGTERM: stopping'), 10_000, 1);
+    await sleep(50);
+    signalGroup(run, 'SIGTERM');
+    await expectStoppedOnce(run, json);
+  });
 });
