@@ -31,10 +31,21 @@ function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
   return out;
 }
 
+/** An option given twice would silently take its last value: refused, naming the option as typed. */
+function refuseRepeatedOptions(tokens: ReadonlyArray<{ kind: string; name?: string; rawName?: string }>): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    check(!seen.has(token.name), `--${token.name} given twice`);
+    seen.add(token.name);
+  }
+}
+
 export function parseCommandLine(argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
   try {
-    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
+    const { values, positionals, tokens } = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true, tokens: true });
     if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}' (see --help)`);
+    refuseRepeatedOptions(tokens);
     return values as Record<string, string | boolean | undefined>;
   } catch (e) {
     if (e instanceof UserError) throw e;
