@@ -303,7 +303,7 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
     const loss = lossName(data.objective.loss);
     return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : fixed4(e.accuracy)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
   }
-  return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
+  return e ? `test: accuracy ${percent(e.accuracy)}, loss ${fixed4(e.loss)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
 }
 
 async function trainCommand(stop: StopRequests): Promise<void> {

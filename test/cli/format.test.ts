@@ -2,6 +2,8 @@
 import { expect, test } from 'vitest';
 import { fixed4 } from '../../src/cli/format';
 import { runCli } from '../helpers/cli';
+import { head, writeIdxFolder } from '../helpers/idx';
+import { mnist } from '../helpers/mnist';
 
 test('fixed4: 4 decimals, 4 significant digits from a million on', () => {
   expect([0.28123, 0.99991, -0.5, 999999.1234, 1e6, -9.7676943438273856e16].map(fixed4)).toEqual(['0.2812', '0.9999', '-0.5000', '999999.1234', '1.000e+6', '-9.768e+16']);
@@ -15,3 +17,12 @@ test('a regression at a rate that blows up prints its R² and losses shortly', (
   for (const line of lines) expect(line).not.toMatch(/\d{7,}\./);
   expect(lines.join('\n')).toMatch(/R² -\d\.\d{3}e\+\d+/);
 });
+
+test('a classifier at a rate that blows up prints its test loss as its training loss, shortly', () => {
+  const data = writeIdxFolder(head(mnist().train, 300), head(mnist().test, 30));
+  const r = runCli('train', ['--data', data, '--backend', 'cpu', '--epochs', '2', '--optimizer', 'adam', '--lr', '1e10']);
+  expect(r.code, r.stderr).toBe(0);
+  const losses = ['train', 'test'].map((set) => new RegExp(`^${set}: .*loss ([^,\\s]+)`, 'm').exec(r.stdout)?.[1]);
+  for (const loss of losses) expect(loss).toMatch(/^\d\.\d{3}e\+\d+$/);
+});
+
