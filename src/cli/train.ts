@@ -301,7 +301,7 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
       return `test: none: ${count(data.trainCount)} rows are too few to hold out ${Number((fraction * 100).toPrecision(6))}% as a test set (${Math.ceil(1 / fraction - 1e-9)} or more are needed), so no test metrics`;
     }
     const loss = lossName(data.objective.loss);
-    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : fixed4(e.accuracy)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
+    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : fixed4(e.accuracy)}, loss (${loss}) ${e.loss.toPrecision(6)} (${count(e.count)} rows)`;
   }
   return e ? `test: accuracy ${percent(e.accuracy)}, loss ${fixed4(e.loss)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
 }

@@ -1,4 +1,7 @@
 /** The terminal's numbers: losses and R² to 4 decimals, and in 4 significant digits once they blew up (a diverging rate). */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { fixed4 } from '../../src/cli/format';
 import { runCli } from '../helpers/cli';
@@ -18,11 +21,14 @@ test('a regression at a rate that blows up prints its R² and losses shortly', (
   expect(lines.join('\n')).toMatch(/R² -\d\.\d{3}e\+\d+/);
 });
 
-test('a classifier at a rate that blows up prints its test loss as its training loss, shortly', () => {
+test('a classifier at a rate that blows up prints its test loss as its training loss, shortly (train and evaluate)', () => {
   const data = writeIdxFolder(head(mnist().train, 300), head(mnist().test, 30));
-  const r = runCli('train', ['--data', data, '--backend', 'cpu', '--epochs', '2', '--optimizer', 'adam', '--lr', '1e10']);
+  const weights = join(mkdtempSync(join(tmpdir(), 'downhill-format-')), 'w.bin');
+  const r = runCli('train', ['--data', data, '--backend', 'cpu', '--epochs', '2', '--optimizer', 'adam', '--lr', '1e10', '--save', weights]);
   expect(r.code, r.stderr).toBe(0);
-  const losses = ['train', 'test'].map((set) => new RegExp(`^${set}: .*loss ([^,\\s]+)`, 'm').exec(r.stdout)?.[1]);
-  for (const loss of losses) expect(loss).toMatch(/^\d\.\d{3}e\+\d+$/);
+  const evaluated = runCli('evaluate', ['--load', weights, '--data', data, '--backend', 'cpu']);
+  expect(evaluated.code, evaluated.stderr).toBe(0);
+  const losses = [['train', r], ['test', r], ['test', evaluated]] as const;
+  for (const [set, run] of losses) expect(new RegExp(`^${set}: .*loss ([^,\\s]+)`, 'm').exec(run.stdout)?.[1]).toMatch(/^\d\.\d{3}e\+\d+$/);
 });
 
