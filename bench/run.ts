@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMON_OPTIONS, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseSeed } from '../src/command/args';
+import { COMMON_OPTIONS, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseList, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import type { StopRequests } from '../src/command/stop';
 import { yieldToEventLoop } from '../src/event-loop';
@@ -55,16 +55,9 @@ const HELP = `usage: ${commandLine('bench')} [options]
                        runs' min-max spread
   --data DIR, --adapter A   as for train`;
 
-/** A comma-separated option; errors from parsing one item name the list's flag. */
-function list<T>(flag: string, text: string | undefined, fallback: T[], parse: (s: string) => T): T[] {
-  if (text === undefined) return fallback;
-  return text.split(',').map((s) => {
-    try {
-      return parse(s.trim());
-    } catch (e) {
-      throw e instanceof UserError ? new UserError(`${flag}: ${e.message}`) : e;
-    }
-  });
+/** A comma-separated option (parseList), or its default. */
+function list<T>(flag: string, text: string | undefined, fallback: T[], parse: (s: string) => T, repeats: 'refused' | 'allowed' = 'refused'): T[] {
+  return text === undefined ? fallback : parseList(flag, text, parse, repeats);
 }
 
 /** Plain SGD's default rate for each batch size on the training set in `dir`, as train would choose it. */
@@ -104,7 +97,7 @@ async function main(stop: StopRequests): Promise<void> {
   const seed = parseSeed(str('seed') ?? '1');
   const adapter = parseAdapterChoice(args.adapter as string | undefined);
   const dataDir = str('data') ?? defaultMnistDir();
-  const lrs = str('lrs') === undefined ? defaultRates(dataDir, batchSizes) : list('--lrs', str('lrs'), [], parseLearningRate);
+  const lrs = str('lrs') === undefined ? defaultRates(dataDir, batchSizes) : list('--lrs', str('lrs'), [], parseLearningRate, 'allowed');
   check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
   const kernelRows = str('kernel-rows') === 'none' ? [] : list('--kernel-rows', str('kernel-rows'), [...KERNEL_ROWS], (x) => {
     check(/^\d+$/.test(x) && Number(x) >= 1, `'${x}' is not a whole number of rows, at least 1 (or none)`);

@@ -95,6 +95,27 @@ export function cliNaming(text: (name: string) => string | undefined): Naming {
   };
 }
 
+/**
+ * A comma-separated option's values: each item parsed by `parse` (its error prefixed with the
+ * list's flag unless it names it already), and no value twice (a sweep would train it twice)
+ * unless `repeats` allows it (a rate for each batch size).
+ */
+export function parseList<T>(flag: string, text: string, parse: (item: string) => T, repeats: 'refused' | 'allowed' = 'refused'): T[] {
+  const items = text.split(',').map((s) => s.trim());
+  check(items.every((s) => s !== ''), `${flag} must be a comma-separated list, got '${text}'`);
+  const values = items.map((item) => {
+    try {
+      return parse(item);
+    } catch (e) {
+      if (e instanceof UserError && !e.message.startsWith(flag)) throw new UserError(`${flag}: ${e.message}`);
+      throw e;
+    }
+  });
+  const repeated = values.findIndex((v, i) => values.indexOf(v) !== i);
+  check(repeats === 'allowed' || repeated < 0, `${flag} lists ${items[repeated]} twice`);
+  return values;
+}
+
 /** One option from its text, checked by the shared checks and refused in the flag's name (a sweep's lists, the benchmarks). */
 export const parseBatchSize = (text: string): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text));
 export const parseLearningRate = (text: string): number => lrFromText(text, cliNaming(() => text));
