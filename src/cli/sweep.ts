@@ -37,6 +37,9 @@ export interface SweepOptions {
   stop: StopRequests;
 }
 
+/** A sweep's fields by its lists' flags. */
+export const SWEEP_FLAGS: Record<string, string> = { batchSize: '--batch-sizes', lr: '--lrs', 'optimizer.kind': '--optimizers' };
+
 export async function sweepCommand(o: SweepOptions): Promise<void> {
   // the output is checked and locked before any work: a sweep is not lost to a bad path at its end
   const outputs = checkOutputs(o.json === undefined ? [] : [{ flag: '--json', path: o.json, stdoutAllowed: true }], o.inputs);
@@ -52,15 +55,15 @@ export async function sweepCommand(o: SweepOptions): Promise<void> {
 async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
-  const lrs = parseList('--lrs', o.lrs, parseLearningRate);
+  const lrs = parseList('--lrs', o.lrs, (s) => parseLearningRate(s, '--lrs'));
   const optimizers = parseList('--optimizers', o.optimizers, (s) => {
-    checkTrainOptions({ optimizer: { kind: s as OptimizerKind } }, cliNaming(() => s));
+    checkTrainOptions({ optimizer: { kind: s as OptimizerKind } }, cliNaming(() => s, SWEEP_FLAGS));
     return s as OptimizerKind;
   });
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
   whileLoading();
-  const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), data.trainCount, cliNaming(() => s)));
+  const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
   const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined));
   try {

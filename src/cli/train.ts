@@ -39,7 +39,7 @@ import { confusionTable, count, fixed4, percent, seconds } from './format';
 import { openEventLog } from './events';
 import { progressPrinter } from './progress';
 import type { StopRequests } from '../command/stop';
-import { sweepCommand } from './sweep';
+import { SWEEP_FLAGS, sweepCommand } from './sweep';
 import { commandLine } from '../command/invocation';
 
 /** The optimisers that read a constant (RULES), and those with a constant default rate. */
@@ -195,9 +195,10 @@ function resumeCommand(checkpoint: string, outputs: readonly Output[], checkpoin
 /**
  * The options that shape the run, parsed from their text (syntax only) and checked by the
  * library's own checks (src/train/options.ts) in the flags' names; undefined where not given
- * (fit's defaults, or the resumed run's, apply). `kinds`: the optimisers the run trains (a sweep's list).
+ * (fit's defaults, or the resumed run's, apply). `kinds`: the optimisers the run trains (a sweep's
+ * list, whose messages name --optimizers).
  */
-function fitOptions(str: (k: string) => string | undefined, kinds: readonly string[]): FitOptions {
+function fitOptions(str: (k: string) => string | undefined, kinds: readonly string[], sweeping: boolean): FitOptions {
   const parsed = <T>(flag: string, parse: (text: string) => T): T | undefined => (str(flag) === undefined ? undefined : parse(str(flag)!));
   const given = <K extends string, T>(key: K, value: T | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, T>));
   const optimizer = {
@@ -215,7 +216,7 @@ function fitOptions(str: (k: string) => string | undefined, kinds: readonly stri
     ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
   };
   const flagGiven = (field: string) => str(FLAGS[field]!.slice(2)) !== undefined;
-  checkTrainOptions(asked, cliNaming(str), flagGiven, kinds);
+  checkTrainOptions(asked, cliNaming(str, sweeping ? SWEEP_FLAGS : {}), flagGiven, kinds);
   return asked;
 }
 
@@ -316,7 +317,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const str = (k: string) => args[k] as string | undefined;
   // a sweep's optimisers are checked by its list; the constants apply when any of them reads them
   const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()).filter((k) => (OPTIMIZER_KINDS as readonly string[]).includes(k)) : [str('optimizer') ?? 'sgd'];
-  const asked = fitOptions(str, kinds);
+  const asked = fitOptions(str, kinds, args.sweep === true);
   const adapterChoice = adapterOption(args.adapter);
   checkEngineShape({ stepVariant: str('step-variant') }, cliNaming(str));
   const variantOption = (str('step-variant') ?? 'auto') as VariantChoice;

@@ -82,10 +82,11 @@ export const FLAGS: Record<string, string> = {
 
 /**
  * The CLI's naming for the shared checks: a field by its flag, a refused value as the text typed
- * after it (`text(name)`: the option's text by its name without the dashes).
+ * after it (`text(name)`: the option's text by its name without the dashes). `flags` names fields
+ * another way (a sweep's lists: the batch size is --batch-sizes).
  */
-export function cliNaming(text: (name: string) => string | undefined): Naming {
-  const flag = (field: string) => FLAGS[field] ?? field;
+export function cliNaming(text: (name: string) => string | undefined, flags: Record<string, string> = {}): Naming {
+  const flag = (field: string) => flags[field] ?? FLAGS[field] ?? field;
   return {
     name: flag,
     shown: (field, value) => {
@@ -116,9 +117,9 @@ export function parseList<T>(flag: string, text: string, parse: (item: string) =
   return values;
 }
 
-/** One option from its text, checked by the shared checks and refused in the flag's name (a sweep's lists, the benchmarks). */
-export const parseBatchSize = (text: string): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text));
-export const parseLearningRate = (text: string): number => lrFromText(text, cliNaming(() => text));
+/** One option from its text, checked by the shared checks and refused in `flag`'s name (a sweep's lists, the benchmarks). */
+export const parseBatchSize = (text: string, flag = '--batch-size'): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text, { batchSize: flag }));
+export const parseLearningRate = (text: string, flag = '--lr'): number => lrFromText(text, cliNaming(() => text, { lr: flag }));
 export const parseSeed = (text: string): number => seedFromText(text, cliNaming(() => text));
 
 /** The value of an --adapter option (absent: auto), by the library's check of `adapter`. */

@@ -73,10 +73,12 @@ describe('train --sweep', () => {
   test.each([
     { args: ['--lrs', '0.1'], error: /--lrs applies to --sweep only/ },
     { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs\)$/ },
-    { args: ['--sweep', '--lrs', '0.1,x'], error: /--lrs: --lr must be a positive finite number, got 'x'/ },
+    { args: ['--sweep', '--lrs', '0.1,x'], error: /^train: --lrs must be a positive finite number, got 'x'$/ },
     { args: ['--sweep', '--lrs', '0.1,,0.2'], error: /--lrs must be a comma-separated list, got '0.1,,0.2'/ },
-    { args: ['--sweep', '--optimizers', 'sgd,lbfgs'], error: new RegExp(`--optimizers: --optimizer must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'`) },
-    { args: ['--sweep', '--batch-sizes', '0'], error: /--batch-sizes: --batch-size must be a whole number of at least 1/ },
+    { args: ['--sweep', '--optimizers', 'sgd,lbfgs'], error: new RegExp(`^train: --optimizers must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'$`) },
+    { args: ['--sweep', '--batch-sizes', '0'], error: /^train: --batch-sizes must be a whole number of at least 1/ },
+    { args: ['--sweep', '--batch-sizes', '601'], error: /^train: --batch-sizes 601 is larger than the 600 training examples/ },
+    { args: ['--sweep', '--optimizers', 'sgd,adam', '--momentum', '0.5'], error: /^train: --momentum applies to --optimizers momentum or nesterov only$/ },
     { args: ['--sweep', '--step-variant', 'tune'], error: /--step-variant does not apply to --sweep/ },
     { args: ['--sweep', '--batch-sizes', '100,20,100'], error: /^train: --batch-sizes lists 100 twice$/ },
   ])('$error', ({ args, error }) => {
