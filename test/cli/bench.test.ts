@@ -84,4 +84,8 @@ describe('the other benchmarks\' bad options', () => {
   ])('%s %s: one line, named once', (script, args, message) => {
     expectOneLine(bench(args, script), message);
   });
+
+  test('bench:sweep --examples beyond the training set is refused before training', () => {
+    expectOneLine(bench(['--data', subset, '--examples', '301', '--out', mkdtempSync(join(tmpdir(), 'downhill-bench-sweep-'))], 'bench/sweep.ts'), /^bench:sweep: --examples 301 is more than the 300 images of the training set$/);
+  });
 });
