@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { meanAndDeviation, parseCsv, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
+import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
 import { UserError } from '../../src/errors';
 
 describe('CSV for regression', () => {
@@ -23,9 +23,20 @@ describe('CSV for regression', () => {
     { text: 'a,y\n"1,2\n', error: /f.csv:2: a quoted field is never closed/ },
     { text: 'a,y\n"1"x,2\n', error: /f.csv:2: unexpected text after a quoted field/ },
     { text: 'a,y\n', error: /f.csv: expected a header line and at least one row of numbers/ },
+    { text: ',b,y\n1,2,3\n', error: /^f.csv: column 1 of the header has no name; every column needs one$/ },
+    { text: 'a, ,y\n1,2,3\n', error: /^f.csv: column 2 of the header has no name/ },
+    { text: Uint8Array.from([...Buffer.from('caf'), 0xe9, ...Buffer.from(',y\n1,2\n')]), error: /^f.csv: not UTF-8 text \(save the file as UTF-8\)$/ },
   ])('$error', async ({ text, target, error }) => {
     await expect(parseCsv(text, 'f.csv', target ?? 'y')).rejects.toThrow(UserError);
     await expect(parseCsv(text, 'f.csv', target ?? 'y')).rejects.toThrow(error);
+  });
+
+  test('predictions read the columns by the same checks: a repeated or empty name, or Latin-1, is refused', async () => {
+    const columns = (text: string | Uint8Array) => parseCsvColumns(typeof text === 'string' ? Buffer.from(text) : text, 'p.csv', ['a']);
+    await expect(columns('a,b,a\n1,2,3\n')).rejects.toThrow(/^p.csv: the column name 'a' appears twice \(columns 1 and 3\)/);
+    await expect(columns('a,,b\n1,2,3\n')).rejects.toThrow(/^p.csv: column 2 of the header has no name/);
+    await expect(columns(Uint8Array.from([0x61, 0x2c, 0xe9, 0x0a, 0x31, 0x2c, 0x32, 0x0a]))).rejects.toThrow(/^p.csv: not UTF-8 text/);
+    expect((await columns('b,a\n1,2\n')).columns.map((c) => Array.from(c))).toEqual([[2]]);
   });
 
   test('RFC 4180: quoted fields (commas, doubled quotes, line breaks inside), a UTF-8 BOM, CRLF endings', async () => {
