@@ -8,7 +8,7 @@ import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
 import { checkStandardOutputOpen } from '../command/standard-output';
 import { readIdxFile } from '../data/load-node';
-import { parseIdx } from '../data/idx';
+import { parseImages } from '../data/load';
 import { parseCsvColumns } from '../data/regression';
 import { UserError, check } from '../errors';
 import { decimal } from '../format';
@@ -97,11 +97,9 @@ function printRegression(rows: number[][], values: Float64Array, d: RegressionDe
 function printClassifier(path: string, firstText: string | undefined, values: Float64Array, features: number): void {
   const first = firstText === undefined ? 10 : Number(firstText);
   check(firstText === undefined || (/^\s*\d+\s*$/.test(firstText) && Number.isSafeInteger(first) && first >= 1), `--first must be a whole number of at least 1, got '${firstText}'`);
-  const idx = parseIdx(readIdxFile(path), path);
+  const idx = parseImages(readIdxFile(path), path);
   const count = idx.dims[0]!;
-  const pixels = idx.dims.slice(1).reduce((a, b) => a * b, 1);
-  check(idx.dims.length >= 2, `${path}: an IDX file of ${count} values in one dimension (labels?), not images`);
-  check(pixels === features, `${path}: images of ${idx.dims.slice(1).join('x')} = ${pixels} pixels; the weights take ${features}`);
+  check(idx.dims[1]! * idx.dims[2]! === features, `${path}: images of ${idx.dims.slice(1).join('x')} pixels; the weights take ${features}`);
   const n = Math.min(first, count);
   const logits = forwardRef(idx.data, features, Uint32Array.from({ length: n }, (_, i) => i), 0, n, values);
   for (let i = 0; i < n; i++) {

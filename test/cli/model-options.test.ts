@@ -13,6 +13,7 @@ import { LINEAR_REGRESSION, SOFTMAX_CLASSIFIER, paramLayout } from '../../src/mo
 import { forwardRef } from '../../src/reference/forward';
 import { Rng } from '../../src/rng';
 import { expectOneLineError, runCli } from '../helpers/cli';
+import { encodeIdx } from '../helpers/idx';
 import { readJson } from '../helpers/examples';
 import { mnist } from '../helpers/mnist';
 
@@ -231,9 +232,11 @@ describe('npm run predict', () => {
     { args: ['--load', written, '--csv', join(dir, 'only-a.csv')], error: /no column named 'b', which the model needs/ },
     { args: ['--load', path('standardised-units.w'), '--x', '1'], error: /was written before regression weights were saved in the data's units/ },
     { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-images-idx3-ubyte'), '--first', '0'], error: /--first must be a whole number of at least 1, got '0'/ },
-    { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-labels-idx1-ubyte')], error: /t10k-labels-idx1-ubyte: an IDX file of 10000 values in one dimension \(labels\?\), not images$/ },
+    { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-labels-idx1-ubyte')], error: /t10k-labels-idx1-ubyte: expected images of 28x28 \(dimensions Nx28x28\), found 10000$/ },
+    { args: ['--load', classifierFile, '--images', path('wide.idx')], error: /^predict: .*wide\.idx: expected images of 28x28 \(dimensions Nx28x28\), found 300x14x56$/ },
   ])('refused: $error', ({ args, error }) => {
     writeFileSync(join(dir, 'only-a.csv'), 'a,y\n1,2\n');
+    writeFileSync(path('wide.idx'), encodeIdx([300, 14, 56], new Uint8Array(300 * 14 * 56)));
     // a regression file as the last stop wrote them: no units
     writeFileSync(path('standardised-units.w'), encodeWeights(new Float32Array(4), LINEAR_REGRESSION, 1));
     expectOneLineError('predict', args, error);
