@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   if (weights.description) {
     check(str('images') === undefined && str('first') === undefined, `${load} holds linear-regression weights: give --x VALUES or --csv FILE, not --images or --first`);
     const rows = str('x') !== undefined ? rowsOfValues(str('x')!, weights.description) : await rowsOfCsv(str('csv')!, weights.description);
-    printRegression(rows, weights.values, weights.description, str('x') !== undefined);
+    printRegression(rows, weights.values, weights.description, str('x') !== undefined ? '--x' : `--csv ${str('csv')}`);
   } else {
     check(str('images') !== undefined, `${load} holds softmax-classifier weights: give --images FILE (an IDX file of images)`);
     printClassifier(str('images')!, str('first'), weights.values, weights.features);
@@ -83,15 +83,23 @@ async function rowsOfCsv(path: string, d: RegressionDescription): Promise<number
   return Array.from({ length: rows }, (_, r) => d.names.map((_, j) => columns[j]![r]!));
 }
 
-function printRegression(rows: number[][], values: Float64Array, d: RegressionDescription, inline: boolean): void {
-  const D = d.names.length;
-  const predict = (x: number[]) => x.reduce((a, v, j) => a + v * values[j]!, values[D]!);
-  if (inline) {
-    for (const x of rows) console.log(`${x.map((v, j) => `${d.names[j]} = ${v}`).join(', ')}: ${d.target} = ${predict(x).toPrecision(6)}`);
+/** Each row's prediction, all of them finite: one that overflows is refused (naming its row) before any is printed. */
+function predictions(rows: number[][], values: Float64Array, D: number, input: string): number[] {
+  return rows.map((x, r) => {
+    const y = x.reduce((a, v, j) => a + v * values[j]!, values[D]!);
+    check(Number.isFinite(y), `${input}, row ${r + 1}: the prediction is not finite (it overflows float64)`);
+    return y;
+  });
+}
+
+function printRegression(rows: number[][], values: Float64Array, d: RegressionDescription, input: string): void {
+  const y = predictions(rows, values, d.names.length, input);
+  if (input === '--x') {
+    rows.forEach((x, r) => console.log(`${x.map((v, j) => `${d.names[j]} = ${v}`).join(', ')}: ${d.target} = ${y[r]!.toPrecision(6)}`));
     return;
   }
   console.log(`${d.names.join(',')},${d.target} (predicted)`);
-  for (const x of rows) console.log(`${x.join(',')},${predict(x)}`);
+  rows.forEach((x, r) => console.log(`${x.join(',')},${y[r]}`));
 }
 
 function printClassifier(path: string, firstText: string | undefined, values: Float64Array, features: number): void {
