@@ -473,7 +473,7 @@ async function run(r: RunSetup): Promise<void> {
   };
   let result: FitResult;
   try {
-    result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress, ...(writer ? { checkpoint: writer.sink } : {}) });
+    result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress, ...(writer ? { checkpoint: writer.sink } : {}) }, r.naming);
   } catch (e) {
     progress.done();
     events?.close();

@@ -102,6 +102,7 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { budgetMs: 0 }, field: /^budgetMs must be a positive number of milliseconds, got 0$/ },
     { options: { test: 'yes' as never }, field: /^test must be true or false, got 'yes'$/ },
     { options: { init: [1, Number.NaN, 3] }, field: /^init must be a list of finite numbers/ },
+    { options: { init: [1e300, 1e300, 1e300, 1e300], lr: 1e-6 }, field: /^init: the initial parameters give a training-set loss that is not finite, before any update/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });
