@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
+import { regressionEvaluation } from '../../src/backend/regression-evaluation';
 import { UserError } from '../../src/errors';
 
 describe('CSV for regression', () => {
@@ -80,5 +81,24 @@ describe('split and standardise', () => {
     const a = syntheticRegression(20, 3, 0, 9);
     expect(syntheticRegression(20, 3, 0, 9).y).toEqual(a.y);
     for (let r = 0; r < 20; r++) expect(a.y[r]).toBeCloseTo(1 + [0, 1, 2].reduce((s, j) => s + a.x[r * 3 + j]! * a.weights[j]!, 0), 10);
+  });
+});
+
+describe('R² of the evaluation', () => {
+  const flat = (n: number, v: number) => new Float32Array(n).fill(v);
+  test.each([
+    { name: 'a constant target, not standardised', targets: flat(40, 7), scale: { mean: 0, sd: 1 } },
+    { name: 'a constant target of 0.1 (inexact in binary)', targets: flat(30, 0.1), scale: { mean: 0, sd: 1 } },
+    { name: 'a constant target, standardised (all 0)', targets: flat(40, 0), scale: { mean: 7, sd: 1 } },
+    { name: 'targets that differ by float64 rounding, standardised', targets: Float32Array.from([-1, 1, -1, 1]), scale: { mean: 7, sd: 1e-16 } },
+  ])('undefined (NaN) where the targets do not vary in the data\'s units: $name', ({ targets, scale }) => {
+    const e = regressionEvaluation(new Float32Array(targets.length).fill(3), targets, targets.length, 1, scale);
+    expect(e.accuracy).toBeNaN();
+    expect(Number.isFinite(e.loss)).toBe(true);
+  });
+  test('targets that vary: 1 − SSE/SST, whatever the scaling', () => {
+    for (const scale of [{ mean: 0, sd: 1 }, { mean: 1e6, sd: 1e-3 }]) {
+      expect(regressionEvaluation(Float32Array.from([1, 2, 3]), Float32Array.from([1, 2, 4]), 3, 1, scale).accuracy).toBeCloseTo(1 - 1 / (14 / 3), 12);
+    }
   });
 });
