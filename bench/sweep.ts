@@ -49,8 +49,9 @@ async function main(): Promise<void> {
   const outDir = str('out', 'bench/results');
   checkOutputFolder('--out', outDir);
   const full = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'train');
+  check(examples <= full.count, `--examples ${examples} is more than the ${count(full.count)} images of the training set`);
   const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
-  const n = Math.min(examples, full.count);
+  const n = examples;
   const data = classificationData({ ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test, { kind: 'arrays' }, `the first ${n} MNIST training images`);
   const openDevice = async () => (await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined))).gpu;
   const rows: Array<{ batchSize: number; configurations: number; stackedMs: number; oneByOneMs: number; speedup: number; sameWeights: boolean; variants: string[] }> = [];

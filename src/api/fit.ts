@@ -14,7 +14,7 @@ import type { Backend, Evaluation } from '../backend/backend';
 import { storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
-import { check } from '../errors';
+import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandKnownKeys } from '../fields';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
@@ -27,7 +27,7 @@ import { takeEngine } from './engine';
 export { DEFAULT_SCHEDULE };
 import { epochPlan } from '../train/plan';
 import { lossRises, riseWarning, uninformedLoss } from '../train/rises';
-import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, train } from '../train/trainer';
+import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, TrainingStopped, train } from '../train/trainer';
 
 export interface FitOptions {
   /** examples per update, 1..N, or 'full'. Default 100 (N when there are fewer examples) */
@@ -162,17 +162,17 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
  * second fit (or an evaluate) while this one runs is refused, and so are a destroyed engine and
  * other data; a destroy() meanwhile stops the run at its next step boundary.
  */
-export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {}): Promise<FitResult> {
+export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {}, naming: Naming = FIELDS): Promise<FitResult> {
   checkDataGiven(data);
   const lease = takeEngine(engine, data, 'fit');
   try {
-    return await fitTaken(engine, data, o, lease.stopRequested);
+    return await fitTaken(engine, data, o, lease.stopRequested, naming);
   } finally {
     lease.release();
   }
 }
 
-async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, destroyRequested: () => string | undefined): Promise<FitResult> {
+async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, destroyRequested: () => string | undefined, naming: Naming): Promise<FitResult> {
   const { config, stepsPerEpoch } = resolveConfig(data, engine, o);
   // why the rate was chosen is said, not recorded: the run's identity is its settings
   const { lrReason: _, ...settings } = config;
@@ -196,6 +196,8 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
     ...(o.checkpoint && write
       ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }
       : {}),
+  }).catch((e: unknown) => {
+    throw o.init !== undefined && !saved && divergedBeforeAnyUpdate(e) ? new UserError(`${naming.name('init')}: the initial parameters give a training-set loss that is not finite, before any update (not the learning rate's doing); start from smaller values`) : e;
   });
   // a stop asked for after the last update skips the test evaluation: the trained model is kept
   await yieldToEventLoop();
@@ -204,6 +206,11 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
   const wantTest = (o.test ?? true) && data.testCount > 0 && stoppedAfterTraining === null;
   const test = wantTest ? await engine.evaluate(0, 'test') : null;
   return { ...result, config, run: run(), stepsPerEpoch, test, testEvalMs: performance.now() - t0, stoppedAfterTraining, warnings: historyWarnings(data, config, result.history) };
+}
+
+/** A loss that was not finite at the first recording, before any update: the starting parameters', whatever the rate. */
+function divergedBeforeAnyUpdate(e: unknown): boolean {
+  return e instanceof TrainingStopped && e.reason === 'diverged' && e.step === 0 && e.history.length === 0;
 }
 
 /** A training loss that rose over a whole epoch, with the rate the data's curvature calls safe. */

@@ -82,7 +82,7 @@ function cpuModel(data: TrainingData): CpuModel {
     evaluate(split, params) {
       const set = sets[split];
       const identity = Uint32Array.from({ length: set.count }, (_, i) => i);
-      return regressionEvaluation(linearForwardRef(set.features, set.dims, identity, 0, set.count, params), set.targets, set.count, evaluationScale);
+      return regressionEvaluation(linearForwardRef(set.features, set.dims, identity, 0, set.count, params), set.targets, set.count, evaluationScale, data.split.targetScale);
     },
   };
 }

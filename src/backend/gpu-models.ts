@@ -6,7 +6,7 @@
  * variants, readbacks) is the engine's, the same for both.
  */
 import type { Dataset } from '../data/dataset';
-import { type RegressionObjective, type RegressionSet, lossFactor } from '../data/regression';
+import { type ColumnScale, type RegressionObjective, type RegressionSet, lossFactor } from '../data/regression';
 import type { TrainingData } from '../data/training-data';
 import type { Gpu } from '../device/gpu';
 import { EVALUATE_WORKGROUP_SIZE, evaluateKernel } from '../kernels/evaluate';
@@ -78,7 +78,7 @@ export interface GpuModel {
 
 /** `tiledForward` false keeps forward.wgsl on every adapter (benchmarks that compare the two). */
 export async function gpuModel(gpu: Gpu, data: TrainingData, tiledForward = true): Promise<GpuModel> {
-  return data.task === 'classification' ? classifierOnGpu(gpu, data.train, data.test, tiledForward && gpu.adapter.software) : regressionOnGpu(gpu, data.split.train, data.split.test, data.split.targetScale.sd ** 2, data.objective);
+  return data.task === 'classification' ? classifierOnGpu(gpu, data.train, data.test, tiledForward && gpu.adapter.software) : regressionOnGpu(gpu, data.split.train, data.split.test, data.split.targetScale, data.objective);
 }
 
 async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null, tiled: boolean): Promise<GpuModel> {
@@ -124,7 +124,8 @@ async function classifierOnGpu(gpu: Gpu, train: Dataset, test: Dataset | null, t
   };
 }
 
-async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionSet, targetVariance: number, objective: RegressionObjective): Promise<GpuModel> {
+async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionSet, targetScale: ColumnScale, objective: RegressionObjective): Promise<GpuModel> {
+  const targetVariance = targetScale.sd ** 2;
   const lossScale = targetVariance;
   // the evaluation's loss is Σ(ŷ − y)² / 2n: mse is twice that
   const evaluationScale = targetVariance * lossFactor(objective.loss);
@@ -148,7 +149,7 @@ async function regressionOnGpu(gpu: Gpu, train: RegressionSet, test: RegressionS
       const encoder = g.encoder(`evaluate ${split}`);
       encode(encoder);
       const pred = new Float32Array(await g.read(e.outputs, count * 4, 0, encoder, { key: `evaluate ${split}`, units: 1 }));
-      return regressionEvaluation(pred, host[split].targets, count, evaluationScale);
+      return regressionEvaluation(pred, host[split].targets, count, evaluationScale, targetScale);
     },
     destroy: () => {},
   };

@@ -8,7 +8,7 @@ import { COMMON_OPTIONS, cliNaming, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
 import { checkStandardOutputOpen } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
-import { confusionTable, count, percent } from './format';
+import { confusionTable, count, fixed4, percent } from './format';
 import { evaluate } from '../api/evaluate';
 import { refuseCheckpointAsWeights } from './checkpointing';
 import { openEngine } from '../api/open-node';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   try {
     console.log(line);
     const e = await evaluate(engine, params, 'train');
-    console.log(`test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images from ${dataDir})`);
+    console.log(`test: accuracy ${percent(e.accuracy)}, loss ${fixed4(e.loss)} (${count(e.count)} images from ${dataDir})`);
     console.log(confusionTable(e.confusion));
   } finally {
     await engine.destroy();

@@ -8,7 +8,7 @@ import { COMMON_OPTIONS, parseCommandLine } from '../command/args';
 import { runCommand } from '../command/run';
 import { checkStandardOutputOpen } from '../command/standard-output';
 import { readIdxFile } from '../data/load-node';
-import { parseIdx } from '../data/idx';
+import { parseImages } from '../data/load';
 import { parseCsvColumns } from '../data/regression';
 import { UserError, check } from '../errors';
 import { decimal } from '../format';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   if (weights.description) {
     check(str('images') === undefined && str('first') === undefined, `${load} holds linear-regression weights: give --x VALUES or --csv FILE, not --images or --first`);
     const rows = str('x') !== undefined ? rowsOfValues(str('x')!, weights.description) : await rowsOfCsv(str('csv')!, weights.description);
-    printRegression(rows, weights.values, weights.description, str('x') !== undefined);
+    printRegression(rows, weights.values, weights.description, str('x') !== undefined ? '--x' : `--csv ${str('csv')}`);
   } else {
     check(str('images') !== undefined, `${load} holds softmax-classifier weights: give --images FILE (an IDX file of images)`);
     printClassifier(str('images')!, str('first'), weights.values, weights.features);
@@ -83,25 +83,31 @@ async function rowsOfCsv(path: string, d: RegressionDescription): Promise<number
   return Array.from({ length: rows }, (_, r) => d.names.map((_, j) => columns[j]![r]!));
 }
 
-function printRegression(rows: number[][], values: Float64Array, d: RegressionDescription, inline: boolean): void {
-  const D = d.names.length;
-  const predict = (x: number[]) => x.reduce((a, v, j) => a + v * values[j]!, values[D]!);
-  if (inline) {
-    for (const x of rows) console.log(`${x.map((v, j) => `${d.names[j]} = ${v}`).join(', ')}: ${d.target} = ${predict(x).toPrecision(6)}`);
+/** Each row's prediction, all of them finite: one that overflows is refused (naming its row) before any is printed. */
+function predictions(rows: number[][], values: Float64Array, D: number, input: string): number[] {
+  return rows.map((x, r) => {
+    const y = x.reduce((a, v, j) => a + v * values[j]!, values[D]!);
+    check(Number.isFinite(y), `${input}, row ${r + 1}: the prediction is not finite (it overflows float64)`);
+    return y;
+  });
+}
+
+function printRegression(rows: number[][], values: Float64Array, d: RegressionDescription, input: string): void {
+  const y = predictions(rows, values, d.names.length, input);
+  if (input === '--x') {
+    rows.forEach((x, r) => console.log(`${x.map((v, j) => `${d.names[j]} = ${v}`).join(', ')}: ${d.target} = ${y[r]!.toPrecision(6)}`));
     return;
   }
   console.log(`${d.names.join(',')},${d.target} (predicted)`);
-  for (const x of rows) console.log(`${x.join(',')},${predict(x)}`);
+  rows.forEach((x, r) => console.log(`${x.join(',')},${y[r]}`));
 }
 
 function printClassifier(path: string, firstText: string | undefined, values: Float64Array, features: number): void {
   const first = firstText === undefined ? 10 : Number(firstText);
   check(firstText === undefined || (/^\s*\d+\s*$/.test(firstText) && Number.isSafeInteger(first) && first >= 1), `--first must be a whole number of at least 1, got '${firstText}'`);
-  const idx = parseIdx(readIdxFile(path), path);
+  const idx = parseImages(readIdxFile(path), path);
   const count = idx.dims[0]!;
-  const pixels = idx.dims.slice(1).reduce((a, b) => a * b, 1);
-  check(idx.dims.length >= 2, `${path}: an IDX file of ${count} values in one dimension (labels?), not images`);
-  check(pixels === features, `${path}: images of ${idx.dims.slice(1).join('x')} = ${pixels} pixels; the weights take ${features}`);
+  check(idx.dims[1]! * idx.dims[2]! === features, `${path}: images of ${idx.dims.slice(1).join('x')} pixels; the weights take ${features}`);
   const n = Math.min(first, count);
   const logits = forwardRef(idx.data, features, Uint32Array.from({ length: n }, (_, i) => i), 0, n, values);
   for (let i = 0; i < n; i++) {

@@ -8,13 +8,12 @@ import { openEngine } from '../api/open-node';
 import type { BackendChoice } from '../api/engine';
 import type { TrainingData } from '../data/training-data';
 import type { AdapterChoice } from '../device/adapter-node';
-import { UserError, check } from '../errors';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
 import { checkTrainOptions, resolveBatchSize } from '../train/options';
-import { cliNaming, parseBatchSize, parseLearningRate } from '../command/args';
+import { cliNaming, parseBatchSize, parseLearningRate, parseList } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, seconds } from './format';
@@ -38,18 +37,8 @@ export interface SweepOptions {
   stop: StopRequests;
 }
 
-function list<T>(flag: string, text: string, parse: (item: string) => T): T[] {
-  const items = text.split(',').map((s) => s.trim());
-  check(items.length > 0 && items.every((s) => s !== ''), `${flag} must be a comma-separated list, got '${text}'`);
-  return items.map((item) => {
-    try {
-      return parse(item);
-    } catch (e) {
-      if (e instanceof UserError) throw new UserError(`${flag}: ${e.message}`);
-      throw e;
-    }
-  });
-}
+/** A sweep's fields by its lists' flags. */
+export const SWEEP_FLAGS: Record<string, string> = { batchSize: '--batch-sizes', lr: '--lrs', 'optimizer.kind': '--optimizers' };
 
 export async function sweepCommand(o: SweepOptions): Promise<void> {
   // the output is checked and locked before any work: a sweep is not lost to a bad path at its end
@@ -66,22 +55,22 @@ export async function sweepCommand(o: SweepOptions): Promise<void> {
 async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
-  const lrs = list('--lrs', o.lrs, parseLearningRate);
-  const optimizers = list('--optimizers', o.optimizers, (s) => {
-    checkTrainOptions({ optimizer: { kind: s as OptimizerKind } }, cliNaming(() => s));
+  const lrs = parseList('--lrs', o.lrs, (s) => parseLearningRate(s, '--lrs'));
+  const optimizers = parseList('--optimizers', o.optimizers, (s) => {
+    checkTrainOptions({ optimizer: { kind: s as OptimizerKind } }, cliNaming(() => s, SWEEP_FLAGS));
     return s as OptimizerKind;
   });
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
   whileLoading();
-  const batchSizes = list('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s), data.trainCount, cliNaming(() => s)));
+  const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
   const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined));
   try {
     o.stop.throwIfRequested('while opening the device (nothing was written)');
     say(line);
     say(`data: ${data.source}`);
-    say(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epochs, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
+    say(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
     const result = await trainSweep(engine, data, config, say, o.stop.requested);
     // no test set (--test-fraction 0): no test column, as a single run prints no test metrics
     const metric = data.testCount === 0 ? undefined : data.task === 'regression' ? 'test R²' : 'test accuracy';

@@ -39,7 +39,7 @@ import { confusionTable, count, fixed4, percent, seconds } from './format';
 import { openEventLog } from './events';
 import { progressPrinter } from './progress';
 import type { StopRequests } from '../command/stop';
-import { sweepCommand } from './sweep';
+import { SWEEP_FLAGS, sweepCommand } from './sweep';
 import { commandLine } from '../command/invocation';
 
 /** The optimisers that read a constant (RULES), and those with a constant default rate. */
@@ -195,9 +195,10 @@ function resumeCommand(checkpoint: string, outputs: readonly Output[], checkpoin
 /**
  * The options that shape the run, parsed from their text (syntax only) and checked by the
  * library's own checks (src/train/options.ts) in the flags' names; undefined where not given
- * (fit's defaults, or the resumed run's, apply). `kinds`: the optimisers the run trains (a sweep's list).
+ * (fit's defaults, or the resumed run's, apply). `kinds`: the optimisers the run trains (a sweep's
+ * list, whose messages name --optimizers).
  */
-function fitOptions(str: (k: string) => string | undefined, kinds: readonly string[]): FitOptions {
+function fitOptions(str: (k: string) => string | undefined, kinds: readonly string[], sweeping: boolean): FitOptions {
   const parsed = <T>(flag: string, parse: (text: string) => T): T | undefined => (str(flag) === undefined ? undefined : parse(str(flag)!));
   const given = <K extends string, T>(key: K, value: T | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, T>));
   const optimizer = {
@@ -215,7 +216,7 @@ function fitOptions(str: (k: string) => string | undefined, kinds: readonly stri
     ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
   };
   const flagGiven = (field: string) => str(FLAGS[field]!.slice(2)) !== undefined;
-  checkTrainOptions(asked, cliNaming(str), flagGiven, kinds);
+  checkTrainOptions(asked, cliNaming(str, sweeping ? SWEEP_FLAGS : {}), flagGiven, kinds);
   return asked;
 }
 
@@ -301,9 +302,9 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
       return `test: none: ${count(data.trainCount)} rows are too few to hold out ${Number((fraction * 100).toPrecision(6))}% as a test set (${Math.ceil(1 / fraction - 1e-9)} or more are needed), so no test metrics`;
     }
     const loss = lossName(data.objective.loss);
-    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : fixed4(e.accuracy)}, loss (${loss}) ${e.loss.toPrecision(5)} (${count(e.count)} rows)`;
+    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : fixed4(e.accuracy)}, loss (${loss}) ${e.loss.toPrecision(6)} (${count(e.count)} rows)`;
   }
-  return e ? `test: accuracy ${percent(e.accuracy)}, loss ${e.loss.toFixed(4)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
+  return e ? `test: accuracy ${percent(e.accuracy)}, loss ${fixed4(e.loss)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
 }
 
 async function trainCommand(stop: StopRequests): Promise<void> {
@@ -316,7 +317,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const str = (k: string) => args[k] as string | undefined;
   // a sweep's optimisers are checked by its list; the constants apply when any of them reads them
   const kinds = args.sweep ? (str('optimizers') ?? 'sgd').split(',').map((k) => k.trim()).filter((k) => (OPTIMIZER_KINDS as readonly string[]).includes(k)) : [str('optimizer') ?? 'sgd'];
-  const asked = fitOptions(str, kinds);
+  const asked = fitOptions(str, kinds, args.sweep === true);
   const adapterChoice = adapterOption(args.adapter);
   checkEngineShape({ stepVariant: str('step-variant') }, cliNaming(str));
   const variantOption = (str('step-variant') ?? 'auto') as VariantChoice;
@@ -477,7 +478,7 @@ async function run(r: RunSetup): Promise<void> {
   ];
   let result: FitResult;
   try {
-    result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress, ...(writer ? { checkpoint: writer.sink } : {}) });
+    result = await fit(engine, data, { ...r.asked, ...(resume ? { resume } : {}), signal: stop.signal, onProgress, ...(writer ? { checkpoint: writer.sink } : {}) }, r.naming);
   } catch (e) {
     progress.done();
     events?.close();

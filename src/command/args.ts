@@ -31,10 +31,21 @@ function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
   return out;
 }
 
+/** An option given twice would silently take its last value: refused, naming the option as typed. */
+function refuseRepeatedOptions(tokens: ReadonlyArray<{ kind: string; name?: string; rawName?: string }>): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    check(!seen.has(token.name), `--${token.name} given twice`);
+    seen.add(token.name);
+  }
+}
+
 export function parseCommandLine(argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
   try {
-    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
+    const { values, positionals, tokens } = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true, tokens: true });
     if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}' (see --help)`);
+    refuseRepeatedOptions(tokens);
     return values as Record<string, string | boolean | undefined>;
   } catch (e) {
     if (e instanceof UserError) throw e;
@@ -66,15 +77,16 @@ export const FLAGS: Record<string, string> = {
   'optimizer.kind': '--optimizer', 'optimizer.momentum': '--momentum', 'optimizer.beta1': '--beta1', 'optimizer.beta2': '--beta2', 'optimizer.epsilon': '--epsilon',
   'schedule.kind': '--schedule', 'schedule.every': '--decay-every', 'schedule.factor': '--decay-factor', 'schedule.warmup': '--warmup',
   task: '--task', backend: '--backend', adapter: '--adapter', stepVariant: '--step-variant',
-  csv: '--csv', testFraction: '--test-fraction', loss: '--loss', standardize: '--standardize', intercept: '--intercept', noise: '--noise',
+  csv: '--csv', testFraction: '--test-fraction', loss: '--loss', standardize: '--standardize', intercept: '--intercept', noise: '--noise', init: '--init',
 };
 
 /**
  * The CLI's naming for the shared checks: a field by its flag, a refused value as the text typed
- * after it (`text(name)`: the option's text by its name without the dashes).
+ * after it (`text(name)`: the option's text by its name without the dashes). `flags` names fields
+ * another way (a sweep's lists: the batch size is --batch-sizes).
  */
-export function cliNaming(text: (name: string) => string | undefined): Naming {
-  const flag = (field: string) => FLAGS[field] ?? field;
+export function cliNaming(text: (name: string) => string | undefined, flags: Record<string, string> = {}): Naming {
+  const flag = (field: string) => flags[field] ?? FLAGS[field] ?? field;
   return {
     name: flag,
     shown: (field, value) => {
@@ -84,9 +96,30 @@ export function cliNaming(text: (name: string) => string | undefined): Naming {
   };
 }
 
-/** One option from its text, checked by the shared checks and refused in the flag's name (a sweep's lists, the benchmarks). */
-export const parseBatchSize = (text: string): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text));
-export const parseLearningRate = (text: string): number => lrFromText(text, cliNaming(() => text));
+/**
+ * A comma-separated option's values: each item parsed by `parse` (its error prefixed with the
+ * list's flag unless it names it already), and no value twice (a sweep would train it twice)
+ * unless `repeats` allows it (a rate for each batch size).
+ */
+export function parseList<T>(flag: string, text: string, parse: (item: string) => T, repeats: 'refused' | 'allowed' = 'refused'): T[] {
+  const items = text.split(',').map((s) => s.trim());
+  check(items.every((s) => s !== ''), `${flag} must be a comma-separated list, got '${text}'`);
+  const values = items.map((item) => {
+    try {
+      return parse(item);
+    } catch (e) {
+      if (e instanceof UserError && !e.message.startsWith(flag)) throw new UserError(`${flag}: ${e.message}`);
+      throw e;
+    }
+  });
+  const repeated = values.findIndex((v, i) => values.indexOf(v) !== i);
+  check(repeats === 'allowed' || repeated < 0, `${flag} lists ${items[repeated]} twice`);
+  return values;
+}
+
+/** One option from its text, checked by the shared checks and refused in `flag`'s name (a sweep's lists, the benchmarks). */
+export const parseBatchSize = (text: string, flag = '--batch-size'): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text, { batchSize: flag }));
+export const parseLearningRate = (text: string, flag = '--lr'): number => lrFromText(text, cliNaming(() => text, { lr: flag }));
 export const parseSeed = (text: string): number => seedFromText(text, cliNaming(() => text));
 
 /** The value of an --adapter option (absent: auto), by the library's check of `adapter`. */

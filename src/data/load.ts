@@ -5,19 +5,25 @@
 import { UserError } from '../errors';
 import { CLASSES, IMAGE_SIDE } from '../model';
 import type { Dataset } from './dataset';
-import { parseIdx } from './idx';
+import { type IdxArray, parseIdx } from './idx';
 
 export const IDX_FILES = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
 } as const;
 
-export function datasetFromIdx(imageBytes: Uint8Array, imagesName: string, labelBytes: Uint8Array, labelsName: string): Dataset {
-  const images = parseIdx(imageBytes, imagesName);
-  const labels = parseIdx(labelBytes, labelsName);
+/** An IDX file of 28x28 images (dimensions Nx28x28), as training, evaluation and prediction read one. */
+export function parseImages(bytes: Uint8Array, name: string): IdxArray {
+  const images = parseIdx(bytes, name);
   if (images.dims.length !== 3 || images.dims[1] !== IMAGE_SIDE || images.dims[2] !== IMAGE_SIDE) {
-    throw new UserError(`${imagesName}: expected images of ${IMAGE_SIDE}x${IMAGE_SIDE} (dimensions Nx${IMAGE_SIDE}x${IMAGE_SIDE}), found ${images.dims.join('x')}`);
+    throw new UserError(`${name}: expected images of ${IMAGE_SIDE}x${IMAGE_SIDE} (dimensions Nx${IMAGE_SIDE}x${IMAGE_SIDE}), found ${images.dims.join('x')}`);
   }
+  return images;
+}
+
+export function datasetFromIdx(imageBytes: Uint8Array, imagesName: string, labelBytes: Uint8Array, labelsName: string): Dataset {
+  const images = parseImages(imageBytes, imagesName);
+  const labels = parseIdx(labelBytes, labelsName);
   if (labels.dims.length !== 1) {
     throw new UserError(`${labelsName}: expected a 1-dimensional label file, found dimensions ${labels.dims.join('x')}`);
   }

@@ -98,10 +98,6 @@ export async function parseCsv(
   checkpoint: () => void = () => {},
 ): Promise<{ names: string[]; rows: number; columns: number; x: Float64Array; y: Float64Array }> {
   const { records, header } = openCsv(typeof input === 'string' ? new TextEncoder().encode(input) : input, name);
-  for (const [k, h] of header.entries()) {
-    const again = header.indexOf(h, k + 1);
-    if (again >= 0) throw new UserError(`${name}: the column name ${shown(h)} appears twice (columns ${k + 1} and ${again + 1}); names must be unique`);
-  }
   const t = header.indexOf(target);
   if (t < 0) {
     const list = header.slice(0, 20).map(shown).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
@@ -156,14 +152,42 @@ export async function parseCsvColumns(input: Uint8Array, name: string, wanted: r
   return { columns: columns.map((c) => c.values()), rows };
 }
 
-/** CSV bytes as text records after their header (trimmed names); refuses binary files and an empty one. */
+/**
+ * CSV bytes as text records after their header (trimmed names); refuses binary files, text that is
+ * not UTF-8, an empty file, and a header with an empty or repeated name.
+ */
 function openCsv(input: Uint8Array, name: string): { records: Generator<{ fields: string[]; line: number }>; header: string[] } {
   const bytes = input;
   if (bytes.subarray(0, 65536).includes(0)) throw new UserError(`${name}: not a CSV text file (it holds NUL bytes)`);
+  checkUtf8(bytes, name);
   const records = csvRecords(bytes, name);
   const first = records.next();
   if (first.done) throw noRows(name);
-  return { records, header: first.value.fields.map((h) => h.trim()) };
+  const header = first.value.fields.map((h) => h.trim());
+  checkColumnNames(header, name);
+  return { records, header };
+}
+
+/** Every column named, each name once: the target and the features are found by name. */
+function checkColumnNames(header: readonly string[], name: string): void {
+  for (const [k, h] of header.entries()) {
+    if (h === '') throw new UserError(`${name}: column ${k + 1} of the header has no name; every column needs one`);
+    const again = header.indexOf(h, k + 1);
+    if (again >= 0) throw new UserError(`${name}: the column name ${shown(h)} appears twice (columns ${k + 1} and ${again + 1}); names must be unique`);
+  }
+}
+
+/** UTF-8 is checked in slices of this many bytes, so that no string of a large file's size is made. */
+const UTF8_SLICE = 1 << 24;
+
+/** Refuses bytes that are not UTF-8 (a Latin-1 name would print as '�'). */
+function checkUtf8(bytes: Uint8Array, name: string): void {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for (let i = 0; i < bytes.length; i += UTF8_SLICE) decoder.decode(bytes.subarray(i, i + UTF8_SLICE), { stream: i + UTF8_SLICE < bytes.length });
+  } catch {
+    throw new UserError(`${name}: not UTF-8 text (save the file as UTF-8)`);
+  }
 }
 
 function noRows(name: string): UserError {

@@ -99,9 +99,12 @@ export const MAX_INPUT_BYTES = 2 ** 31 - 1;
  * `maxBytes`: a FIFO or a device would block or never end.
  */
 export function readInput(path: string, label = path, maxBytes = MAX_INPUT_BYTES): Buffer {
+  // an empty path shows as '' (`--init ''`), as an output's does
+  const shown = path === '' ? `${label.trimEnd()} ''`.trimStart() : label;
   const fail = (why: string): never => {
-    throw new UserError(`cannot read ${label}: ${why}`);
+    throw new UserError(`cannot read ${shown}: ${why}`);
   };
+  if (path === '') fail('the path is empty');
   try {
     const s = statSync(path);
     if (!s.isFile()) fail(`it is ${describeKind(s)}, not a regular file`);

@@ -113,6 +113,7 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { checkpoint: null }, field: /^checkpoint must be an object \{ everySteps, everyMs, write \}, got null$/ },
     { options: { resume: null }, field: /^resume must be an object \{ checkpoint, name \}, got null$/ },
     { options: { epochs: 3, resume: { checkpoint: {}, name: 'x' } }, field: /^resume\.checkpoint must be a checkpoint \(decodeCheckpoint's result\), got Object$/ },
+    { options: { init: [1e300, 1e300, 1e300, 1e300], lr: 1e-6 }, field: /^init: the initial parameters give a training-set loss that is not finite, before any update/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });

@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { type OptionSpec, parseCommandLine } from '../../src/command/args';
 import { IDX_FILES } from '../../src/data/load';
+import { UserError } from '../../src/errors';
 import { encodeWeights } from '../../src/io/weights';
 import { SOFTMAX_CLASSIFIER, paramLayout } from '../../src/model';
 import { OPTIMIZER_KINDS } from '../../src/optim/optimizer';
@@ -80,10 +82,22 @@ describe('train rejects impossible options', () => {
     { args: ['--momentum', '0.9'], error: /--momentum applies to --optimizer momentum or nesterov only/ },
     { args: ['--optimizer', 'momentum', '--beta1', '0.9'], error: /--beta1 applies to --optimizer adam only/ },
     { args: ['--decay-factor', '0.1'], error: /--decay-factor applies to --schedule step only/ },
+    { args: ['--epochs', '1', '--epochs', '2'], error: /^train: --epochs given twice$/ },
   ])('$args', ({ args, error }) => expectUserError('train', [...args, '--json', json], error));
 
   test('an unwritable --json path', () => expectUserError('train', ['--json', join(out, 'missing', 'run.json')], /cannot write --json .*missing\/run.json: the folder .*missing does not exist/));
   test('a --save path that is a folder', () => expectUserError('train', ['--save', out, '--json', json], /cannot write --save .*: it is a folder/));
+});
+
+describe('an option given twice is refused, not silently the last value', () => {
+  const options: OptionSpec = { epochs: { type: 'string' }, x: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+  test.each([
+    { argv: ['--epochs', '1', '--epochs', '2'], error: '--epochs given twice' },
+    { argv: ['--x', '1,2', '--x=3,4'], error: '--x given twice' },
+    { argv: ['--quiet', '--epochs', '1', '--quiet'], error: '--quiet given twice' },
+    { argv: ['-h', '--help'], error: '--help given twice' },
+  ])('$argv', ({ argv, error }) => expect(() => parseCommandLine(argv, options)).toThrow(new UserError(error)));
+  test('each option once is accepted', () => expect(parseCommandLine(['--epochs', '1', '--x', '3,4', '--quiet'], options)).toEqual({ epochs: '1', x: '3,4', quiet: true }));
 });
 
 describe('train rejects bad data', () => {

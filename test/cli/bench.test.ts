@@ -66,6 +66,15 @@ describe('bench --out', () => {
   });
 });
 
+describe('bench\'s lists name their own flag, once', () => {
+  test.each([
+    [['--engines', 'foo'], /^bench: --engines: unknown engine 'foo' \(one of /],
+    [['--batch-sizes', '0'], /^bench: --batch-sizes must be a whole number of at least 1, or 'full', got '0'$/],
+    [['--batch-sizes', '301'], /^bench: --batch-sizes 301 is larger than the 300 training examples/],
+    [['--batch-sizes', '10,10'], /^bench: --batch-sizes lists 10 twice$/],
+  ])('%s', (args, message) => expectOneLine(bench(['--data', subset, ...args]), message));
+});
+
 describe('the other benchmarks\' bad options', () => {
   test.each([
     ['bench/sweep.ts', ['--examples', '0'], /^bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers/],
@@ -74,5 +83,9 @@ describe('the other benchmarks\' bad options', () => {
     ['bench/optimizers.ts', ['--out', '/proc/self'], /^bench:optimizers: cannot write --out \/proc\/self: files cannot be created in/],
   ])('%s %s: one line, named once', (script, args, message) => {
     expectOneLine(bench(args, script), message);
+  });
+
+  test('bench:sweep --examples beyond the training set is refused before training', () => {
+    expectOneLine(bench(['--data', subset, '--examples', '301', '--out', mkdtempSync(join(tmpdir(), 'downhill-bench-sweep-'))], 'bench/sweep.ts'), /^bench:sweep: --examples 301 is more than the 300 images of the training set$/);
   });
 });

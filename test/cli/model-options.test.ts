@@ -13,6 +13,7 @@ import { LINEAR_REGRESSION, SOFTMAX_CLASSIFIER, paramLayout } from '../../src/mo
 import { forwardRef } from '../../src/reference/forward';
 import { Rng } from '../../src/rng';
 import { expectOneLineError, runCli } from '../helpers/cli';
+import { encodeIdx } from '../helpers/idx';
 import { readJson } from '../helpers/examples';
 import { mnist } from '../helpers/mnist';
 
@@ -183,6 +184,8 @@ describe('bad model options are refused with one line and nothing written', () =
     { args: [...regression, '--init', '[1]'], error: /^train: --init \[1\]: holds 1 value; this data needs 3/ },
     { args: [...regression, '--intercept', 'off', '--init', '[1, 2, 3]'], error: /holds 3 values; this data needs 2 \(a weight per feature; the model has no intercept\)/ },
     { args: [...regression, '--init', join(dir, 'none.w')], error: /cannot read --init .*none\.w/ },
+    { args: [...regression, '--init', ''], error: /^train: cannot read --init '': the path is empty$/ },
+    { args: [...regression, '--init', '[1e300, 1e300, 1e300]', '--backend', 'cpu'], error: /^train: --init: the initial parameters give a training-set loss that is not finite, before any update/ },
     { args: ['--test-fraction', '0.1'], error: /--test-fraction applies to --task regression only/ },
     { args: ['--loss', 'mse'], error: /--loss applies to --task regression only/ },
     { args: [...regression, '--sweep', '--init', '[1]'], error: /--init does not apply to --sweep/ },
@@ -228,13 +231,18 @@ describe('npm run predict', () => {
     { args: ['--load', written, '--x', '1,abc'], error: /--x: 'abc' is not a finite number/ },
     { args: ['--load', written, '--images', 'x.idx'], error: /holds linear-regression weights: give --x VALUES or --csv FILE/ },
     { args: ['--load', written, '--csv', join(dir, 'only-a.csv')], error: /no column named 'b', which the model needs/ },
+    { args: ['--load', written, '--x', '1e308,1e308'], error: /^predict: --x, row 1: the prediction is not finite \(it overflows float64\)$/ },
+    { args: ['--load', written, '--csv', path('huge.csv')], error: /^predict: --csv .*huge\.csv, row 2: the prediction is not finite \(it overflows float64\)$/ },
     { args: ['--load', path('standardised-units.w'), '--x', '1'], error: /was written before regression weights were saved in the data's units/ },
     { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-images-idx3-ubyte'), '--first', '0'], error: /--first must be a whole number of at least 1, got '0'/ },
-    { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-labels-idx1-ubyte')], error: /t10k-labels-idx1-ubyte: an IDX file of 10000 values in one dimension \(labels\?\), not images$/ },
+    { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-labels-idx1-ubyte')], error: /t10k-labels-idx1-ubyte: expected images of 28x28 \(dimensions Nx28x28\), found 10000$/ },
+    { args: ['--load', classifierFile, '--images', path('wide.idx')], error: /^predict: .*wide\.idx: expected images of 28x28 \(dimensions Nx28x28\), found 300x14x56$/ },
   ])('refused: $error', ({ args, error }) => {
     writeFileSync(join(dir, 'only-a.csv'), 'a,y\n1,2\n');
+    writeFileSync(path('huge.csv'), 'a,b\n1,2\n1e308,1e308\n');
+    writeFileSync(path('wide.idx'), encodeIdx([300, 14, 56], new Uint8Array(300 * 14 * 56)));
     // a regression file as the last stop wrote them: no units
     writeFileSync(path('standardised-units.w'), encodeWeights(new Float32Array(4), LINEAR_REGRESSION, 1));
-    expectOneLineError('predict', args, error);
+    expect(expectOneLineError('predict', args, error).stdout).toBe('');
   });
 });

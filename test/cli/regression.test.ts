@@ -15,6 +15,15 @@ writeFileSync(csv, `size,rooms,age,price\n${Array.from({ length: 40 }, (_, i) =>
 }).join('\n')}\n`);
 
 describe('train --task regression', () => {
+  test('a constant target: R² undefined on both sets, whatever the scaling (WebGPU, float32 targets of 7)', () => {
+    const flat = join(out, 'consty.csv');
+    writeFileSync(flat, `x,y\n${Array.from({ length: 50 }, (_, i) => `${i * 0.37},7`).join('\n')}\n`);
+    const r = runCli('train', ['--task', 'regression', '--csv', flat, '--target', 'y', '--standardize', 'off', '--epochs', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^train: .*R² undefined \(the targets do not vary\)/m);
+    expect(r.stdout).toMatch(/^test: R² undefined \(the test targets do not vary\)/m);
+  });
+
   test.each(['webgpu', 'cpu'])('a CSV file on %s: an exact linear target is fitted (R² > 0.999)', (backend) => {
     const json = join(out, `${backend}.json`);
     const r = runCli('train', ['--task', 'regression', '--csv', csv, '--target', 'price', '--batch-size', 'full', '--lr', '0.5', '--epochs', '300', '--backend', backend, '--json', json]);

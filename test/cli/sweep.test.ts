@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parseLearningRate, parseList } from '../../src/command/args';
+import { UserError } from '../../src/errors';
 import { OPTIMIZER_KINDS } from '../../src/optim/optimizer';
 import { runCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
@@ -10,6 +12,19 @@ import { mnist } from '../helpers/mnist';
 
 const data = writeIdxFolder(head(mnist().train, 600), head(mnist().test, 100));
 const out = mkdtempSync(join(tmpdir(), 'downhill-sweep-'));
+
+describe('a list option', () => {
+  test.each([
+    { flag: '--lrs', text: '0.1,0.1', parse: parseLearningRate, error: '--lrs lists 0.1 twice' },
+    { flag: '--lrs', text: '0.1, 0.10', parse: parseLearningRate, error: '--lrs lists 0.10 twice' },
+    { flag: '--optimizers', text: 'sgd,adam,sgd', parse: (s: string) => s, error: '--optimizers lists sgd twice' },
+    { flag: '--lrs', text: '0.1,', parse: parseLearningRate, error: "--lrs must be a comma-separated list, got '0.1,'" },
+  ])('$flag $text: $error', ({ flag, text, parse, error }) => expect(() => parseList<unknown>(flag, text, parse)).toThrow(new UserError(error)));
+  test('distinct values are kept in order; repeats where allowed', () => {
+    expect(parseList('--lrs', '0.5, 0.1', parseLearningRate)).toEqual([0.5, 0.1]);
+    expect(parseList('--lrs', '0.1,0.1', parseLearningRate, 'allowed')).toEqual([0.1, 0.1]);
+  });
+});
 
 describe('train --sweep', () => {
   test('2 rates x 2 batch sizes x 2 optimisers: a row each, the best, every curve in the JSON', () => {
@@ -49,6 +64,7 @@ describe('train --sweep', () => {
     const r = runCli('train', ['--sweep', '--task', 'regression', '--synthetic', '200,4', '--test-fraction', '0', '--backend', 'cpu', '--lrs', '0.01,0.1', '--batch-sizes', '10', '--epochs', '1']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/NaN|test R²/);
+    expect(r.stdout).toMatch(/^sweep: 2 configurations \(.*\), 1 epoch, seed 1,/m);
     expect(r.stdout).toContain('\n| batch | optimizer | lr | final train loss |\n| --- | --- | --- | --- |\n');
     expect(r.stdout.match(/^\| 10 \| sgd \| (0\.01|0\.1) \| \d\.\d{4} \|$/gm)).toHaveLength(2);
     expect(r.stdout).toMatch(/^best: batch 10, sgd, lr 0\.1: training loss \d\.\d{4}$/m);
@@ -57,11 +73,14 @@ describe('train --sweep', () => {
   test.each([
     { args: ['--lrs', '0.1'], error: /--lrs applies to --sweep only/ },
     { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs\)$/ },
-    { args: ['--sweep', '--lrs', '0.1,x'], error: /--lrs: --lr must be a positive finite number, got 'x'/ },
+    { args: ['--sweep', '--lrs', '0.1,x'], error: /^train: --lrs must be a positive finite number, got 'x'$/ },
     { args: ['--sweep', '--lrs', '0.1,,0.2'], error: /--lrs must be a comma-separated list, got '0.1,,0.2'/ },
-    { args: ['--sweep', '--optimizers', 'sgd,lbfgs'], error: new RegExp(`--optimizers: --optimizer must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'`) },
-    { args: ['--sweep', '--batch-sizes', '0'], error: /--batch-sizes: --batch-size must be a whole number of at least 1/ },
+    { args: ['--sweep', '--optimizers', 'sgd,lbfgs'], error: new RegExp(`^train: --optimizers must be one of ${OPTIMIZER_KINDS.join(', ')}, got 'lbfgs'$`) },
+    { args: ['--sweep', '--batch-sizes', '0'], error: /^train: --batch-sizes must be a whole number of at least 1/ },
+    { args: ['--sweep', '--batch-sizes', '601'], error: /^train: --batch-sizes 601 is larger than the 600 training examples/ },
+    { args: ['--sweep', '--optimizers', 'sgd,adam', '--momentum', '0.5'], error: /^train: --momentum applies to --optimizers momentum or nesterov only$/ },
     { args: ['--sweep', '--step-variant', 'tune'], error: /--step-variant does not apply to --sweep/ },
+    { args: ['--sweep', '--batch-sizes', '100,20,100'], error: /^train: --batch-sizes lists 100 twice$/ },
   ])('$error', ({ args, error }) => {
     const r = runCli('train', ['--data', data, ...args]);
     expect(r.code).toBe(2);

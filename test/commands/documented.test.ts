@@ -10,8 +10,8 @@
  *
  * Scripts run as `npm run` runs them: the script's text through sh, with the arguments after it
  * and node_modules/.bin on PATH (without npm's own second of start-up per command). A README
- * command runs with its own arguments, then the smallest settings appended (options given twice
- * take the last value) and its placeholders (PATH, W, FILE, houses.csv) replaced by real files.
+ * command runs with its own arguments, a value the smallest settings need replaced in place (an
+ * option given twice is refused) and its placeholders (PATH, W, FILE, houses.csv) replaced by real files.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -118,7 +118,7 @@ const RUNS: Record<string, RunCase> = {
   },
   'train: regression on synthetic rows': {
     readme: ['npm run train -- --task regression --synthetic 60000,100 --noise 0.5 --batch-size 100 --lr 0.05'], scripts: ['train'],
-    run: () => ({ script: 'train', args: ['--task', 'regression', '--synthetic', '60000,100', '--noise', '0.5', '--batch-size', '100', '--lr', '0.05', '--synthetic', '1000,4', '--epochs', '1'] }),
+    run: () => ({ script: 'train', args: ['--task', 'regression', '--synthetic', '1000,4', '--noise', '0.5', '--batch-size', '100', '--lr', '0.05', '--epochs', '1'] }),
     expect: /test: R² 0\.\d+/,
   },
   'train: a sweep with --json': {

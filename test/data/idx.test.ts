@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseIdx } from '../../src/data/idx';
-import { datasetFromIdx } from '../../src/data/load';
+import { datasetFromIdx, parseImages } from '../../src/data/load';
 import { loadSplit } from '../../src/data/load-node';
 import { UserError } from '../../src/errors';
 import { encodeIdx } from '../helpers/idx';
@@ -11,6 +11,19 @@ import { mnist } from '../helpers/mnist';
 
 const images = (n: number, side = 28) => encodeIdx([n, side, side], new Uint8Array(n * side * side));
 const labels = (values: number[]) => encodeIdx([values.length], Uint8Array.from(values));
+
+describe('images are 28x28, for training, evaluation and prediction alike (parseImages)', () => {
+  test.each([
+    { dims: [3, 14, 56], found: '3x14x56' },
+    { dims: [2, 1, 28, 28], found: '2x1x28x28' },
+    { dims: [2, 784], found: '2x784' },
+    { dims: [10], found: '10' },
+  ])('$found is refused', ({ dims, found }) => {
+    const bytes = encodeIdx(dims, new Uint8Array(dims.reduce((a, b) => a * b, 1)));
+    expect(() => parseImages(bytes, 'x.idx')).toThrow(new UserError(`x.idx: expected images of 28x28 (dimensions Nx28x28), found ${found}`));
+  });
+  test('Nx28x28 is read', () => expect(parseImages(images(2), 'x.idx').dims).toEqual([2, 28, 28]));
+});
 
 describe('IDX parser accepts well-formed files', () => {
   test('dimensions and data', () => {

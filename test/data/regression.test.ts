@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { meanAndDeviation, parseCsv, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
+import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
+import { regressionEvaluation } from '../../src/backend/regression-evaluation';
 import { UserError } from '../../src/errors';
 
 describe('CSV for regression', () => {
@@ -23,9 +24,20 @@ describe('CSV for regression', () => {
     { text: 'a,y\n"1,2\n', error: /f.csv:2: a quoted field is never closed/ },
     { text: 'a,y\n"1"x,2\n', error: /f.csv:2: unexpected text after a quoted field/ },
     { text: 'a,y\n', error: /f.csv: expected a header line and at least one row of numbers/ },
+    { text: ',b,y\n1,2,3\n', error: /^f.csv: column 1 of the header has no name; every column needs one$/ },
+    { text: 'a, ,y\n1,2,3\n', error: /^f.csv: column 2 of the header has no name/ },
+    { text: Uint8Array.from([...Buffer.from('caf'), 0xe9, ...Buffer.from(',y\n1,2\n')]), error: /^f.csv: not UTF-8 text \(save the file as UTF-8\)$/ },
   ])('$error', async ({ text, target, error }) => {
     await expect(parseCsv(text, 'f.csv', target ?? 'y')).rejects.toThrow(UserError);
     await expect(parseCsv(text, 'f.csv', target ?? 'y')).rejects.toThrow(error);
+  });
+
+  test('predictions read the columns by the same checks: a repeated or empty name, or Latin-1, is refused', async () => {
+    const columns = (text: string | Uint8Array) => parseCsvColumns(typeof text === 'string' ? Buffer.from(text) : text, 'p.csv', ['a']);
+    await expect(columns('a,b,a\n1,2,3\n')).rejects.toThrow(/^p.csv: the column name 'a' appears twice \(columns 1 and 3\)/);
+    await expect(columns('a,,b\n1,2,3\n')).rejects.toThrow(/^p.csv: column 2 of the header has no name/);
+    await expect(columns(Uint8Array.from([0x61, 0x2c, 0xe9, 0x0a, 0x31, 0x2c, 0x32, 0x0a]))).rejects.toThrow(/^p.csv: not UTF-8 text/);
+    expect((await columns('b,a\n1,2\n')).columns.map((c) => Array.from(c))).toEqual([[2]]);
   });
 
   test('RFC 4180: quoted fields (commas, doubled quotes, line breaks inside), a UTF-8 BOM, CRLF endings', async () => {
@@ -69,5 +81,24 @@ describe('split and standardise', () => {
     const a = syntheticRegression(20, 3, 0, 9);
     expect(syntheticRegression(20, 3, 0, 9).y).toEqual(a.y);
     for (let r = 0; r < 20; r++) expect(a.y[r]).toBeCloseTo(1 + [0, 1, 2].reduce((s, j) => s + a.x[r * 3 + j]! * a.weights[j]!, 0), 10);
+  });
+});
+
+describe('R² of the evaluation', () => {
+  const flat = (n: number, v: number) => new Float32Array(n).fill(v);
+  test.each([
+    { name: 'a constant target, not standardised', targets: flat(40, 7), scale: { mean: 0, sd: 1 } },
+    { name: 'a constant target of 0.1 (inexact in binary)', targets: flat(30, 0.1), scale: { mean: 0, sd: 1 } },
+    { name: 'a constant target, standardised (all 0)', targets: flat(40, 0), scale: { mean: 7, sd: 1 } },
+    { name: 'targets that differ by float64 rounding, standardised', targets: Float32Array.from([-1, 1, -1, 1]), scale: { mean: 7, sd: 1e-16 } },
+  ])('undefined (NaN) where the targets do not vary in the data\'s units: $name', ({ targets, scale }) => {
+    const e = regressionEvaluation(new Float32Array(targets.length).fill(3), targets, targets.length, 1, scale);
+    expect(e.accuracy).toBeNaN();
+    expect(Number.isFinite(e.loss)).toBe(true);
+  });
+  test('targets that vary: 1 − SSE/SST, whatever the scaling', () => {
+    for (const scale of [{ mean: 0, sd: 1 }, { mean: 1e6, sd: 1e-3 }]) {
+      expect(regressionEvaluation(Float32Array.from([1, 2, 3]), Float32Array.from([1, 2, 4]), 3, 1, scale).accuracy).toBeCloseTo(1 - 1 / (14 / 3), 12);
+    }
   });
 });
