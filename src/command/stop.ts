@@ -39,7 +39,7 @@ export interface StopRequests {
 }
 
 /** How long after the first signal is handled the same signal counts as a copy of it (real time). */
-export const COPY_WINDOW_MS = 500;
+export const COPY_WINDOW_MS = 1000;
 
 /** Installs the handlers. `stopsWhere` says where the work stops (`at the next step boundary`). */
 export function stopOnSignals(stopsWhere: string): StopRequests {

@@ -125,7 +125,7 @@ test('a second Ctrl-C a second after the first (past the copies\' window) quits 
   await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
   await sleep(500);
   run.child.kill('SIGINT');
-  await sleep(1200);
+  await sleep(2000);
   run.child.kill('SIGINT');
   const t0 = performance.now();
   const r = await run.done;
@@ -228,7 +228,7 @@ describe('npm run, signals to the process group', () => {
 
 /**
  * Copies of one request, whatever the launcher: the signals of the same kind that arrive within
- * half a second of the first (stop.ts). GNU timeout signals its command and then its process group,
+ * a second of the first (stop.ts). GNU timeout signals its command and then its process group,
  * two copies; a user can signal a group twice in quick succession.
  */
 describe('copies of one request, without npm', () => {
