@@ -21,7 +21,7 @@ import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { defaultRate, safeRate } from '../train/default-rate';
-import { type BatchSizeOption, DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -29,27 +29,8 @@ import { epochPlan } from '../train/plan';
 import { lossRises, riseWarning, uninformedLoss } from '../train/rises';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, TrainingStopped, train } from '../train/trainer';
 
-export interface FitOptions {
-  /** examples per update, 1..N, or 'full'. Default 100 (N when there are fewer examples) */
-  batchSize?: BatchSizeOption;
-  /** passes over the training set. Default 5 */
-  epochs?: number;
-  /** Default: from the training inputs' second moment, by optimiser and batch size (src/train/default-rate.ts) */
-  lr?: number;
-  /** seed of the per-epoch shuffle. Default 1 */
-  seed?: number;
-  /** updates between recordings of the whole-training-set loss. Default: 4 per epoch */
-  recordEvery?: number;
-  /** record at exactly these update counts instead (and at each epoch's end) */
-  recordSteps?: readonly number[];
-  /** also record the test set's loss and accuracy at each recording. Default false */
-  recordTest?: boolean;
-  /** stop after the chunk of updates during which the training clock passes this many ms */
-  budgetMs?: number;
-  /** Default plain SGD; unset constants take SGD's defaults */
-  optimizer?: Partial<Optimizer>;
-  /** Default constant (DEFAULT_SCHEDULE) */
-  schedule?: Partial<Schedule>;
+/** fit's options: the run's values (TrainOptionValues, shared with the CLI's checks) and what only a program can pass. */
+export interface FitOptions extends TrainOptionValues {
   /** aborting it stops the run at the next step boundary, after a last checkpoint */
   signal?: AbortSignal;
   /** after each chunk of updates, and with the point at each recording */
@@ -58,10 +39,6 @@ export interface FitOptions {
   checkpoint?: { everySteps?: number; everyMs?: number; write: (c: Checkpoint) => void | Promise<void> };
   /** continue this checkpoint's run exactly; options given explicitly must match it (epochs may grow) */
   resume?: { checkpoint: Checkpoint; name: string };
-  /** evaluate the test set after training. Default: when the data has one */
-  test?: boolean;
-  /** draw a new order of the examples each epoch. Default true; false: every epoch in data order */
-  shuffle?: boolean;
   /**
    * start from these parameters, in the data's units and the weights file's layout (regression:
    * w then b, or w alone; the classifier: W then b). Default zeros

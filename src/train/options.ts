@@ -23,19 +23,34 @@ const IN_FLOAT32 = `a positive number float32 can hold (${FLOAT32_MIN_NORMAL.toP
 /** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
 export const DEFAULT_SCHEDULE: Schedule = CONSTANT;
 
-/** A run's options as values: the library's FitOptions, or a shell's once its text is parsed. */
+/**
+ * A run's options as values: what the library's FitOptions (src/api/fit.ts) and a shell's parsed
+ * text have in common. FitOptions extends it with the typed callbacks, resume and init.
+ */
 export interface TrainOptionValues {
+  /** examples per update, 1..N, or 'full'. Default 100 (N when there are fewer examples) */
   batchSize?: BatchSizeOption;
+  /** passes over the training set. Default 5 */
   epochs?: number;
+  /** Default: from the training inputs' second moment, by optimiser and batch size (src/train/default-rate.ts) */
   lr?: number;
+  /** seed of the per-epoch shuffle. Default 1 */
   seed?: number;
+  /** updates between recordings of the whole-training-set loss. Default: 4 per epoch */
   recordEvery?: number;
+  /** record at exactly these update counts instead (and at each epoch's end) */
   recordSteps?: readonly number[];
+  /** also record the test set's loss and accuracy at each recording. Default false */
   recordTest?: boolean;
+  /** stop after the chunk of updates during which the training clock passes this many ms */
   budgetMs?: number;
+  /** draw a new order of the examples each epoch. Default true; false: every epoch in data order */
   shuffle?: boolean;
+  /** evaluate the test set after training. Default: when the data has one */
   test?: boolean;
+  /** Default plain SGD; unset constants take SGD's defaults */
   optimizer?: Partial<Optimizer>;
+  /** Default constant (DEFAULT_SCHEDULE) */
   schedule?: Partial<Schedule>;
   checkpoint?: { everySteps?: number; everyMs?: number; write?: unknown };
   signal?: unknown;
