@@ -5,7 +5,7 @@
  * machine is shared and noisy; candidates slower than CONTENDERS (default 1.5) times the fastest in
  * the committed table are left out), samples/s from each run's JSON (the training clock). Prints, per
  * batch size, each configuration's median [min-max] and auto's median over the fastest forced
- * variant's. Usage: npx tsx scripts/train-variants.ts [batch,batch,..] [rounds] [epochs]
+ * variant's, and the median of their ratios round by round. Usage: npx tsx scripts/train-variants.ts [batch,batch,..] [rounds] [epochs]
  * (epochs per batch size as batch:epochs, e.g. 1:1,10:2; default 2).
  */
 import { spawnSync } from 'node:child_process';
@@ -33,6 +33,12 @@ function train(batch: string, epochs: string, variant: VariantChoice): { samples
   return { samplesPerSecond: report.timings.samplesPerSecond, ran: report.config.stepVariant };
 }
 
+/** `list` starting at its `by`-th element (wrapping round). */
+function rotated<T>(list: readonly T[], by: number): T[] {
+  const start = by % list.length;
+  return [...list.slice(start), ...list.slice(0, start)];
+}
+
 /** The candidates within CONTENDER_FACTOR of the fastest at the nearest measured batch size (the others are left out to keep the run short). */
 function contenders(shape: PlanShape): VariantChoice[] {
   const times = nearestMeasured(SOFTWARE_TABLE, shape.largestBatch).microsecondsPerStep;
@@ -51,7 +57,8 @@ for (const batch of batches) {
   const speeds: Record<string, number[]> = {};
   let autoRan = '';
   for (let round = 0; round < rounds; round++) {
-    for (const config of configs) {
+    // each round starts one configuration later, so none always runs first (or after the same one)
+    for (const config of rotated(configs, round)) {
       const r = train(batch, epochs, config);
       (speeds[config] ??= []).push(r.samplesPerSecond);
       if (config === 'auto') autoRan = r.ran.split(' ')[0]!;
@@ -64,5 +71,9 @@ for (const batch of batches) {
     const s = summarize(speeds[c]!);
     return `${c} ${Math.round(s.median)} [${Math.round(s.min)}-${Math.round(s.max)}]`;
   }).join(', ');
-  console.log(`| ${batch} | ${epochs} | ${autoRan} | ${Math.round(median('auto'))} | ${fastest} | ${Math.round(median(fastest))} | ${(median('auto') / median(fastest)).toFixed(2)}x | ${all} |`);
+  // auto against the fastest in the same round (run minutes apart at most): the load a shared machine
+  // puts on both is closer than across rounds
+  const paired = summarize(speeds.auto!.map((s, round) => s / speeds[fastest]![round]!));
+  const ratio = `${(median('auto') / median(fastest)).toFixed(2)}x (per round ${paired.median.toFixed(2)}x [${paired.min.toFixed(2)}-${paired.max.toFixed(2)}])`;
+  console.log(`| ${batch} | ${epochs} | ${autoRan} | ${Math.round(median('auto'))} | ${fastest} | ${Math.round(median(fastest))} | ${ratio} | ${all} |`);
 }
