@@ -15,8 +15,8 @@ import { storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
-import { FIELDS, type Naming, demand, demandKnownKeys } from '../fields';
-import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
+import { FIELDS, type Naming, demand, demandKnownKeys, isObject } from '../fields';
+import { type Checkpoint, type RunIdentity, checkResumable, isCheckpoint } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
@@ -79,13 +79,6 @@ export function checkFitOptions(o: FitOptions): void {
 }
 
 const FIT_OPTION_KEYS = [...TRAIN_OPTION_KEYS, 'init', 'resume'];
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-/** A checkpoint as decodeCheckpoint returns it: a run, a state, the parameters and the optimiser's arrays. */
-function isCheckpoint(c: unknown): c is Checkpoint {
-  return isObject(c) && isObject(c.run) && isObject(c.run.origin) && isObject(c.state) && c.params instanceof Float32Array && Array.isArray(c.optimizerState);
-}
 
 /** Training data as the library's loaders and builders return it. */
 function checkDataGiven(data: unknown): void {

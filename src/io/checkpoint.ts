@@ -13,8 +13,8 @@
  * state is detected, not resumed from.
  * Pure (no file system).
  */
-import { UserError } from '../errors';
-import { FIELDS, type Naming } from '../fields';
+import { UserError, check } from '../errors';
+import { FIELDS, type Naming, demand, demandBytes, demandChoice, isObject } from '../fields';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
 import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
@@ -66,11 +66,19 @@ export interface Checkpoint {
   optimizerState: Float32Array[];
 }
 
+/** A checkpoint as decodeCheckpoint returns it (and fit's checkpoint.write is given): a run, a state, the parameters and the optimiser's arrays. */
+export function isCheckpoint(c: unknown): c is Checkpoint {
+  return isObject(c) && isObject(c.run) && isObject(c.run.origin) && isObject(c.run.optimizer) && isObject(c.state) && c.params instanceof Float32Array &&
+    Array.isArray(c.optimizerState) && c.optimizerState.every((a) => a instanceof Float32Array);
+}
+
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  demand(isCheckpoint(c), 'checkpoint', c, "a checkpoint { run, state, params, optimizerState } (decodeCheckpoint's result, or what fit hands checkpoint.write)");
+  demandChoice('checkpoint.run.optimizer.kind', c.run.optimizer.kind, OPTIMIZER_KINDS);
   const arrays = [c.params, ...c.optimizerState];
-  if (!arrays.every((a) => a.every(Number.isFinite))) throw new Error('refusing to checkpoint values that are not finite');
+  check(arrays.every((a) => a.every(Number.isFinite)), 'checkpoint: refusing to checkpoint values that are not finite');
   const names = ['params', ...stateArrays(c.run.optimizer.kind)];
-  if (names.length !== arrays.length) throw new Error(`${c.run.optimizer.kind} keeps ${names.length - 1} state arrays, got ${c.optimizerState.length}`);
+  check(names.length === arrays.length, `checkpoint.optimizerState: ${String(c.run.optimizer.kind)} keeps ${names.length - 1} state arrays, got ${c.optimizerState.length}`);
   const meta = new TextEncoder().encode(JSON.stringify({ run: c.run, state: c.state }));
   const floats = arrays.reduce((n, a) => n + a.length, 0);
   const payload = new Uint8Array(floats * 4 + meta.length);
@@ -84,7 +92,8 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   return encodeContainer(MAGIC, { format: 'downhill-checkpoint', version: 1, tensors, metaBytes: meta.length }, payload);
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
+export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint bytes'): Checkpoint {
+  demandBytes('bytes', bytes, "a checkpoint's bytes");
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
