@@ -25,7 +25,7 @@ export function shownValue(value: unknown): string {
 export const FIELDS: Naming = { name: (field) => field, shown: (_field, value) => shownValue(value) };
 
 /** Throws a UserError `<field> must be <what>, got <value>` unless `ok`. */
-export function demand(ok: boolean, field: string, value: unknown, what: string, naming: Naming = FIELDS): void {
+export function demand(ok: boolean, field: string, value: unknown, what: string, naming: Naming = FIELDS): asserts ok {
   if (!ok) throw new UserError(`${naming.name(field)} must be ${what}, got ${naming.shown(field, value)}`);
 }
 

@@ -11,12 +11,12 @@
  * touches the process (no exit codes, no signals, no files).
  */
 import type { Backend, Evaluation } from '../backend/backend';
-import { storedParams } from '../data/parameters';
+import { paddedParams, storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandKnownKeys, isObject } from '../fields';
-import { type Checkpoint, type RunIdentity, checkResumable, isCheckpoint } from '../io/checkpoint';
+import { type Checkpoint, type RunIdentity, checkCheckpoint, checkResumable, positionProblem } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
@@ -70,11 +70,13 @@ export function abortReason(signal: AbortSignal): string {
 export function checkFitOptions(o: FitOptions): void {
   checkTrainOptions(o);
   demandKnownKeys('', o, FIT_OPTION_KEYS);
-  if (o.init !== undefined) demand(isNumberList(o.init), 'init', o.init, 'a list of finite numbers (an array or typed array)');
+  checkInitWithResume(o.init !== undefined, o.resume !== undefined);
   if (o.resume !== undefined) {
     demand(isObject(o.resume) && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
     demandKnownKeys('resume', o.resume, ['checkpoint', 'name']);
-    demand(isCheckpoint(o.resume.checkpoint), 'resume.checkpoint', o.resume.checkpoint, "a checkpoint (decodeCheckpoint's result)");
+    checkCheckpoint(o.resume.checkpoint, 'resume.checkpoint');
+    const impossible = positionProblem(o.resume.checkpoint.run, o.resume.checkpoint.state);
+    check(impossible === null, `resume.checkpoint: ${impossible}`);
   }
 }
 
@@ -85,8 +87,9 @@ function checkDataGiven(data: unknown): void {
   demand(isObject(data) && typeof data.task === 'string', 'data', data, 'training data (from classificationData, regressionData, syntheticData, loadMnist or loadCsv)');
 }
 
-function isNumberList(v: unknown): boolean {
-  return (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number' && Number.isFinite(x));
+/** A run starts from `init` or goes on from a checkpoint's parameters, not both (the CLI's --init and --resume alike). */
+export function checkInitWithResume(initGiven: boolean, resumeGiven: boolean, naming: Naming = FIELDS): void {
+  check(!(initGiven && resumeGiven), `${naming.name('init')} does not apply to ${naming.name('resume')} (the run goes on from the checkpoint's parameters)`);
 }
 
 /** What the model minimises, as a checkpoint records it: regression's loss and intercept; null for the classifier. */
@@ -158,10 +161,10 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
   const trainConfig: TrainConfig = {
     ...settings, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),
   };
-  const start = saved?.params ?? (o.init ? storedParams(data, o.init, 'fit: init') : initialParams(data));
+  const start = saved ? paddedParams(data, saved.params, 'resume.checkpoint.params') : o.init ? storedParams(data, o.init, naming.name('init')) : initialParams(data);
   const result = await train(engine, data.trainCount, start, trainConfig, o.onProgress, {
     resume: saved?.state,
-    optimizerState: saved?.optimizerState,
+    optimizerState: saved?.optimizerState.map((a, i) => paddedParams(data, a, `resume.checkpoint.optimizerState[${i}]`)),
     stopRequested,
     ...(o.checkpoint && write
       ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }

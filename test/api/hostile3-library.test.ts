@@ -7,9 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { checkInitWithResume } from '../../src/api/fit';
+import { cliNaming } from '../../src/command/args';
 import {
-  SOFTMAX_CLASSIFIER, UserError, classificationData, datasetFromIdx, decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeWeights,
-  loadCsv, loadMnist, loadOrigin, parseIdx,
+  type Checkpoint, type ClassificationData, type Engine, SOFTMAX_CLASSIFIER, UserError, classificationData, createEngine, datasetFromIdx, decodeCheckpoint, decodeSafetensors,
+  encodeCheckpoint, encodeWeights, evaluate, fit, loadCsv, loadMnist, loadOrigin, parseIdx,
 } from '../../src/index';
 
 /** A UserError of one line whose message matches `message` and names no --flag. */
@@ -68,5 +70,86 @@ describe('every exported function refuses arguments of the wrong type, naming th
   test('decodeCheckpoint of a weights file, given no name, says what it was given (not "undefined")', async () => {
     const weights = encodeWeights(new Float32Array(7852), SOFTMAX_CLASSIFIER, 784);
     expectUserError(await refusal(() => decodeCheckpoint(weights)), /^checkpoint bytes: is a weights file/);
+  });
+});
+
+const N = 40;
+const F = 784;
+const dataset = () => ({ images: Uint8Array.from({ length: N * F }, (_, i) => (i * 7) % 256), labels: Uint8Array.from({ length: N }, (_, i) => i % 10), count: N, features: F });
+const tiny = () => classificationData(dataset(), dataset(), { kind: 'arrays' }, 'arrays');
+
+/** A CPU engine on tiny data, a momentum run's first checkpoint (after update 2 of 4) and its result, for `body`. */
+async function withRun(body: (engine: Engine, data: ClassificationData, saved: Checkpoint, params: Float32Array) => Promise<void>): Promise<void> {
+  const data = tiny();
+  const engine = await createEngine(data, 'cpu');
+  try {
+    let saved: Checkpoint | undefined;
+    const result = await fit(engine, data, { epochs: 1, batchSize: 10, lr: 0.01, optimizer: { kind: 'momentum' }, checkpoint: { everySteps: 2, write: (c) => void (saved ??= c) } });
+    await body(engine, data, saved!, result.params);
+  } finally {
+    await engine.destroy();
+  }
+}
+
+describe('one check of a parameter vector for evaluate, fit init and a resumed checkpoint (items 7, 8, 35)', () => {
+  test('the same types and lengths are accepted everywhere: the model\'s 7850 or the padded 7852, Float32Array, Float64Array or an array', async () => {
+    await withRun(async (engine, data, _saved, params) => {
+      expect(params).toHaveLength(7852);
+      for (const p of [params, params.slice(0, 7850), Float64Array.from(params.subarray(0, 7850)), Array.from(params)]) {
+        await evaluate(engine, p);
+        await fit(engine, data, { epochs: 1, batchSize: 10, lr: 0.01, init: p, test: false });
+      }
+    });
+  });
+
+  test.each([
+    { name: 'evaluate: NaN params', run: (e: Engine) => evaluate(e, new Float32Array(7850).fill(Number.NaN)), message: /^params\[0\] is NaN, not a finite number$/ },
+    { name: 'evaluate: an infinity', run: (e: Engine) => evaluate(e, new Float32Array(7852).fill(Number.POSITIVE_INFINITY, 3)), message: /^params\[3\] is Infinity, not a finite number$/ },
+    { name: 'evaluate: beyond float32', run: (e: Engine) => evaluate(e, new Float64Array(7850).fill(1e39)), message: /^params\[0\] is 1e\+39, beyond float32's range/ },
+    { name: 'evaluate: 7851 values', run: (e: Engine) => evaluate(e, new Float32Array(7851)), message: /^params: holds 7851 values; this data needs 7850 \(W, then b\) or 7852 \(padded/ },
+    { name: 'fit: init of 7851 values', run: (e: Engine, d: ClassificationData) => fit(e, d, { init: new Float32Array(7851) }), message: /^init: holds 7851 values; this data needs 7850 \(W, then b\) or 7852/ },
+    { name: 'fit: NaN init', run: (e: Engine, d: ClassificationData) => fit(e, d, { init: new Float64Array(7850).fill(Number.NaN) }), message: /^init\[0\] is NaN, not a finite number$/ },
+    { name: 'fit: init as text', run: (e: Engine, d: ClassificationData) => fit(e, d, { init: anyArg('zeros') }), message: /^init must be an array, Float32Array or Float64Array of numbers, got 'zeros'$/ },
+    {
+      name: 'resume: params of 5 values', run: (e: Engine, d: ClassificationData, c: Checkpoint) => fit(e, d, { resume: { checkpoint: { ...c, params: new Float32Array(5) }, name: 'x' } }),
+      message: /^resume\.checkpoint\.params: holds 5 values; this data needs 7850 \(W, then b\) or 7852/,
+    },
+    {
+      name: 'resume: NaN params', run: (e: Engine, d: ClassificationData, c: Checkpoint) => fit(e, d, { resume: { checkpoint: { ...c, params: new Float32Array(7852).fill(Number.NaN) }, name: 'x' } }),
+      message: /^resume\.checkpoint\.params\[0\] is NaN, not a finite number$/,
+    },
+    {
+      name: 'resume: an optimiser state of the wrong length', run: (e: Engine, d: ClassificationData, c: Checkpoint) => fit(e, d, { resume: { checkpoint: { ...c, optimizerState: [new Float32Array(5)] }, name: 'x' } }),
+      message: /^resume\.checkpoint\.optimizerState\[0\]: holds 5 values/,
+    },
+  ])('$name', async ({ run, message }) => {
+    await withRun(async (engine, data, saved) => expectUserError(await refusal(() => run(engine, data, saved)), message));
+  });
+});
+
+describe('a checkpoint edited into an impossible one is refused, naming the field; init with resume is refused (items 8, 9)', () => {
+  const edited = (c: Checkpoint, state: Record<string, unknown>) => ({ ...c, state: { ...c.state, ...state } });
+  test.each([
+    { name: 'a negative epoch', edit: (c: Checkpoint) => edited(c, { epoch: -3 }), message: /^resume\.checkpoint: corrupt training state: state\.epoch must be a whole number of at least 0, got -3$/ },
+    { name: 'a fractional update', edit: (c: Checkpoint) => edited(c, { stepInEpoch: 1.5 }), message: /^resume\.checkpoint: corrupt training state: state\.stepInEpoch must be a whole number of at least 0, got 1\.5$/ },
+    { name: 'a negative step count', edit: (c: Checkpoint) => edited(c, { steps: -1 }), message: /^resume\.checkpoint: corrupt training state: state\.steps must be a whole number/ },
+    { name: 'a position beyond the run', edit: (c: Checkpoint) => edited(c, { epoch: 7 }), message: /^resume\.checkpoint: corrupt training state: update 2 of epoch 8 is outside a run of 1 epochs of 4 updates$/ },
+    { name: 'an update beyond the epoch', edit: (c: Checkpoint) => edited(c, { stepInEpoch: 4 }), message: /^resume\.checkpoint: corrupt training state: update 4 of epoch 1 is outside a run/ },
+    { name: 'a step count that disagrees with the position', edit: (c: Checkpoint) => edited(c, { steps: 3 }), message: /^resume\.checkpoint: corrupt training state: state\.steps is 3, but update 2 of epoch 1 \(of 4 updates\) is update 2$/ },
+    { name: 'a key it does not have', edit: (c: Checkpoint) => ({ ...c, position: { epoch: -3 } }), message: /^resume\.checkpoint\.position is not an option of resume\.checkpoint/ },
+    { name: 'too many optimiser arrays', edit: (c: Checkpoint) => ({ ...c, optimizerState: [...c.optimizerState, c.params] }), message: /^resume\.checkpoint\.optimizerState holds 2 arrays; momentum keeps 1 \(v\)$/ },
+    { name: 'a run of the wrong types', edit: (c: Checkpoint) => ({ ...c, run: { ...c.run, batchSize: '10' } }), message: /^resume\.checkpoint\.run must be a run description/ },
+  ])('$name', async ({ edit, message }) => {
+    await withRun(async (engine, data, saved) => {
+      expect(saved.state).toMatchObject({ epoch: 0, stepInEpoch: 2, steps: 2 });
+      expectUserError(await refusal(() => fit(engine, data, { epochs: 2, resume: { checkpoint: edit(saved) as never, name: 'x' } })), message);
+    });
+  });
+
+  test('init with resume is refused (the CLI refuses --init with --resume through the same check)', async () => {
+    await withRun(async (engine, data, saved) => {
+      expectUserError(await refusal(() => fit(engine, data, { epochs: 2, init: new Float32Array(7850), resume: { checkpoint: saved, name: 'x' } })), /^init does not apply to resume \(the run goes on from the checkpoint's parameters\)$/);
+    });
+    expect(() => checkInitWithResume(true, true, cliNaming(() => undefined))).toThrow(/^--init does not apply to --resume \(the run goes on from the checkpoint's parameters\)$/);
   });
 });
