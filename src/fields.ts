@@ -50,7 +50,9 @@ export function demandObject(field: string, value: unknown, what: string, naming
 }
 
 /** An object that is not null and not an array (an options bag, a record). */
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export function isObject<T>(v: T): v is T & Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 export const isWhole = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
 

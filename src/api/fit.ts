@@ -21,7 +21,7 @@ import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { defaultRate, safeRate } from '../train/default-rate';
-import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -114,7 +114,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; ${naming.name('epochs')} ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
-    return { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length };
+    return withinRun(o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length }, naming);
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
@@ -127,7 +127,13 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true,
     lrReason: chosen?.reason ?? null,
   };
-  return { config, stepsPerEpoch };
+  return withinRun(o, { config, stepsPerEpoch }, naming);
+}
+
+/** The resolved run, once the recordings asked for are known to fall within it. */
+function withinRun<T extends { config: { epochs: number }; stepsPerEpoch: number }>(o: FitOptions, resolved: T, naming: Naming): T {
+  checkRecordSteps(o.recordSteps, resolved.config.epochs * resolved.stepsPerEpoch, naming);
+  return resolved;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { STEP_VARIANTS } from '../backend/webgpu';
 import { ADAPTER_CHOICES } from '../device/adapter-info';
 import { UserError } from '../errors';
-import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isWhole } from '../fields';
+import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
 
 export const BACKEND_CHOICES = ['webgpu', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -16,7 +16,7 @@ const ENGINE_OPTION_KEYS = [...ENGINE_SHAPE_KEYS, 'backend', 'adapter'];
 
 /** createEngine's options: `models` stacked configurations, the `stepVariant`. */
 export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS, known: readonly string[] = ENGINE_SHAPE_KEYS): void {
-  demand(typeof o === 'object' && o !== null, 'options', o, 'an object of options', naming);
+  demand(isObject(o), 'options', o, 'an object of options', naming);
   demandKnownKeys('', o, known, naming);
   if (o.models !== undefined) demand(isWhole(o.models, 1), 'models', o.models, 'a whole number of at least 1', naming);
   if (o.stepVariant !== undefined) demandChoice('stepVariant', o.stepVariant, STEP_VARIANTS, naming);

@@ -11,7 +11,7 @@ import { checkInitWithResume } from '../../src/api/fit';
 import { cliNaming } from '../../src/command/args';
 import {
   type Checkpoint, type ClassificationData, type Engine, SOFTMAX_CLASSIFIER, UserError, classificationData, createEngine, datasetFromIdx, decodeCheckpoint, decodeSafetensors,
-  encodeCheckpoint, encodeWeights, evaluate, fit, loadCsv, loadMnist, loadOrigin, parseIdx,
+  encodeCheckpoint, encodeWeights, evaluate, fit, loadCsv, loadMnist, loadOrigin, parseIdx, regressionOptions, syntheticData,
 } from '../../src/index';
 
 /** A UserError of one line whose message matches `message` and names no --flag. */
@@ -151,5 +151,31 @@ describe('a checkpoint edited into an impossible one is refused, naming the fiel
       expectUserError(await refusal(() => fit(engine, data, { epochs: 2, init: new Float32Array(7850), resume: { checkpoint: saved, name: 'x' } })), /^init does not apply to resume \(the run goes on from the checkpoint's parameters\)$/);
     });
     expect(() => checkInitWithResume(true, true, cliNaming(() => undefined))).toThrow(/^--init does not apply to --resume \(the run goes on from the checkpoint's parameters\)$/);
+  });
+});
+
+describe('options of the wrong shape, unknown keys and impossible recordings are refused (items 31, 32, 34)', () => {
+  test.each([
+    { name: 'optimizer: []', options: { optimizer: anyArg([]) }, message: /^optimizer must be an object \{ kind, momentum, beta1, beta2, epsilon \}, got \[\]$/ },
+    { name: 'schedule: []', options: { schedule: anyArg([]) }, message: /^schedule must be an object .*got \[\]$/ },
+    { name: 'recordSteps with a duplicate', options: { recordSteps: [20, 5, 5] }, message: /^recordSteps lists 5 twice$/ },
+    { name: 'recordSteps beyond the run', options: { recordSteps: [1, 1e9] }, message: /^recordSteps asks for update 1000000000, beyond the run's 4 updates$/ },
+  ])('fit: $name', async ({ options, message }) => {
+    await withRun(async (engine, data) => expectUserError(await refusal(() => fit(engine, data, { epochs: 1, batchSize: 10, lr: 0.01, ...options })), message));
+  });
+
+  test('recordSteps up to the run\'s last update are recorded', async () => {
+    await withRun(async (engine, data) => {
+      const r = await fit(engine, data, { epochs: 1, batchSize: 10, lr: 0.01, recordSteps: [1, 4], recordEvery: 100, test: false });
+      expect(r.history.map((h) => h.step)).toEqual([0, 1, 4]);
+    });
+  });
+
+  test.each([
+    { call: 'syntheticData(10, 2, 0.5, 1, { foo: 1 })', run: () => syntheticData(10, 2, 0.5, 1, anyArg({ foo: 1 })), message: /^foo is not an option; known: testFraction, standardize, loss, intercept$/ },
+    { call: 'regressionOptions({ standardise: true })', run: () => regressionOptions(anyArg({ standardise: true })), message: /^standardise is not an option \(did you mean standardize\?\)/ },
+    { call: 'regressionOptions([])', run: () => regressionOptions(anyArg([])), message: /^options must be an object of regression options, got \[\]$/ },
+  ])('$call', async ({ run, message }) => {
+    expectUserError(await refusal(run), message);
   });
 });
