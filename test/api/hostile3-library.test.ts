@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkInitWithResume } from '../../src/api/fit';
+import { modelLimit } from '../../src/api/options';
 import { cliNaming } from '../../src/command/args';
 import {
   type Checkpoint, type ClassificationData, type Engine, SOFTMAX_CLASSIFIER, UserError, classificationData, createEngine, datasetFromIdx, decodeCheckpoint, decodeSafetensors,
-  encodeCheckpoint, encodeWeights, evaluate, fit, loadCsv, loadMnist, loadOrigin, parseIdx, regressionOptions, syntheticData,
+  encodeCheckpoint, encodeWeights, evaluate, fit, loadCsv, loadMnist, loadOrigin, openEngine, parseIdx, regressionOptions, syntheticData,
 } from '../../src/index';
 
 /** A UserError of one line whose message matches `message` and names no --flag. */
@@ -177,5 +178,26 @@ describe('options of the wrong shape, unknown keys and impossible recordings are
     { call: 'regressionOptions([])', run: () => regressionOptions(anyArg([])), message: /^options must be an object of regression options, got \[\]$/ },
   ])('$call', async ({ run, message }) => {
     expectUserError(await refusal(run), message);
+  });
+});
+
+describe('models has an upper bound, from what the buffers hold, refused before anything is allocated (item 1)', () => {
+  test.each([
+    { name: "openEngine(data, { backend: 'cpu', models: 1e9 })", run: () => openEngine(tiny(), { backend: 'cpu', models: 1e9 }), message: /^models must be at most 22,714 for this data \(each needs 94,544 bytes of parameters, optimiser state and losses; the CPU engine holds at most 2,147,483,648\), got 1000000000$/ },
+    { name: "createEngine(data, 'cpu', { models: 100000 })", run: () => createEngine(tiny(), 'cpu', { models: 100000 }), message: /^models must be at most 22,714 for this data .*got 100000$/ },
+    {
+      name: 'createEngine on a device whose buffers hold 1 MiB',
+      run: () => createEngine(tiny(), anyArg({ limits: { maxStorageBufferBindingSize: 2 ** 20, maxBufferSize: 2 ** 30 }, destroy: async () => {} }), { models: 40 }),
+      message: /^models must be at most 33 for this data \(each adds 31,488 bytes \(its parameters\) to a stacked buffer; this device's buffers hold at most 1,048,576\), got 40$/,
+    },
+  ])('$name', async ({ run, message }) => {
+    expectUserError(await refusal(run), message);
+  });
+
+  test('as many as the limit are accepted', async () => {
+    const data = tiny();
+    expect(modelLimit(data, 'cpu').most).toBe(22714);
+    const engine = await createEngine(data, 'cpu', { models: 3 });
+    await engine.destroy();
   });
 });
