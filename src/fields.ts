@@ -25,13 +25,33 @@ export function shownValue(value: unknown): string {
 export const FIELDS: Naming = { name: (field) => field, shown: (_field, value) => shownValue(value) };
 
 /** Throws a UserError `<field> must be <what>, got <value>` unless `ok`. */
-export function demand(ok: boolean, field: string, value: unknown, what: string, naming: Naming = FIELDS): void {
+export function demand(ok: boolean, field: string, value: unknown, what: string, naming: Naming = FIELDS): asserts ok {
   if (!ok) throw new UserError(`${naming.name(field)} must be ${what}, got ${naming.shown(field, value)}`);
 }
 
 /** A value of `choices`, refused otherwise with the list. */
 export function demandChoice(field: string, value: unknown, choices: readonly string[], naming: Naming = FIELDS): void {
   demand(choices.includes(value as string), field, value, `one of ${choices.join(', ')}`, naming);
+}
+
+/** Refuses anything but a Uint8Array (a file's bytes), naming `field`. */
+export function demandBytes(field: string, value: unknown, what = "a file's bytes"): asserts value is Uint8Array {
+  demand(value instanceof Uint8Array, field, value, `${what} as a Uint8Array (e.g. readFileSync(path))`);
+}
+
+/** Refuses anything but a non-empty string, naming `field`. */
+export function demandText(field: string, value: unknown, what = 'a non-empty string'): asserts value is string {
+  demand(typeof value === 'string' && value !== '', field, value, what);
+}
+
+/** Refuses anything but an object (not null, not an array), naming `field`. */
+export function demandObject(field: string, value: unknown, what: string, naming: Naming = FIELDS): asserts value is Record<string, unknown> {
+  demand(isObject(value), field, value, what, naming);
+}
+
+/** An object that is not null and not an array (an options bag, a record). */
+export function isObject<T>(v: T): v is T & Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export const isWhole = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;

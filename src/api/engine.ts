@@ -15,8 +15,8 @@ import { checkTrainingData } from '../data/check';
 import type { TrainingData } from '../data/training-data';
 import type { Gpu } from '../device/gpu';
 import { UserError } from '../errors';
-import { demand } from '../fields';
-import { checkEngineShape } from './options';
+import { FIELDS, type Naming, demand } from '../fields';
+import { checkEngineShape, checkModels } from './options';
 
 export { BACKEND_CHOICES, type BackendChoice } from './options';
 
@@ -30,12 +30,15 @@ export interface EngineShape {
 /**
  * An engine holding `data` (resident on the GPU for WebGPU). It owns `device` from here on: its
  * destroy() destroys the device, and so does a failure to create it (or to accept the data).
+ * `models` is bounded by what the device's buffers (or the CPU's share of memory) hold for this
+ * data (checkModels), before anything is allocated. `naming`: how a refusal names the options.
  */
-export async function createEngine(data: TrainingData, device: Gpu | 'cpu', o: EngineShape = {}): Promise<Backend> {
+export async function createEngine(data: TrainingData, device: Gpu | 'cpu', o: EngineShape = {}, naming: Naming = FIELDS): Promise<Backend> {
   demand(device === 'cpu' || (typeof device === 'object' && device !== null && typeof device.destroy === 'function'), 'device', device, "'cpu' or a device from openNodeDevice or openBrowserDevice");
   try {
     checkTrainingData(data);
-    checkEngineShape(o);
+    checkEngineShape(o, naming);
+    checkModels(data, o.models ?? 1, device === 'cpu' ? 'cpu' : device.limits, naming);
     const engine = device === 'cpu' ? new CpuBackend(data, o.models ?? 1) : await WebGpuBackend.create(device, data, o);
     return guarded(engine, data);
   } catch (e) {

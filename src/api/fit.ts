@@ -11,17 +11,17 @@
  * touches the process (no exit codes, no signals, no files).
  */
 import type { Backend, Evaluation } from '../backend/backend';
-import { storedParams } from '../data/parameters';
+import { paddedParams, storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
 import { UserError, check } from '../errors';
-import { FIELDS, type Naming, demand, demandKnownKeys } from '../fields';
-import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
+import { FIELDS, type Naming, demand, demandKnownKeys, isObject } from '../fields';
+import { type Checkpoint, type RunIdentity, checkCheckpoint, checkResumable, positionProblem } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { defaultRate, safeRate } from '../train/default-rate';
-import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -70,30 +70,26 @@ export function abortReason(signal: AbortSignal): string {
 export function checkFitOptions(o: FitOptions): void {
   checkTrainOptions(o);
   demandKnownKeys('', o, FIT_OPTION_KEYS);
-  if (o.init !== undefined) demand(isNumberList(o.init), 'init', o.init, 'a list of finite numbers (an array or typed array)');
+  checkInitWithResume(o.init !== undefined, o.resume !== undefined);
   if (o.resume !== undefined) {
     demand(isObject(o.resume) && typeof o.resume.name === 'string', 'resume', o.resume, 'an object { checkpoint, name }');
     demandKnownKeys('resume', o.resume, ['checkpoint', 'name']);
-    demand(isCheckpoint(o.resume.checkpoint), 'resume.checkpoint', o.resume.checkpoint, "a checkpoint (decodeCheckpoint's result)");
+    checkCheckpoint(o.resume.checkpoint, 'resume.checkpoint');
+    const impossible = positionProblem(o.resume.checkpoint.run, o.resume.checkpoint.state);
+    check(impossible === null, `resume.checkpoint: ${impossible}`);
   }
 }
 
 const FIT_OPTION_KEYS = [...TRAIN_OPTION_KEYS, 'init', 'resume'];
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-/** A checkpoint as decodeCheckpoint returns it: a run, a state, the parameters and the optimiser's arrays. */
-function isCheckpoint(c: unknown): c is Checkpoint {
-  return isObject(c) && isObject(c.run) && isObject(c.run.origin) && isObject(c.state) && c.params instanceof Float32Array && Array.isArray(c.optimizerState);
-}
 
 /** Training data as the library's loaders and builders return it. */
 function checkDataGiven(data: unknown): void {
   demand(isObject(data) && typeof data.task === 'string', 'data', data, 'training data (from classificationData, regressionData, syntheticData, loadMnist or loadCsv)');
 }
 
-function isNumberList(v: unknown): boolean {
-  return (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number' && Number.isFinite(x));
+/** A run starts from `init` or goes on from a checkpoint's parameters, not both (the CLI's --init and --resume alike). */
+export function checkInitWithResume(initGiven: boolean, resumeGiven: boolean, naming: Naming = FIELDS): void {
+  check(!(initGiven && resumeGiven), `${naming.name('init')} does not apply to ${naming.name('resume')} (the run goes on from the checkpoint's parameters)`);
 }
 
 /** What the model minimises, as a checkpoint records it: regression's loss and intercept; null for the classifier. */
@@ -118,7 +114,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; ${naming.name('epochs')} ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
-    return { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length };
+    return withinRun(o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length }, naming);
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
@@ -131,7 +127,13 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true,
     lrReason: chosen?.reason ?? null,
   };
-  return { config, stepsPerEpoch };
+  return withinRun(o, { config, stepsPerEpoch }, naming);
+}
+
+/** The resolved run, once the recordings asked for are known to fall within it. */
+function withinRun<T extends { config: { epochs: number }; stepsPerEpoch: number }>(o: FitOptions, resolved: T, naming: Naming): T {
+  checkRecordSteps(o.recordSteps, resolved.config.epochs * resolved.stepsPerEpoch, naming);
+  return resolved;
 }
 
 /**
@@ -165,10 +167,10 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
   const trainConfig: TrainConfig = {
     ...settings, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),
   };
-  const start = saved?.params ?? (o.init ? storedParams(data, o.init, 'fit: init') : initialParams(data));
+  const start = saved ? paddedParams(data, saved.params, 'resume.checkpoint.params') : o.init ? storedParams(data, o.init, naming.name('init')) : initialParams(data);
   const result = await train(engine, data.trainCount, start, trainConfig, o.onProgress, {
     resume: saved?.state,
-    optimizerState: saved?.optimizerState,
+    optimizerState: saved?.optimizerState.map((a, i) => paddedParams(data, a, `resume.checkpoint.optimizerState[${i}]`)),
     stopRequested,
     ...(o.checkpoint && write
       ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }

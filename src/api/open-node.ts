@@ -24,9 +24,9 @@ export async function openEngine(data: TrainingData, o: EngineOptions = {}, nami
   checkTrainingData(data); // before a device is opened for it
   const { backend, adapter, ...shape } = o;
   if (backend === 'cpu') {
-    const engine = await createEngine(data, 'cpu', shape);
+    const engine = await createEngine(data, 'cpu', shape, naming);
     return { engine, line: `backend: cpu (${engine.adapter.description})` };
   }
   const { gpu, line } = await openNodeDevice(adapter ?? 'auto', undefined, naming);
-  return { engine: await createEngine(data, gpu, shape), line };
+  return { engine: await createEngine(data, gpu, shape, naming), line };
 }

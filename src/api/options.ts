@@ -5,8 +5,11 @@
  */
 import { STEP_VARIANTS } from '../backend/webgpu';
 import { ADAPTER_CHOICES } from '../device/adapter-info';
+import { type TrainingData, modelOf } from '../data/training-data';
 import { UserError } from '../errors';
-import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isWhole } from '../fields';
+import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
+import { count } from '../format';
+import { modelStride } from '../kernels/kernel';
 
 export const BACKEND_CHOICES = ['webgpu', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -16,7 +19,7 @@ const ENGINE_OPTION_KEYS = [...ENGINE_SHAPE_KEYS, 'backend', 'adapter'];
 
 /** createEngine's options: `models` stacked configurations, the `stepVariant`. */
 export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS, known: readonly string[] = ENGINE_SHAPE_KEYS): void {
-  demand(typeof o === 'object' && o !== null, 'options', o, 'an object of options', naming);
+  demand(isObject(o), 'options', o, 'an object of options', naming);
   demandKnownKeys('', o, known, naming);
   if (o.models !== undefined) demand(isWhole(o.models, 1), 'models', o.models, 'a whole number of at least 1', naming);
   if (o.stepVariant !== undefined) demandChoice('stepVariant', o.stepVariant, STEP_VARIANTS, naming);
@@ -33,4 +36,39 @@ export function checkEngineOptions(o: { backend?: unknown; adapter?: unknown; mo
   if (o.adapter !== undefined) demandChoice('adapter', o.adapter, ADAPTER_CHOICES, naming);
   if (o.backend === 'cpu' && o.adapter !== undefined && o.adapter !== 'auto') throw new UserError(`${naming.name('adapter')} applies to ${naming.name('backend')} webgpu only`);
   if (o.backend === 'cpu' && o.stepVariant !== undefined) throw new UserError(`${naming.name('stepVariant')} applies to ${naming.name('backend')} webgpu only`);
+}
+
+/** What the CPU engine may hold for its stacked configurations: a sane share of a machine's memory (2 GiB). */
+const CPU_MODEL_BYTES = 2 ** 31;
+
+/** The buffer limits of a WebGPU device that bound how many configurations it can stack. */
+export interface BufferLimits {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+}
+
+/**
+ * The most configurations an engine for `data` can stack, and why: on WebGPU, the device's
+ * largest storage buffer over what each configuration adds to the largest of the stacked buffers
+ * (its parameters to params, grads and the optimiser's state; a loss per training example to the
+ * loss buffers); on the CPU, CPU_MODEL_BYTES over each configuration's parameters, two optimiser
+ * arrays and a float64 loss per training example.
+ */
+export function modelLimit(data: TrainingData, device: BufferLimits | 'cpu'): { most: number; why: string } {
+  const layout = modelOf(data).layout(data.features);
+  if (device === 'cpu') {
+    const each = layout.paddedCount * 4 * 3 + data.trainCount * 8;
+    return { most: Math.floor(CPU_MODEL_BYTES / each), why: `each needs ${count(each)} bytes of parameters, optimiser state and losses; the CPU engine holds at most ${count(CPU_MODEL_BYTES)}` };
+  }
+  const params = modelStride(layout) * 4;
+  const losses = data.trainCount * 4;
+  const largest = Math.min(device.maxStorageBufferBindingSize, device.maxBufferSize);
+  const what = params >= losses ? 'its parameters' : 'a loss per training example';
+  return { most: Math.floor(largest / Math.max(params, losses)), why: `each adds ${count(Math.max(params, losses))} bytes (${what}) to a stacked buffer; this device's buffers hold at most ${count(largest)}` };
+}
+
+/** Refuses more stacked configurations than an engine for `data` on `device` can hold, before anything is allocated for them. */
+export function checkModels(data: TrainingData, models: number, device: BufferLimits | 'cpu', naming: Naming = FIELDS): void {
+  const { most, why } = modelLimit(data, device);
+  demand(models <= most, 'models', models, `at most ${count(most)} for this data (${why})`, naming);
 }

@@ -65,7 +65,8 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   whileLoading();
   const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
-  const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined));
+  // the configurations of a batch size are stacked: as many as --lrs × --optimizers
+  const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined, { models: '--lrs × --optimizers' }));
   try {
     o.stop.throwIfRequested('while opening the device (nothing was written)');
     say(line);

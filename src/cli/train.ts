@@ -4,7 +4,7 @@
  * and, optionally, a JSON record, the weights and checkpoints. A shell: it parses, prints and
  * writes files; training, stopping, checkpoints and resume are the library's.
  */
-import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig } from '../api/fit';
+import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, checkInitWithResume, fit, resolveConfig } from '../api/fit';
 import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
 import { openEngine } from '../api/open-node';
 import type { VariantChoice } from '../backend/webgpu';
@@ -350,7 +350,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const backendChoice = backendOption(str('backend') ?? saved?.run.backend);
   checkCommonOptions(args, backendChoice);
   checkEngineOptions({ backend: backendChoice, stepVariant: str('step-variant') }, cliNaming(str));
-  check(!saved || str('init') === undefined, '--init does not apply to --resume (the run goes on from the checkpoint\'s parameters)');
+  checkInitWithResume(str('init') !== undefined, saved !== undefined, cliNaming(str));
   checkResumedVariant(saved, str('step-variant'), resumePath);
 
   // every output is checked, and locked against another run, before any work starts

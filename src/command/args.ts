@@ -77,7 +77,7 @@ export const FLAGS: Record<string, string> = {
   'optimizer.kind': '--optimizer', 'optimizer.momentum': '--momentum', 'optimizer.beta1': '--beta1', 'optimizer.beta2': '--beta2', 'optimizer.epsilon': '--epsilon',
   'schedule.kind': '--schedule', 'schedule.every': '--decay-every', 'schedule.factor': '--decay-factor', 'schedule.warmup': '--warmup',
   task: '--task', backend: '--backend', adapter: '--adapter', stepVariant: '--step-variant',
-  csv: '--csv', testFraction: '--test-fraction', loss: '--loss', standardize: '--standardize', intercept: '--intercept', noise: '--noise', init: '--init',
+  csv: '--csv', testFraction: '--test-fraction', loss: '--loss', standardize: '--standardize', intercept: '--intercept', noise: '--noise', init: '--init', resume: '--resume',
 };
 
 /**

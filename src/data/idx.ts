@@ -6,6 +6,7 @@
  * data is returned as a view into the file: a corrupt header can never cause a large allocation.
  */
 import { UserError } from '../errors';
+import { demandBytes } from '../fields';
 
 export interface IdxArray {
   dims: number[];
@@ -15,7 +16,8 @@ export interface IdxArray {
 const UBYTE = 0x08;
 const MAX_DIMS = 4;
 
-export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+export function parseIdx(bytes: Uint8Array, name = 'IDX bytes'): IdxArray {
+  demandBytes('bytes', bytes, "an IDX file's bytes");
   if (bytes.length < 4) throw new UserError(`${name}: not an IDX file (only ${bytes.length} bytes)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new UserError(`${name}: not an IDX file (bad magic number 0x${hex(bytes, 0, 4)}; expected 0x0000080N)`);

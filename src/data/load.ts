@@ -3,6 +3,7 @@
  * 28×28 images with labels in 0..9, the same number of each.
  */
 import { UserError } from '../errors';
+import { demandBytes, demandText } from '../fields';
 import { CLASSES, IMAGE_SIDE } from '../model';
 import type { Dataset } from './dataset';
 import { type IdxArray, parseIdx } from './idx';
@@ -22,6 +23,10 @@ export function parseImages(bytes: Uint8Array, name: string): IdxArray {
 }
 
 export function datasetFromIdx(imageBytes: Uint8Array, imagesName: string, labelBytes: Uint8Array, labelsName: string): Dataset {
+  demandBytes('imageBytes', imageBytes, "the images' IDX file's bytes");
+  demandBytes('labelBytes', labelBytes, "the labels' IDX file's bytes");
+  demandText('imagesName', imagesName);
+  demandText('labelsName', labelsName);
   const images = parseImages(imageBytes, imagesName);
   const labels = parseIdx(labelBytes, labelsName);
   if (labels.dims.length !== 1) {

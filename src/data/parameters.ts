@@ -6,7 +6,9 @@
  * The classifier's parameters need no conversion (pixels are read as bytes / 255 everywhere).
  * Pure: the browser uses it too.
  */
-import { UserError } from '../errors';
+import { UserError, check } from '../errors';
+import { demand } from '../fields';
+import { firstNotFinite } from './check';
 import { encodeSafetensorsWeights, encodeWeights } from '../io/weights';
 import { CLASSES } from '../model';
 import { type RegressionTaskData, type TrainingData, modelOf } from './training-data';
@@ -70,36 +72,70 @@ export function flatParameters(p: Parameters): Float32Array | Float64Array {
   return p.model === 'linear-regression' ? Float64Array.from([...p.weights, p.intercept ?? 0]) : Float32Array.from([...p.W.flat(), ...p.b]);
 }
 
+/** What the engine's own layout holds beyond the model's values. */
+const PADDED = "padded to a multiple of 4, as fit's result.params and checkpoints hold them";
+
+/**
+ * The one check of a parameter vector handed in (evaluate's params, fit's init, a resumed
+ * checkpoint's params and optimiser state): an array, Float32Array or Float64Array of finite
+ * numbers, of one of `lengths` (each with what it holds), refused naming `field`.
+ */
+function demandParamVector(field: string, values: unknown, lengths: ReadonlyArray<readonly [number, string]>): asserts values is ArrayLike<number> {
+  demand(Array.isArray(values) || values instanceof Float32Array || values instanceof Float64Array, field, values, 'an array, Float32Array or Float64Array of numbers');
+  const n = values.length;
+  check(lengths.some(([length]) => length === n), `${field}: holds ${valueCount(n)}; this data needs ${lengths.map(([length, what]) => `${length} (${what})`).join(' or ')}`);
+  const bad = firstNotFinite(values);
+  check(bad < 0, `${field}[${bad}] is ${values[bad]}, not a finite number`);
+}
+
+/** `values` as float32, refused naming `field` where one is beyond float32's range (it would be infinite there). */
+function inFloat32(field: string, values: ArrayLike<number>, into: Float32Array): Float32Array {
+  into.set(Array.from(values));
+  const lost = firstNotFinite(into);
+  check(lost < 0, `${field}[${lost}] is ${values[lost]}, beyond float32's range (the engines compute in float32)`);
+  return into;
+}
+
+/**
+ * Parameters in the engine's own layout (evaluate's params, a checkpoint's arrays): the model's
+ * values, or the same padded; returned padded, as float32.
+ */
+export function paddedParams(data: TrainingData, values: ArrayLike<number>, field: string): Float32Array {
+  const model = modelOf(data);
+  const layout = model.layout(data.features);
+  const lengths: Array<[number, string]> = [[layout.count, model.task === 'classification' ? 'W, then b' : 'w, then b, as the engine trains them']];
+  if (layout.paddedCount !== layout.count) lengths.push([layout.paddedCount, PADDED]);
+  demandParamVector(field, values, lengths);
+  return inFloat32(field, values, new Float32Array(layout.paddedCount));
+}
+
 /**
  * Initial parameters given in the data's units (a weights file's values, or a list), as the
  * engine stores them. Regression takes w and b, or w alone (b = 0; without an intercept b must
- * be 0); the classifier takes W then b.
+ * be 0); the classifier, whose units are the engine's, takes what paddedParams takes.
  */
 export function storedParams(data: TrainingData, values: ArrayLike<number>, name: string): Float32Array {
-  const layout = modelOf(data).layout(data.features);
-  const stored = new Float32Array(layout.paddedCount);
-  if (!Array.from(values).every(Number.isFinite)) throw new UserError(`${name}: the initial parameters must be finite numbers`);
-  if (data.task === 'classification') {
-    if (values.length !== layout.count) throw new UserError(`${name}: holds ${valueCount(values.length)}; the classifier of ${data.features} features needs ${layout.count} (W, then b)`);
-    stored.set(Array.from(values));
-    return stored;
-  }
-  return storedRegression(data, values, name, stored);
+  if (data.task === 'classification') return paddedParams(data, values, name);
+  const d = data.features;
+  demandParamVector(name, values, data.objective.intercept
+    ? [[d + 1, 'a weight per feature, then the intercept'], [d, 'the weights; intercept 0']]
+    : [[d, 'a weight per feature; the model has no intercept']]);
+  return storedRegression(data, values);
 }
 
 const valueCount = (n: number) => `${n} value${n === 1 ? '' : 's'}`;
 
-function storedRegression(data: RegressionTaskData, values: ArrayLike<number>, name: string, stored: Float32Array): Float32Array {
+function storedRegression(data: RegressionTaskData, values: ArrayLike<number>): Float32Array {
   const d = data.features;
-  const intercept = data.objective.intercept;
-  const want = intercept ? `${d + 1} (a weight per feature, then the intercept) or ${d} (the weights; intercept 0)` : `${d} (a weight per feature; the model has no intercept)`;
-  if (values.length !== d && !(intercept && values.length === d + 1)) throw new UserError(`${name}: holds ${valueCount(values.length)}; this data needs ${want}`);
   const w = Array.from(values).slice(0, d);
   const b = values.length > d ? values[d]! : 0;
   const { featureScale, targetScale } = data.split;
-  w.forEach((wj, j) => (stored[j] = (wj * featureScale[j]!.sd) / targetScale.sd));
+  const stored = w.map((wj, j) => (wj * featureScale[j]!.sd) / targetScale.sd);
   stored[d] = (b + w.reduce((a, wj, j) => a + wj * featureScale[j]!.mean, 0) - targetScale.mean) / targetScale.sd;
-  return stored;
+  // beyond float32 here is left to fit, which says the loss is not finite before any update
+  const padded = new Float32Array(modelOf(data).layout(d).paddedCount);
+  padded.set(stored);
+  return padded;
 }
 
 /** How weights are written: downhill's own file, or safetensors (which PyTorch and others read). */

@@ -3,7 +3,7 @@
  * seeded synthetic generator, and the description and checks every regression dataset gets.
  */
 import { check } from '../errors';
-import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
+import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
 import { count } from '../format';
 import { firstNotFinite } from './check';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
@@ -18,7 +18,8 @@ export const DEFAULT_REGRESSION: RegressionOptions = { testFraction: TEST_FRACTI
 
 /** The options over their defaults, checked (`naming`: how a refusal names them; the CLI's flags for the CLI). */
 export function regressionOptions(o: Partial<RegressionOptions> = {}, naming: Naming = FIELDS): RegressionOptions {
-  demand(typeof o === 'object' && o !== null, 'options', o, 'an object of regression options', naming);
+  demand(isObject(o), 'options', o, 'an object of regression options', naming);
+  demandKnownKeys('', o, Object.keys(DEFAULT_REGRESSION), naming);
   const r = { ...DEFAULT_REGRESSION, ...o };
   demand(typeof r.testFraction === 'number' && r.testFraction >= 0 && r.testFraction < 1, 'testFraction', r.testFraction, 'a number from 0 (no test set) up to but not including 1', naming);
   demandChoice('loss', r.loss, REGRESSION_LOSSES, naming);

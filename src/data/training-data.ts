@@ -4,6 +4,7 @@
  * that describes them, and the checksum a resume must match. Pure: the browser builds these too.
  */
 import { UserError } from '../errors';
+import { demandObject, demandText } from '../fields';
 import { crc32 } from '../io/crc32';
 import { MODELS, type Model } from '../model';
 import type { Dataset } from './dataset';
@@ -49,6 +50,11 @@ export interface RegressionTaskData extends Common {
 export type TrainingData = ClassificationData | RegressionTaskData;
 
 export function classificationData(train: Dataset, test: Dataset | null, origin: DataOrigin, source: string): ClassificationData {
+  const DATASET = 'a Dataset ({ images, labels, count, features })';
+  demandObject('train', train, DATASET);
+  if (test !== null && test !== undefined) demandObject('test', test, `${DATASET}, or null for none`);
+  demandObject('origin', origin, "a data origin ({ kind: 'arrays' } for data handed in)");
+  demandText('source', source, 'a non-empty string saying where the data came from');
   if (test && test.features !== train.features) throw new UserError(`test.features is ${test.features}; train.features is ${train.features}: both sets hold the same features`);
   return { task: 'classification', train, test, origin, source, trainCount: train.count, testCount: test?.count ?? 0, features: train.features };
 }

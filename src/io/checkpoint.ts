@@ -13,8 +13,8 @@
  * state is detected, not resumed from.
  * Pure (no file system).
  */
-import { UserError } from '../errors';
-import { FIELDS, type Naming } from '../fields';
+import { UserError, check } from '../errors';
+import { FIELDS, type Naming, demand, demandBytes, demandKnownKeys, isObject, shownValue } from '../fields';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
 import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
@@ -66,11 +66,36 @@ export interface Checkpoint {
   optimizerState: Float32Array[];
 }
 
+const CHECKPOINT_KEYS = ['run', 'state', 'params', 'optimizerState'];
+
+const isVector = (a: unknown): a is ArrayLike<number> => Array.isArray(a) || a instanceof Float32Array || a instanceof Float64Array;
+
+/** A checkpoint's shape as decodeCheckpoint returns it (and fit hands checkpoint.write): a run, a state, the parameters and the optimiser's arrays. */
+function isCheckpoint(c: unknown): c is Checkpoint {
+  return isObject(c) && isObject(c.state) && isVector(c.params) && Array.isArray(c.optimizerState) && c.optimizerState.every(isVector);
+}
+
+/**
+ * Refuses an object that is no checkpoint (another key, a run description of the wrong types,
+ * the wrong number of optimiser state arrays), naming `field` (encodeCheckpoint's argument, or
+ * fit's resume.checkpoint). Whether its position is one of its run is positionProblem's to say
+ * (a resume asks; encoding does not, so that a test can write an impossible file); the arrays'
+ * lengths and values are checked where they are used (paddedParams; the file's reader).
+ */
+export function checkCheckpoint(c: unknown, field: string): asserts c is Checkpoint {
+  demand(isCheckpoint(c), field, c, "a checkpoint { run, state, params, optimizerState } (decodeCheckpoint's result, or what fit hands checkpoint.write)");
+  demandKnownKeys(field, c, CHECKPOINT_KEYS);
+  demand(isRunDescription(c.run) && c.run.task !== undefined && c.run.origin !== undefined, `${field}.run`, c.run, "a run description (a decoded checkpoint's run)");
+  const kind = c.run.optimizer.kind;
+  const names = stateArrays(kind);
+  check(c.optimizerState.length === names.length, `${field}.optimizerState holds ${c.optimizerState.length} arrays; ${kind} keeps ${names.length}${names.length === 0 ? '' : ` (${names.join(', ')})`}`);
+}
+
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  checkCheckpoint(c, 'checkpoint');
   const arrays = [c.params, ...c.optimizerState];
-  if (!arrays.every((a) => a.every(Number.isFinite))) throw new Error('refusing to checkpoint values that are not finite');
+  check(arrays.every((a) => a.every(Number.isFinite)), 'checkpoint: refusing to checkpoint values that are not finite');
   const names = ['params', ...stateArrays(c.run.optimizer.kind)];
-  if (names.length !== arrays.length) throw new Error(`${c.run.optimizer.kind} keeps ${names.length - 1} state arrays, got ${c.optimizerState.length}`);
   const meta = new TextEncoder().encode(JSON.stringify({ run: c.run, state: c.state }));
   const floats = arrays.reduce((n, a) => n + a.length, 0);
   const payload = new Uint8Array(floats * 4 + meta.length);
@@ -84,7 +109,8 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   return encodeContainer(MAGIC, { format: 'downhill-checkpoint', version: 1, tensors, metaBytes: meta.length }, payload);
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
+export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint bytes'): Checkpoint {
+  demandBytes('bytes', bytes, "a checkpoint's bytes");
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
@@ -93,7 +119,6 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   if (header.format !== 'downhill-checkpoint' || header.version !== 1) fail(`unsupported checkpoint (format ${String(header.format)}, version ${String(header.version)})`);
   const tensors = header.tensors as Array<{ name: string; count: number }>;
   const metaBytes = header.metaBytes;
-  const isCount = (x: unknown, min = 0) => Number.isSafeInteger(x) && (x as number) >= min;
   if (!Array.isArray(tensors) || tensors.length < 1 || tensors.length > 3 || tensors[0]?.name !== 'params' || !isCount(metaBytes, 2) ||
     !tensors.every((t) => typeof t === 'object' && t !== null && isCount(t.count, 1) && t.count === tensors[0]!.count)) {
     fail('corrupt header (tensors)');
@@ -113,15 +138,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   }
   // written before regression could be checkpointed: a classifier, its folder in `data`
   const legacy = (run ?? {}) as { data?: string | null };
-  const runOk = typeof run === 'object' && run !== null &&
-    isCount(run.batchSize, 1) && typeof run.lr === 'number' && run.lr > 0 && isCount(run.seed) && isCount(run.recordEvery, 1) && isCount(run.epochs, 1) &&
-    (run.task === undefined || TASKS.includes(run.task)) && isCount(run.features, 1) && isCount(run.trainExamples, 1) && isCount(run.dataCrc32) && typeof run.backend === 'string' &&
-    (run.stepVariant === null || typeof run.stepVariant === 'string') && (run.origin === undefined || isOrigin(run.origin)) &&
-    (legacy.data === undefined || legacy.data === null || typeof legacy.data === 'string') &&
-    typeof run.optimizer === 'object' && run.optimizer !== null && OPTIMIZER_KINDS.includes(run.optimizer.kind) &&
-    [run.optimizer.momentum, run.optimizer.beta1, run.optimizer.beta2, run.optimizer.epsilon].every((x) => typeof x === 'number') &&
-    typeof run.schedule === 'object' && run.schedule !== null && SCHEDULE_KINDS.includes(run.schedule.kind) &&
-    [run.schedule.every, run.schedule.factor, run.schedule.warmup].every((x) => typeof x === 'number');
+  const runOk = isRunDescription(run);
   if (!runOk) fail('corrupt training state (run description)');
   run!.task ??= 'classification';
   run!.shuffle ??= true;
@@ -132,16 +149,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   if (typeof run!.shuffle !== 'boolean' || !objectiveOk) fail('corrupt training state (run description)');
   run!.origin ??= { kind: 'mnist', dir: legacy.data ?? null };
   delete legacy.data;
-  const stateOk = typeof state === 'object' && state !== null &&
-    isCount(state.epoch) && isCount(state.stepInEpoch) && isCount(state.steps) && isCount(state.samples) && isCount(state.rngState) && state.rngState < 2 ** 32 &&
-    isCount(state.windowFirst) && typeof state.trainMs === 'number' && state.trainMs >= 0 && typeof state.evalMs === 'number' && state.evalMs >= 0 &&
-    Array.isArray(state.history) && state.history.every((h) => typeof h === 'object' && h !== null && isCount(h.step) && typeof h.loss === 'number');
-  if (!stateOk) fail('corrupt training state');
   // a checkpoint written by hand (its checksum recomputed) must still describe a run that can be
-  if (run!.batchSize > run!.trainExamples) fail(`corrupt run description: batch size ${run!.batchSize} is larger than its ${run!.trainExamples} training examples`);
-  if (state!.epoch > run!.epochs || state!.stepInEpoch >= Math.ceil(run!.trainExamples / run!.batchSize)) {
-    fail(`corrupt training state: update ${state!.stepInEpoch} of epoch ${state!.epoch + 1} is outside a run of ${run!.epochs} epochs of ${Math.ceil(run!.trainExamples / run!.batchSize)} updates`);
-  }
+  const problem = positionProblem(run!, state);
+  if (problem !== null) fail(problem);
   const model = MODELS[run!.task];
   if (model.task === 'classification' && run!.features % 4 !== 0) fail('corrupt run description: the classifier\'s features are a multiple of 4');
   const padded = model.layout(run!.features).paddedCount;
@@ -155,6 +165,54 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   });
   return { run: run!, state: state!, params: arrays[0]!, optimizerState: arrays.slice(1) };
 }
+
+/**
+ * What makes `state` impossible as a position of `run` (decodeCheckpoint's, or a checkpoint
+ * object edited by hand), or null: a batch larger than the run's examples, a counter that is not
+ * a whole number, a position outside the run, a count of updates that disagrees with the position.
+ */
+export function positionProblem(run: RunIdentity, state: unknown): string | null {
+  if (run.batchSize > run.trainExamples) return `corrupt run description: batch size ${run.batchSize} is larger than its ${run.trainExamples} training examples`;
+  const problem = stateProblem(run, state);
+  return problem === null ? null : `corrupt training state${problem}`;
+}
+
+/** What makes `state` impossible for `run`, as the end of a sentence ('' or ': state.epoch must be …'); null if nothing. */
+function stateProblem(run: RunIdentity, state: unknown): string | null {
+  if (!isObject(state)) return '';
+  for (const key of ['epoch', 'stepInEpoch', 'steps', 'samples', 'windowFirst', 'rngState'] as const) {
+    if (!isCount(state[key])) return `: state.${key} must be a whole number of at least 0, got ${shownValue(state[key])}`;
+  }
+  if ((state.rngState as number) >= 2 ** 32) return `: state.rngState must be below 2^32, got ${String(state.rngState)}`;
+  for (const key of ['trainMs', 'evalMs'] as const) {
+    if (!(typeof state[key] === 'number' && state[key] >= 0)) return `: state.${key} must be a number of at least 0, got ${shownValue(state[key])}`;
+  }
+  if (!Array.isArray(state.history) || !state.history.every((h: unknown) => isObject(h) && isCount(h.step) && typeof h.loss === 'number')) return ': state.history must be a list of { step, loss, … }';
+  const { epoch, stepInEpoch, steps } = state as unknown as TrainState;
+  const perEpoch = Math.ceil(run.trainExamples / run.batchSize);
+  if (epoch > run.epochs || stepInEpoch >= perEpoch || (epoch === run.epochs && stepInEpoch > 0)) {
+    return `: update ${stepInEpoch} of epoch ${epoch + 1} is outside a run of ${run.epochs} epochs of ${perEpoch} updates`;
+  }
+  if (steps !== epoch * perEpoch + stepInEpoch) return `: state.steps is ${steps}, but update ${stepInEpoch} of epoch ${epoch + 1} (of ${perEpoch} updates) is update ${epoch * perEpoch + stepInEpoch}`;
+  return null;
+}
+
+/** A run description of the right types (a legacy one's task and origin may be absent: decodeCheckpoint fills them in). */
+export function isRunDescription(run: unknown): run is RunIdentity {
+  if (!isObject(run)) return false;
+  const legacy = run as { data?: unknown };
+  const r = run as unknown as RunIdentity;
+  return isCount(r.batchSize, 1) && typeof r.lr === 'number' && r.lr > 0 && isCount(r.seed) && isCount(r.recordEvery, 1) && isCount(r.epochs, 1) &&
+    (r.task === undefined || TASKS.includes(r.task)) && isCount(r.features, 1) && isCount(r.trainExamples, 1) && isCount(r.dataCrc32) && typeof r.backend === 'string' &&
+    (r.stepVariant === null || typeof r.stepVariant === 'string') && (r.origin === undefined || isOrigin(r.origin)) &&
+    (legacy.data === undefined || legacy.data === null || typeof legacy.data === 'string') &&
+    typeof r.optimizer === 'object' && r.optimizer !== null && OPTIMIZER_KINDS.includes(r.optimizer.kind) &&
+    [r.optimizer.momentum, r.optimizer.beta1, r.optimizer.beta2, r.optimizer.epsilon].every((x) => typeof x === 'number') &&
+    typeof r.schedule === 'object' && r.schedule !== null && SCHEDULE_KINDS.includes(r.schedule.kind) &&
+    [r.schedule.every, r.schedule.factor, r.schedule.warmup].every((x) => typeof x === 'number');
+}
+
+const isCount = (x: unknown, min = 0): x is number => Number.isSafeInteger(x) && (x as number) >= min;
 
 function isOrigin(o: unknown): o is DataOrigin {
   if (typeof o !== 'object' || o === null) return false;

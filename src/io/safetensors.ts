@@ -13,6 +13,7 @@
  * nor read out of bounds, and names the problem. Pure (no file system), so the browser can use it.
  */
 import { UserError } from '../errors';
+import { demandBytes } from '../fields';
 import { jsonObject, readFloats } from './container';
 
 export interface Tensor {
@@ -66,7 +67,8 @@ export function encodeSafetensors(tensors: ReadonlyArray<[string, Tensor]>, meta
 }
 
 /** Every tensor and the metadata of a float32 or float64 safetensors file, or a UserError naming `name` and the problem. */
-export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors {
+export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors bytes'): Safetensors {
+  demandBytes('bytes', bytes, "a safetensors file's bytes");
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };

@@ -22,7 +22,7 @@
  *
  * Encoding and decoding are pure (no file system), so the browser can use them too.
  */
-import { UserError } from '../errors';
+import { UserError, check } from '../errors';
 import { demand } from '../fields';
 import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
 import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC, WEIGHTS_MAGIC } from './container';
@@ -60,7 +60,7 @@ export interface RegressionDescription {
  * the precision given (a Float64Array as float64).
  */
 export function encodeWeights(params: Float32Array | Float64Array, model: Model, features: number, description?: RegressionDescription): Uint8Array {
-  const layout = model.layout(features);
+  const layout = checkEncodable(params, model, features);
   const values = new Uint8Array(params.slice(0, layout.count).buffer);
   const header: Omit<WeightsHeader, 'crc32'> = {
     format: 'downhill-weights',
@@ -126,6 +126,16 @@ export function isWeightsFile(bytes: Uint8Array): boolean {
   return startsWithMagic(bytes, MAGIC) || (!startsWithMagic(bytes, CHECKPOINT_MAGIC) && looksLikeSafetensors(bytes));
 }
 
+/** The layout of `model` for `features`, once the arguments of an encoder are known to describe weights it can write. */
+function checkEncodable(params: Float32Array | Float64Array, model: Model, features: number): ReturnType<Model['layout']> {
+  demand(params instanceof Float32Array || params instanceof Float64Array, 'params', params, 'a Float32Array or Float64Array');
+  demand(model === SOFTMAX_CLASSIFIER || model === LINEAR_REGRESSION, 'model', model, 'SOFTMAX_CLASSIFIER or LINEAR_REGRESSION (MODELS)');
+  demand(validFeatures(model, features), 'features', features, `a whole number from 1 to 1e8${model.task === 'classification' ? ', a multiple of 4' : ''}`);
+  const layout = model.layout(features);
+  check(params.length >= layout.count, `params holds ${params.length} values; a ${model.kind} of ${features} features has ${layout.count}`);
+  return layout;
+}
+
 function validFeatures(model: Model, features: unknown): features is number {
   return Number.isSafeInteger(features) && (features as number) >= 1 && (features as number) <= 1e8 && (model.task === 'regression' || (features as number) % 4 === 0);
 }
@@ -180,7 +190,7 @@ function regressionDescription(d: Partial<RegressionDescription>, features: numb
  * a regression's description, and `config`, the training configuration as JSON, when given.
  */
 export function encodeSafetensorsWeights(params: Float32Array | Float64Array, model: Model, features: number, description: RegressionDescription | undefined, config: unknown): Uint8Array {
-  const layout = model.layout(features);
+  const layout = checkEncodable(params, model, features);
   const outputs = model.outputs;
   const values = params.slice(0, layout.count);
   const metadata: Record<string, string> = {

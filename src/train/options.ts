@@ -5,7 +5,7 @@
  * syntax only, NaN for what is not a number) and then calls these same checks with its own
  * Naming (src/fields.ts), so that the CLI's messages name its flags and quote what was typed.
  */
-import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isWhole } from '../fields';
+import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
 import { UserError } from '../errors';
 import { decimal } from '../format';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, type OptimizerKind, RULES, SGD } from '../optim/optimizer';
@@ -78,7 +78,7 @@ const BETWEEN_0_AND_1 = 'a number between 0 and 1 (exclusive)';
  * given.
  */
 export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS, set: WasSet = settingsGiven(o), kinds: readonly string[] = [o?.optimizer?.kind ?? 'sgd']): void {
-  demand(typeof o === 'object' && o !== null, 'options', o, 'an object of options', naming);
+  demand(isObject(o), 'options', o, 'an object of options', naming);
   const field = (name: string, value: unknown, ok: (v: unknown) => boolean, what: string) => {
     if (value !== undefined) demand(ok(value), name, value, what, naming);
   };
@@ -89,12 +89,14 @@ export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS,
   field('seed', o.seed, (v) => isWhole(v, 0) && v <= MAX_SEED, `a whole number from 0 to ${MAX_SEED}`);
   field('recordEvery', o.recordEvery, (v) => isWhole(v, 1), 'a positive whole number');
   field('recordSteps', o.recordSteps, (v) => Array.isArray(v) && v.every((s) => isWhole(s, 0)), 'a list of whole numbers of updates');
+  const twice = o.recordSteps?.find((s, i) => o.recordSteps!.indexOf(s) !== i);
+  if (twice !== undefined) throw new UserError(`${naming.name('recordSteps')} lists ${twice} twice`);
   field('budgetMs', o.budgetMs, isPositive, 'a positive number of milliseconds');
   for (const flag of ['shuffle', 'test', 'recordTest'] as const) field(flag, o[flag], (v) => typeof v === 'boolean', 'true or false');
   field('signal', o.signal, (v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean', 'an AbortSignal');
   field('onProgress', o.onProgress, (v) => typeof v === 'function', 'a function');
   const c = o.checkpoint;
-  field('checkpoint', c, (v) => typeof v === 'object' && v !== null, 'an object { everySteps, everyMs, write }');
+  field('checkpoint', c, isObject, 'an object { everySteps, everyMs, write }');
   field('checkpoint.everySteps', c?.everySteps, (v) => isWhole(v, 1), 'a positive whole number of updates');
   field('checkpoint.everyMs', c?.everyMs, isPositive, 'a positive number of milliseconds');
   if (c !== undefined) demandKnownKeys('checkpoint', c, CHECKPOINT_KEYS, naming);
@@ -105,7 +107,7 @@ export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS,
 }
 
 function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, kinds: readonly string[]): void {
-  demand(typeof opt === 'object' && opt !== null, 'optimizer', opt, 'an object { kind, momentum, beta1, beta2, epsilon }', naming);
+  demand(isObject(opt), 'optimizer', opt, 'an object { kind, momentum, beta1, beta2, epsilon }', naming);
   demandKnownKeys('optimizer', opt, OPTIMIZER_KEYS, naming);
   for (const kind of kinds) demandChoice('optimizer.kind', kind, OPTIMIZER_KINDS, naming);
   for (const constant of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
@@ -120,7 +122,7 @@ function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, ki
 }
 
 function checkSchedule(s: Partial<Schedule>, naming: Naming, set: WasSet): void {
-  demand(typeof s === 'object' && s !== null, 'schedule', s, 'an object { kind, every, factor, warmup }', naming);
+  demand(isObject(s), 'schedule', s, 'an object { kind, every, factor, warmup }', naming);
   demandKnownKeys('schedule', s, SCHEDULE_KEYS, naming);
   if (s.kind !== undefined) demandChoice('schedule.kind', s.kind, SCHEDULE_KINDS, naming);
   const stepped = s.kind === 'step';
@@ -156,6 +158,12 @@ export function resolveBatchSize(option: BatchSizeOption, examples: number, nami
   if (option === 'full') return examples;
   if (option > examples) throw new UserError(`${naming.name('batchSize')} ${option} is larger than the ${examples} training examples (use 'full' for full-batch)`);
   return option;
+}
+
+/** Refuses a recording asked for after the run's last update (`updates`: epochs × updates per epoch). */
+export function checkRecordSteps(recordSteps: readonly number[] | undefined, updates: number, naming: Naming = FIELDS): void {
+  const beyond = recordSteps?.find((s) => s > updates);
+  if (beyond !== undefined) throw new UserError(`${naming.name('recordSteps')} asks for update ${beyond}, beyond the run's ${updates} updates`);
 }
 
 /** Text that is a whole number (digits, spaces around, an optional +) as that number, else NaN: the checks then refuse it. */

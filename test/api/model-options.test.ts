@@ -62,7 +62,7 @@ test('weightsFile: regression weights in the data\'s units, described, read back
 
 test('init of the wrong length and bad options are UserErrors naming the field', async () => {
   const data = syntheticData(100, 3, 0.1, 1);
-  await expect(withEngine(data, 'cpu', (engine) => fit(engine, data, { init: [1, 2] }))).rejects.toThrow(/fit: init: holds 2 values; this data needs 4 .* or 3/);
+  await expect(withEngine(data, 'cpu', (engine) => fit(engine, data, { init: [1, 2] }))).rejects.toThrow(/^init: holds 2 values; this data needs 4 .* or 3/);
   await expect(withEngine(data, 'cpu', (engine) => fit(engine, data, { shuffle: 'no' as unknown as boolean }))).rejects.toThrow(/^shuffle must be true or false, got 'no'$/);
   expect(() => syntheticData(100, 3, 0.1, 1, { testFraction: 1 })).toThrow(UserError);
 });

@@ -88,3 +88,11 @@ describe('train --sweep', () => {
     expect(r.stderr.trim()).toMatch(error);
   });
 });
+
+test('more configurations than the CPU engine holds for the data: one line naming --lrs × --optimizers and the limit, before any is allocated', () => {
+  // 100,004 parameters each: 1,788 configurations fit in the CPU engine's 2 GiB; 358 rates × 5 optimisers are 1,790
+  const lrs = Array.from({ length: 358 }, (_, i) => String((i + 1) / 1000)).join(',');
+  const r = runCli('train', ['--sweep', '--task', 'regression', '--synthetic', '100,100000', '--backend', 'cpu', '--lrs', lrs, '--optimizers', OPTIMIZER_KINDS.join(','), '--batch-sizes', '10', '--epochs', '1']);
+  expect(r.stderr.trim()).toMatch(/^train: --lrs × --optimizers must be at most 1,788 for this data \(each needs 1,200,688 bytes of parameters, optimiser state and losses; the CPU engine holds at most 2,147,483,648\), got 1790$/);
+  expect(r.code).toBe(2);
+});
