@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMON_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseList, parseSeed } from '../src/command/args';
+import { COMMON_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseCommandLine, listOption, parseLearningRate, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import type { StopRequests } from '../src/command/stop';
 import { yieldToEventLoop } from '../src/event-loop';
@@ -55,11 +55,6 @@ const HELP = `usage: ${commandLine('bench')} [options]
                        runs' min-max spread
   --data DIR, --adapter A   as for train`;
 
-/** A comma-separated option (parseList), or its default. */
-function list<T>(flag: string, text: string | undefined, fallback: T[], parse: (s: string) => T, repeats: 'refused' | 'allowed' = 'refused'): T[] {
-  return text === undefined ? fallback : parseList(flag, text, parse, repeats);
-}
-
 /** Plain SGD's default rate for each batch size on the training set in `dir`, as train would choose it. */
 function defaultRates(dir: string, batchSizes: readonly BatchSizeOption[]): number[] {
   const train = loadSplit(dir, 'train');
@@ -77,8 +72,8 @@ async function main(stop: StopRequests): Promise<void> {
   if (args.help) return void console.log(HELP);
   const str = (k: string) => args[k] as string | undefined;
   const full = args.full === true;
-  const batchSizes = list<BatchSizeOption>('--batch-sizes', str('batch-sizes'), [1, 10, 100, 1000, 'full'], (s) => parseBatchSize(s, '--batch-sizes'));
-  const engines = list('--engines', str('engines'), [...ENGINES], (e) => {
+  const batchSizes = listOption<BatchSizeOption>('--batch-sizes', str('batch-sizes'), [1, 10, 100, 1000, 'full'], (s) => parseBatchSize(s, '--batch-sizes'));
+  const engines = listOption('--engines', str('engines'), [...ENGINES], (e) => {
     check((ENGINES as readonly string[]).includes(e), `unknown engine '${e}' (one of ${ENGINES.join(', ')})`);
     return e as EngineName;
   });
@@ -97,9 +92,9 @@ async function main(stop: StopRequests): Promise<void> {
   const seed = parseSeed(str('seed') ?? '1');
   const adapter = parseAdapterChoice(args.adapter as string | undefined);
   const dataDir = str('data') ?? defaultMnistDir();
-  const lrs = str('lrs') === undefined ? defaultRates(dataDir, batchSizes) : list('--lrs', str('lrs'), [], (s) => parseLearningRate(s, '--lrs'), 'allowed');
+  const lrs = str('lrs') === undefined ? defaultRates(dataDir, batchSizes) : listOption('--lrs', str('lrs'), [], (s) => parseLearningRate(s, '--lrs'), 'allowed');
   check(lrs.length === batchSizes.length, `--lrs has ${lrs.length} rates for ${batchSizes.length} batch sizes`);
-  const kernelRows = str('kernel-rows') === 'none' ? [] : list('--kernel-rows', str('kernel-rows'), [...KERNEL_ROWS], (x) => {
+  const kernelRows = str('kernel-rows') === 'none' ? [] : listOption('--kernel-rows', str('kernel-rows'), [...KERNEL_ROWS], (x) => {
     check(/^\d+$/.test(x) && Number(x) >= 1, `'${x}' is not a whole number of rows, at least 1 (or none)`);
     return Number(x);
   });

@@ -77,8 +77,13 @@ describe('bench\'s lists name their own flag, once', () => {
 
 describe('the other benchmarks\' bad options', () => {
   test.each([
-    ['bench/sweep.ts', ['--examples', '0'], /^bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers/],
+    ['bench/sweep.ts', ['--examples', '0'], /^bench:sweep: --examples must be a whole number of at least 1, got '0'$/],
+    ['bench/sweep.ts', ['--optimizers', 'foo'], /^bench:sweep: --optimizers must be one of sgd, momentum, nesterov, adam, rmsprop, got 'foo'$/],
+    ['bench/sweep.ts', ['--examples', '50', '--batch-sizes', '100'], /^bench:sweep: --batch-sizes 100 is larger than --examples 50$/],
+    ['bench/sweep.ts', ['--lrs', '0.1,0.1'], /^bench:sweep: --lrs lists 0.1 twice$/],
     ['bench/default-rates.ts', ['--only', 'mnist,fashion'], /^bench:defaults: --only: unknown dataset 'fashion' \(one of mnist, /],
+    ['bench/default-rates.ts', ['--only', 'mnist,mnist'], /^bench:defaults: --only lists mnist twice$/],
+    ['bench/default-rates.ts', ['--grid', '0.1,0.1'], /^bench:defaults: --grid lists 0.1 twice$/],
     ['bench/regression.ts', ['--rows', '5', '--out', '/proc/self'], /^bench:regression: --rows, --features and --budget-ms must be/],
     ['bench/optimizers.ts', ['--out', '/proc/self'], /^bench:optimizers: cannot write --out \/proc\/self: files cannot be created in/],
   ])('%s %s: one line, named once', (script, args, message) => {
