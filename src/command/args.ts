@@ -129,6 +129,13 @@ export const parseBatchSize = (text: string, flag = '--batch-size'): BatchSizeOp
 export const parseLearningRate = (text: string, flag = '--lr'): number => lrFromText(text, cliNaming(() => text, { lr: flag }));
 export const parseSeed = (text: string): number => seedFromText(text, cliNaming(() => text));
 
+/** A time budget in milliseconds (bench:optimizers, bench:regression), by the shared check of `budgetMs`. */
+export function parseBudgetMs(text: string): number {
+  const budgetMs = decimal(text);
+  checkTrainOptions({ budgetMs }, cliNaming(() => text));
+  return budgetMs;
+}
+
 /** An optimiser's name, checked by the shared check and refused in `flag`'s name (train --sweep's and bench:sweep's --optimizers). */
 export function parseOptimizerKind(text: string, flag = '--optimizer'): OptimizerKind {
   checkTrainOptions({ optimizer: { kind: text as OptimizerKind } }, cliNaming(() => text, { 'optimizer.kind': flag }));

@@ -84,7 +84,13 @@ describe('the other benchmarks\' bad options', () => {
     ['bench/default-rates.ts', ['--only', 'mnist,fashion'], /^bench:defaults: --only: unknown dataset 'fashion' \(one of mnist, /],
     ['bench/default-rates.ts', ['--only', 'mnist,mnist'], /^bench:defaults: --only lists mnist twice$/],
     ['bench/default-rates.ts', ['--grid', '0.1,0.1'], /^bench:defaults: --grid lists 0.1 twice$/],
-    ['bench/regression.ts', ['--rows', '5', '--out', '/proc/self'], /^bench:regression: --rows, --features and --budget-ms must be/],
+    ['bench/regression.ts', ['--rows', '5', '--out', '/proc/self'], /^bench:regression: --rows must be a whole number from 10 to 100000000, got '5'$/],
+    ['bench/regression.ts', ['--rows', '1e9'], /^bench:regression: --rows must be a whole number from 10 to 100000000, got '1e9'$/],
+    ['bench/regression.ts', ['--features', '0'], /^bench:regression: --features must be a whole number of at least 1, got '0'$/],
+    ['bench/regression.ts', ['--rows', '1000000', '--features', '1000'], /^bench:regression: --rows 1000000 × --features 1000 is more than the 100,000,000 values synthetic data may hold$/],
+    ['bench/regression.ts', ['--noise', '-1'], /^bench:regression: --noise must be a finite number of at least 0, got '-1'$/],
+    ['bench/regression.ts', ['--budget-ms', '0'], /^bench:regression: --budget-ms must be a positive number of milliseconds, got '0'$/],
+    ['bench/regression.ts', ['--data', 'D'], /^bench:regression: unknown option --data \(see --help\)$/],
     ['bench/optimizers.ts', ['--out', '/proc/self'], /^bench:optimizers: cannot write --out \/proc\/self: files cannot be created in/],
   ])('%s %s: one line, named once', (script, args, message) => {
     expectOneLine(bench(args, script), message);
