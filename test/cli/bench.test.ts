@@ -92,8 +92,13 @@ describe('the other benchmarks\' bad options', () => {
     ['bench/regression.ts', ['--budget-ms', '0'], /^bench:regression: --budget-ms must be a positive number of milliseconds, got '0'$/],
     ['bench/regression.ts', ['--data', 'D'], /^bench:regression: unknown option --data \(see --help\)$/],
     ['bench/optimizers.ts', ['--out', '/proc/self'], /^bench:optimizers: cannot write --out \/proc\/self: files cannot be created in/],
+    ['bench/optimizers.ts', ['--budget-ms', '0'], /^bench:optimizers: --budget-ms must be a positive number of milliseconds, got '0'$/],
   ])('%s %s: one line, named once', (script, args, message) => {
     expectOneLine(bench(args, script), message);
+  });
+
+  test('bench:optimizers --batch-size beyond the training set names the flag', () => {
+    expectOneLine(bench(['--data', subset, '--batch-size', '1000', '--out', mkdtempSync(join(tmpdir(), 'downhill-bench-optimizers-'))], 'bench/optimizers.ts'), /^bench:optimizers: --batch-size 1000 is larger than the 300 training examples/);
   });
 
   test('bench:sweep --examples beyond the training set is refused before training', () => {
