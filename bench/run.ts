@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMON_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseCommandLine, listOption, parseLearningRate, parseSeed } from '../src/command/args';
+import { COMMON_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseCommandLine, listOption, parseLearningRate, parseNumber, parseSeed, parseWholeNumber } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import type { StopRequests } from '../src/command/stop';
 import { yieldToEventLoop } from '../src/event-loop';
@@ -20,6 +20,7 @@ import { nodeEnvironment, packageVersion } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
 import { DEFAULT_TARGETS } from '../src/measure/curve';
 import type { KernelBench } from '../src/measure/kernels';
+import type { ThroughputOptions } from '../src/measure/throughput';
 import { type BenchResults, ENGINES, type EngineJob, type EngineName, type EngineResult, resultsBaseName } from '../src/measure/results';
 import { SGD } from '../src/optim/optimizer';
 import { BENCH_FILES, unusedBase, writeReport } from '../src/report/write';
@@ -33,6 +34,12 @@ import { SIGNAL_EXIT, TrainingStopped } from '../src/train/trainer';
 import { type BatchSizeOption, resolveBatchSize } from '../src/train/options';
 import { commandLine } from '../src/command/invocation';
 
+/** The engines that run on a WebGPU adapter, the ones --adapter chooses for. */
+const isWebGpuEngine = (engine: EngineName): boolean => engine.endsWith('-webgpu');
+
+/** The most --reps: each one costs about 0.4 s (--full: 1 s) per engine and batch size. */
+const MAX_REPS = 100;
+
 const HELP = `usage: ${commandLine('bench')} [options]
 
   --batch-sizes LIST   comma-separated, 1..N or 'full'. Default 1,10,100,1000,full
@@ -40,7 +47,8 @@ const HELP = `usage: ${commandLine('bench')} [options]
   --engines LIST       of ${ENGINES.join(', ')}. Default all
   --budget-ms MS       training time per convergence curve (downhill-webgpu). Default 5000 (--full: 30000)
   --budget-epochs E    train each curve for E epochs instead of a time budget
-  --reps R             timed repetitions per throughput measurement, at least 3. Default 5 (--full: 9)
+  --reps R             timed repetitions per throughput measurement, 3 to ${MAX_REPS}. Default 5
+                       (--full: 9); fewer only where one step takes seconds
   --target-loss L      training-loss target for "time to target". Default 0.35
   --target-accuracy A  test-accuracy target for "time to target". Default 0.9
   --seed S             shuffle seed. Default 1
@@ -53,7 +61,17 @@ const HELP = `usage: ${commandLine('bench')} [options]
   --compare FILE       a previous run's results (.json): prints each engine's and batch size's ratio
                        of median samples/s to it; exit code 1 when one is slower beyond both
                        runs' min-max spread
-  --data DIR, --adapter A   as for train`;
+  --data DIR, --adapter A   as for train (--adapter: for the WebGPU engines)`;
+
+/**
+ * How each throughput is measured: `reps` repetitions of about repMs each, within a time cap that
+ * leaves room for all of them (twice their nominal time), so that only an engine whose single
+ * steps take seconds makes fewer (each cell of the report says how many).
+ */
+function throughputOptions(reps: number, full: boolean): ThroughputOptions {
+  const repMs = full ? 1000 : 400;
+  return { warmupMs: 300, repMs, reps, maxMs: Math.max(full ? 20000 : 6000, 2 * reps * repMs) };
+}
 
 /** Plain SGD's default rate for each batch size on the training set in `dir`, as train would choose it. */
 function defaultRates(dir: string, batchSizes: readonly BatchSizeOption[]): number[] {
@@ -77,16 +95,12 @@ async function main(stop: StopRequests): Promise<void> {
     check((ENGINES as readonly string[]).includes(e), `unknown engine '${e}' (one of ${ENGINES.join(', ')})`);
     return e as EngineName;
   });
-  const number = (flag: string, fallback: number, ok: (x: number) => boolean, what: string) => {
-    const text = str(flag);
-    const x = text === undefined ? fallback : Number(text);
-    check(Number.isFinite(x) && ok(x), `--${flag} must be ${what}, got '${text}'`);
-    return x;
-  };
-  const budgetEpochs = str('budget-epochs') === undefined ? undefined : number('budget-epochs', 1, (x) => Number.isInteger(x) && x > 0, 'a whole number of epochs, at least 1');
+  check(str('adapter') === undefined || engines.some(isWebGpuEngine), `--adapter applies to the WebGPU engines only (${ENGINES.filter(isWebGpuEngine).join(', ')}), and --engines has none`);
+  const number = (flag: string, fallback: number, ok: (x: number) => boolean, what: string) => parseNumber(`--${flag}`, str(flag) ?? String(fallback), ok, what);
+  const budgetEpochs = str('budget-epochs') === undefined ? undefined : parseWholeNumber('--budget-epochs', str('budget-epochs')!, 1);
   check(budgetEpochs === undefined || str('budget-ms') === undefined, '--budget-ms and --budget-epochs exclude each other: choose one budget');
   const budgetMs = budgetEpochs === undefined ? number('budget-ms', full ? 30000 : 5000, (x) => x > 0, 'a positive number of milliseconds') : undefined;
-  const reps = number('reps', full ? 9 : 5, (x) => Number.isInteger(x) && x >= 3, 'a whole number of at least 3 (a median with a spread)');
+  const reps = parseWholeNumber('--reps', str('reps') ?? (full ? '9' : '5'), 3, MAX_REPS);
   const targetLoss = number('target-loss', DEFAULT_TARGETS.loss, (x) => x > 0, 'a positive loss');
   const targetAccuracy = number('target-accuracy', DEFAULT_TARGETS.accuracy, (x) => x > 0 && x <= 1, 'an accuracy above 0 and at most 1');
   const seed = parseSeed(str('seed') ?? '1');
@@ -116,7 +130,7 @@ async function main(stop: StopRequests): Promise<void> {
     const curves = engine === 'downhill-webgpu' || (full && engine === 'downhill-cpu');
     const job: EngineJob = {
       engine, adapter, dataDir, runs, seed,
-      throughput: { warmupMs: 300, repMs: full ? 1000 : 400, reps, maxMs: full ? 20000 : 6000 },
+      throughput: throughputOptions(reps, full),
       curve: curves ? { budgetMs, points: full ? 16 : 10, maxEpochs: budgetEpochs ?? 1000, targetLoss, targetAccuracy } : undefined,
     };
     console.log(`bench: ${engine}`);

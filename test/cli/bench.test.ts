@@ -72,6 +72,9 @@ describe('bench\'s lists name their own flag, once', () => {
     [['--batch-sizes', '0'], /^bench: --batch-sizes must be a whole number of at least 1, or 'full', got '0'$/],
     [['--batch-sizes', '301'], /^bench: --batch-sizes 301 is larger than the 300 training examples/],
     [['--batch-sizes', '10,10'], /^bench: --batch-sizes lists 10 twice$/],
+    [['--reps', '1e9'], /^bench: --reps must be a whole number from 3 to 100, got '1e9'$/],
+    [['--reps', '101'], /^bench: --reps must be a whole number from 3 to 100, got '101'$/],
+    [['--engines', 'downhill-cpu', '--adapter', 'hardware'], /^bench: --adapter applies to the WebGPU engines only \(downhill-webgpu, tfjs-webgpu\), and --engines has none$/],
   ])('%s', (args, message) => expectOneLine(bench(['--data', subset, ...args]), message));
 });
 
