@@ -114,7 +114,7 @@ async function main(stop: StopRequests): Promise<void> {
   });
   const outDir = str('out') ?? 'bench/results';
   // read before the run, so that a wrong file fails at once
-  const previous = str('compare') === undefined ? null : readResults(str('compare')!, '--compare');
+  const previous = str('compare') === undefined ? null : readResults(str('compare')!, `--compare ${str('compare')}`);
   checkOutputFolder('--out', outDir);
 
   const runs = batchSizes.map((batchSize, i) => ({ batchSize, lr: lrs[i]! }));
