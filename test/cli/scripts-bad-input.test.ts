@@ -44,3 +44,12 @@ function write(dir: string, name: string, text: string): string {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 }
+
+test.each([
+  ['in a folder that is not there', () => '/nonexistent/dir/x.json', (out: string) => `cannot write --out ${out}: the folder /nonexistent/dir does not exist`],
+  ['a folder', () => mkdtempSync(join(tmpdir(), 'downhill-variants-')), (out: string) => `cannot write --out ${out}: it is a folder; only a regular file (or a character device such as /dev/null) can be written`],
+])('bench:variants --out %s is refused before anything is measured', (_what, makeOut, message) => {
+  const out = makeOut();
+  const r = script('scripts/step-variants.ts', ['--out', out]);
+  expect(r).toEqual({ code: 2, stderr: `bench:variants: ${message(out)}` });
+});
