@@ -122,11 +122,8 @@ async function main(stop: StopRequests): Promise<void> {
   const budget = budgetMs === undefined ? `${budgetEpochs} epochs` : `${budgetMs / 1000} s`;
   console.log(`bench: ${engines.join(', ')} at batch sizes ${batchSizes.join(', ')} (lr ${lrs.join(', ')}); curves of ${budget}, ${reps} repetitions`);
   const work = mkdtempSync(join(tmpdir(), 'downhill-bench-'));
-  const results: EngineResult[] = [];
   const tfjsInstalled = packageVersion('@tensorflow/tfjs') !== null;
-  for (const engine of engines) {
-    await yieldToEventLoop();
-    stop.throwIfRequested(`before measuring ${engine} (nothing was written)`);
+  const { results, stopped } = await measureEngines(engines, stop, (engine) => {
     const curves = engine === 'downhill-webgpu' || (full && engine === 'downhill-cpu');
     const job: EngineJob = {
       engine, adapter, dataDir, runs, seed,
@@ -140,9 +137,11 @@ async function main(stop: StopRequests): Promise<void> {
       console.log('bench: kernels');
       result.kernels = runChild<KernelBench>(work, 'kernels', { ...job, kernelsOnly: true, kernelRows });
     }
-    results.push(result);
-  }
-  if (results.every((r) => r.skipped)) throw new UserError(`nothing was measured, no file written: ${results.map((r) => `${r.engine}: ${r.skipped}`).join('; ')}`);
+    return result;
+  });
+  const measured = results.filter((r) => !r.skipped);
+  if (stopped && measured.length === 0) throw stoppedWith(stopped, ' (nothing was written)');
+  if (measured.length === 0) throw new UserError(`nothing was measured, no file written: ${results.map((r) => `${r.engine}: ${r.skipped}`).join('; ')}`);
 
   const downhill = results.find((r) => r.engine === 'downhill-webgpu') ?? results[0]!;
   const bench: BenchResults = {
@@ -160,12 +159,39 @@ async function main(stop: StopRequests): Promise<void> {
     },
     adapter: downhill.adapter,
     engines: results,
+    ...(stopped ? { stopped: `${stopped.message}; not measured: ${engines.slice(results.length).join(', ')}` } : {}),
   };
   const base = unusedBase(outDir, resultsBaseName(bench), BENCH_FILES);
   writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 1)}\n`, '--out');
   const written = writeReport(bench, base);
-  console.log(`bench: wrote ${[`${base}.json`, ...written].join(', ')}`);
+  const files = [`${base}.json`, ...written].join(', ');
+  if (stopped) throw stoppedWith(stopped, `; wrote what was measured before it (${measured.map((r) => r.engine).join(', ')}): ${files}`);
+  console.log(`bench: wrote ${files}`);
   if (previous) reportComparison('bench', bench, previous, str('compare')!);
+}
+
+/**
+ * Measures each engine in turn until a stop request (a signal, or the engine's process ended by
+ * one): a stop keeps what was measured, so the engines finished before it are returned with it.
+ */
+async function measureEngines(engines: readonly EngineName[], stop: StopRequests, measure: (engine: EngineName) => EngineResult): Promise<{ results: EngineResult[]; stopped?: TrainingStopped }> {
+  const results: EngineResult[] = [];
+  for (const engine of engines) {
+    try {
+      await yieldToEventLoop();
+      stop.throwIfRequested(`before measuring ${engine}`);
+      results.push(measure(engine));
+    } catch (e) {
+      if (e instanceof TrainingStopped) return { results, stopped: e };
+      throw e;
+    }
+  }
+  return { results };
+}
+
+/** The stop that cut the run short, its message completed by what was written. */
+function stoppedWith(stopped: TrainingStopped, written: string): TrainingStopped {
+  return new TrainingStopped('interrupted', `${stopped.message}${written}`, [], 0, stopped.exitCode);
 }
 
 /**
@@ -184,7 +210,7 @@ function runChild<T>(work: string, name: string, job: EngineJob): T {
   const child = spawnSync(process.execPath, [...ENGINE_PROCESS, jobPath, outPath], { stdio: ['ignore', 'ignore', 'inherit'] });
   // a signal to the process group (Ctrl-C, timeout) ends the engine's process at once: a stop request
   const signal = child.signal ?? '';
-  if (signal in SIGNAL_EXIT) throw new TrainingStopped('interrupted', `stopped by ${signal} while measuring ${name} (nothing was written)`, [], 0, SIGNAL_EXIT[signal]!);
+  if (signal in SIGNAL_EXIT) throw new TrainingStopped('interrupted', `stopped by ${signal} while measuring ${name}`, [], 0, SIGNAL_EXIT[signal]!);
   if (child.status !== 0) throw new UserError(`${name} failed (exit ${child.status ?? child.signal}); see the lines above`);
   return JSON.parse(readFileSync(outPath, 'utf8')) as T;
 }
