@@ -8,7 +8,7 @@
  * the raw numbers to bench/results/<adapter>-<date>-default-rates.{md,json}.
  */
 import { createEngine } from '../src/api/engine';
-import { COMMON_OPTIONS, cliNaming, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseWholeNumber } from '../src/command/args';
+import { BENCH_OPTIONS, cliNaming, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseWholeNumber } from '../src/command/args';
 import { resolveBatchSize } from '../src/train/options';
 import { runCommand } from '../src/command/run';
 import type { Dataset } from '../src/data/dataset';
@@ -104,7 +104,7 @@ function outcome(run: SweepRun): Outcome {
 }
 
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, grid: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, grid: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     console.log(HELP);
     return;

@@ -5,7 +5,7 @@
  * bench/results/<adapter>-<date>-optimizers.{json,md} and two SVG plots.
  */
 import { createEngine } from '../src/api/engine';
-import { COMMON_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseBudgetMs, parseCommandLine, parseSeed } from '../src/command/args';
+import { BENCH_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseBudgetMs, parseCommandLine, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { type TrainingData, classificationData } from '../src/data/training-data';
@@ -40,7 +40,7 @@ function methods(data: TrainingData, batchSize: number): MethodResult['method'][
 }
 
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, 'batch-size': { type: 'string' }, 'budget-ms': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, 'batch-size': { type: 'string' }, 'budget-ms': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     console.log(HELP);
     return;

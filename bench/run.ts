@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMON_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseCommandLine, listOption, parseLearningRate, parseNumber, parseSeed, parseWholeNumber } from '../src/command/args';
+import { BENCH_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseCommandLine, listOption, parseLearningRate, parseNumber, parseSeed, parseWholeNumber } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import type { StopRequests } from '../src/command/stop';
 import { yieldToEventLoop } from '../src/event-loop';
@@ -82,7 +82,7 @@ function defaultRates(dir: string, batchSizes: readonly BatchSizeOption[]): numb
 
 async function main(stop: StopRequests): Promise<void> {
   const args = parseCommandLine(process.argv.slice(2), {
-    ...COMMON_OPTIONS,
+    ...BENCH_OPTIONS,
     'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, engines: { type: 'string' }, 'budget-ms': { type: 'string' }, 'budget-epochs': { type: 'string' },
     reps: { type: 'string' }, 'target-loss': { type: 'string' }, 'target-accuracy': { type: 'string' }, seed: { type: 'string' },
     'kernel-rows': { type: 'string' }, full: { type: 'boolean' }, out: { type: 'string' }, compare: { type: 'string' },

@@ -8,7 +8,7 @@
  */
 import { createEngine } from '../src/api/engine';
 import { fit } from '../src/api/fit';
-import { COMMON_OPTIONS, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseOptimizerKind, parseWholeNumber } from '../src/command/args';
+import { BENCH_OPTIONS, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseOptimizerKind, parseWholeNumber } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
@@ -41,7 +41,7 @@ function batchSizeWithin(text: string, examples: number): number {
 }
 
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, examples: { type: 'string' }, 'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, optimizers: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, examples: { type: 'string' }, 'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, optimizers: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     console.log(HELP);
     return;

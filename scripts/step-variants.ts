@@ -11,7 +11,7 @@ import { WebGpuBackend } from '../src/backend/webgpu';
 import { type MeasuredBatch, type StepVariantTable, tableFileName } from '../src/backend/variant-table';
 import { type PlanShape, candidates } from '../src/backend/variants';
 import { loadMnist } from '../src/api/load-node';
-import { COMMON_OPTIONS, listOption, parseAdapterChoice, parseCommandLine, parseWholeNumber } from '../src/command/args';
+import { BENCH_OPTIONS, listOption, parseAdapterChoice, parseCommandLine, parseWholeNumber } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { openNodeDevice } from '../src/device/open-node';
 import { UserError, check } from '../src/errors';
@@ -39,7 +39,7 @@ function stepsPerTiming(batchSize: number, epochSteps: number): number {
 }
 
 runCommand('bench:variants', async () => {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, 'batch-sizes': { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, 'batch-sizes': { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } });
   if (args.help) return void console.log(HELP);
   const str = (k: string) => args[k] as string | undefined;
   const batchSizes = listOption('--batch-sizes', str('batch-sizes'), DEFAULT_BATCHES, (s) => parseWholeNumber('--batch-sizes', s, 1));

@@ -73,6 +73,9 @@ export const COMMON_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** The options the benchmarks share: --data, --adapter, -h (each runs its own backends: no --backend). */
+export const BENCH_OPTIONS: OptionSpec = { data: COMMON_OPTIONS.data!, adapter: COMMON_OPTIONS.adapter!, help: COMMON_OPTIONS.help! };
+
 /** The flag of each checked field (src/train/options.ts, src/api/options.ts, src/data/regression-data.ts). */
 export const FLAGS: Record<string, string> = {
   batchSize: '--batch-size', epochs: '--epochs', lr: '--lr', seed: '--seed', recordEvery: '--record-every', shuffle: '--shuffle', budgetMs: '--budget-ms',

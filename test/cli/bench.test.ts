@@ -79,7 +79,7 @@ describe('bench\'s lists name their own flag, once', () => {
 });
 
 describe('the other benchmarks\' bad options', () => {
-  test.each([
+  test.each<[string, string[], RegExp]>([
     ['bench/sweep.ts', ['--examples', '0'], /^bench:sweep: --examples must be a whole number of at least 1, got '0'$/],
     ['bench/sweep.ts', ['--optimizers', 'foo'], /^bench:sweep: --optimizers must be one of sgd, momentum, nesterov, adam, rmsprop, got 'foo'$/],
     ['bench/sweep.ts', ['--examples', '50', '--batch-sizes', '100'], /^bench:sweep: --batch-sizes 100 is larger than --examples 50$/],
@@ -94,6 +94,7 @@ describe('the other benchmarks\' bad options', () => {
     ['bench/regression.ts', ['--noise', '-1'], /^bench:regression: --noise must be a finite number of at least 0, got '-1'$/],
     ['bench/regression.ts', ['--budget-ms', '0'], /^bench:regression: --budget-ms must be a positive number of milliseconds, got '0'$/],
     ['bench/regression.ts', ['--data', 'D'], /^bench:regression: unknown option --data \(see --help\)$/],
+    ...['bench/run.ts', 'bench/sweep.ts', 'bench/optimizers.ts', 'bench/default-rates.ts', 'scripts/step-variants.ts'].map((script): [string, string[], RegExp] => [script, ['--backend', 'cpu'], /^bench(:\w+)?: unknown option --backend \(see --help\)$/]),
     ['bench/optimizers.ts', ['--out', '/proc/self'], /^bench:optimizers: cannot write --out \/proc\/self: files cannot be created in/],
     ['bench/optimizers.ts', ['--budget-ms', '0'], /^bench:optimizers: --budget-ms must be a positive number of milliseconds, got '0'$/],
   ])('%s %s: one line, named once', (script, args, message) => {
