@@ -8,7 +8,8 @@
  * the raw numbers to bench/results/<adapter>-<date>-default-rates.{md,json}.
  */
 import { createEngine } from '../src/api/engine';
-import { COMMON_OPTIONS, parseAdapterChoice, parseCommandLine } from '../src/command/args';
+import { BENCH_OPTIONS, cliNaming, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseWholeNumber } from '../src/command/args';
+import { resolveBatchSize } from '../src/train/options';
 import { runCommand } from '../src/command/run';
 import type { Dataset } from '../src/data/dataset';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
@@ -103,33 +104,36 @@ function outcome(run: SweepRun): Outcome {
 }
 
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, grid: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, grid: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     console.log(HELP);
     return;
   }
   const str = (k: string) => args[k] as string | undefined;
-  const epochs = Number(str('epochs') ?? 5);
-  const batchSize = Number(str('batch-size') ?? 100);
-  const grid = (str('grid') ?? '0.03,0.1,0.3,1').split(',').map(Number);
-  const only = str('only')?.split(',');
-  for (const name of only ?? []) check(VARIANTS.some((v) => v.name === name), `--only: unknown dataset '${name}' (one of ${VARIANTS.map((v) => v.name).join(', ')})`);
-  check(Number.isSafeInteger(epochs) && epochs > 0 && Number.isSafeInteger(batchSize) && batchSize > 0 && grid.every((g) => g > 0), '--epochs and --batch-size must be positive whole numbers, --grid positive rates');
+  const epochs = parseWholeNumber('--epochs', str('epochs') ?? '5', 1);
+  const batchSizeOption = parseBatchSize(str('batch-size') ?? '100');
+  const grid = listOption('--grid', str('grid'), [0.03, 0.1, 0.3, 1], (s) => parseLearningRate(s, '--grid'));
+  const only = listOption('--only', str('only'), VARIANTS.map((v) => v.name), (name) => {
+    check(VARIANTS.some((v) => v.name === name), `unknown dataset '${name}' (one of ${VARIANTS.map((v) => v.name).join(', ')})`);
+    return name;
+  });
+  const adapterChoice = parseAdapterChoice(str('adapter'));
   const outDir = str('out') ?? 'bench/results';
   checkOutputFolder('--out', outDir);
   const dir = str('data') ?? defaultMnistDir();
   const train = loadSplit(dir, 'train');
   const test = loadSplit(dir, 'test');
+  const batchSize = resolveBatchSize(batchSizeOption, train.count, cliNaming(() => str('batch-size')));
   const rows: Row[] = [];
   let adapter;
-  for (const v of VARIANTS.filter((x) => !only || only.includes(x.name))) {
+  for (const v of VARIANTS.filter((x) => only.includes(x.name))) {
     const data: ClassificationData = classificationData(transformed(train, v, v.trainCount), transformed(test, v), { kind: 'arrays' }, `MNIST, ${v.what}`);
     const t0 = performance.now();
     const moments = inputMoments(data);
     const momentsMs = performance.now() - t0;
     const chosen = defaultRate(data, SGD, batchSize);
     const lrs = [...new Set([chosen.lr, OLD_DEFAULT, ...grid])];
-    const engine = await createEngine(data, (await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined))).gpu, { models: lrs.length });
+    const engine = await createEngine(data, (await openNodeDevice(adapterChoice)).gpu, { models: lrs.length });
     adapter = engine.adapter;
     const sweep = await trainSweep(engine, data, { batchSizes: [batchSize], lrs, optimizers: ['sgd'], epochs, seed: 1 }).finally(() => engine.destroy());
     const byRate = (lr: number) => outcome(sweep.runs.find((r) => r.lr === lr)!);

@@ -5,7 +5,7 @@
  * bench/results/<adapter>-<date>-optimizers.{json,md} and two SVG plots.
  */
 import { createEngine } from '../src/api/engine';
-import { COMMON_OPTIONS, parseAdapterChoice, parseBatchSize, parseCommandLine, parseSeed } from '../src/command/args';
+import { BENCH_OPTIONS, cliNaming, parseAdapterChoice, parseBatchSize, parseBudgetMs, parseCommandLine, parseSeed } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { type TrainingData, classificationData } from '../src/data/training-data';
@@ -40,21 +40,23 @@ function methods(data: TrainingData, batchSize: number): MethodResult['method'][
 }
 
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, 'batch-size': { type: 'string' }, 'budget-ms': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, 'batch-size': { type: 'string' }, 'budget-ms': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     console.log(HELP);
     return;
   }
   const str = (k: string) => args[k] as string | undefined;
+  const batchSizeOption = parseBatchSize(str('batch-size') ?? '100');
+  const budgetMs = parseBudgetMs(str('budget-ms') ?? '5000');
+  const seed = parseSeed(str('seed') ?? '1');
+  const adapter = parseAdapterChoice(str('adapter'));
+  const outDir = str('out') ?? 'bench/results';
+  checkOutputFolder('--out', outDir);
   const dataDir = str('data') ?? defaultMnistDir();
   const train = loadSplit(dataDir, 'train');
   const test = loadSplit(dataDir, 'test');
-  const batchSize = resolveBatchSize(parseBatchSize(str('batch-size') ?? '100'), train.count);
-  const budgetMs = Number(str('budget-ms') ?? 5000);
-  const seed = parseSeed(str('seed') ?? '1');
-  const outDir = str('out') ?? 'bench/results';
-  checkOutputFolder('--out', outDir);
-  const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
+  const batchSize = resolveBatchSize(batchSizeOption, train.count, cliNaming(() => str('batch-size')));
+  const { gpu } = await openNodeDevice(adapter);
   const data = classificationData(train, test, { kind: 'mnist', dir: dataDir }, `MNIST from ${dataDir}`);
   const backend = await createEngine(data, gpu);
   let results: MethodResult[];

@@ -6,11 +6,13 @@
  */
 import { createEngine } from '../src/api/engine';
 import { syntheticData } from '../src/api/load-node';
-import { COMMON_OPTIONS, parseAdapterChoice, parseCommandLine, parseSeed } from '../src/command/args';
+import { MAX_SYNTHETIC_VALUES } from '../src/data/regression-data';
+import { parseAdapterChoice, parseBudgetMs, parseCommandLine, parseNumber, parseSeed, parseWholeNumber } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice } from '../src/device/open-node';
 import { check } from '../src/errors';
+import { count } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';
 import { checkOutputFolder } from '../src/io/outputs';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
@@ -20,8 +22,8 @@ import { writeMethods } from '../src/report/write';
 
 const HELP = `usage: npm run bench:regression -- [options]
 
-  --rows N         synthetic rows (80% train, 20% test). Default 75000 (60,000 to train on)
-  --features D     features per row. Default 100
+  --rows N         synthetic rows (80% train, 20% test), at least 10. Default 75000 (60,000 to train on)
+  --features D     features per row, at least 1 (rows × features at most 1e8). Default 100
   --noise S        the noise's standard deviation. Default 0.5
   --budget-ms MS   training time per batch size. Default 3000
   --seed S         data and shuffle seed. Default 1
@@ -37,19 +39,23 @@ function methods(n: number): MethodResult['method'][] {
 }
 
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, rows: { type: 'string' }, features: { type: 'string' }, noise: { type: 'string' }, 'budget-ms': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { adapter: { type: 'string' }, help: { type: 'boolean', short: 'h' }, rows: { type: 'string' }, features: { type: 'string' }, noise: { type: 'string' }, 'budget-ms': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     console.log(HELP);
     return;
   }
-  const num = (k: string, fallback: number) => (args[k] === undefined ? fallback : Number(args[k]));
-  const [rows, dims, noise, budgetMs] = [num('rows', 75000), num('features', 100), num('noise', 0.5), num('budget-ms', 3000)];
-  check([rows, dims, budgetMs].every((v) => Number.isSafeInteger(v) && v > 0) && rows >= 10 && noise >= 0, '--rows, --features and --budget-ms must be positive whole numbers (rows at least 10), --noise at least 0');
-  const seed = parseSeed((args.seed as string | undefined) ?? '1');
-  const outDir = (args.out as string | undefined) ?? 'bench/results';
+  const str = (k: string) => args[k] as string | undefined;
+  const rows = parseWholeNumber('--rows', str('rows') ?? '75000', 10, MAX_SYNTHETIC_VALUES);
+  const dims = parseWholeNumber('--features', str('features') ?? '100', 1);
+  check(rows * dims <= MAX_SYNTHETIC_VALUES, `--rows ${rows} × --features ${dims} is more than the ${count(MAX_SYNTHETIC_VALUES)} values synthetic data may hold`);
+  const noise = parseNumber('--noise', str('noise') ?? '0.5', (x) => x >= 0, 'a finite number of at least 0');
+  const budgetMs = parseBudgetMs(str('budget-ms') ?? '3000');
+  const seed = parseSeed(str('seed') ?? '1');
+  const adapter = parseAdapterChoice(str('adapter'));
+  const outDir = str('out') ?? 'bench/results';
   checkOutputFolder('--out', outDir);
   const data = syntheticData(rows, dims, noise, seed);
-  const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
+  const { gpu } = await openNodeDevice(adapter);
   const backend = await createEngine(data, gpu);
   const n = data.trainCount;
   const optimal = noise ** 2 / 2;

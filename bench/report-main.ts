@@ -13,9 +13,10 @@ const USAGE = 'usage: npm run bench:report -- bench/results/NAME.json [--compare
 
 runCommand('bench:report', async () => {
   const [path, flag, previousPath, ...rest] = process.argv.slice(2);
-  if (!path || !path.endsWith('.json') || (flag !== undefined && (flag !== '--compare' || !previousPath)) || rest.length > 0) throw new UserError(USAGE);
-  const results = readResults(path, 'results');
-  const previous = previousPath === undefined ? null : readResults(previousPath, '--compare');
+  if (!path || (flag !== undefined && (flag !== '--compare' || !previousPath)) || rest.length > 0) throw new UserError(USAGE);
+  if (!path.endsWith('.json')) throw new UserError(`${path}: not a results file (NAME.json); ${USAGE}`);
+  const results = readResults(path);
+  const previous = previousPath === undefined ? null : readResults(previousPath, `--compare ${previousPath}`);
   console.log(`wrote ${renderedResults(path, () => writeReport(results, path.slice(0, -'.json'.length))).join(', ')}`);
   if (previous) renderedResults(previousPath!, () => reportComparison('bench:report', results, previous, previousPath!));
 });

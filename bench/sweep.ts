@@ -8,7 +8,7 @@
  */
 import { createEngine } from '../src/api/engine';
 import { fit } from '../src/api/fit';
-import { COMMON_OPTIONS, parseAdapterChoice, parseCommandLine } from '../src/command/args';
+import { BENCH_OPTIONS, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseOptimizerKind, parseWholeNumber } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
@@ -26,34 +26,41 @@ import { sweepModels, trainSweep } from '../src/train/sweep';
 const HELP = `usage: npm run bench:sweep -- [options]
 
   --examples N     training images used (the first N). Default 12000
-  --batch-sizes L  Default 1,10,100
+  --batch-sizes L  each at most --examples, or 'full'. Default 1,10,100
   --lrs L          Default 0.01,0.05,0.2
   --optimizers L   Default sgd,momentum
   --epochs E       Default 1
   --out DIR        where results go, checked first; -2, -3, ... rather than overwrite. Default bench/results
   --adapter A      as for train`;
 
+/** One of --batch-sizes: 'full' is all --examples; a size beyond them is refused naming both. */
+function batchSizeWithin(text: string, examples: number): number {
+  const b = parseBatchSize(text, '--batch-sizes');
+  check(b === 'full' || b <= examples, `--batch-sizes ${b} is larger than --examples ${examples}`);
+  return b === 'full' ? examples : b;
+}
+
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, examples: { type: 'string' }, 'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, optimizers: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, examples: { type: 'string' }, 'batch-sizes': { type: 'string' }, lrs: { type: 'string' }, optimizers: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     console.log(HELP);
     return;
   }
-  const str = (k: string, d: string) => (args[k] as string | undefined) ?? d;
-  const examples = Number(str('examples', '12000'));
-  const batchSizes = str('batch-sizes', '1,10,100').split(',').map(Number);
-  const lrs = str('lrs', '0.01,0.05,0.2').split(',').map(Number);
-  const optimizers = str('optimizers', 'sgd,momentum').split(',') as OptimizerKind[];
-  const epochs = Number(str('epochs', '1'));
-  check([examples, epochs, ...batchSizes].every((v) => Number.isSafeInteger(v) && v > 0) && lrs.every((v) => v > 0), '--examples, --epochs and --batch-sizes must be positive whole numbers, --lrs positive');
-  const outDir = str('out', 'bench/results');
+  const str = (k: string) => args[k] as string | undefined;
+  const examples = parseWholeNumber('--examples', str('examples') ?? '12000', 1);
+  const batchSizes = listOption('--batch-sizes', str('batch-sizes'), [1, 10, 100], (s) => batchSizeWithin(s, examples));
+  const lrs = listOption('--lrs', str('lrs'), [0.01, 0.05, 0.2], (s) => parseLearningRate(s, '--lrs'));
+  const optimizers = listOption<OptimizerKind>('--optimizers', str('optimizers'), ['sgd', 'momentum'], (s) => parseOptimizerKind(s, '--optimizers'));
+  const epochs = parseWholeNumber('--epochs', str('epochs') ?? '1', 1);
+  const adapterChoice = parseAdapterChoice(str('adapter'));
+  const outDir = str('out') ?? 'bench/results';
   checkOutputFolder('--out', outDir);
   const full = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'train');
   check(examples <= full.count, `--examples ${examples} is more than the ${count(full.count)} images of the training set`);
   const test = loadSplit((args.data as string | undefined) ?? defaultMnistDir(), 'test');
   const n = examples;
   const data = classificationData({ ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test, { kind: 'arrays' }, `the first ${n} MNIST training images`);
-  const openDevice = async () => (await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined))).gpu;
+  const openDevice = async () => (await openNodeDevice(adapterChoice)).gpu;
   const rows: Array<{ batchSize: number; configurations: number; stackedMs: number; oneByOneMs: number; speedup: number; sameWeights: boolean; variants: string[] }> = [];
   let adapter;
   for (const batchSize of batchSizes) {

@@ -11,11 +11,11 @@ import { WebGpuBackend } from '../src/backend/webgpu';
 import { type MeasuredBatch, type StepVariantTable, tableFileName } from '../src/backend/variant-table';
 import { type PlanShape, candidates } from '../src/backend/variants';
 import { loadMnist } from '../src/api/load-node';
-import { COMMON_OPTIONS, parseAdapterChoice, parseCommandLine } from '../src/command/args';
+import { BENCH_OPTIONS, listOption, parseAdapterChoice, parseCommandLine, parseWholeNumber } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { openNodeDevice } from '../src/device/open-node';
 import { UserError, check } from '../src/errors';
-import { writeFileAtomic } from '../src/io/files';
+import { checkOutputs, writeOutput } from '../src/io/outputs';
 import { summarize } from '../src/measure/stats';
 import { epochPlan } from '../src/train/plan';
 import { cpus, loadavg } from 'node:os';
@@ -26,7 +26,7 @@ const HELP = `usage: npm run bench:variants -- [options]
 
   --batch-sizes LIST   comma-separated batch sizes. Default ${'1,4,10,16,32,100,320,1000,60000'}
   --rounds R           timed rounds per variant, at least 3. Default 7
-  --out FILE           Default src/backend/step-variants-<software|hardware>.json
+  --out FILE           checked before measuring. Default src/backend/step-variants-<software|hardware>.json
   --data DIR, --adapter A   as for train`;
 
 const DEFAULT_BATCHES = [1, 4, 10, 16, 32, 100, 320, 1000, 60000];
@@ -39,15 +39,17 @@ function stepsPerTiming(batchSize: number, epochSteps: number): number {
 }
 
 runCommand('bench:variants', async () => {
-  const args = parseCommandLine(process.argv.slice(2), { ...COMMON_OPTIONS, 'batch-sizes': { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } });
+  const args = parseCommandLine(process.argv.slice(2), { ...BENCH_OPTIONS, 'batch-sizes': { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } });
   if (args.help) return void console.log(HELP);
-  const batchSizes = args['batch-sizes'] === undefined ? DEFAULT_BATCHES : String(args['batch-sizes']).split(',').map(Number);
-  for (const b of batchSizes) check(Number.isInteger(b) && b >= 1, `--batch-sizes: each must be a whole number of at least 1, got '${args['batch-sizes']}'`);
-  const rounds = args.rounds === undefined ? 7 : Number(args.rounds);
-  check(Number.isInteger(rounds) && rounds >= 3, `--rounds must be a whole number of at least 3 (a median with a spread), got '${args.rounds}'`);
-  const data = loadMnist(args.data as string | undefined);
+  const str = (k: string) => args[k] as string | undefined;
+  const batchSizes = listOption('--batch-sizes', str('batch-sizes'), DEFAULT_BATCHES, (s) => parseWholeNumber('--batch-sizes', s, 1));
+  const rounds = parseWholeNumber('--rounds', str('rounds') ?? '7', 3);
+  const adapter = parseAdapterChoice(str('adapter'));
+  // a file named by --out is checked before anything is measured (the default's name needs the adapter)
+  const out = str('out') === undefined ? undefined : checkOutputs([{ flag: '--out', path: str('out')! }])[0]!;
+  const data = loadMnist(str('data'));
   for (const b of batchSizes) check(b <= data.trainCount, `--batch-sizes: ${b} is more than the ${data.trainCount} training examples`);
-  const { gpu } = await openNodeDevice(parseAdapterChoice(args.adapter as string | undefined));
+  const { gpu } = await openNodeDevice(adapter);
   const engine = await WebGpuBackend.create(gpu, data);
   const loadBefore = loadavg()[0]!;
   const measured: MeasuredBatch[] = [];
@@ -63,9 +65,9 @@ runCommand('bench:variants', async () => {
     gitCommit: commandOutput('git', ['rev-parse', '--short', 'HEAD']), cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
     loadAverage: [round2(loadBefore), round2(loadavg()[0]!)], rounds, batches: measured,
   };
-  const out = (args.out as string | undefined) ?? `src/backend/${tableFileName(adapterKind)}`;
-  writeFileAtomic(out, `${JSON.stringify(table, null, 1)}\n`, '--out');
-  console.log(`bench:variants: wrote ${out}`);
+  const output = out ?? checkOutputs([{ flag: '--out', path: `src/backend/${tableFileName(adapterKind)}` }])[0]!;
+  writeOutput(output, `${JSON.stringify(table, null, 1)}\n`);
+  console.log(`bench:variants: wrote ${output.path}`);
 });
 
 /** Every candidate at one batch size, alternating over `rounds` timed rounds after a warm-up round. */

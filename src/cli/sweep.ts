@@ -10,10 +10,10 @@ import type { TrainingData } from '../data/training-data';
 import type { AdapterChoice } from '../device/adapter-node';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
-import type { Optimizer, OptimizerKind } from '../optim/optimizer';
+import type { Optimizer } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { checkTrainOptions, resolveBatchSize } from '../train/options';
-import { cliNaming, parseBatchSize, parseLearningRate, parseList } from '../command/args';
+import { resolveBatchSize } from '../train/options';
+import { cliNaming, parseBatchSize, parseLearningRate, parseList, parseOptimizerKind } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, seconds } from './format';
@@ -56,10 +56,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
   const lrs = parseList('--lrs', o.lrs, (s) => parseLearningRate(s, '--lrs'));
-  const optimizers = parseList('--optimizers', o.optimizers, (s) => {
-    checkTrainOptions({ optimizer: { kind: s as OptimizerKind } }, cliNaming(() => s, SWEEP_FLAGS));
-    return s as OptimizerKind;
-  });
+  const optimizers = parseList('--optimizers', o.optimizers, (s) => parseOptimizerKind(s, '--optimizers'));
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
   whileLoading();

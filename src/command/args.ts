@@ -7,7 +7,9 @@ import { UserError, check } from '../errors';
 import { type Naming, shownValue } from '../fields';
 import { checkEngineOptions } from '../api/options';
 import type { AdapterChoice } from '../device/adapter-node';
-import { type BatchSizeOption, batchSizeFromText, lrFromText, seedFromText } from '../train/options';
+import { decimal } from '../format';
+import type { OptimizerKind } from '../optim/optimizer';
+import { type BatchSizeOption, batchSizeFromText, checkTrainOptions, lrFromText, seedFromText, wholeNumberText } from '../train/options';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
@@ -71,6 +73,9 @@ export const COMMON_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** The options the benchmarks share: --data, --adapter, -h (each runs its own backends: no --backend). */
+export const BENCH_OPTIONS: OptionSpec = { data: COMMON_OPTIONS.data!, adapter: COMMON_OPTIONS.adapter!, help: COMMON_OPTIONS.help! };
+
 /** The flag of each checked field (src/train/options.ts, src/api/options.ts, src/data/regression-data.ts). */
 export const FLAGS: Record<string, string> = {
   batchSize: '--batch-size', epochs: '--epochs', lr: '--lr', seed: '--seed', recordEvery: '--record-every', shuffle: '--shuffle', budgetMs: '--budget-ms',
@@ -117,10 +122,43 @@ export function parseList<T>(flag: string, text: string, parse: (item: string) =
   return values;
 }
 
+/** A comma-separated option by parseList, or `fallback` where it was not given. */
+export function listOption<T>(flag: string, text: string | undefined, fallback: T[], parse: (item: string) => T, repeats: 'refused' | 'allowed' = 'refused'): T[] {
+  return text === undefined ? fallback : parseList(flag, text, parse, repeats);
+}
+
 /** One option from its text, checked by the shared checks and refused in `flag`'s name (a sweep's lists, the benchmarks). */
 export const parseBatchSize = (text: string, flag = '--batch-size'): BatchSizeOption => batchSizeFromText(text, cliNaming(() => text, { batchSize: flag }));
 export const parseLearningRate = (text: string, flag = '--lr'): number => lrFromText(text, cliNaming(() => text, { lr: flag }));
 export const parseSeed = (text: string): number => seedFromText(text, cliNaming(() => text));
+
+/** A time budget in milliseconds (bench:optimizers, bench:regression), by the shared check of `budgetMs`. */
+export function parseBudgetMs(text: string): number {
+  const budgetMs = decimal(text);
+  checkTrainOptions({ budgetMs }, cliNaming(() => text));
+  return budgetMs;
+}
+
+/** An optimiser's name, checked by the shared check and refused in `flag`'s name (train --sweep's and bench:sweep's --optimizers). */
+export function parseOptimizerKind(text: string, flag = '--optimizer'): OptimizerKind {
+  checkTrainOptions({ optimizer: { kind: text as OptimizerKind } }, cliNaming(() => text, { 'optimizer.kind': flag }));
+  return text as OptimizerKind;
+}
+
+/** A whole-number option (digits only: '1e9' is refused, as train refuses it) from `min` to `max`. */
+export function parseWholeNumber(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const x = wholeNumberText(text);
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  check(Number.isSafeInteger(x) && x >= min && x <= max, `${flag} must be a whole number ${range}, got '${text}'`);
+  return x;
+}
+
+/** A decimal option that `ok` accepts, refused as `<flag> must be <what>, got '<text>'`. */
+export function parseNumber(flag: string, text: string, ok: (x: number) => boolean, what: string): number {
+  const x = decimal(text);
+  check(Number.isFinite(x) && ok(x), `${flag} must be ${what}, got '${text}'`);
+  return x;
+}
 
 /** The value of an --adapter option (absent: auto), by the library's check of `adapter`. */
 export function parseAdapterChoice(value: string | undefined): AdapterChoice {

@@ -64,10 +64,13 @@ function checkGivenRows(rows: { x: ArrayLike<number>; y: ArrayLike<number>; coun
 /** Targets spread wider than this would make a squared error (in the target's units) overflow a double. */
 const MAX_TARGET_DEVIATION = 1e150;
 
+/** The most values (rows × features) a synthetic data set may hold. */
+export const MAX_SYNTHETIC_VALUES = 1e8;
+
 /** `rows` rows of `features` standard-normal features, y = X·θ + 1 + noise·ε, all from `seed`. */
 export function syntheticData(rows: number, features: number, noise: number, seed: number, options: Partial<RegressionOptions> = {}, naming: Naming = FIELDS): RegressionTaskData {
   demand(isWhole(rows, 2), 'rows', rows, 'a whole number of at least 2', naming);
-  demand(isWhole(features, 1) && rows * features <= 1e8, 'features', features, `a whole number of at least 1, with rows × features at most 1e8`, naming);
+  demand(isWhole(features, 1) && rows * features <= MAX_SYNTHETIC_VALUES, 'features', features, `a whole number of at least 1, with rows × features at most 1e8`, naming);
   demand(typeof noise === 'number' && Number.isFinite(noise) && noise >= 0, 'noise', noise, 'a finite number of at least 0', naming);
   demandSeed(seed, naming);
   regressionOptions(options, naming);

@@ -81,6 +81,8 @@ export interface BenchResults {
   environment: Record<string, string | number | null>;
   adapter: AdapterReport;
   engines: EngineResult[];
+  /** a run stopped before its last engine: the stop and the engines not measured (engines holds the finished ones) */
+  stopped?: string;
 }
 
 /** `<adapter>-<date>`, then the engines measured where they are not all of them: a name says what was measured. */

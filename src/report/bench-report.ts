@@ -86,6 +86,7 @@ export function markdownReport(r: BenchResults, files: Partial<PlotFiles>): stri
   const peers = r.engines.map((e) => e.engine).filter((e) => e !== MAIN_ENGINE);
   const out: string[] = [];
   out.push(`# downhill benchmark: ${adapterName(r)}, ${r.createdAt.slice(0, 10)}`, '');
+  if (r.stopped) out.push(`**A partial run:** ${r.stopped}. The engines below are the ones it finished.`, '');
   out.push(`Linear softmax classifier on the MNIST training set (${int(n)} images), plain SGD, zero initial weights, shuffle seed ${r.config.seed}.`);
   out.push(`Adapter: ${r.adapter.description || adapterName(r)}${r.adapter.software ? ' (software)' : ''}. Machine: ${r.environment.cpuModel}, ${r.environment.cores} cores; Node ${r.environment.node}, webgpu ${r.environment.webgpuPackage}, TensorFlow.js ${r.environment.tfjs ?? 'not installed'}; commit ${r.environment.gitCommit ?? 'unknown (not run from a git checkout)'}.`);
   const evalMs = main.reduce((a, x) => a + (x.curve?.evalMs ?? 0), 0);

@@ -8,6 +8,7 @@
  *   ...the lines under '## HEADING' in NAME.json's markdown report...
  *   <!-- end of rendered section -->
  */
+import { UserError } from '../errors';
 
 const BEGIN = /^<!-- rendered by npm run bench:readme from (\S+\.json), section "([^"]+)" -->$/;
 const END = '<!-- end of rendered section -->';
@@ -21,7 +22,7 @@ export interface RenderedBlock {
 export function reportSection(report: string, heading: string, resultsPath: string): string[] {
   const lines = report.split('\n');
   const start = lines.indexOf(`## ${heading}`);
-  if (start < 0) throw new Error(`the report of ${resultsPath} has no section '## ${heading}'`);
+  if (start < 0) throw new UserError(`the report of ${resultsPath} has no section '## ${heading}'`);
   const end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
   const body = lines.slice(start + 1, end < 0 ? undefined : end);
   while (body[0] === '') body.shift();
@@ -46,7 +47,7 @@ export function renderReadme(readme: string, report: (resultsPath: string) => st
     const m = BEGIN.exec(lines[i]!);
     if (!m) continue;
     const end = lines.indexOf(END, i + 1);
-    if (end < 0) throw new Error(`README line ${i + 1}: a rendered section without '${END}'`);
+    if (end < 0) throw new UserError(`README line ${i + 1}: a rendered section without '${END}'`);
     out.push('', ...reportSection(report(m[1]!), m[2]!, m[1]!), '', END);
     i = end;
   }

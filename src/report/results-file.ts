@@ -1,20 +1,25 @@
 /** A batch-size comparison's results file, read (Node), and its markdown report as written beside it. */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../errors';
+import { readInput } from '../io/files';
 import type { BenchResults } from '../measure/results';
 import { markdownReport, plots } from './bench-report';
 import { plotNames } from './write';
 
-/** A downhill-bench/1 results file; a missing, unreadable or foreign file is the user's error, named by `flag`. */
-export function readResults(path: string, flag: string): BenchResults {
+/**
+ * A downhill-bench/1 results file; a missing, unreadable, non-JSON or foreign file is the user's
+ * error, in one line naming `label` (the path, or the option and the path: '--compare old.json').
+ */
+export function readResults(path: string, label = path): BenchResults {
+  const text = readInput(path, label).toString('utf8');
   let results: BenchResults;
   try {
-    results = JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
+    results = JSON.parse(text) as BenchResults;
   } catch (e) {
-    throw new UserError(`${flag}: cannot read ${path}: ${(e as Error).message.split('\n')[0]}`);
+    // JSON.parse quotes the text after its reason ('Unexpected token 'a', "a,b,y\n…" is not valid JSON'): the reason alone
+    throw new UserError(`${label}: not a JSON file (${(e as Error).message.split('\n')[0]!.replace(/, ".*$/, '')})`);
   }
-  if (results?.schema !== 'downhill-bench/1' || !Array.isArray(results.engines)) throw new UserError(`${flag}: ${path} is not a downhill-bench/1 results file`);
+  if (results?.schema !== 'downhill-bench/1' || !Array.isArray(results.engines)) throw new UserError(`${label}: not a downhill-bench/1 results file`);
   return results;
 }
 
@@ -34,6 +39,6 @@ export function renderedResults<T>(path: string, render: () => T): T {
 
 /** The markdown report of the results file at `path`, as `writeReport` writes it beside it. */
 export function reportOf(path: string): string {
-  const results = readResults(path, 'README');
+  const results = readResults(path);
   return renderedResults(path, () => markdownReport(results, plotNames(plots(results), basename(path, '.json'))));
 }

@@ -72,17 +72,37 @@ describe('bench\'s lists name their own flag, once', () => {
     [['--batch-sizes', '0'], /^bench: --batch-sizes must be a whole number of at least 1, or 'full', got '0'$/],
     [['--batch-sizes', '301'], /^bench: --batch-sizes 301 is larger than the 300 training examples/],
     [['--batch-sizes', '10,10'], /^bench: --batch-sizes lists 10 twice$/],
+    [['--reps', '1e9'], /^bench: --reps must be a whole number from 3 to 100, got '1e9'$/],
+    [['--reps', '101'], /^bench: --reps must be a whole number from 3 to 100, got '101'$/],
+    [['--engines', 'downhill-cpu', '--adapter', 'hardware'], /^bench: --adapter applies to the WebGPU engines only \(downhill-webgpu, tfjs-webgpu\), and --engines has none$/],
   ])('%s', (args, message) => expectOneLine(bench(['--data', subset, ...args]), message));
 });
 
 describe('the other benchmarks\' bad options', () => {
-  test.each([
-    ['bench/sweep.ts', ['--examples', '0'], /^bench:sweep: --examples, --epochs and --batch-sizes must be positive whole numbers/],
+  test.each<[string, string[], RegExp]>([
+    ['bench/sweep.ts', ['--examples', '0'], /^bench:sweep: --examples must be a whole number of at least 1, got '0'$/],
+    ['bench/sweep.ts', ['--optimizers', 'foo'], /^bench:sweep: --optimizers must be one of sgd, momentum, nesterov, adam, rmsprop, got 'foo'$/],
+    ['bench/sweep.ts', ['--examples', '50', '--batch-sizes', '100'], /^bench:sweep: --batch-sizes 100 is larger than --examples 50$/],
+    ['bench/sweep.ts', ['--lrs', '0.1,0.1'], /^bench:sweep: --lrs lists 0.1 twice$/],
     ['bench/default-rates.ts', ['--only', 'mnist,fashion'], /^bench:defaults: --only: unknown dataset 'fashion' \(one of mnist, /],
-    ['bench/regression.ts', ['--rows', '5', '--out', '/proc/self'], /^bench:regression: --rows, --features and --budget-ms must be/],
+    ['bench/default-rates.ts', ['--only', 'mnist,mnist'], /^bench:defaults: --only lists mnist twice$/],
+    ['bench/default-rates.ts', ['--grid', '0.1,0.1'], /^bench:defaults: --grid lists 0.1 twice$/],
+    ['bench/regression.ts', ['--rows', '5', '--out', '/proc/self'], /^bench:regression: --rows must be a whole number from 10 to 100000000, got '5'$/],
+    ['bench/regression.ts', ['--rows', '1e9'], /^bench:regression: --rows must be a whole number from 10 to 100000000, got '1e9'$/],
+    ['bench/regression.ts', ['--features', '0'], /^bench:regression: --features must be a whole number of at least 1, got '0'$/],
+    ['bench/regression.ts', ['--rows', '1000000', '--features', '1000'], /^bench:regression: --rows 1000000 × --features 1000 is more than the 100,000,000 values synthetic data may hold$/],
+    ['bench/regression.ts', ['--noise', '-1'], /^bench:regression: --noise must be a finite number of at least 0, got '-1'$/],
+    ['bench/regression.ts', ['--budget-ms', '0'], /^bench:regression: --budget-ms must be a positive number of milliseconds, got '0'$/],
+    ['bench/regression.ts', ['--data', 'D'], /^bench:regression: unknown option --data \(see --help\)$/],
+    ...['bench/run.ts', 'bench/sweep.ts', 'bench/optimizers.ts', 'bench/default-rates.ts', 'scripts/step-variants.ts'].map((script): [string, string[], RegExp] => [script, ['--backend', 'cpu'], /^bench(:\w+)?: unknown option --backend \(see --help\)$/]),
     ['bench/optimizers.ts', ['--out', '/proc/self'], /^bench:optimizers: cannot write --out \/proc\/self: files cannot be created in/],
+    ['bench/optimizers.ts', ['--budget-ms', '0'], /^bench:optimizers: --budget-ms must be a positive number of milliseconds, got '0'$/],
   ])('%s %s: one line, named once', (script, args, message) => {
     expectOneLine(bench(args, script), message);
+  });
+
+  test('bench:optimizers --batch-size beyond the training set names the flag', () => {
+    expectOneLine(bench(['--data', subset, '--batch-size', '1000', '--out', mkdtempSync(join(tmpdir(), 'downhill-bench-optimizers-'))], 'bench/optimizers.ts'), /^bench:optimizers: --batch-size 1000 is larger than the 300 training examples/);
   });
 
   test('bench:sweep --examples beyond the training set is refused before training', () => {

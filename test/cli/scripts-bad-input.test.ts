@@ -29,3 +29,27 @@ test('bench:report given a results file whose fields have the wrong shape', () =
   expect(r.stderr).toMatch(new RegExp(`^bench:report: ${file} is not a well-formed downhill-bench/1 results file: [^\\n]+$`));
   expect(existsSync(join(dir, 'r.md'))).toBe(false);
 });
+
+test.each([
+  ['a folder', (dir: string) => dir, (dir: string) => `cannot read --readme ${dir}: it is a folder, not a regular file`],
+  ['a file with no rendered section', (dir: string) => write(dir, 'notes.md', 'a,b\n1,2\n'), (dir: string) => `--readme ${dir}/notes.md: no rendered sections found (a section begins with a line '<!-- rendered by npm run bench:readme from FILE.json, section "HEADING" -->')`],
+  ['a section without its end marker', (dir: string) => write(dir, 'open.md', '<!-- rendered by npm run bench:readme from x.json, section "S" -->\n'), () => "README line 1: a rendered section without '<!-- end of rendered section -->'"],
+])('bench:readme --readme given %s: one line, exit 2', (_what, path, message) => {
+  const dir = mkdtempSync(join(tmpdir(), 'downhill-readme-'));
+  const r = script('bench/readme.ts', ['--readme', path(dir)]);
+  expect(r).toEqual({ code: 2, stderr: `bench:readme: ${message(dir)}` });
+});
+
+function write(dir: string, name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+}
+
+test.each([
+  ['in a folder that is not there', () => '/nonexistent/dir/x.json', (out: string) => `cannot write --out ${out}: the folder /nonexistent/dir does not exist`],
+  ['a folder', () => mkdtempSync(join(tmpdir(), 'downhill-variants-')), (out: string) => `cannot write --out ${out}: it is a folder; only a regular file (or a character device such as /dev/null) can be written`],
+])('bench:variants --out %s is refused before anything is measured', (_what, makeOut, message) => {
+  const out = makeOut();
+  const r = script('scripts/step-variants.ts', ['--out', out]);
+  expect(r).toEqual({ code: 2, stderr: `bench:variants: ${message(out)}` });
+});

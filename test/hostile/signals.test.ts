@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeCheckpoint } from '../../src/io/checkpoint';
 import type { RunReport } from '../../src/io/run-report';
+import type { BenchResults } from '../../src/measure/results';
 import { type Running, freezeAtCheckpoint, runCli, signalGroup, sleep, startCli, startCliInGroup, startNpm, startUnderTimeout, waitFor } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
@@ -203,6 +204,25 @@ describe('npm run, signals to the process group', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('bench: '))).toEqual(['bench: stopped by SIGTERM while measuring downhill-cpu (nothing was written)']);
     expect(readdirSync(results)).toEqual([]);
   });
+
+  test('bench stopped while measuring its second engine keeps the first one\'s results, marked partial', async () => {
+    const results = mkdtempSync(join(out, 'bench-partial-'));
+    const run = startNpm('bench', ['--data', small, '--engines', 'downhill-cpu,downhill-webgpu', '--batch-sizes', '10', '--lrs', '0.1', '--reps', '3', '--budget-ms', '200', '--kernel-rows', 'none', '--out', results]);
+    await waitFor('the second engine', () => run.output().stdout.includes('bench: downhill-webgpu'), 120_000);
+    await sleep(300);
+    signalGroup(run, 'SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    const json = readdirSync(results).filter((f) => f.endsWith('.json'));
+    expect(json).toHaveLength(1);
+    const stopLines = r.stderr.split('\n').filter((l) => l.startsWith('bench: '));
+    expect(stopLines).toHaveLength(1);
+    expect(stopLines[0]!.startsWith(`bench: stopped by SIGTERM while measuring downhill-webgpu; wrote what was measured before it (downhill-cpu): ${join(results, json[0]!)}, `), stopLines[0]).toBe(true);
+    const written = JSON.parse(readFileSync(join(results, json[0]!), 'utf8')) as BenchResults;
+    expect(written.engines.map((e) => e.engine)).toEqual(['downhill-cpu']);
+    expect(written.stopped).toBe('stopped by SIGTERM while measuring downhill-webgpu; not measured: downhill-webgpu');
+    expect(readFileSync(join(results, json[0]!.replace(/\.json$/, '.md')), 'utf8')).toContain('**A partial run:** stopped by SIGTERM while measuring downhill-webgpu; not measured: downhill-webgpu.');
+  }, 180_000);
 
   test('predict: the whole output, then exit 143', async () => {
     const line = path('line.csv');

@@ -74,14 +74,31 @@ describe('npm run bench:report -- RESULTS.json --compare PREVIOUS.json', () => {
     writeFileSync(notResults, '{"schema": "downhill-run/1"}');
     const r = report(committed(), notResults);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`bench:report: --compare: ${notResults} is not a downhill-bench/1 results file`);
+    expect(r.stderr.trim()).toBe(`bench:report: --compare ${notResults}: not a downhill-bench/1 results file`);
+  });
+
+  test('a previous file that is not JSON (a CSV): one line naming it, not the parser\'s quote of it', () => {
+    const csv = join(dir, 'ok.csv');
+    writeFileSync(csv, 'a,b,y\n1,2,3\n');
+    const r = report(committed(), csv);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`bench:report: --compare ${csv}: not a JSON file (Unexpected token 'a')`);
+  });
+
+  test.each([
+    ['a results file that is not there', ['/nonexistent.json'], 'bench:report: cannot read /nonexistent.json: no such file'],
+    ['a previous file that is not there', [COMMITTED, '--compare', '/nonexistent.json'], 'bench:report: cannot read --compare /nonexistent.json: no such file'],
+    ['a path that is no results file', ['/nonexistent'], 'bench:report: /nonexistent: not a results file (NAME.json); usage: npm run bench:report -- bench/results/NAME.json [--compare bench/results/PREVIOUS.json]'],
+  ])('%s: one line saying why, exit 2', (_what, args, message) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/report-main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+    expect({ code: r.status, stderr: withoutLoaderNotice(r.stderr).trim() }).toEqual({ code: 2, stderr: message });
   });
 
   test('npm run bench -- --compare reads the previous file before it measures: a missing one is one line, exit 2', () => {
     const missing = join(dir, 'missing.json');
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--engines', 'downhill-cpu', '--out', dir, '--compare', missing], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
-    expect(withoutLoaderNotice(r.stderr).trim()).toMatch(new RegExp(`^bench: --compare: cannot read ${missing}: ENOENT`));
+    expect(withoutLoaderNotice(r.stderr).trim()).toBe(`bench: cannot read --compare ${missing}: no such file`);
     expect(r.stdout).toBe('');
   });
 });
