@@ -19,6 +19,15 @@ const MAX_SEED = 2 ** 32 - 1;
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 export const FLOAT32_MAX = 3.4028234663852886e38;
 const IN_FLOAT32 = `a positive number float32 can hold (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`;
+/** float32's largest value below 1: a constant between 0 and 1 closer to 1 rounds to 1 in the kernels. */
+const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
+const FRACTION_IN_FLOAT32 = `a number between 0 and 1 (exclusive) that float32 holds as such (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_BELOW_ONE.toPrecision(8)})`;
+/**
+ * Adam's and RMSprop's epsilon is a small constant added to √v so that a step never divides by
+ * zero: 1e-8 by default, 1 the largest used in practice; a larger one swamps √v and the steps vanish.
+ */
+const MAX_EPSILON = 1;
+const EPSILON_RANGE = `a positive number float32 can hold, at most ${MAX_EPSILON} (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${MAX_EPSILON}: it only keeps a step from dividing by zero; a larger one swamps the gradient's scale and the steps vanish)`;
 
 /** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
 export const DEFAULT_SCHEDULE: Schedule = CONSTANT;
@@ -113,8 +122,8 @@ function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, ki
     const users = OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(constant as OptimizerConstant));
     const read = kinds.some((k) => users.includes(k as OptimizerKind));
     if (opt[constant] === undefined || !(read || set(name))) continue;
-    if (constant === 'epsilon') demand(isNumberIn(opt.epsilon, FLOAT32_MIN_NORMAL, FLOAT32_MAX), name, opt.epsilon, IN_FLOAT32, naming);
-    else demand(isNumberIn(opt[constant], 0, 1), name, opt[constant], BETWEEN_0_AND_1, naming);
+    if (constant === 'epsilon') demand(typeof opt.epsilon === 'number' && opt.epsilon >= FLOAT32_MIN_NORMAL && opt.epsilon <= MAX_EPSILON, name, opt.epsilon, EPSILON_RANGE, naming);
+    else demand(isNumberIn(opt[constant], 0, 1) && opt[constant]! >= FLOAT32_MIN_NORMAL && opt[constant]! <= FLOAT32_BELOW_ONE, name, opt[constant], FRACTION_IN_FLOAT32, naming);
     if (!read) throw new UserError(`${naming.name(name)} applies to ${naming.name('optimizer.kind')} ${users.join(' or ')} only`);
   }
 }
