@@ -20,7 +20,7 @@ import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpo
 import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
-import { defaultRate, safeRate } from '../train/default-rate';
+import { checkedDefaultRate, defaultRate, safeRate } from '../train/default-rate';
 import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
@@ -123,7 +123,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
   const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount, naming);
-  const chosen = o.lr === undefined ? defaultRate(data, optimizer, batchSize) : null;
+  const chosen = o.lr === undefined ? checkedDefaultRate(defaultRate(data, optimizer, batchSize), naming) : null;
   const lr = o.lr ?? chosen!.lr;
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
   const epochs = o.epochs ?? 5;
@@ -150,7 +150,7 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
 }
 
 async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, destroyRequested: () => string | undefined, naming: Naming): Promise<FitResult> {
-  const { config, stepsPerEpoch } = resolveConfig(data, engine, o);
+  const { config, stepsPerEpoch } = resolveConfig(data, engine, o, naming);
   // why the rate was chosen is said, not recorded: the run's identity is its settings
   const { lrReason: _, ...settings } = config;
   const saved = o.resume?.checkpoint;

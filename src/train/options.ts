@@ -29,6 +29,20 @@ const FRACTION_IN_FLOAT32 = `a number between 0 and 1 (exclusive) that float32 h
 const MAX_EPSILON = 1;
 const EPSILON_RANGE = `a positive number float32 can hold, at most ${MAX_EPSILON} (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${MAX_EPSILON}: it only keeps a step from dividing by zero; a larger one swamps the gradient's scale and the steps vanish)`;
 
+/** Whether float32 holds `lr` as a normal number, as the checks on a rate ask. */
+export function isFloat32Rate(lr: number): boolean {
+  return lr >= FLOAT32_MIN_NORMAL && lr <= FLOAT32_MAX;
+}
+
+/** `lr / by` to `digits` significant digits, as a hint suggests it; null where float32 cannot hold it (the checks would refuse it). */
+export function smallerRate(lr: number, by: number, digits: number): number | null {
+  const smaller = Number((lr / by).toPrecision(digits));
+  return isFloat32Rate(smaller) ? smaller : null;
+}
+
+/** What a hint says where no smaller rate fits float32: the data's scale is the trouble. */
+export const NO_SMALLER_RATE = "float32 holds no smaller rate: the data's scale is too large; standardise the features";
+
 /** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
 export const DEFAULT_SCHEDULE: Schedule = CONSTANT;
 
@@ -94,7 +108,7 @@ export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS,
   field('batchSize', o.batchSize, (v) => v === 'full' || isWhole(v, 1), "a whole number of at least 1, or 'full'");
   field('epochs', o.epochs, (v) => isWhole(v, 1), 'a positive whole number');
   field('lr', o.lr, isPositive, 'a positive finite number');
-  field('lr', o.lr, (v) => (v as number) >= FLOAT32_MIN_NORMAL && (v as number) <= FLOAT32_MAX, IN_FLOAT32);
+  field('lr', o.lr, (v) => isFloat32Rate(v as number), IN_FLOAT32);
   field('seed', o.seed, (v) => isWhole(v, 0) && v <= MAX_SEED, `a whole number from 0 to ${MAX_SEED}`);
   field('recordEvery', o.recordEvery, (v) => isWhole(v, 1), 'a positive whole number');
   field('recordSteps', o.recordSteps, (v) => Array.isArray(v) && v.every((s) => isWhole(s, 0)), 'a list of whole numbers of updates');
