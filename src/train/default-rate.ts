@@ -42,6 +42,7 @@ import { type Optimizer, RULES } from '../optim/optimizer';
 import { UserError } from '../errors';
 import { FIELDS, type Naming } from '../fields';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isFloat32Rate } from './options';
+import { standardizeOn } from '../data/regression-data';
 
 export interface DefaultRate {
   lr: number;
@@ -121,9 +122,7 @@ export function defaultRate(data: TrainingData, optimizer: Optimizer, batchSize:
 export function checkedDefaultRate(rate: DefaultRate, naming: Naming = FIELDS): DefaultRate {
   if (isFloat32Rate(rate.lr)) return rate;
   const way = rate.lr < FLOAT32_MIN_NORMAL ? 'underflow' : 'overflow';
-  const flag = naming.name('standardize');
-  const standardizeOn = flag.startsWith('--') ? `${flag} on` : `${flag}: true`;
-  throw new UserError(`the data's scale makes the default learning rate (${rate.lr}) ${way} float32, which holds ${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)}: standardise the features (${standardizeOn})`);
+  throw new UserError(`the data's scale makes the default learning rate (${rate.lr}) ${way} float32, which holds ${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)}: standardise the features (${standardizeOn(naming)})`);
 }
 
 /** Which bound plain SGD's rate is, and the numbers it came from. */

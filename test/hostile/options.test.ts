@@ -16,6 +16,7 @@ const out = mkdtempSync(join(tmpdir(), 'downhill-options-'));
 const path = (name: string) => join(out, name);
 const data = writeIdxFolder(head(mnist().train, 120), head(mnist().test, 20));
 writeFileSync(path('ok.csv'), 'a,y\n1,2\n2,4\n3,6\n4,8\n5,10\n6,12\n');
+writeFileSync(path('tiny.csv'), 'a,y\n1e-300,1\n2e-300,2\n3e-300,3\n4e-300,4\n');
 writeFileSync(path('huge.csv'), 'a,b,y\n1,2,3\n2,1e38,5\n3,5,8\n4,1e38,5\n');
 
 /** One line, exit 2, and refused before any work: not even the adapter line was printed. */
@@ -36,6 +37,7 @@ describe('refused before any work', () => {
     { name: 'an epsilon beyond float32', args: ['--data', data, '--optimizer', 'adam', '--epsilon', '1e300'], error: /^train: --epsilon must be a positive number float32 can hold/ },
     { name: 'a sweep: an epsilon beyond float32', args: ['--sweep', '--data', data, '--optimizers', 'adam', '--epsilon', '1e300'], error: /^train: --epsilon must be a positive number float32 can hold/ },
     { name: 'a default rate that underflows float32', args: ['--task', 'regression', '--csv', path('huge.csv'), '--target', 'y', '--standardize', 'off', '--test-fraction', '0', '--backend', 'cpu', '--save', path('huge.w')], error: /^train: the data's scale makes the default learning rate \(4e-77\) underflow float32, which holds 1\.18e-38 to 3\.40e\+38: standardise the features \(--standardize on\)$/ },
+    { name: 'features float32 makes 0', args: ['--task', 'regression', '--csv', path('tiny.csv'), '--target', 'y', '--standardize', 'off', '--test-fraction', '0', '--backend', 'cpu'], error: /^train: .*tiny\.csv: column 'a' holds 1e-300, which float32 \(the kernels' precision, smallest normal 1\.18e-38\) makes 0: standardise the columns \(--standardize on\) or scale it$/ },
     { name: 'a rate beyond float32', args: ['--data', data, '--lr', '1e300'], error: /^train: --lr must be a positive number float32 can hold \(1\.18e-38 to 3\.40e\+38\), got '1e300'$/ },
     { name: 'a hexadecimal rate', args: ['--data', data, '--lr', '0x10'], error: /^train: --lr must be a positive finite number, got '0x10'$/ },
     { name: 'an empty --data', args: ['--data', ''], error: /^train: --data: the path is empty$/ },
