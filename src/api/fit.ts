@@ -21,7 +21,7 @@ import { type Optimizer, SGD } from '../optim/optimizer';
 import type { Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { checkedDefaultRate, defaultRate, safeRate } from '../train/default-rate';
-import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkScheduleFits, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -127,6 +127,8 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   const lr = o.lr ?? chosen!.lr;
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
   const epochs = o.epochs ?? 5;
+  // a run on a time budget ends when it ends: its epochs are a limit, not its length
+  if (o.budgetMs === undefined) checkScheduleFits(schedule, { epochs, updatesPerEpoch: stepsPerEpoch, batchSize }, naming);
   const config = {
     batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true,
     lrReason: chosen?.reason ?? null,

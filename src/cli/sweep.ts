@@ -12,7 +12,8 @@ import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { checkTrainOptions, resolveBatchSize } from '../train/options';
+import { checkScheduleFits, checkTrainOptions, resolveBatchSize } from '../train/options';
+import { epochPlan } from '../train/plan';
 import { cliNaming, parseBatchSize, parseLearningRate, parseList } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
@@ -65,6 +66,8 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   whileLoading();
   const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
+  const largest = Math.max(...batchSizes);
+  checkScheduleFits(o.schedule, { epochs: o.epochs, updatesPerEpoch: epochPlan(data.trainCount, largest, 1).length, batchSize: largest, largestOf: batchSizes.length > 1 }, cliNaming(() => undefined, SWEEP_FLAGS));
   const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined));
   try {
     o.stop.throwIfRequested('while opening the device (nothing was written)');

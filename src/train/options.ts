@@ -157,6 +157,33 @@ function checkSchedule(s: Partial<Schedule>, naming: Naming, set: WasSet): void 
   if (s.warmup !== undefined) demand(isWhole(s.warmup, 0), 'schedule.warmup', s.warmup, 'a whole number of updates (0 for none)', naming);
 }
 
+/** The run's length as a schedule's check needs it; a sweep gives its shortest configuration's (its largest batch size). */
+export interface RunLength {
+  epochs: number;
+  updatesPerEpoch: number;
+  batchSize: number;
+  /** a sweep's: the batch size named is its largest of several */
+  largestOf?: boolean;
+}
+
+/**
+ * Refuses a schedule the run is too short for, whose rate would silently never do what was
+ * asked: a warm-up of at least the run's updates (the rate never reaches its base; a cosine never
+ * starts its decay) and step decay every `every` epochs with `every` at least the run's epochs
+ * (the rate never decays).
+ */
+export function checkScheduleFits(s: Schedule, run: RunLength, naming: Naming = FIELDS): void {
+  const updates = run.epochs * run.updatesPerEpoch;
+  const epochs = `${run.epochs} epoch${run.epochs === 1 ? '' : 's'}`;
+  const batch = `batch ${run.batchSize}${run.largestOf ? ', the largest' : ''}`;
+  if (s.warmup > 0 && s.warmup >= updates) {
+    throw new UserError(`${naming.name('schedule.warmup')} ${s.warmup} is not shorter than the run's ${updates} updates (${epochs} of ${run.updatesPerEpoch} at ${batch}): the rate would never reach its base; give fewer updates of warm-up or more ${naming.name('epochs')}`);
+  }
+  if (s.kind === 'step' && s.every >= run.epochs) {
+    throw new UserError(`${naming.name('schedule.every')} ${s.every} is not shorter than the run's ${epochs}: the rate would never decay; decay more often or give more ${naming.name('epochs')}`);
+  }
+}
+
 /**
  * The library's reading of "given": a constant differing from its default. A whole Optimizer or
  * Schedule object (SGD, CONSTANT, DEFAULT_SCHEDULE, a result's config) sets nothing it does not

@@ -116,6 +116,9 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { checkpoint: null }, field: /^checkpoint must be an object \{ everySteps, everyMs, write \}, got null$/ },
     { options: { resume: null }, field: /^resume must be an object \{ checkpoint, name \}, got null$/ },
     { options: { epochs: 3, resume: { checkpoint: {}, name: 'x' } }, field: /^resume\.checkpoint must be a checkpoint \(decodeCheckpoint's result\), got Object$/ },
+    // a schedule the run is too short for (48 training rows: 5 updates per epoch at batch 10)
+    { options: { epochs: 1, batchSize: 10, lr: 0.1, schedule: { kind: 'cosine', warmup: 5 } }, field: /^schedule\.warmup 5 is not shorter than the run's 5 updates \(1 epoch of 5 at batch 10\): the rate would never reach its base; give fewer updates of warm-up or more epochs$/ },
+    { options: { epochs: 2, lr: 0.1, schedule: { kind: 'step', every: 2 } }, field: /^schedule\.every 2 is not shorter than the run's 2 epochs: the rate would never decay; decay more often or give more epochs$/ },
     { options: { init: [1e300, 1e300, 1e300, 1e300], lr: 1e-6 }, field: /^init: the initial parameters give a training-set loss that is not finite, before any update/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
