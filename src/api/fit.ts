@@ -18,7 +18,7 @@ import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandKnownKeys } from '../fields';
 import { type Checkpoint, type RunIdentity, checkResumable } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
-import type { Schedule } from '../optim/schedule';
+import { type Schedule, dependsOnRunLength } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { checkedDefaultRate, defaultRate, safeRate } from '../train/default-rate';
 import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkScheduleFits, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
@@ -117,6 +117,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
     check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; ${naming.name('epochs')} ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;
+    checkExtensible(r, o.epochs, resume.name, naming);
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
     return { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length };
   }
@@ -134,6 +135,16 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     lrReason: chosen?.reason ?? null,
   };
   return { config, stepsPerEpoch };
+}
+
+/**
+ * A resumed run may run to more (or as many) epochs as its checkpoint's run, as long as its
+ * schedule does not depend on the run's length: constant and step schedules extend exactly, a
+ * cosine's curve spans the run, so other epochs would change the rates of the updates done so far.
+ */
+function checkExtensible(saved: RunIdentity, epochs: number | undefined, name: string, naming: Naming): void {
+  if (epochs === undefined || epochs === saved.epochs || !dependsOnRunLength(saved.schedule)) return;
+  throw new UserError(`${name} follows a ${saved.schedule.kind} schedule over its ${saved.epochs} epoch${saved.epochs === 1 ? '' : 's'}; ${naming.name('epochs')} ${epochs} would change that curve (it spans the whole run), so the run so far would not be the one continued: resume with ${naming.name('epochs')} ${saved.epochs}, or leave it out`);
 }
 
 /**

@@ -90,8 +90,8 @@ const HELP = `usage: ${commandLine('train')} [options]
                      every --checkpoint-every, and when stopped by Ctrl-C or SIGTERM
   --checkpoint-every N | Ns   updates (500) or seconds (30s) between checkpoints. Default 60s
   --resume PATH      continue the run saved in checkpoint PATH exactly where it stopped (its
-                     options, --data and --backend apply; --epochs may extend it); checkpoints go
-                     on to PATH unless --checkpoint says otherwise
+                     options, --data and --backend apply; --epochs may extend it, unless its
+                     schedule is cosine); checkpoints go on to PATH unless --checkpoint says otherwise
   --sweep            train every combination of --lrs, --batch-sizes and --optimizers (comma-
                      separated lists; default 0.01,0.1,0.5 / 100 / sgd) in one run, the
                      configurations of a batch size stacked so each dispatch advances them all

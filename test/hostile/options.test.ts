@@ -57,6 +57,12 @@ describe('resumed runs', () => {
   const ckpt = path('four.ckpt');
   const make = () => expect(runCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '30', '--epochs', '4', '--checkpoint', ckpt]).code).toBe(0);
 
+  test('a cosine run resumed with other --epochs is refused: the cosine spans the run', () => {
+    const cosine = path('cosine.ckpt');
+    expect(runCli('train', ['--data', data, '--backend', 'cpu', '--batch-size', '30', '--epochs', '2', '--schedule', 'cosine', '--checkpoint', cosine]).code).toBe(0);
+    refused('train', ['--resume', cosine, '--epochs', '4'], /^train: --resume .*cosine\.ckpt follows a cosine schedule over its 2 epochs; --epochs 4 would change that curve \(it spans the whole run\), so the run so far would not be the one continued: resume with --epochs 2, or leave it out$/);
+  });
+
   test('--epochs fewer than the checkpoint has trained is refused', () => {
     make();
     refused('train', ['--resume', ckpt, '--epochs', '2'], /^train: --resume .*four\.ckpt has trained into epoch 4; --epochs 2 would end before where it stopped \(give at least 4\)$/);
