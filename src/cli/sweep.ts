@@ -17,7 +17,7 @@ import { epochPlan } from '../train/plan';
 import { cliNaming, parseBatchSize, parseLearningRate, parseList } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
-import { count, fixed4, percent, seconds } from './format';
+import { count, fixed4, percent, rSquared, seconds } from './format';
 import type { StopRequests } from '../command/stop';
 import { checkOutputsToStandardOutput } from '../command/standard-output';
 
@@ -77,7 +77,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     const result = await trainSweep(engine, data, config, say, o.stop.requested);
     // no test set (--test-fraction 0): no test column, as a single run prints no test metrics
     const metric = data.testCount === 0 ? undefined : data.task === 'regression' ? 'test R²' : 'test accuracy';
-    const show = (x: number | undefined) => (data.task === 'regression' ? fixed4(x ?? NaN) : percent(x ?? NaN));
+    const show = (x: number | undefined) => (data.task === 'regression' ? rSquared(x ?? NaN) : percent(x ?? NaN));
     const cell = (r: (typeof result.runs)[number]) => (metric === undefined ? '' : ` ${r.diverged ? '' : show(r.history.at(-1)!.testAccuracy)} |`);
     say(`\n| batch | optimizer | lr | final train loss |${metric === undefined ? '' : ` ${metric} |`}\n| --- | --- | --- | --- |${metric === undefined ? '' : ' --- |'}`);
     for (const r of result.runs) {
