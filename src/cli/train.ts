@@ -33,7 +33,7 @@ import { COMMON_OPTIONS, FLAGS, choice, cliNaming, parseCommandLine } from '../c
 import { runCommand } from '../command/run';
 import { checkOutputsToStandardOutput } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
-import { describeParameters, initialValues, onOff, regressionOptionsFrom } from './model-options';
+import { describeParameters, equationDigits, initialValues, onOff, regressionOptionsFrom } from './model-options';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
 import { confusionTable, count, fixed4, percent, rSquared, rowCount, seconds } from './format';
 import { openEventLog } from './events';
@@ -498,7 +498,7 @@ async function run(r: RunSetup): Promise<void> {
   if (steps) note(`steps: ${steps.note}`);
   const stoppedAfterTraining = result.stoppedAfterTraining;
   const parameters = parametersOf(data, result.params);
-  say(describeParameters(parameters));
+  say(describeParameters(parameters, equationDigits(data, parameters)));
   say(describeTraining(data, result.history.at(-1)!));
   if (!stoppedAfterTraining) {
     say(describeTest(data, result.test));
