@@ -3,9 +3,8 @@
  * seeded synthetic generator, and the description and checks every regression dataset gets.
  */
 import { UserError, check } from '../errors';
-import { FLOAT32_MIN_NORMAL } from '../train/options';
 import { FIELDS, type Naming, demand, demandChoice, isWhole } from '../fields';
-import { count } from '../format';
+import { FLOAT32_MIN_NORMAL, count } from '../format';
 import { firstNotFinite } from './check';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
 

@@ -7,7 +7,7 @@
  */
 import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isWhole } from '../fields';
 import { UserError } from '../errors';
-import { decimal } from '../format';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, decimal } from '../format';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, type OptimizerKind, RULES, SGD } from '../optim/optimizer';
 import { CONSTANT, SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 
@@ -15,9 +15,7 @@ export type BatchSizeOption = number | 'full';
 
 const MAX_SEED = 2 ** 32 - 1;
 
-/** float32's smallest normal and largest finite values: the kernels compute in float32. */
-export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
-export const FLOAT32_MAX = 3.4028234663852886e38;
+export { FLOAT32_MAX, FLOAT32_MIN_NORMAL };
 const IN_FLOAT32 = `a positive number float32 can hold (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`;
 /** float32's largest value below 1: a constant between 0 and 1 closer to 1 rounds to 1 in the kernels. */
 const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
