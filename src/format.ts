@@ -3,6 +3,10 @@ export const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 export const count = (x: number) => Math.round(x).toLocaleString('en-US');
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** float32's smallest normal and largest finite values: the kernels compute in float32. */
+export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** A loss or an R² to 4 decimals; one that blew up (a diverging rate) in 4 significant digits, not 20 of them. */
 export function fixed4(x: number): string {
   return Math.abs(x) >= 1e6 ? x.toPrecision(4) : x.toFixed(4);

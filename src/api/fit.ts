@@ -18,10 +18,10 @@ import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandKnownKeys, isObject } from '../fields';
 import { type Checkpoint, type RunIdentity, checkCheckpoint, checkResumable, positionProblem } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
-import type { Schedule } from '../optim/schedule';
+import { type Schedule, dependsOnRunLength } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
-import { defaultRate, safeRate } from '../train/default-rate';
-import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { checkedDefaultRate, defaultRate, safeRate } from '../train/default-rate';
+import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkScheduleFits, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -113,16 +113,19 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     const begun = saved.state.epoch + (saved.state.stepInEpoch > 0 ? 1 : 0);
     check(o.epochs === undefined || o.epochs >= begun, `${resume.name} has trained into epoch ${begun}; ${naming.name('epochs')} ${o.epochs} would end before where it stopped (give at least ${begun})`);
     const r = saved.run;
+    checkExtensible(r, o.epochs, resume.name, naming);
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
     return withinRun(o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length }, naming);
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
   const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount, naming);
-  const chosen = o.lr === undefined ? defaultRate(data, optimizer, batchSize) : null;
+  const chosen = o.lr === undefined ? checkedDefaultRate(defaultRate(data, optimizer, batchSize), naming) : null;
   const lr = o.lr ?? chosen!.lr;
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
   const epochs = o.epochs ?? 5;
+  // a run on a time budget ends when it ends: its epochs are a limit, not its length
+  if (o.budgetMs === undefined) checkScheduleFits(schedule, { epochs, updatesPerEpoch: stepsPerEpoch, batchSize }, naming);
   const config = {
     batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true,
     lrReason: chosen?.reason ?? null,
@@ -134,6 +137,16 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
 function withinRun<T extends { config: { epochs: number }; stepsPerEpoch: number }>(o: FitOptions, resolved: T, naming: Naming): T {
   checkRecordSteps(o.recordSteps, resolved.config.epochs * resolved.stepsPerEpoch, naming);
   return resolved;
+}
+
+/**
+ * A resumed run may run to more (or as many) epochs as its checkpoint's run, as long as its
+ * schedule does not depend on the run's length: constant and step schedules extend exactly, a
+ * cosine's curve spans the run, so other epochs would change the rates of the updates done so far.
+ */
+function checkExtensible(saved: RunIdentity, epochs: number | undefined, name: string, naming: Naming): void {
+  if (epochs === undefined || epochs === saved.epochs || !dependsOnRunLength(saved.schedule)) return;
+  throw new UserError(`${name} follows a ${saved.schedule.kind} schedule over its ${saved.epochs} epoch${saved.epochs === 1 ? '' : 's'}; ${naming.name('epochs')} ${epochs} would change that curve (it spans the whole run), so the run so far would not be the one continued: resume with ${naming.name('epochs')} ${saved.epochs}, or leave it out`);
 }
 
 /**
@@ -152,7 +165,7 @@ export async function fit(engine: Backend, data: TrainingData, o: FitOptions = {
 }
 
 async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, destroyRequested: () => string | undefined, naming: Naming): Promise<FitResult> {
-  const { config, stepsPerEpoch } = resolveConfig(data, engine, o);
+  const { config, stepsPerEpoch } = resolveConfig(data, engine, o, naming);
   // why the rate was chosen is said, not recorded: the run's identity is its settings
   const { lrReason: _, ...settings } = config;
   const saved = o.resume?.checkpoint;

@@ -39,7 +39,7 @@ export async function loadCsv(
   const testFraction = options.testFraction ?? DEFAULT_REGRESSION.testFraction;
   check(t.rows >= 2 || testFraction === 0, `${path}: needs at least 2 rows (one to train on, one to test), or ${naming.name('testFraction')} 0`);
   const origin: DataOrigin = { kind: 'csv', path: resolve(path), target, ...nonDefault(options) };
-  return regressionFromRows({ x: t.x, y: t.y, count: t.rows, dims: t.columns }, seed, options, origin, path, t.names, target);
+  return regressionFromRows({ x: t.x, y: t.y, count: t.rows, dims: t.columns }, seed, options, origin, path, t.names, target, undefined, naming);
 }
 
 /**

@@ -86,9 +86,38 @@ function numberList(text: string, name: string): number[] {
 /** Regression equations with at most this many terms are printed whole; the rest are in --json. */
 const PRINTED_TERMS = 12;
 
+/**
+ * Significant digits for the printed equation: 6 where that reproduces the model's predictions
+ * (on the training rows) to about a millionth of their size; more where its terms cancel, each of
+ * them much larger than the prediction (a feature near 1e6 of deviation 1: terms near 6e5 for
+ * predictions near 7), by as many digits as they are larger, up to float64's 17.
+ */
+export function equationDigits(data: TrainingData, p: Parameters): number {
+  if (data.task !== 'regression' || p.model !== 'linear-regression') return 6;
+  const { split: { train, featureScale } } = data;
+  const b = p.intercept ?? 0;
+  let largestTerms = 0;
+  let largestPrediction = 0;
+  for (let r = 0; r < train.count; r++) {
+    let terms = Math.abs(b);
+    let prediction = b;
+    for (let j = 0; j < train.dims; j++) {
+      const term = p.weights[j]! * (train.features[r * train.dims + j]! * featureScale[j]!.sd + featureScale[j]!.mean);
+      terms += Math.abs(term);
+      prediction += term;
+    }
+    largestTerms = Math.max(largestTerms, terms);
+    largestPrediction = Math.max(largestPrediction, Math.abs(prediction));
+  }
+  if (largestTerms === 0) return 6;
+  // terms that cancel to 0 everywhere: every digit matters
+  const cancelled = largestPrediction === 0 ? Infinity : largestTerms / largestPrediction;
+  return cancelled <= 10 ? 6 : Math.min(17, 7 + Math.ceil(Math.log10(cancelled)));
+}
+
 /** The learned parameters as the train command prints them: an equation for regression, a summary of W and b for the classifier. */
-export function describeParameters(p: Parameters): string {
-  const n = (v: number) => v.toPrecision(6);
+export function describeParameters(p: Parameters, digits = 6): string {
+  const n = (v: number) => v.toPrecision(digits);
   if (p.model === 'linear-regression') {
     const terms = p.weights.slice(0, PRINTED_TERMS).map((w, j) => `${j === 0 ? n(w) : w < 0 ? `- ${n(-w)}` : `+ ${n(w)}`}·${p.names[j]}`);
     const more = p.weights.length > PRINTED_TERMS ? ` + … (${p.weights.length - PRINTED_TERMS} more terms in --json's parameters)` : '';

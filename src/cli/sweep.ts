@@ -12,11 +12,12 @@ import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import type { Optimizer } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { resolveBatchSize } from '../train/options';
+import { checkScheduleFits, resolveBatchSize } from '../train/options';
+import { epochPlan } from '../train/plan';
 import { cliNaming, parseBatchSize, parseLearningRate, parseList, parseOptimizerKind } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
-import { count, fixed4, percent, seconds } from './format';
+import { count, fixed4, percent, rSquared, seconds } from './format';
 import type { StopRequests } from '../command/stop';
 import { checkOutputsToStandardOutput } from '../command/standard-output';
 
@@ -62,6 +63,8 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   whileLoading();
   const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
+  const largest = Math.max(...batchSizes);
+  checkScheduleFits(o.schedule, { epochs: o.epochs, updatesPerEpoch: epochPlan(data.trainCount, largest, 1).length, batchSize: largest, largestOf: batchSizes.length > 1 }, cliNaming(() => undefined, SWEEP_FLAGS));
   // the configurations of a batch size are stacked: as many as --lrs × --optimizers
   const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined, { models: '--lrs × --optimizers' }));
   try {
@@ -72,7 +75,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     const result = await trainSweep(engine, data, config, say, o.stop.requested);
     // no test set (--test-fraction 0): no test column, as a single run prints no test metrics
     const metric = data.testCount === 0 ? undefined : data.task === 'regression' ? 'test R²' : 'test accuracy';
-    const show = (x: number | undefined) => (data.task === 'regression' ? fixed4(x ?? NaN) : percent(x ?? NaN));
+    const show = (x: number | undefined) => (data.task === 'regression' ? rSquared(x ?? NaN) : percent(x ?? NaN));
     const cell = (r: (typeof result.runs)[number]) => (metric === undefined ? '' : ` ${r.diverged ? '' : show(r.history.at(-1)!.testAccuracy)} |`);
     say(`\n| batch | optimizer | lr | final train loss |${metric === undefined ? '' : ` ${metric} |`}\n| --- | --- | --- | --- |${metric === undefined ? '' : ' --- |'}`);
     for (const r of result.runs) {

@@ -33,9 +33,9 @@ import { COMMON_OPTIONS, FLAGS, choice, cliNaming, parseCommandLine } from '../c
 import { runCommand } from '../command/run';
 import { checkOutputsToStandardOutput } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
-import { describeParameters, initialValues, onOff, regressionOptionsFrom } from './model-options';
+import { describeParameters, equationDigits, initialValues, onOff, regressionOptionsFrom } from './model-options';
 import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
-import { confusionTable, count, fixed4, percent, seconds } from './format';
+import { confusionTable, count, fixed4, percent, rSquared, rowCount, seconds } from './format';
 import { openEventLog } from './events';
 import { progressPrinter } from './progress';
 import type { StopRequests } from '../command/stop';
@@ -90,8 +90,8 @@ const HELP = `usage: ${commandLine('train')} [options]
                      every --checkpoint-every, and when stopped by Ctrl-C or SIGTERM
   --checkpoint-every N | Ns   updates (500) or seconds (30s) between checkpoints. Default 60s
   --resume PATH      continue the run saved in checkpoint PATH exactly where it stopped (its
-                     options, --data and --backend apply; --epochs may extend it); checkpoints go
-                     on to PATH unless --checkpoint says otherwise
+                     options, --data and --backend apply; --epochs may extend it, unless its
+                     schedule is cosine); checkpoints go on to PATH unless --checkpoint says otherwise
   --sweep            train every combination of --lrs, --batch-sizes and --optimizers (comma-
                      separated lists; default 0.01,0.1,0.5 / 100 / sgd) in one run, the
                      configurations of a batch size stacked so each dispatch advances them all
@@ -288,7 +288,7 @@ function lossName(loss: RegressionLoss): string {
 function describeTraining(data: TrainingData, last: { loss: number; accuracy: number }): string {
   if (data.task === 'regression') {
     const loss = lossName(data.objective.loss);
-    return `train: loss (${loss}) ${last.loss.toPrecision(6)}, R² ${Number.isNaN(last.accuracy) ? 'undefined (the targets do not vary)' : fixed4(last.accuracy)} (${count(data.trainCount)} rows, after the last update)`;
+    return `train: loss (${loss}) ${last.loss.toPrecision(6)}, R² ${rSquared(last.accuracy)}${Number.isNaN(last.accuracy) ? ' (the targets do not vary)' : ''} (${rowCount(data.trainCount)}, after the last update)`;
   }
   return `train: loss ${fixed4(last.loss)}, accuracy ${percent(last.accuracy)} (${count(data.trainCount)} images, after the last update)`;
 }
@@ -302,7 +302,7 @@ function describeTest(data: TrainingData, e: Evaluation | null): string {
       return `test: none: ${count(data.trainCount)} rows are too few to hold out ${Number((fraction * 100).toPrecision(6))}% as a test set (${Math.ceil(1 / fraction - 1e-9)} or more are needed), so no test metrics`;
     }
     const loss = lossName(data.objective.loss);
-    return `test: R² ${Number.isNaN(e.accuracy) ? 'undefined (the test targets do not vary)' : fixed4(e.accuracy)}, loss (${loss}) ${e.loss.toPrecision(6)} (${count(e.count)} rows)`;
+    return `test: R² ${rSquared(e.accuracy)}${Number.isNaN(e.accuracy) ? ' (the test targets do not vary)' : ''}, loss (${loss}) ${e.loss.toPrecision(6)} (${rowCount(e.count)})`;
   }
   return e ? `test: accuracy ${percent(e.accuracy)}, loss ${fixed4(e.loss)} (${count(e.count)} images)\n${confusionTable(e.confusion)}` : 'test: none (the test set is empty)';
 }
@@ -498,7 +498,7 @@ async function run(r: RunSetup): Promise<void> {
   if (steps) note(`steps: ${steps.note}`);
   const stoppedAfterTraining = result.stoppedAfterTraining;
   const parameters = parametersOf(data, result.params);
-  say(describeParameters(parameters));
+  say(describeParameters(parameters, equationDigits(data, parameters)));
   say(describeTraining(data, result.history.at(-1)!));
   if (!stoppedAfterTraining) {
     say(describeTest(data, result.test));

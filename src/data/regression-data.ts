@@ -2,9 +2,9 @@
  * Regression rows as TrainingData, without the file system (the page builds them too): the
  * seeded synthetic generator, and the description and checks every regression dataset gets.
  */
-import { check } from '../errors';
+import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
-import { count } from '../format';
+import { FLOAT32_MIN_NORMAL, count } from '../format';
 import { firstNotFinite } from './check';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
 
@@ -30,14 +30,40 @@ export function regressionOptions(o: Partial<RegressionOptions> = {}, naming: Na
 /** Rows in the data's units as a regression problem: split, scaled as asked, described and checked. */
 export function regressionFromRows(
   rows: { x: Float64Array; y: Float64Array; count: number; dims: number },
-  seed: number, options: Partial<RegressionOptions>, origin: DataOrigin, from: string, names: string[], target: string, truth?: RegressionTaskData['truth'],
+  seed: number, options: Partial<RegressionOptions>, origin: DataOrigin, from: string, names: string[], target: string, truth?: RegressionTaskData['truth'], naming: Naming = FIELDS,
 ): RegressionTaskData {
   demandSeed(seed);
   checkGivenRows(rows);
   const o = regressionOptions(options);
   const split = splitAndStandardise(rows.x, rows.y, rows.count, rows.dims, o.testFraction, seed, { standardize: o.standardize, center: o.intercept });
+  checkNoUnderflow(rows, split, [...names, target], from, naming);
   const data = regressionData(split, origin, describeRows(split, target, from, o), names, target, truth, { loss: o.loss, intercept: o.intercept });
   return checkedRegression(data, from);
+}
+
+/** How a message asks for standardised columns: `standardize: true` (the library), `--standardize on` (the CLI). */
+export function standardizeOn(naming: Naming): string {
+  const name = naming.name('standardize');
+  return name.startsWith('--') ? `${name} on` : `${name}: true`;
+}
+
+/** A value float32 (the kernels' precision) holds as 0 or a subnormal, though it is not 0. */
+const underflows = (v: number) => v !== 0 && Math.abs(v) < FLOAT32_MIN_NORMAL;
+
+/**
+ * Refuses a nonzero value that float32 would hold as 0 once scaled as the split scales it (1e-300
+ * unstandardised): the model would train on zeros, silently. `columns`: the features' names, then the target's.
+ */
+function checkNoUnderflow(rows: { x: Float64Array; y: Float64Array; count: number; dims: number }, split: RegressionTaskData['split'], columns: readonly string[], from: string, naming: Naming): void {
+  const refuse = (column: number, value: number) => {
+    throw new UserError(`${from}: column '${columns[column]}' holds ${value}, which float32 (the kernels' precision, smallest normal ${FLOAT32_MIN_NORMAL.toPrecision(3)}) makes 0: standardise the columns (${standardizeOn(naming)}) or scale it`);
+  };
+  const { featureScale: f, targetScale: t } = split;
+  for (let i = 0; i < rows.x.length; i++) {
+    const j = i % rows.dims;
+    if (underflows((rows.x[i]! - f[j]!.mean) / f[j]!.sd)) refuse(j, rows.x[i]!);
+  }
+  for (let i = 0; i < rows.y.length; i++) if (underflows((rows.y[i]! - t.mean) / t.sd)) refuse(rows.dims, rows.y[i]!);
 }
 
 /** The seed of the split (and of synthetic rows): a 32-bit unsigned whole number. */

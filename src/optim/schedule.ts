@@ -37,6 +37,14 @@ export function scheduledRate(lr: number, s: Schedule, t: number, stepsPerEpoch:
   return rate;
 }
 
+/**
+ * Whether the rate of update t depends on the run's total updates (cosine: T is the run's), so
+ * that a run extended to more epochs would not follow the curve it has followed so far.
+ */
+export function dependsOnRunLength(s: Schedule): boolean {
+  return s.kind === 'cosine';
+}
+
 export function isConstant(s: Schedule): boolean {
   return s.kind === 'constant' && s.warmup === 0;
 }

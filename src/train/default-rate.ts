@@ -39,6 +39,10 @@ import { type InputMoments, inputMoments } from '../data/moments';
 import type { TrainingData } from '../data/training-data';
 import { CLASSES } from '../model';
 import { type Optimizer, RULES } from '../optim/optimizer';
+import { UserError } from '../errors';
+import { FIELDS, type Naming } from '../fields';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isFloat32Rate } from './options';
+import { standardizeOn } from '../data/regression-data';
 
 export interface DefaultRate {
   lr: number;
@@ -108,6 +112,17 @@ export function defaultRate(data: TrainingData, optimizer: Optimizer, batchSize:
   if (!scalesWithSgd(optimizer)) return { lr, reason: `lr ${lr}: the ${optimizer.kind} default, whatever the data; --lr overrides` };
   const via = optimizer.kind === 'sgd' ? '' : ` = (1 − μ) × ${roundRate(sgd.lr)}, plain SGD's`;
   return { lr, reason: `lr ${lr}${via} ${whySgd(sgd, m, batchSize, loss)}; --lr overrides` };
+}
+
+/**
+ * `rate`, unless float32 (the kernels' precision) cannot hold it as a normal number: inputs of
+ * 1e38 give a rate near 1e-77, which float32 makes 0 (the run would learn nothing, silently).
+ * Only regression's unstandardised columns reach that; the remedy is to standardise them.
+ */
+export function checkedDefaultRate(rate: DefaultRate, naming: Naming = FIELDS): DefaultRate {
+  if (isFloat32Rate(rate.lr)) return rate;
+  const way = rate.lr < FLOAT32_MIN_NORMAL ? 'underflow' : 'overflow';
+  throw new UserError(`the data's scale makes the default learning rate (${rate.lr}) ${way} float32, which holds ${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)}: standardise the features (${standardizeOn(naming)})`);
 }
 
 /** Which bound plain SGD's rate is, and the numbers it came from. */

@@ -7,7 +7,7 @@
  */
 import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
 import { UserError } from '../errors';
-import { decimal } from '../format';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, decimal } from '../format';
 import { OPTIMIZER_KINDS, type Optimizer, type OptimizerConstant, type OptimizerKind, RULES, SGD } from '../optim/optimizer';
 import { CONSTANT, SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
 
@@ -15,10 +15,31 @@ export type BatchSizeOption = number | 'full';
 
 const MAX_SEED = 2 ** 32 - 1;
 
-/** float32's smallest normal and largest finite values: the kernels compute in float32. */
-export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
-export const FLOAT32_MAX = 3.4028234663852886e38;
+export { FLOAT32_MAX, FLOAT32_MIN_NORMAL };
 const IN_FLOAT32 = `a positive number float32 can hold (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_MAX.toPrecision(3)})`;
+/** float32's largest value below 1: a constant between 0 and 1 closer to 1 rounds to 1 in the kernels. */
+const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
+const FRACTION_IN_FLOAT32 = `a number between 0 and 1 (exclusive) that float32 holds as such (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${FLOAT32_BELOW_ONE.toPrecision(8)})`;
+/**
+ * Adam's and RMSprop's epsilon is a small constant added to √v so that a step never divides by
+ * zero: 1e-8 by default, 1 the largest used in practice; a larger one swamps √v and the steps vanish.
+ */
+const MAX_EPSILON = 1;
+const EPSILON_RANGE = `a positive number float32 can hold, at most ${MAX_EPSILON} (${FLOAT32_MIN_NORMAL.toPrecision(3)} to ${MAX_EPSILON}: it only keeps a step from dividing by zero; a larger one swamps the gradient's scale and the steps vanish)`;
+
+/** Whether float32 holds `lr` as a normal number, as the checks on a rate ask. */
+export function isFloat32Rate(lr: number): boolean {
+  return lr >= FLOAT32_MIN_NORMAL && lr <= FLOAT32_MAX;
+}
+
+/** `lr / by` to `digits` significant digits, as a hint suggests it; null where float32 cannot hold it (the checks would refuse it). */
+export function smallerRate(lr: number, by: number, digits: number): number | null {
+  const smaller = Number((lr / by).toPrecision(digits));
+  return isFloat32Rate(smaller) ? smaller : null;
+}
+
+/** What a hint says where no smaller rate fits float32: the data's scale is the trouble. */
+export const NO_SMALLER_RATE = "float32 holds no smaller rate: the data's scale is too large; standardise the features";
 
 /** A schedule's settings where not given: constant; step decays by half every epoch; no warm-up. */
 export const DEFAULT_SCHEDULE: Schedule = CONSTANT;
@@ -85,7 +106,7 @@ export function checkTrainOptions(o: TrainOptionValues, naming: Naming = FIELDS,
   field('batchSize', o.batchSize, (v) => v === 'full' || isWhole(v, 1), "a whole number of at least 1, or 'full'");
   field('epochs', o.epochs, (v) => isWhole(v, 1), 'a positive whole number');
   field('lr', o.lr, isPositive, 'a positive finite number');
-  field('lr', o.lr, (v) => (v as number) >= FLOAT32_MIN_NORMAL && (v as number) <= FLOAT32_MAX, IN_FLOAT32);
+  field('lr', o.lr, (v) => isFloat32Rate(v as number), IN_FLOAT32);
   field('seed', o.seed, (v) => isWhole(v, 0) && v <= MAX_SEED, `a whole number from 0 to ${MAX_SEED}`);
   field('recordEvery', o.recordEvery, (v) => isWhole(v, 1), 'a positive whole number');
   field('recordSteps', o.recordSteps, (v) => Array.isArray(v) && v.every((s) => isWhole(s, 0)), 'a list of whole numbers of updates');
@@ -115,8 +136,8 @@ function checkOptimizer(opt: Partial<Optimizer>, naming: Naming, set: WasSet, ki
     const users = OPTIMIZER_KINDS.filter((k) => RULES[k].constants.includes(constant as OptimizerConstant));
     const read = kinds.some((k) => users.includes(k as OptimizerKind));
     if (opt[constant] === undefined || !(read || set(name))) continue;
-    if (constant === 'epsilon') demand(isNumberIn(opt.epsilon, FLOAT32_MIN_NORMAL, FLOAT32_MAX), name, opt.epsilon, IN_FLOAT32, naming);
-    else demand(isNumberIn(opt[constant], 0, 1), name, opt[constant], BETWEEN_0_AND_1, naming);
+    if (constant === 'epsilon') demand(typeof opt.epsilon === 'number' && opt.epsilon >= FLOAT32_MIN_NORMAL && opt.epsilon <= MAX_EPSILON, name, opt.epsilon, EPSILON_RANGE, naming);
+    else demand(isNumberIn(opt[constant], 0, 1) && opt[constant]! >= FLOAT32_MIN_NORMAL && opt[constant]! <= FLOAT32_BELOW_ONE, name, opt[constant], FRACTION_IN_FLOAT32, naming);
     if (!read) throw new UserError(`${naming.name(name)} applies to ${naming.name('optimizer.kind')} ${users.join(' or ')} only`);
   }
 }
@@ -134,6 +155,33 @@ function checkSchedule(s: Partial<Schedule>, naming: Naming, set: WasSet): void 
     if (!stepped) throw new UserError(`${naming.name(name)} applies to ${naming.name('schedule.kind')} step only`);
   }
   if (s.warmup !== undefined) demand(isWhole(s.warmup, 0), 'schedule.warmup', s.warmup, 'a whole number of updates (0 for none)', naming);
+}
+
+/** The run's length as a schedule's check needs it; a sweep gives its shortest configuration's (its largest batch size). */
+export interface RunLength {
+  epochs: number;
+  updatesPerEpoch: number;
+  batchSize: number;
+  /** a sweep's: the batch size named is its largest of several */
+  largestOf?: boolean;
+}
+
+/**
+ * Refuses a schedule the run is too short for, whose rate would silently never do what was
+ * asked: a warm-up of at least the run's updates (the rate never reaches its base; a cosine never
+ * starts its decay) and step decay every `every` epochs with `every` at least the run's epochs
+ * (the rate never decays).
+ */
+export function checkScheduleFits(s: Schedule, run: RunLength, naming: Naming = FIELDS): void {
+  const updates = run.epochs * run.updatesPerEpoch;
+  const epochs = `${run.epochs} epoch${run.epochs === 1 ? '' : 's'}`;
+  const batch = `batch ${run.batchSize}${run.largestOf ? ', the largest' : ''}`;
+  if (s.warmup > 0 && s.warmup >= updates) {
+    throw new UserError(`${naming.name('schedule.warmup')} ${s.warmup} is not shorter than the run's ${updates} updates (${epochs} of ${run.updatesPerEpoch} at ${batch}): the rate would never reach its base; give fewer updates of warm-up or more ${naming.name('epochs')}`);
+  }
+  if (s.kind === 'step' && s.every >= run.epochs) {
+    throw new UserError(`${naming.name('schedule.every')} ${s.every} is not shorter than the run's ${epochs}: the rate would never decay; decay more often or give more ${naming.name('epochs')}`);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  * not assumed).
  */
 import type { HistoryPoint } from './trainer';
+import { NO_SMALLER_RATE, isFloat32Rate, smallerRate } from './options';
 
 export interface Rise {
   /** the epoch (1-based) the rise ended in */
@@ -82,10 +83,11 @@ export function riseWarning(rises: readonly Rise[], lr: number, safe: number | n
   const epochs = rises.length === 1 ? `epoch ${worst.epoch}` : `epochs ${listed(rises.map((r) => String(r.epoch)))}`;
   const most = rises.length === 1 ? '' : `most over epoch ${worst.epoch}: `;
   const loss = (x: number) => x.toPrecision(3);
-  const smaller = Number((lr / 4).toPrecision(3));
-  const verdict = safe === null ? `lr ${lr} is too large for this data; try --lr ${smaller}`
+  const smaller = smallerRate(lr, 4, 3);
+  const tryIt = smaller === null ? NO_SMALLER_RATE : `try --lr ${smaller}`;
+  const verdict = safe === null || !isFloat32Rate(safe) ? `lr ${lr} is too large for this data; ${tryIt}`
     : safe < lr ? `lr ${lr} is too large for this data; 1/L = ${safe} would be safe (--lr ${safe})`
-    : `lr ${lr} is within the start's 1/L = ${safe}, so the curvature grew past the start's: try --lr ${smaller}`;
+    : `lr ${lr} is within the start's 1/L = ${safe}, so the curvature grew past the start's: ${tryIt}`;
   return `warning: the training loss rose over ${epochs} (${most}${loss(worst.from)} → ${loss(worst.to)}): ${verdict}`;
 }
 

@@ -16,6 +16,7 @@ import { CONSTANT, type Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { epochPlan } from './plan';
 import { Rng, permutation } from '../rng';
+import { NO_SMALLER_RATE, smallerRate } from './options';
 
 export interface TrainConfig {
   /** examples per update, 1..N */
@@ -294,7 +295,7 @@ class Run {
     const { lr, batchSize } = this.config;
     throw new TrainingStopped(
       'diverged',
-      `training diverged: ${what}; the learning rate ${lr} is too large for batch ${batchSize}, try a smaller one (lr ${Number((lr / 10).toPrecision(12))})`,
+      `training diverged: ${what}; the learning rate ${lr} is too large for batch ${batchSize}, ${tryTenthOf(lr)}`,
       this.history, step, 3,
     );
   }
@@ -367,4 +368,10 @@ class Run {
     const where = ranSteps ? `after update ${this.steps}` : `before its first update${this.resume ? ` (at update ${this.steps}, where it resumed)` : ''}`;
     throw new TrainingStopped('interrupted', `stopped by ${stop} ${where}`, this.history, this.steps, SIGNAL_EXIT[stop] ?? 1);
   }
+}
+
+/** A diverged run's hint: a tenth of the rate, unless float32 cannot hold it (the checks would refuse it). */
+function tryTenthOf(lr: number): string {
+  const smaller = smallerRate(lr, 10, 12);
+  return smaller === null ? NO_SMALLER_RATE : `try a smaller one (lr ${smaller})`;
 }

@@ -85,6 +85,8 @@ describe.each(CASES)('$model on $backend', ({ model, backend }) => {
     await withEngine(data, backend, async (engine) => {
       await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, lr: 0.5 })).rejects.toThrow(new UserError('ckpt was written by a different run: its lr is 0.05, this run\'s is 0.5'));
       await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, epochs: 0 })).rejects.toThrow(UserError);
+      // a cosine spans the run: other epochs would change the curve the run so far followed
+      await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, epochs: 3 })).rejects.toThrow(new UserError('ckpt follows a cosine schedule over its 1 epoch; epochs 3 would change that curve (it spans the whole run), so the run so far would not be the one continued: resume with epochs 1, or leave it out'));
     });
   });
 

@@ -87,10 +87,13 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { lr: 1e300 }, field: /^lr must be a positive number float32 can hold .*got 1e\+300$/ },
     { options: { seed: 2 ** 32 }, field: /^seed must be a whole number from 0 to 4294967295, got 4294967296$/ },
     { options: { optimizer: { kind: 'lbfgs' as never } }, field: /^optimizer\.kind must be one of sgd, momentum, nesterov, adam, rmsprop, got 'lbfgs'$/ },
-    { options: { optimizer: { kind: 'momentum', momentum: 1 } }, field: /^optimizer\.momentum must be a number between 0 and 1 \(exclusive\), got 1$/ },
+    { options: { optimizer: { kind: 'momentum', momentum: 1 } }, field: /^optimizer\.momentum must be a number between 0 and 1 \(exclusive\) that float32 holds as such \(1\.18e-38 to 0\.99999994\), got 1$/ },
     { options: { optimizer: { kind: 'sgd', momentum: 0.5 } }, field: /^optimizer\.momentum applies to optimizer\.kind momentum or nesterov only$/ },
     { options: { optimizer: { kind: 'momentum', beta1: 0.5 } }, field: /^optimizer\.beta1 applies to optimizer\.kind adam only$/ },
     { options: { optimizer: { kind: 'adam', epsilon: 1e-50 } }, field: /^optimizer\.epsilon must be a positive number float32 can hold/ },
+    { options: { optimizer: { kind: 'adam', epsilon: 3e38 } }, field: /^optimizer\.epsilon must be a positive number float32 can hold, at most 1 \(1\.18e-38 to 1: it only keeps a step from dividing by zero; .*\), got 3e\+38$/ },
+    { options: { optimizer: { kind: 'momentum', momentum: 1e-300 } }, field: /^optimizer\.momentum must be a number between 0 and 1 \(exclusive\) that float32 holds as such .*got 1e-300$/ },
+    { options: { optimizer: { kind: 'adam', beta2: 0.99999999 } }, field: /^optimizer\.beta2 must be a number between 0 and 1 \(exclusive\) that float32 holds as such .*got 0\.99999999$/ },
     { options: { schedule: { kind: 'cosine', factor: 0.1 } }, field: /^schedule\.factor applies to schedule\.kind step only$/ },
     { options: { schedule: { kind: 'step', every: 0 } }, field: /^schedule\.every must be a positive whole number, got 0$/ },
     { options: { schedule: { warmup: 0.5 } }, field: /^schedule\.warmup must be a whole number of updates \(0 for none\), got 0\.5$/ },
@@ -113,6 +116,9 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { checkpoint: null }, field: /^checkpoint must be an object \{ everySteps, everyMs, write \}, got null$/ },
     { options: { resume: null }, field: /^resume must be an object \{ checkpoint, name \}, got null$/ },
     { options: { epochs: 3, resume: { checkpoint: {}, name: 'x' } }, field: /^resume\.checkpoint must be a checkpoint \{ run, state, params, optimizerState \} \(decodeCheckpoint's result, .*got Object$/ },
+    // a schedule the run is too short for (48 training rows: 5 updates per epoch at batch 10)
+    { options: { epochs: 1, batchSize: 10, lr: 0.1, schedule: { kind: 'cosine', warmup: 5 } }, field: /^schedule\.warmup 5 is not shorter than the run's 5 updates \(1 epoch of 5 at batch 10\): the rate would never reach its base; give fewer updates of warm-up or more epochs$/ },
+    { options: { epochs: 2, lr: 0.1, schedule: { kind: 'step', every: 2 } }, field: /^schedule\.every 2 is not shorter than the run's 2 epochs: the rate would never decay; decay more often or give more epochs$/ },
     { options: { init: [1e300, 1e300, 1e300, 1e300], lr: 1e-6 }, field: /^init: the initial parameters give a training-set loss that is not finite, before any update/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);

@@ -20,8 +20,16 @@ describe('train --task regression', () => {
     writeFileSync(flat, `x,y\n${Array.from({ length: 50 }, (_, i) => `${i * 0.37},7`).join('\n')}\n`);
     const r = runCli('train', ['--task', 'regression', '--csv', flat, '--target', 'y', '--standardize', 'off', '--epochs', '2']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^train: .*R² undefined \(the targets do not vary\)/m);
-    expect(r.stdout).toMatch(/^test: R² undefined \(the test targets do not vary\)/m);
+    expect(r.stdout).toMatch(/^train: .*R² n\/a \(the targets do not vary\)/m);
+    expect(r.stdout).toMatch(/^test: R² n\/a \(the test targets do not vary\)/m);
+  });
+
+  test('one training row: R² is n/a in every progress line and the result, never NaN or undefined', () => {
+    const r = runCli('train', ['--task', 'regression', '--synthetic', '10,2', '--test-fraction', '0.99', '--epochs', '1', '--backend', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 0\/1 .* R² n\/a /m);
+    expect(r.stdout).toMatch(/^train: .*R² n\/a \(the targets do not vary\) \(1 row, after the last update\)$/m);
+    expect(r.stdout).not.toMatch(/NaN|undefined/);
   });
 
   test.each(['webgpu', 'cpu'])('a CSV file on %s: an exact linear target is fitted (R² > 0.999)', (backend) => {

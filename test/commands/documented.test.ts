@@ -103,12 +103,12 @@ const RUNS: Record<string, RunCase> = {
   },
   'train: Adam with a cosine schedule and warm-up': {
     readme: ['npm run train -- --optimizer adam --lr 0.003 --schedule cosine --warmup 100'], scripts: ['train'],
-    run: () => ({ script: 'train', args: ['--optimizer', 'adam', '--lr', '0.003', '--schedule', 'cosine', '--warmup', '100', '--data', subset, '--epochs', '1'] }),
+    run: () => ({ script: 'train', args: ['--optimizer', 'adam', '--lr', '0.003', '--schedule', 'cosine', '--warmup', '100', '--data', subset, '--epochs', '1', '--batch-size', '8'] }),
     expect: /schedule: cosine, 100 updates of warm-up/,
   },
   'train: step decay': {
     readme: ['npm run train -- --schedule step --decay-every 2 --decay-factor 0.5'], scripts: ['train'],
-    run: () => ({ script: 'train', args: ['--schedule', 'step', '--decay-every', '2', '--decay-factor', '0.5', '--data', subset, '--epochs', '1'] }),
+    run: () => ({ script: 'train', args: ['--schedule', 'step', '--decay-every', '2', '--decay-factor', '0.5', '--data', subset, '--epochs', '3'] }),
     expect: /schedule: step \(x0\.5 every 2 epochs\)/,
   },
   'train: regression on a CSV file, saved': {

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
 import { regressionEvaluation } from '../../src/backend/regression-evaluation';
 import { UserError } from '../../src/errors';
+import { regressionFromRows } from '../../src/data/regression-data';
 
 describe('CSV for regression', () => {
   test('header of names, numeric rows, the target column taken out (any position), blank lines skipped', async () => {
@@ -100,5 +101,20 @@ describe('R² of the evaluation', () => {
     for (const scale of [{ mean: 0, sd: 1 }, { mean: 1e6, sd: 1e-3 }]) {
       expect(regressionEvaluation(Float32Array.from([1, 2, 3]), Float32Array.from([1, 2, 4]), 3, 1, scale).accuracy).toBeCloseTo(1 - 1 / (14 / 3), 12);
     }
+  });
+});
+
+describe('values float32 would make 0 are refused, naming the column', () => {
+  const rows = (x: number[], y: number[]) => ({ x: Float64Array.from(x), y: Float64Array.from(y), count: y.length, dims: x.length / y.length });
+  const load = (r: ReturnType<typeof rows>, standardize: boolean) => regressionFromRows(r, 1, { standardize, testFraction: 0 }, { kind: 'arrays' }, 'rows', ['a'], 'y');
+
+  test('unstandardised features of 1e-300 (and such a target) are refused; standardised they train', () => {
+    const tiny = rows([1e-300, 2e-300, 3e-300, 4e-300], [1, 2, 3, 4]);
+    expect(() => load(tiny, false)).toThrow(UserError);
+    expect(() => load(tiny, false)).toThrow(/^rows: column 'a' holds 1e-300, which float32 \(the kernels' precision, smallest normal 1\.18e-38\) makes 0: standardise the columns \(standardize: true\) or scale it$/);
+    expect(() => load(rows([1, 2, 3, 4], [0, 1e-40, 3, 4]), false)).toThrow(/^rows: column 'y' holds 1e-40, /);
+    expect(load(tiny, true).split.train.features[0]).toBeCloseTo(-1.342, 3);
+    // zeros are zeros: nothing is lost
+    expect(load(rows([0, 2, 3, 4], [0, 2, 3, 4]), false).split.train.features[0]).toBe(0);
   });
 });

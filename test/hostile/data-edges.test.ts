@@ -138,7 +138,7 @@ describe('found by a hostile user', () => {
     const json = path('five.json');
     const r = runCli('train', [...REGRESSION, '--csv', path('five.csv'), '--batch-size', 'full', '--epochs', '50', '--json', json]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/test: R² undefined \(the test targets do not vary\), loss .* \(1 rows\)/);
+    expect(r.stdout).toMatch(/test: R² n\/a \(the test targets do not vary\), loss .* \(1 row\)/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
     expect(report.final!.test).toMatchObject({ accuracy: null, confusion: null });
   });

@@ -3,6 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { SGD } from '../../src/optim/optimizer';
 import { HALF_MSE, SOFTMAX_XENT, batchCurvature, defaultRate, roundRate, safeRate, sgdRate } from '../../src/train/default-rate';
 import { classifierData } from '../helpers/data';
+import { createEngine } from '../../src/api/engine';
+import { fit, resolveConfig } from '../../src/api/fit';
+import { TrainingStopped } from '../../src/train/trainer';
+import { regressionFromRows } from '../../src/data/regression-data';
+import { UserError } from '../../src/errors';
+import { riseWarning } from '../../src/train/rises';
 
 // MNIST's training inputs (src/data/moments.ts on its 4,096-row sample)
 const MNIST = { trace: 88.83, lambdaMax: 39.05 };
@@ -59,5 +65,45 @@ describe('on data', () => {
     expect(momentum.reason).toMatch(/^lr 0\.0588 = \(1 − μ\) × 0\.588, plain SGD's = 1\/L for batch 16/);
     expect(defaultRate(bright, { ...SGD, kind: 'adam' }, 16)).toEqual({ lr: 0.001, reason: 'lr 0.001: the adam default, whatever the data; --lr overrides' });
     expect(safeRate(bright, { ...SGD, kind: 'rmsprop' }, 16)).toBeNull();
+  });
+});
+
+describe('a default rate float32 cannot hold is refused, and no hint suggests one', () => {
+  // column b holds 1e38: unstandardised, 1/L is near 1e-77, which float32 makes 0
+  const huge = (standardize: boolean, big = 1e38) => regressionFromRows(
+    { x: Float64Array.from([1, 2, 2, big, 3, 5, 4, big]), y: Float64Array.from([3, 5, 8, 5]), count: 4, dims: 2 },
+    1, { standardize, testFraction: 0 }, { kind: 'arrays' }, 'rows', ['a', 'b'], 'y',
+  );
+
+  test("unstandardised huge features: refused naming standardize, not a flag; standardised they train", async () => {
+    const data = huge(false);
+    const engine = await createEngine(data, 'cpu');
+    try {
+      expect(() => resolveConfig(data, engine, { epochs: 1 })).toThrow(UserError);
+      expect(() => resolveConfig(data, engine, { epochs: 1 })).toThrow(/^the data's scale makes the default learning rate \(4e-77\) underflow float32, which holds 1\.18e-38 to 3\.40e\+38: standardise the features \(standardize: true\)$/);
+      // a rate given is the caller's: the checks on lr apply
+      expect(resolveConfig(data, engine, { epochs: 1, lr: 1e-30 }).config.lr).toBe(1e-30);
+    } finally {
+      await engine.destroy();
+    }
+    expect(defaultRate(huge(true), SGD, 4).lr).toBeGreaterThan(1e-3);
+  });
+
+  test('a divergence at a rate whose tenth float32 cannot hold says to standardise, suggesting no rate', async () => {
+    const data = huge(false, 3e38);
+    const engine = await createEngine(data, 'cpu');
+    try {
+      // the loss overflows float32 within three updates at any rate float32 holds
+      const stopped = await fit(engine, data, { epochs: 3, lr: 1e-37 }).catch((e: unknown) => e);
+      expect(stopped).toBeInstanceOf(TrainingStopped);
+      expect((stopped as Error).message).toMatch(/the learning rate 1e-37 is too large for batch 4, float32 holds no smaller rate: the data's scale is too large; standardise the features$/);
+    } finally {
+      await engine.destroy();
+    }
+  });
+
+  test('the hints name a smaller rate only where float32 holds it, else say to standardise', () => {
+    expect(riseWarning([{ epoch: 2, from: 1, to: 2 }], 2e-38, null)).toMatch(/lr 2e-38 is too large for this data; float32 holds no smaller rate: the data's scale is too large; standardise the features$/);
+    expect(riseWarning([{ epoch: 2, from: 1, to: 2 }], 1e-30, 4e-77)).toMatch(/try --lr 2\.5e-31$/);
   });
 });
