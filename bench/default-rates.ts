@@ -13,14 +13,14 @@ import { resolveBatchSize } from '../src/train/options';
 import { runCommand } from '../src/command/run';
 import type { Dataset } from '../src/data/dataset';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
-import { type InputMoments, inputMoments } from '../src/data/moments';
+import { inputMoments } from '../src/data/moments';
 import { type ClassificationData, classificationData } from '../src/data/training-data';
-import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { nodeEnvironment } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
 import { checkOutputFolder } from '../src/io/outputs';
+import { type DefaultRatesBench, type DefaultRatesRow, type RateOutcome, defaultRatesReport, pct } from '../src/report/default-rates-report';
 import { unusedBase } from '../src/report/write';
 import { SGD } from '../src/optim/optimizer';
 import { Rng, permutation } from '../src/rng';
@@ -76,29 +76,7 @@ function transformed(set: Dataset, v: Variant, count = set.count): Dataset {
   return { images: v.pixels ? v.pixels(images, set.features) : images, labels: set.labels.subarray(0, count), count, features: set.features };
 }
 
-interface Outcome {
-  lr: number;
-  testAccuracy: number;
-  finalLoss: number;
-  /** epochs whose loss ended above the one a whole epoch before */
-  rises: number[];
-  diverged: boolean;
-}
-
-interface Row {
-  dataset: string;
-  what: string;
-  trainCount: number;
-  moments: InputMoments;
-  reason: string;
-  safe: number;
-  newDefault: Outcome;
-  oldDefault: Outcome;
-  grid: Outcome[];
-  baseline: Outcome;
-}
-
-function outcome(run: SweepRun): Outcome {
+function outcome(run: SweepRun): RateOutcome {
   const last = run.history.at(-1)!;
   return { lr: run.lr, testAccuracy: last.testAccuracy ?? NaN, finalLoss: last.loss, rises: lossRises(run.history, uninformedLoss('classification', CLASSES, run.history)).map((r) => r.epoch), diverged: run.diverged };
 }
@@ -124,7 +102,7 @@ async function main(): Promise<void> {
   const train = loadSplit(dir, 'train');
   const test = loadSplit(dir, 'test');
   const batchSize = resolveBatchSize(batchSizeOption, train.count, cliNaming(() => str('batch-size')));
-  const rows: Row[] = [];
+  const rows: DefaultRatesRow[] = [];
   let adapter;
   for (const v of VARIANTS.filter((x) => only.includes(x.name))) {
     const data: ClassificationData = classificationData(transformed(train, v, v.trainCount), transformed(test, v), { kind: 'arrays' }, `MNIST, ${v.what}`);
@@ -139,55 +117,22 @@ async function main(): Promise<void> {
     const byRate = (lr: number) => outcome(sweep.runs.find((r) => r.lr === lr)!);
     const gridOutcomes = grid.map(byRate);
     const baseline = gridOutcomes.filter((o) => !o.diverged).sort((a, b) => b.testAccuracy - a.testAccuracy)[0] ?? gridOutcomes[0]!;
-    const row: Row = { dataset: v.name, what: v.what, trainCount: data.trainCount, moments, reason: chosen.reason, safe: safeRate(data, SGD, batchSize)!, newDefault: byRate(chosen.lr), oldDefault: byRate(OLD_DEFAULT), grid: gridOutcomes, baseline };
+    const row: DefaultRatesRow = { dataset: v.name, what: v.what, trainCount: data.trainCount, moments, reason: chosen.reason, safe: safeRate(data, SGD, batchSize)!, newDefault: byRate(chosen.lr), oldDefault: byRate(OLD_DEFAULT), grid: gridOutcomes, baseline };
     rows.push(row);
     console.error(`${v.name}: moments in ${momentsMs.toFixed(0)} ms; ${chosen.reason}`);
     console.error(`  ${lrs.map((lr) => `lr ${lr}: ${describe(byRate(lr))}`).join('\n  ')}  (${(sweep.trainMs / 1000).toFixed(1)} s training)`);
   }
-  const createdAt = new Date().toISOString();
-  const md = report(rows, { epochs, batchSize, grid, createdAt, label: adapter ? adapterLabel(adapter) : 'no adapter' });
-  const base = unusedBase(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-default-rates`.replace(/[^\w.-]+/g, '-'), ['.json', '.md']);
-  writeFileAtomic(`${base}.json`, `${JSON.stringify({ schema: 'downhill-default-rates/1', createdAt, adapter, environment: nodeEnvironment(), epochs, batchSize, grid, oldDefault: OLD_DEFAULT, rows }, null, 2)}\n`, '--out');
+  const bench: DefaultRatesBench = { schema: 'downhill-default-rates/1', createdAt: new Date().toISOString(), adapter, environment: nodeEnvironment(), epochs, batchSize, grid, oldDefault: OLD_DEFAULT, rows };
+  const md = defaultRatesReport(bench);
+  const base = unusedBase(outDir, `${adapter!.vendor}-${adapter!.architecture}-${bench.createdAt.slice(0, 10)}-default-rates`.replace(/[^\w.-]+/g, '-'), ['.json', '.md']);
+  writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 2)}\n`, '--out');
   writeFileAtomic(`${base}.md`, md, '--out');
   console.log(md);
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '–');
-
-function describe(o: Outcome): string {
+function describe(o: RateOutcome): string {
   if (o.diverged) return 'diverged';
   return `test ${pct(o.testAccuracy)}, loss ${o.finalLoss.toFixed(4)}${o.rises.length ? `, rose over epoch ${o.rises.join(', ')}` : ''}`;
-}
-
-function cells(o: Outcome): string[] {
-  return o.diverged ? ['diverged', '–', '–'] : [pct(o.testAccuracy), o.finalLoss.toFixed(4), o.rises.length ? o.rises.join(', ') : 'none'];
-}
-
-function report(rows: readonly Row[], c: { epochs: number; batchSize: number; grid: readonly number[]; createdAt: string; label: string }): string {
-  const head = ['dataset', 'train images', 'tr M', 'λmax M', 'new lr', 'new: test acc', 'loss', 'rises', `old lr ${OLD_DEFAULT}: test acc`, 'loss', 'rises', 'baseline lr', 'baseline: test acc', 'loss', 'rises'];
-  const lines = [
-    `# Default learning rates beyond MNIST: ${c.label}, ${c.createdAt.slice(0, 10)}`,
-    '',
-    `Linear softmax classifier, plain SGD at batch ${c.batchSize}, ${c.epochs} epochs, shuffle seed 1, zero start, on datasets built from MNIST (the test set transformed alike). ` +
-      `"new": the data-derived default (src/train/default-rate.ts); "old": min(0.5, 0.01·B) = ${OLD_DEFAULT}; "baseline": the best test accuracy of the grid ${c.grid.join(', ')} (chosen on the test set, so optimistic). ` +
-      `"rises": epochs whose training loss ended more than 5% above the loss a whole epoch before (src/train/rises.ts). Every rate of a dataset trains stacked on one engine with the same shuffles. Reproduce with \`npm run bench:defaults\`.`,
-    '',
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${[r.dataset, r.trainCount.toLocaleString('en-US'), r.moments.trace.toFixed(1), r.moments.lambdaMax.toFixed(1), String(r.newDefault.lr), ...cells(r.newDefault), ...cells(r.oldDefault), String(r.baseline.lr), ...cells(r.baseline)].join(' | ')} |`),
-    '',
-    'Every rate of the grid:',
-    '',
-    `| dataset | ${c.grid.map((g) => `lr ${g}`).join(' | ')} |`,
-    `| --- | ${c.grid.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.dataset} | ${r.grid.map((o) => (o.diverged ? 'diverged' : `${pct(o.testAccuracy)} (loss ${o.finalLoss.toFixed(3)})`)).join(' | ')} |`),
-    '',
-    'Why each default (as `npm run train` prints it):',
-    '',
-    ...rows.map((r) => `- ${r.dataset}: ${r.reason}`),
-    '',
-  ];
-  return lines.join('\n');
 }
 
 runCommand('bench:defaults', main);

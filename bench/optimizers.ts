@@ -17,6 +17,7 @@ import { DEFAULT_TARGETS } from '../src/measure/curve';
 import { type MethodResult, type MethodsBench, runMethods } from '../src/measure/methods';
 import { OPTIMIZER_KINDS, type OptimizerKind, SGD, describeOptimizer } from '../src/optim/optimizer';
 import { CONSTANT } from '../src/optim/schedule';
+import { optimizersBenchText } from '../src/report/methods-report';
 import { writeMethods } from '../src/report/write';
 import { defaultRate } from '../src/train/default-rate';
 import { resolveBatchSize } from '../src/train/options';
@@ -66,8 +67,7 @@ async function main(): Promise<void> {
     await backend.destroy();
   }
   const bench: MethodsBench = {
-    schema: 'downhill-methods/1', title: `Optimisers and schedules at batch ${batchSize}`, problem: 'Linear softmax classifier on MNIST',
-    command: `npm run bench:optimizers -- --batch-size ${batchSize}`, createdAt: new Date().toISOString(), adapter: gpu.adapter, adapterLabel: adapterLabel(gpu.adapter),
+    schema: 'downhill-methods/1', ...optimizersBenchText(batchSize), createdAt: new Date().toISOString(), adapter: gpu.adapter, adapterLabel: adapterLabel(gpu.adapter),
     environment: nodeEnvironment(), budgetMs, seed, targets: { ...DEFAULT_TARGETS, metric: 'accuracy' }, trainExamples: train.count, results,
   };
   console.log(`bench:optimizers: wrote ${writeMethods(bench, outDir, 'optimizers')}.{json,md} and two plots`);

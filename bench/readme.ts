@@ -1,6 +1,7 @@
 /**
  * npm run bench:readme: writes the README's benchmark sections again from the committed results
- * they name (src/report/readme-blocks.ts), each rendered as `npm run bench:report` renders it.
+ * they name (src/report/readme-blocks.ts), each rendered as the benchmark that wrote it renders
+ * its report (src/report/results-file.ts reportOf, by the file's schema).
  */
 import { parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';

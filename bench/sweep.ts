@@ -12,13 +12,13 @@ import { BENCH_OPTIONS, listOption, parseAdapterChoice, parseBatchSize, parseCom
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
-import { adapterLabel } from '../src/device/adapter-info';
 import { openNodeDevice } from '../src/device/open-node';
 import { check } from '../src/errors';
 import { count, seconds } from '../src/format';
 import { nodeEnvironment } from '../src/io/environment';
 import { writeFileAtomic } from '../src/io/files';
 import { checkOutputFolder } from '../src/io/outputs';
+import { type SweepBench, type SweepBenchRow, sweepReport } from '../src/report/sweep-report';
 import { unusedBase } from '../src/report/write';
 import type { OptimizerKind } from '../src/optim/optimizer';
 import { sweepModels, trainSweep } from '../src/train/sweep';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const n = examples;
   const data = classificationData({ ...full, images: full.images.subarray(0, n * full.features), labels: full.labels.subarray(0, n), count: n }, test, { kind: 'arrays' }, `the first ${n} MNIST training images`);
   const openDevice = async () => (await openNodeDevice(adapterChoice)).gpu;
-  const rows: Array<{ batchSize: number; configurations: number; stackedMs: number; oneByOneMs: number; speedup: number; sameWeights: boolean; variants: string[] }> = [];
+  const rows: SweepBenchRow[] = [];
   let adapter;
   for (const batchSize of batchSizes) {
     const config = { batchSizes: [batchSize], lrs, optimizers, epochs, seed: 1 };
@@ -87,19 +87,10 @@ async function main(): Promise<void> {
     rows.push(row);
     console.error(`  batch ${batchSize}: ${row.configurations} configurations stacked ${seconds(row.stackedMs)}, one by one ${seconds(oneByOneMs)}: ${row.speedup.toFixed(2)}x`);
   }
-  const createdAt = new Date().toISOString();
-  const md = [
-    `# Sweeps stacked against one by one: ${adapterLabel(adapter!)}, ${createdAt.slice(0, 10)}`,
-    '',
-    `Linear softmax classifier on the first ${count(n)} MNIST training images, ${epochs} epoch(s) per configuration, rates ${lrs.join(', ')} x optimisers ${optimizers.join(', ')} at each batch size; training clocks only (setup and evaluation excluded), one process, one adapter. "One by one" runs each configuration on the single-model backend with its usual step-variant choice. Reproduce with \`npm run bench:sweep\`.`,
-    '',
-    '| batch | configurations | stacked | one by one | speed-up | same weights | one-by-one step variant |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${count(r.batchSize)} | ${r.configurations} | ${seconds(r.stackedMs)} | ${seconds(r.oneByOneMs)} | ${r.speedup.toFixed(2)}x | ${r.sameWeights ? 'yes, bit for bit' : 'no (different step variant, different rounding)'} | ${r.variants.join(', ')} |`),
-    '',
-  ].join('\n');
-  const base = unusedBase(outDir, `${adapter!.vendor}-${adapter!.architecture}-${createdAt.slice(0, 10)}-sweep`.replace(/[^\w.-]+/g, '-'), ['.json', '.md']);
-  writeFileAtomic(`${base}.json`, `${JSON.stringify({ schema: 'downhill-sweep-bench/1', createdAt, adapter, environment: nodeEnvironment(), examples: n, epochs, lrs, optimizers, rows }, null, 2)}\n`, '--out');
+  const bench: SweepBench = { schema: 'downhill-sweep-bench/1', createdAt: new Date().toISOString(), adapter: adapter!, environment: nodeEnvironment(), examples: n, epochs, lrs, optimizers, rows };
+  const md = sweepReport(bench);
+  const base = unusedBase(outDir, `${adapter!.vendor}-${adapter!.architecture}-${bench.createdAt.slice(0, 10)}-sweep`.replace(/[^\w.-]+/g, '-'), ['.json', '.md']);
+  writeFileAtomic(`${base}.json`, `${JSON.stringify(bench, null, 2)}\n`, '--out');
   writeFileAtomic(`${base}.md`, md, '--out');
   console.log(md);
 }

@@ -5,7 +5,7 @@
  */
 import { count, percent, seconds } from '../format';
 import type { Curve } from '../measure/curve';
-import type { MethodsBench } from '../measure/methods';
+import type { MethodResult, MethodsBench } from '../measure/methods';
 import { describeOptimizer } from '../optim/optimizer';
 import { describeSchedule } from '../optim/schedule';
 import type { Chart } from './svg';
@@ -18,12 +18,40 @@ export function methodCharts(b: MethodsBench): { lossVsTime: Chart; lossVsSample
   };
 }
 
+/** The heading, the problem and the command of bench:optimizers' comparison at `batchSize`. */
+export function optimizersBenchText(batchSize: number): Pick<MethodsBench, 'title' | 'problem' | 'command'> {
+  return { title: `Optimisers and schedules at batch ${batchSize}`, problem: 'Linear softmax classifier on MNIST', command: `npm run bench:optimizers -- --batch-size ${batchSize}` };
+}
+
+/**
+ * A results file of bench:optimizers before it wrote downhill-methods/1 (schema
+ * "downhill-optimizers/1"): one batch size for every method, the targets without their metric
+ * (accuracy), no heading, problem or command (those bench:optimizers writes for its batch size).
+ */
+export interface OptimizersBench extends Omit<MethodsBench, 'schema' | 'title' | 'problem' | 'command' | 'targets' | 'results'> {
+  schema: 'downhill-optimizers/1';
+  batchSize: number;
+  targets: { loss: number; accuracy: number };
+  results: Array<Omit<MethodResult, 'method'> & { method: Omit<MethodResult['method'], 'batchSize'> }>;
+}
+
+/** A downhill-optimizers/1 file as the downhill-methods/1 file bench:optimizers now writes for the same run. */
+export function methodsOfOptimizers(b: OptimizersBench): MethodsBench {
+  const { batchSize, targets, results, ...rest } = b;
+  return {
+    ...rest, ...optimizersBenchText(batchSize), schema: 'downhill-methods/1', targets: { ...targets, metric: 'accuracy' },
+    results: results.map((r) => ({ ...r, method: { ...r.method, batchSize } })),
+  };
+}
+
 export function methodsReport(b: MethodsBench, base: string): string {
   const reach = (x: Curve['toTargetLoss']) => (x ? `${seconds(x.trainMs)} (${count(x.samples)} examples)` : 'not reached');
   const out = [
     `# ${b.title}: ${b.adapterLabel}, ${b.createdAt.slice(0, 10)}`,
     '',
     `${b.problem} (${count(b.trainExamples)} training examples), zero initial weights, shuffle seed ${b.seed}, ${seconds(b.budgetMs)} of training per method on downhill's WebGPU backend; the loss and accuracy recordings are off the training clock. Samples/s is over each whole curve. Reproduce with \`${b.command}\`.`,
+    '',
+    '## Every method',
     '',
     `| method | batch | optimizer | schedule | lr | samples/s | time to loss ≤ ${b.targets.loss} | time to test ${b.targets.metric} ≥ ${b.targets.accuracy} | final loss | final test ${b.targets.metric} |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -39,6 +67,6 @@ export function methodsReport(b: MethodsBench, base: string): string {
   if (lowest) out.push(`- Lowest loss after ${seconds(b.budgetMs)}: ${lowest.method.name} (${lowest.curve.history.at(-1)!.loss.toFixed(4)}).`);
   const speeds = b.results.map((r) => r.samplesPerSecond);
   out.push(`- Samples/s range from ${count(Math.min(...speeds))} (${b.results[speeds.indexOf(Math.min(...speeds))]!.method.name}) to ${count(Math.max(...speeds))} (${b.results[speeds.indexOf(Math.max(...speeds))]!.method.name}).`);
-  out.push('', `![loss against time](${base}-loss-vs-time.svg)`, '', `![loss against examples](${base}-loss-vs-samples.svg)`, '');
+  out.push('', '## Plots', '', `![loss against time](${base}-loss-vs-time.svg)`, '', `![loss against examples](${base}-loss-vs-samples.svg)`, '');
   return out.join('\n');
 }

@@ -4,7 +4,7 @@
  * (bench:report): each exits 2 with one line and no stack trace, and writes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -38,6 +38,16 @@ test.each([
   const dir = mkdtempSync(join(tmpdir(), 'downhill-readme-'));
   const r = script('bench/readme.ts', ['--readme', path(dir)]);
   expect(r).toEqual({ code: 2, stderr: `bench:readme: ${message(dir)}` });
+});
+
+test('bench:readme given a section naming results of a schema it has no report for: one line naming the file and schema, exit 2, the file untouched', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'downhill-readme-'));
+  const results = write(dir, 'other.json', JSON.stringify({ schema: 'downhill-other/1', rows: [] }));
+  const text = `<!-- rendered by npm run bench:readme from ${results}, section "S" -->\n| typed |\n<!-- end of rendered section -->\n`;
+  const readme = write(dir, 'README.md', text);
+  const r = script('bench/readme.ts', ['--readme', readme]);
+  expect(r).toEqual({ code: 2, stderr: `bench:readme: ${results}: unknown results schema "downhill-other/1" (one of downhill-bench/1, downhill-methods/1, downhill-optimizers/1, downhill-sweep-bench/1, downhill-default-rates/1)` });
+  expect(readFileSync(readme, 'utf8')).toBe(text);
 });
 
 function write(dir: string, name: string, text: string): string {
