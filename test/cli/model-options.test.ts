@@ -229,6 +229,7 @@ describe('npm run predict', () => {
     { args: ['--load', classifierFile, '--x', '1'], error: /holds softmax-classifier weights: give --images FILE/ },
     { args: ['--load', written, '--x', '1,2,3'], error: /--x: 3 values; the model has 2 features \(a, b\), so give 2 per row/ },
     { args: ['--load', written, '--x', '1,abc'], error: /--x: 'abc' is not a finite number/ },
+    { args: ['--load', written, '--x', '1,,2'], error: /^predict: --x: empty value at position 2$/ },
     { args: ['--load', written, '--images', 'x.idx'], error: /holds linear-regression weights: give --x VALUES or --csv FILE/ },
     { args: ['--load', written, '--csv', join(dir, 'only-a.csv')], error: /no column named 'b', which the model needs/ },
     { args: ['--load', written, '--x', '1e308,1e308'], error: /^predict: --x, row 1: the prediction is not finite \(it overflows float64\)$/ },
