@@ -249,8 +249,11 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
   }
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
-  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, options, cliNaming(str));
+  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, options, cliNaming(str, SYNTHETIC_FLAGS));
 }
+
+/** --synthetic's two numbers, as its refusals name them. */
+const SYNTHETIC_FLAGS = { rows: '--synthetic ROWS', features: '--synthetic FEATURES' };
 
 /** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
 async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string, overrides: Partial<RegressionOptions>): Promise<TrainingData> {
