@@ -110,7 +110,8 @@ function checkOne(o: OutputRequest): Output {
     target = realTarget(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return refuse(flag, path, code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : describeFileError(e));
+    // a symlink's missing folder is its target's (the link's own folder exists)
+    return refuse(flag, path, code === 'ENOENT' ? `the folder ${dirname(followLinks(path))} does not exist` : describeFileError(e));
   }
   const s = statSync(target, { throwIfNoEntry: false });
   if (s?.isCharacterDevice()) {
