@@ -5,7 +5,7 @@
  * writes files; training, stopping, checkpoints and resume are the library's.
  */
 import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig } from '../api/fit';
-import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
+import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticDataInSlices } from '../api/load-node';
 import { openEngine } from '../api/open-node';
 import type { VariantChoice } from '../backend/webgpu';
 import { SOFTWARE_TABLE } from '../backend/variants';
@@ -250,7 +250,7 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
   }
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
   check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
-  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, options, cliNaming(str, SYNTHETIC_FLAGS));
+  return syntheticDataInSlices(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, whileLoading, options, cliNaming(str, SYNTHETIC_FLAGS));
 }
 
 /** --synthetic's two numbers, as its refusals name them. */

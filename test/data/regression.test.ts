@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
+import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression, syntheticRegressionInSlices } from '../../src/data/regression';
 import { regressionEvaluation } from '../../src/backend/regression-evaluation';
 import { UserError } from '../../src/errors';
 
@@ -100,5 +100,22 @@ describe('R² of the evaluation', () => {
     for (const scale of [{ mean: 0, sd: 1 }, { mean: 1e6, sd: 1e-3 }]) {
       expect(regressionEvaluation(Float32Array.from([1, 2, 3]), Float32Array.from([1, 2, 4]), 3, 1, scale).accuracy).toBeCloseTo(1 - 1 / (14 / 3), 12);
     }
+  });
+});
+
+describe('synthetic rows generated in slices (a stop request is taken between them)', () => {
+  test('the same rows as at once; whileLoading is called between slices', async () => {
+    let calls = 0;
+    const sliced = await syntheticRegressionInSlices(600_000, 3, 0.5, 7, () => calls++);
+    const once = syntheticRegression(600_000, 3, 0.5, 7);
+    const bytes = (a: Float64Array) => Buffer.from(a.buffer);
+    expect(bytes(sliced.x).equals(bytes(once.x)) && bytes(sliced.y).equals(bytes(once.y))).toBe(true);
+    expect([sliced.weights, sliced.bias]).toEqual([once.weights, once.bias]);
+    expect(calls).toBeGreaterThan(0);
+  });
+
+  test('whileLoading throwing abandons the generation', async () => {
+    const stop = new UserError('stopped');
+    await expect(syntheticRegressionInSlices(600_000, 3, 0.5, 7, () => { throw stop; })).rejects.toBe(stop);
   });
 });
