@@ -225,14 +225,21 @@ function fitOptions(str: (k: string) => string | undefined, kinds: readonly stri
 const REGRESSION_ONLY = ['test-fraction', 'standardize', 'intercept', 'loss'];
 
 /** Options that apply to some optimisers, schedules, tasks or modes only. */
-function checkApplicable(str: (k: string) => string | undefined, task: Task): void {
+function checkApplicable(str: (k: string) => string | undefined, task: Task, saved: Checkpoint | undefined): void {
   if (task === 'regression') {
     for (const flag of ['data', 'step-variant']) check(str(flag) === undefined, `--${flag} applies to --task classification only`);
     check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only: it names a column of the CSV (a resumed run whose CSV moved: --csv NEW_PATH, the target stays the checkpoint\'s)');
-    check(str('noise') === undefined || str('synthetic') !== undefined, '--noise applies to --synthetic only');
+    check(str('noise') === undefined || str('synthetic') !== undefined, noiseNotApplicable(saved));
   } else {
     for (const flag of ['csv', 'target', 'synthetic', 'noise', ...REGRESSION_ONLY]) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
   }
+}
+
+/** Why --noise without --synthetic does not apply: a resumed synthetic run's rows are the checkpoint's. */
+function noiseNotApplicable(saved: Checkpoint | undefined): string {
+  const origin = saved?.run.origin;
+  if (origin?.kind !== 'synthetic') return '--noise applies to --synthetic only';
+  return `--noise cannot change on resume: the data is the checkpoint's --synthetic ${origin.rows},${origin.features} with noise ${origin.noise}, generated again as it was`;
 }
 
 /** The data the options name, or (resuming, where they name none) the data the checkpoint was trained on. */
@@ -332,7 +339,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   // a resumed run keeps its task, backend and data unless told otherwise (fit names a mismatch)
   const task = choice('--task', str('task') ?? saved?.run.task, TASKS, 'classification');
   check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
-  checkApplicable(str, task);
+  checkApplicable(str, task, saved);
   if (args.sweep) {
     // a sweep's own form of an option, where it has one
     const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };

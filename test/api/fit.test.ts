@@ -85,6 +85,9 @@ describe.each(CASES)('$model on $backend', ({ model, backend }) => {
     await withEngine(data, backend, async (engine) => {
       await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, lr: 0.5 })).rejects.toThrow(new UserError('ckpt was written by a different run: its lr is 0.05, this run\'s is 0.5'));
       await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, epochs: 0 })).rejects.toThrow(UserError);
+      // a setting of several fields: the field that differs, by its name (the kind alone where the kind differs)
+      await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, optimizer: { kind: 'sgd' } })).rejects.toThrow(new UserError('ckpt was written by a different run: its optimizer.kind is adam, this run\'s is sgd'));
+      await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, optimizer: { kind: 'adam' } })).rejects.toThrow(new UserError('ckpt was written by a different run: its optimizer.beta2 is 0.99, this run\'s is 0.999'));
     });
   });
 
