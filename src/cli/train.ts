@@ -7,10 +7,10 @@
 import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, fit, resolveConfig } from '../api/fit';
 import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticDataInSlices } from '../api/load-node';
 import { openEngine } from '../api/open-node';
-import type { VariantChoice } from '../backend/webgpu';
+import { DEFAULT_MAX_WORKGROUPS, type VariantChoice, maxRegressionRows } from '../backend/webgpu';
 import { SOFTWARE_TABLE } from '../backend/variants';
 import { coveredRanges } from '../backend/variant-table';
-import { checkEngineOptions, checkEngineShape } from '../api/options';
+import { type BackendChoice, checkEngineOptions, checkEngineShape } from '../api/options';
 import type { Backend, Evaluation, VariantReport } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
@@ -255,9 +255,30 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
     check(target !== undefined, '--csv needs --target NAME, the column to predict');
     return loadCsv(str('csv')!, target!, seed, whileLoading, options, cliNaming(str));
   }
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
-  check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
-  return syntheticDataInSlices(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, whileLoading, options, cliNaming(str, SYNTHETIC_FLAGS));
+  const shape = syntheticShape(str('synthetic')!);
+  return syntheticDataInSlices(shape.rows, shape.features, str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, whileLoading, options, cliNaming(str, SYNTHETIC_FLAGS));
+}
+
+/** --synthetic's ROWS,FEATURES (their ranges are the generator's checks). */
+function syntheticShape(text: string): { rows: number; features: number } {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
+  check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${text}'`);
+  return { rows: Number(m![1]), features: Number(m![2]) };
+}
+
+/**
+ * --synthetic rows more than the WebGPU backend covers in one dispatch, refused before they are
+ * generated (opening the engine would refuse them only after).
+ */
+function checkSyntheticFits(str: (k: string) => string | undefined, backend: BackendChoice): void {
+  if (str('synthetic') === undefined || backend === 'cpu') return;
+  const { rows } = syntheticShape(str('synthetic')!);
+  const fraction = regressionOptionsFrom(str).testFraction ?? TEST_FRACTION;
+  if (!(fraction >= 0 && fraction < 1)) return; // the options' check refuses it
+  const testRows = Math.min(rows - 1, Math.floor(rows * fraction));
+  const [split, largest] = rows - testRows >= testRows ? ['training', rows - testRows] : ['test', testRows];
+  const most = maxRegressionRows();
+  check(largest <= most, `--synthetic ${str('synthetic')}: its ${count(largest)} ${split} rows are more than the WebGPU backend takes (at most ${count(most)} a split: one dispatch of ${count(DEFAULT_MAX_WORKGROUPS)} workgroups); give fewer rows, or --backend cpu`);
 }
 
 /** --synthetic's two numbers, as its refusals name them. */
@@ -348,6 +369,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     }
     const backend = backendOption(str('backend'));
     checkCommonOptions(args, backend);
+    checkSyntheticFits(str, backend);
     return sweepCommand({
       lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes'), optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
       schedule: { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: { ...SGD, ...asked.optimizer },
@@ -361,6 +383,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const backendChoice = backendOption(str('backend') ?? saved?.run.backend);
   checkCommonOptions(args, backendChoice);
   checkEngineOptions({ backend: backendChoice, stepVariant: str('step-variant') }, cliNaming(str));
+  checkSyntheticFits(str, backendChoice);
   check(!saved || str('init') === undefined, '--init does not apply to --resume (the run goes on from the checkpoint\'s parameters)');
   checkResumedVariant(saved, str('step-variant'), resumePath);
 

@@ -72,6 +72,8 @@ describe('train --task regression', () => {
     { args: ['--task', 'regression', '--synthetic', '100'], error: /--synthetic must be ROWS,FEATURES/ },
     { args: ['--task', 'regression', '--synthetic', '0,2'], error: /^train: --synthetic ROWS must be a whole number of at least 2, got 0$/ },
     { args: ['--task', 'regression', '--synthetic', '10,0'], error: /^train: --synthetic FEATURES must be a whole number of at least 1, with rows × features at most 1e8, got 0$/ },
+    // refused before the rows are generated (about 90 s), not by the device after
+    { args: ['--task', 'regression', '--synthetic', '100000000,1', '--batch-size', 'full'], error: /^train: --synthetic 100000000,1: its 80,000,000 training rows are more than the WebGPU backend takes \(at most 4,194,240 a split: one dispatch of 65,535 workgroups\); give fewer rows, or --backend cpu$/ },
     { args: ['--task', 'regression', '--synthetic', '100,3', '--noise', '-1'], error: /--noise must be a finite number of at least 0, got '-1'/ },
     { args: ['--task', 'regression', '--synthetic', '100,3', '--data', out], error: /--data applies to --task classification only/ },
     { args: ['--task', 'ranking'], error: /--task must be one of classification, regression, got 'ranking'/ },
