@@ -11,6 +11,14 @@ export interface Naming {
   name(field: string): string;
   /** a refused value as the caller gave it */
   shown(field: string, value: unknown): string;
+  /** a value the caller did not type (a checkpoint's) as the caller writes it (the CLI: on/off); absent: writtenValue's default */
+  written?(field: string, value: unknown): string;
+}
+
+/** `value` of `field` as `naming`'s caller writes it: a string bare, a list or object as JSON. */
+export function writtenValue(naming: Naming, field: string, value: unknown): string {
+  if (naming.written) return naming.written(field, value);
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 /** A value as a message shows it: strings quoted, lists as JSON, anything else as String() does. */

@@ -21,7 +21,7 @@ import { type Optimizer, SGD } from '../optim/optimizer';
 import { type Schedule, dependsOnRunLength } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { checkedDefaultRate, defaultRate, safeRate } from '../train/default-rate';
-import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkScheduleFits, checkTrainOptions, defaultRecordEvery, resolveBatchSize } from '../train/options';
+import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkScheduleFits, checkTrainOptions, defaultBatchSize, defaultRecordEvery, resolveBatchSize } from '../train/options';
 import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
@@ -119,7 +119,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
-  const batchSize = resolveBatchSize(o.batchSize ?? Math.min(100, data.trainCount), data.trainCount, naming);
+  const batchSize = resolveBatchSize(o.batchSize ?? defaultBatchSize(data.trainCount), data.trainCount, naming);
   const chosen = o.lr === undefined ? checkedDefaultRate(defaultRate(data, optimizer, batchSize), naming) : null;
   const lr = o.lr ?? chosen!.lr;
   const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { parseCsv } from '../data/regression';
-import { DEFAULT_REGRESSION, type RegressionOptions, TEST_FRACTION, nonDefault, regressionFromRows, syntheticData } from '../data/regression-data';
+import { DEFAULT_REGRESSION, type RegressionOptions, TEST_FRACTION, nonDefault, regressionFromRows, syntheticData, syntheticDataInSlices } from '../data/regression-data';
 import { type ClassificationData, type DataOrigin, type RegressionTaskData, type TrainingData, classificationData } from '../data/training-data';
 import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demandChoice, demandObject, demandText } from '../fields';
@@ -54,9 +54,9 @@ export async function loadOrigin(
   switch (origin.kind) {
     case 'mnist': return loadMnist(origin.dir ?? undefined);
     case 'csv': return loadCsv(origin.path, origin.target, seed, whileLoading, { ...origin.options, ...overrides }, naming);
-    case 'synthetic': return syntheticData(origin.rows, origin.features, origin.noise, seed, { ...origin.options, ...overrides });
+    case 'synthetic': return syntheticDataInSlices(origin.rows, origin.features, origin.noise, seed, whileLoading, { ...origin.options, ...overrides });
     case 'arrays': throw new UserError("origin.kind 'arrays': data handed in as arrays cannot be loaded again; hand in the same arrays");
   }
 }
 
-export { TEST_FRACTION, syntheticData };
+export { TEST_FRACTION, syntheticData, syntheticDataInSlices };

@@ -21,6 +21,7 @@ import { fastestKernel } from './kernel-tuner';
 import { type Kernel, modelStride } from '../kernels/kernel';
 import { FUSED_STEPS_PER_DISPATCH, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
 import { modelTable, updateKernel } from '../kernels/update';
+import { linearForwardRows } from '../kernels/linear-regression';
 import type { ParamLayout } from '../model';
 import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
 import type { AdapterReport } from '../device/adapter-info';
@@ -37,6 +38,18 @@ interface PlanBuffers {
   rows: number;
   outputs: GPUBuffer;
   dOutputs: GPUBuffer;
+}
+
+/** WebGPU's default limit of workgroups in one dispatch dimension, which the engine's devices keep (src/device/gpu.ts raises buffer sizes only). */
+export const DEFAULT_MAX_WORKGROUPS = 65535;
+
+/**
+ * The most rows of a regression split (training or test) a WebGPU engine takes: one forward
+ * dispatch covers a whole split. Known before the data is read, so that a shell can refuse larger
+ * data before generating or loading it (create() refuses it too).
+ */
+export function maxRegressionRows(): number {
+  return linearForwardRows(DEFAULT_MAX_WORKGROUPS);
 }
 
 export class WebGpuBackend implements Backend {

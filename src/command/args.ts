@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError, check } from '../errors';
-import { type Naming, shownValue } from '../fields';
+import { FIELDS, type Naming, shownValue, writtenValue } from '../fields';
 import { checkEngineOptions } from '../api/options';
 import type { AdapterChoice } from '../device/adapter-node';
 import { decimal } from '../format';
@@ -98,6 +98,8 @@ export function cliNaming(text: (name: string) => string | undefined, flags: Rec
       const typed = text(flag(field).replace(/^--/, ''));
       return typed === undefined ? shownValue(value) : `'${typed}'`;
     },
+    // the CLI's switches (--standardize, --intercept, --shuffle) take on/off
+    written: (field, value) => (typeof value === 'boolean' ? (value ? 'on' : 'off') : writtenValue(FIELDS, field, value)),
   };
 }
 

@@ -11,6 +11,7 @@
  */
 import { ReportedError, UserError } from '../errors';
 import { describeFileError } from '../io/files';
+import { standardOutputWasCut } from '../io/outputs';
 import { yieldToEventLoop } from '../event-loop';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { NEVER_STOPPED, type StopRequests, stopOnSignals } from './stop';
@@ -58,7 +59,7 @@ async function finish(name: string, stop: StopRequests): Promise<void> {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   await signalsHandled();
   const late = stop.requested();
-  if (readerGone) return exitWhenFlushed(SIGPIPE_EXIT);
+  if (readerGone || standardOutputWasCut()) return exitWhenFlushed(SIGPIPE_EXIT);
   if (stdoutFailure) return fail(name, new UserError(`cannot write standard output: ${describeFileError(stdoutFailure)}; what it printed is incomplete`));
   if (late) return fail(name, new TrainingStopped('interrupted', `stopped by ${late} after its work was complete; every output was written`, [], 0, SIGNAL_EXIT[late] ?? 1));
   exitWhenFlushed(process.exitCode ?? 0);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from '../errors';
+import { UserError, check } from '../errors';
 import { readInput } from '../io/files';
 import type { Dataset } from './dataset';
 import { IDX_FILES, datasetFromIdx } from './load';
@@ -24,10 +24,16 @@ export function defaultMnistDir(): string {
   }
 }
 
-/** The file that holds one of the standard IDX files in `dir`: NAME, else NAME.gz, else NAME (to be reported missing). */
+/**
+ * The file that holds one of the standard IDX files in `dir`: NAME, else NAME.gz, else NAME (to be
+ * reported missing). Both present is refused: which one holds the data is ambiguous.
+ */
 export function idxPath(dir: string, name: string): string {
   const plain = join(dir, name);
-  return !existsSync(plain) && existsSync(`${plain}.gz`) ? `${plain}.gz` : plain;
+  const gzipped = `${plain}.gz`;
+  const [hasPlain, hasGzipped] = [existsSync(plain), existsSync(gzipped)];
+  check(!(hasPlain && hasGzipped), `${dir} holds both ${name} and ${name}.gz: which one to read is ambiguous; remove one`);
+  return hasGzipped && !hasPlain ? gzipped : plain;
 }
 
 /** The four files a folder of IDX data is read from. */

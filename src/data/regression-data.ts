@@ -6,7 +6,7 @@ import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
 import { FLOAT32_MIN_NORMAL, count } from '../format';
 import { firstNotFinite } from './check';
-import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, splitAndStandardise, syntheticRegression } from './regression';
+import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, type SyntheticRows, splitAndStandardise, syntheticRegression, syntheticRegressionInSlices } from './regression';
 
 export type { RegressionOptions };
 import { type DataOrigin, type RegressionTaskData, regressionData } from './training-data';
@@ -95,12 +95,31 @@ export const MAX_SYNTHETIC_VALUES = 1e8;
 
 /** `rows` rows of `features` standard-normal features, y = X·θ + 1 + noise·ε, all from `seed`. */
 export function syntheticData(rows: number, features: number, noise: number, seed: number, options: Partial<RegressionOptions> = {}, naming: Naming = FIELDS): RegressionTaskData {
+  checkSynthetic(rows, features, noise, seed, options, naming);
+  return syntheticTask(syntheticRegression(rows, features, noise, seed), rows, features, noise, seed, options);
+}
+
+/**
+ * syntheticData's rows, the same ones, generated in slices: `whileLoading` is called between
+ * them, after the event loop had a turn (signal handlers ran), and may throw to stop there.
+ */
+export async function syntheticDataInSlices(
+  rows: number, features: number, noise: number, seed: number, whileLoading: () => void, options: Partial<RegressionOptions> = {}, naming: Naming = FIELDS,
+): Promise<RegressionTaskData> {
+  checkSynthetic(rows, features, noise, seed, options, naming);
+  return syntheticTask(await syntheticRegressionInSlices(rows, features, noise, seed, whileLoading), rows, features, noise, seed, options);
+}
+
+function checkSynthetic(rows: number, features: number, noise: number, seed: number, options: Partial<RegressionOptions>, naming: Naming): void {
   demand(isWhole(rows, 2), 'rows', rows, 'a whole number of at least 2', naming);
   demand(isWhole(features, 1) && rows * features <= MAX_SYNTHETIC_VALUES, 'features', features, `a whole number of at least 1, with rows × features at most 1e8`, naming);
   demand(typeof noise === 'number' && Number.isFinite(noise) && noise >= 0, 'noise', noise, 'a finite number of at least 0', naming);
   demandSeed(seed, naming);
   regressionOptions(options, naming);
-  const s = syntheticRegression(rows, features, noise, seed);
+}
+
+/** Generated rows as a regression problem, described by how they were made. */
+function syntheticTask(s: SyntheticRows, rows: number, features: number, noise: number, seed: number, options: Partial<RegressionOptions>): RegressionTaskData {
   const names = Array.from({ length: features }, (_, j) => `x${j}`);
   const source = `synthetic: y = X·θ + 1 + ${noise}·ε, ${count(rows)} rows x ${features} features, seed ${seed}`;
   const origin: DataOrigin = { kind: 'synthetic', rows, features, noise, ...nonDefault(options) };

@@ -367,15 +367,51 @@ export function meanAndDeviation(values: readonly number[]): { mean: number; sd:
   return { mean, sd: sd > 0 && Number.isFinite(sd) ? sd : 1 };
 }
 
+export interface SyntheticRows {
+  x: Float64Array;
+  y: Float64Array;
+  weights: number[];
+  bias: number;
+}
+
 /** y = X·θ + b + noise·ε with X, θ, ε standard normal and b = 1, all from `seed`. */
-export function syntheticRegression(rows: number, dims: number, noise: number, seed: number): { x: Float64Array; y: Float64Array; weights: number[]; bias: number } {
+export function syntheticRegression(rows: number, dims: number, noise: number, seed: number): SyntheticRows {
+  const generation = synthesis(rows, dims, noise, seed);
+  for (;;) {
+    const step = generation.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * syntheticRegression's rows, the same values, generated in slices of VALUES_PER_YIELD: between
+ * them the event loop has a turn (signal handlers run) and `whileLoading` is called, which may
+ * throw to abandon the generation.
+ */
+export async function syntheticRegressionInSlices(rows: number, dims: number, noise: number, seed: number, whileLoading: () => void): Promise<SyntheticRows> {
+  const generation = synthesis(rows, dims, noise, seed);
+  for (;;) {
+    const step = generation.next();
+    if (step.done) return step.value;
+    await yieldToEventLoop();
+    whileLoading();
+  }
+}
+
+/** Synthetic rows are generated in slices of about this many values, letting signal handlers run in between. */
+const VALUES_PER_YIELD = 1 << 20;
+
+/** The generation itself: pauses (yields) after each slice of rows. */
+function* synthesis(rows: number, dims: number, noise: number, seed: number): Generator<void, SyntheticRows> {
   const rng = new Rng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
   const weights = Array.from({ length: dims }, normal);
   const bias = 1;
   const x = new Float64Array(rows * dims);
   const y = new Float64Array(rows);
+  const rowsPerSlice = Math.max(1, Math.floor(VALUES_PER_YIELD / dims));
   for (let r = 0; r < rows; r++) {
+    if (r % rowsPerSlice === rowsPerSlice - 1) yield;
     let acc = bias;
     for (let j = 0; j < dims; j++) {
       const v = normal();

@@ -14,7 +14,7 @@
  * Pure (no file system).
  */
 import { UserError, check } from '../errors';
-import { FIELDS, type Naming, demand, demandBytes, demandKnownKeys, isObject, shownValue } from '../fields';
+import { FIELDS, type Naming, demand, demandBytes, demandKnownKeys, isObject, shownValue, writtenValue } from '../fields';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
 import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
@@ -252,7 +252,7 @@ function checkDataOptions(saved: DataOrigin, asked: DataOrigin | undefined, name
   const is = options(asked);
   if (!was || !is) return;
   for (const key of ['testFraction', 'standardize'] as const) {
-    if (was[key] !== is[key]) throw new UserError(`${name} was written by a different run: its ${naming.name(key)} is ${was[key]}, this run's is ${is[key]}`);
+    if (was[key] !== is[key]) throw differentRun(name, [[key, was[key], is[key]]], naming);
   }
 }
 
@@ -275,8 +275,30 @@ export function checkResumable(saved: RunIdentity, asked: { [K in keyof RunIdent
     // a resumed run may be given more (or fewer) epochs; the data may have moved (its checksum must match)
     if (key === 'epochs' || key === 'origin') continue;
     const value = asked[key];
-    if (value !== undefined && show(value) !== show(saved[key])) {
-      throw new UserError(`${name} was written by a different run: its ${labels[key]} is ${show(saved[key])}, this run's is ${show(value)}`);
-    }
+    if (value === undefined || show(value) === show(saved[key])) continue;
+    const was = saved[key];
+    if (isRecord(was) && isRecord(value)) throw differentRun(name, differingFields(key, was, value), naming);
+    throw new UserError(`${name} was written by a different run: its ${labels[key]} is ${writtenValue(naming, key, was)}, this run's is ${writtenValue(naming, key, value)}`);
   }
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * The fields of a setting made of several (the optimizer, the schedule, the objective) that
+ * differ, as [field, checkpoint's, this run's]: the kind alone where it differs (the other
+ * constants belong to the kind).
+ */
+function differingFields(key: string, was: Record<string, unknown>, is: Record<string, unknown>): Array<[string, unknown, unknown]> {
+  // the objective's fields are options of their own (loss, intercept); the others' are optimizer.kind, schedule.warmup, ...
+  const field = (k: string) => (key === 'objective' ? k : `${key}.${k}`);
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter((k) => JSON.stringify(was[k]) !== JSON.stringify(is[k]));
+  const shown = keys.includes('kind') ? ['kind'] : keys;
+  return shown.map((k) => [field(k), was[k], is[k]]);
+}
+
+/** The refusal of a checkpoint written by a run that differs in `fields` ([field, checkpoint's, this run's]). */
+function differentRun(name: string, fields: Array<[string, unknown, unknown]>, naming: Naming): UserError {
+  const each = fields.map(([field, was, is]) => `its ${naming.name(field)} is ${writtenValue(naming, field, was)}, this run's is ${writtenValue(naming, field, is)}`);
+  return new UserError(`${name} was written by a different run: ${each.join('; ')}`);
 }

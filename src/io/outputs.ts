@@ -110,7 +110,8 @@ function checkOne(o: OutputRequest): Output {
     target = realTarget(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return refuse(flag, path, code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : describeFileError(e));
+    // a symlink's missing folder is its target's (the link's own folder exists)
+    return refuse(flag, path, code === 'ENOENT' ? `the folder ${dirname(followLinks(path))} does not exist` : describeFileError(e));
   }
   const s = statSync(target, { throwIfNoEntry: false });
   if (s?.isCharacterDevice()) {
@@ -193,13 +194,29 @@ export function checkOutputs(requests: readonly OutputRequest[], inputs: readonl
   return outputs;
 }
 
-/** Writes one output: atomically for a file, in place for a device, to standard output for '-'. */
+/** The reader of standard output went away while an output was written there (`--json - | head`): that output was cut. */
+let standardOutputCut = false;
+
+/** Whether an output to standard output was cut by its reader going away (the command then ends with SIGPIPE's status). */
+export function standardOutputWasCut(): boolean {
+  return standardOutputCut;
+}
+
+/**
+ * Writes one output: atomically for a file, in place for a device, to standard output for '-'.
+ * Standard output's reader gone (EPIPE) is no failure of the run (the other outputs are written);
+ * it is recorded for the command's exit status (standardOutputWasCut).
+ */
 export function writeOutput(o: Output, data: Uint8Array | string): void {
   if (o.kind === 'file') return writeFileAtomic(o.target, data, o.flag);
   try {
     if (o.kind === 'device') writeFileSync(o.target, data);
     else writeAllSync(1, typeof data === 'string' ? Buffer.from(data) : data);
   } catch (e) {
+    if (o.kind === 'stdout' && (e as NodeJS.ErrnoException).code === 'EPIPE') {
+      standardOutputCut = true;
+      return;
+    }
     throw new UserError(`cannot write ${o.flag} ${o.path}: ${describeFileError(e)}`);
   }
 }

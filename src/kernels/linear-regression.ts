@@ -9,6 +9,9 @@ import { type Kernel, modelStride } from './kernel';
 
 const WORKGROUP_SIZE = 64;
 
+/** The most rows one model's forward pass covers in `workgroups` workgroups (one thread a row). */
+export const linearForwardRows = (workgroups: number): number => workgroups * WORKGROUP_SIZE;
+
 export function stackedLinearForwardKernel(models: number): Kernel {
   return {
     name: 'linear_forward',

@@ -201,6 +201,11 @@ export function settingsGiven(o: TrainOptionValues): WasSet {
   };
 }
 
+/** The batch size when none is given: 100 examples, or all of them where there are fewer. */
+export function defaultBatchSize(examples: number): number {
+  return Math.min(100, examples);
+}
+
 /** Resolves 'full' and checks the size against the training set. */
 export function resolveBatchSize(option: BatchSizeOption, examples: number, naming: Naming = FIELDS): number {
   if (option === 'full') return examples;

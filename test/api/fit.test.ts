@@ -87,6 +87,9 @@ describe.each(CASES)('$model on $backend', ({ model, backend }) => {
       await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, epochs: 0 })).rejects.toThrow(UserError);
       // a cosine spans the run: other epochs would change the curve the run so far followed
       await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, epochs: 3 })).rejects.toThrow(new UserError('ckpt follows a cosine schedule over its 1 epoch; epochs 3 would change that curve (it spans the whole run), so the run so far would not be the one continued: resume with epochs 1, or leave it out'));
+      // a setting of several fields: the field that differs, by its name (the kind alone where the kind differs)
+      await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, optimizer: { kind: 'sgd' } })).rejects.toThrow(new UserError('ckpt was written by a different run: its optimizer.kind is adam, this run\'s is sgd'));
+      await expect(fit(engine, data, { resume: { checkpoint: saved!, name: 'ckpt' }, optimizer: { kind: 'adam' } })).rejects.toThrow(new UserError('ckpt was written by a different run: its optimizer.beta2 is 0.99, this run\'s is 0.999'));
     });
   });
 

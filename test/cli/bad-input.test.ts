@@ -62,6 +62,7 @@ describe('train rejects impossible options', () => {
     { args: ['--checkpoint-every', '0', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be a whole number of updates \(500\) or of seconds \(30s\), greater than 0, got '0'/ },
     { args: ['--checkpoint-every', '2.5', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be .* got '2.5'/ },
     { args: ['--checkpoint-every', '10m', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be .* got '10m'/ },
+    { args: ['--checkpoint-every', '1.5s', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be a whole number of updates \(500\) or of seconds \(30s\), greater than 0, got '1.5s'/ },
     { args: ['--checkpoint-every', '-3', '--checkpoint', join(out, 'c')], error: /--checkpoint-every must be .* got '-3'/ },
     // options that conflict
     { args: ['--checkpoint-every', '100'], error: /--checkpoint-every needs --checkpoint PATH \(or --resume PATH\)/ },

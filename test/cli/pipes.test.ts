@@ -59,3 +59,13 @@ test('train into head: the reader goes away, train still writes --save, --json, 
   expect(r.statuses).toEqual([141, 0]);
   for (const file of Object.values(files)) expect(existsSync(file), file).toBe(true);
 });
+
+test('train --json - into head: the JSON is the product; cut by the reader going away, train still writes --save, then a quiet 141', () => {
+  // a history of 4,000 recordings (about 900 kB): more than the pipe holds, so the reader leaves mid-write
+  const save = join(out, 'cut.bin');
+  const r = commandInto('train', ['--task', 'regression', '--synthetic', '5000,1', '--batch-size', '1', '--record-every', '1', '--epochs', '1', '--backend', 'cpu', '--json', '-', '--save', save, '--quiet'], 'head -c 10');
+  expect(r.stdout).toBe('{\n  "schem');
+  expect(r.stderr).not.toMatch(/cannot write|EPIPE/);
+  expect(r.statuses).toEqual([141, 0]);
+  expect(existsSync(save)).toBe(true);
+});

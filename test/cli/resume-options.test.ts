@@ -48,11 +48,23 @@ describe('regression', () => {
   const first = runCli('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu', '--epochs', '1', '--checkpoint', ckpt, '--quiet']);
 
   test.each([
-    [['--standardize', 'off'], /its --standardize is true, this run's is false$/],
+    [['--standardize', 'off'], /its --standardize is on, this run's is off$/],
     [['--test-fraction', '0.5'], /its --test-fraction is 0\.2, this run's is 0\.5$/],
+    // settings of several fields: only those that differ, as the flags take them
+    [['--loss', 'mse'], /was written by a different run: its --loss is half-mse, this run's is mse$/],
+    [['--intercept', 'off'], /was written by a different run: its --intercept is on, this run's is off$/],
+    [['--optimizer', 'adam'], /was written by a different run: its --optimizer is sgd, this run's is adam$/],
+    [['--schedule', 'cosine'], /was written by a different run: its --schedule is constant, this run's is cosine$/],
   ])('--resume with %j names the option, not the checksum', (args, pattern) => {
     expect(first.code, first.stderr).toBe(0);
     refused(runCli('train', ['--resume', ckpt, '--epochs', '2', ...args]), pattern);
+  });
+
+  test('--noise on a resumed synthetic run says the rows are the checkpoint\'s', () => {
+    const synthetic = path('synthetic.ckpt');
+    const trained = runCli('train', ['--task', 'regression', '--synthetic', '100,2', '--noise', '0.3', '--backend', 'cpu', '--epochs', '1', '--checkpoint', synthetic, '--quiet']);
+    expect(trained.code, trained.stderr).toBe(0);
+    refused(runCli('train', ['--resume', synthetic, '--epochs', '2', '--noise', '0.7']), /^train: --noise cannot change on resume: the data is the checkpoint's --synthetic 100,2 with noise 0\.3, generated again as it was$/);
   });
 
   test('a moved CSV: --target alone says to give --csv (not --synthetic), and --csv NEW alone resumes', () => {

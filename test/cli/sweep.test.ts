@@ -70,6 +70,12 @@ describe('train --sweep', () => {
     expect(r.stdout).toMatch(/^best: batch 10, sgd, lr 0\.1: training loss \d\.\d{4}$/m);
   });
 
+  test('no --batch-sizes on fewer than 100 training rows: the default is all of them, as a single run\'s', () => {
+    const r = runCli('train', ['--sweep', '--task', 'regression', '--synthetic', '100,2', '--backend', 'cpu', '--lrs', '0.1,0.5', '--epochs', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^sweep: 2 configurations \(lrs 0\.1, 0\.5 x batch sizes 80 x sgd\)/m);
+  });
+
   test.each([
     { args: ['--lrs', '0.1'], error: /--lrs applies to --sweep only/ },
     { args: ['--sweep', '--lr', '0.1'], error: /--lr does not apply to --sweep \(use --lrs\)$/ },

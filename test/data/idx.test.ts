@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseIdx } from '../../src/data/idx';
 import { datasetFromIdx, parseImages } from '../../src/data/load';
-import { loadSplit } from '../../src/data/load-node';
+import { idxInputs, loadSplit } from '../../src/data/load-node';
 import { UserError } from '../../src/errors';
-import { encodeIdx } from '../helpers/idx';
+import { encodeIdx, head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
 const images = (n: number, side = 28) => encodeIdx([n, side, side], new Uint8Array(n * side * side));
@@ -68,6 +68,18 @@ describe('datasets must be 28x28 images with matching labels in 0..9', () => {
     { name: 'no images', img: images(0), lab: labels([]), error: /imgs: the file holds no images/ },
   ])('$name', ({ img, lab, error }) => {
     expect(() => datasetFromIdx(img, 'imgs', lab, 'labs')).toThrow(error);
+  });
+
+  test('a file present both plain and gzipped is refused, naming both (which one to read is ambiguous)', () => {
+    const dir = writeIdxFolder(head(mnist().train, 20), head(mnist().test, 20));
+    try {
+      copyFileSync(join(dir, 'train-images-idx3-ubyte'), join(dir, 'train-images-idx3-ubyte.gz'));
+      const message = `${dir} holds both train-images-idx3-ubyte and train-images-idx3-ubyte.gz: which one to read is ambiguous; remove one`;
+      expect(() => loadSplit(dir, 'train')).toThrow(new UserError(message));
+      expect(() => idxInputs(dir)).toThrow(new UserError(message));
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   test('a missing file is named', () => {

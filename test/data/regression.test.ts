@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression } from '../../src/data/regression';
+import { meanAndDeviation, parseCsv, parseCsvColumns, splitAndStandardise, syntheticRegression, syntheticRegressionInSlices } from '../../src/data/regression';
 import { regressionEvaluation } from '../../src/backend/regression-evaluation';
 import { UserError } from '../../src/errors';
 import { regressionFromRows } from '../../src/data/regression-data';
@@ -116,5 +116,22 @@ describe('values float32 would make 0 are refused, naming the column', () => {
     expect(load(tiny, true).split.train.features[0]).toBeCloseTo(-1.342, 3);
     // zeros are zeros: nothing is lost
     expect(load(rows([0, 2, 3, 4], [0, 2, 3, 4]), false).split.train.features[0]).toBe(0);
+  });
+});
+
+describe('synthetic rows generated in slices (a stop request is taken between them)', () => {
+  test('the same rows as at once; whileLoading is called between slices', async () => {
+    let calls = 0;
+    const sliced = await syntheticRegressionInSlices(600_000, 3, 0.5, 7, () => calls++);
+    const once = syntheticRegression(600_000, 3, 0.5, 7);
+    const bytes = (a: Float64Array) => Buffer.from(a.buffer);
+    expect(bytes(sliced.x).equals(bytes(once.x)) && bytes(sliced.y).equals(bytes(once.y))).toBe(true);
+    expect([sliced.weights, sliced.bias]).toEqual([once.weights, once.bias]);
+    expect(calls).toBeGreaterThan(0);
+  });
+
+  test('whileLoading throwing abandons the generation', async () => {
+    const stop = new UserError('stopped');
+    await expect(syntheticRegressionInSlices(600_000, 3, 0.5, 7, () => { throw stop; })).rejects.toBe(stop);
   });
 });

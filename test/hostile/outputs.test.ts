@@ -38,6 +38,7 @@ describe('refused before any work, with one line', () => {
     { name: 'a trailing slash', args: ['--save', `${out}/new/`], error: /cannot write --save .*\/new\/: the path ends with \/ \(it names a folder\)$/ },
     { name: 'an existing folder', args: ['--json', path('folder')], error: /cannot write --json .*folder: it is a folder; only a regular file/ },
     { name: 'a missing parent', args: ['--checkpoint', path('no/such/c.ckpt')], error: /cannot write --checkpoint .*no\/such\/c\.ckpt: the folder .*no\/such does not exist$/ },
+    { name: 'a symlink into a missing folder names that folder', args: (() => { symlinkSync(path('gone/w.bin'), path('into-gone')); return ['--save', path('into-gone')]; })(), error: /cannot write --save .*into-gone: the folder .*\/gone does not exist$/ },
     { name: 'a parent that is a file', args: ['--save', path('x.csv/w.bin')], error: /cannot write --save .*x\.csv\/w\.bin: / },
     { name: 'the same file by another name', args: ['--json', path('o.json'), '--save', `${out}/./o.json`], error: /--json .*o\.json and --save .*\.\/o\.json are the same file$/ },
     { name: 'the same file through a folder symlink', args: (() => { symlinkSync(out, path('alias')); return ['--json', path('a.json'), '--checkpoint', path('alias/a.json')]; })(), error: /are the same file$/ },

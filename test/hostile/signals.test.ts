@@ -88,6 +88,22 @@ describe('phases before and after training', () => {
     expect(existsSync(`${json}.lock`)).toBe(false);
   });
 
+  test('while generating synthetic rows: exit 143 within seconds, nothing written', async () => {
+    // 30 million rows take 20 s and more to generate here
+    const json = path('generating.json');
+    const run = startCli('train', ['--task', 'regression', '--synthetic', '30000000,1', '--epochs', '1', '--backend', 'cpu', '--json', json]);
+    await waitFor('the lock before loading', () => existsSync(`${json}.lock`));
+    await sleep(1000);
+    run.child.kill('SIGTERM');
+    const t0 = performance.now();
+    const r = await run.done;
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(r.code).toBe(143);
+    expect(stopLine(r.stderr)).toBe('train: stopped by SIGTERM while loading the data (nothing was written)');
+    expect(existsSync(json)).toBe(false);
+    expect(existsSync(`${json}.lock`)).toBe(false);
+  });
+
   test('while --step-variant tune measures full-batch steps on MNIST: stops after at most one step', async () => {
     const run = startCli('train', ['--batch-size', 'full', '--epochs', '1', '--step-variant', 'tune']);
     await waitFor('the start of training', () => run.output().stdout.includes('optimizer: '));
