@@ -40,7 +40,8 @@ export const CSV_TARGET = 'y';
 /**
  * A run shape per step variant: its data, batch size and length, long enough that the first
  * checkpoint and the stop after the next one fall mid-run (mid-epoch where an epoch has several
- * updates), and that the step schedule decays after the resume; split-K gets batches of several
+ * updates), that the step schedule decays after the resume and the warm-up ends within the run (3
+ * updates: full batch runs 4); split-K gets batches of several
  * chunks (150 rows: 3 of 64; 600: 2 of 512).
  */
 const SHAPES = {
@@ -61,7 +62,7 @@ const RATES: Partial<Record<OptimizerKind, number>> = { sgd: 0.05, momentum: 0.0
 export const SCHEDULES = {
   constant: undefined,
   step: { kind: 'step', every: 2, factor: 0.7 },
-  'cosine+warmup': { kind: 'cosine', warmup: 5 },
+  'cosine+warmup': { kind: 'cosine', warmup: 3 },
 } as const satisfies Record<string, Partial<Schedule> | undefined>;
 
 function classifierCases(): MatrixCase[] {
