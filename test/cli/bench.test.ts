@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { findTorchPython, pythonCandidates } from '../../bench/peers/pytorch';
-import { type CliResult, withoutLoaderNotice } from '../helpers/cli';
+import { type CliResult, nodeArgs, withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
-/** Runs a benchmark's script (bench/run.ts: npm run bench) to its end. */
-function bench(args: string[], script = 'bench/run.ts'): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', timeout: 180_000 });
+/** Runs a benchmark to its end: `npm run bench` (its build, test/helpers/cli.ts), or another benchmark's `script` through tsx. */
+function bench(args: string[], script?: string): CliResult {
+  const r = spawnSync(process.execPath, script ? ['--import', 'tsx', script, ...args] : nodeArgs('bench', args), { encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: withoutLoaderNotice(r.stderr) };
 }
 

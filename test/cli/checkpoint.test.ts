@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeCheckpoint } from '../../src/io/checkpoint';
 import type { RunReport } from '../../src/io/run-report';
-import { runCli } from '../helpers/cli';
+import { nodeArgs, runCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -22,7 +22,7 @@ const path = (name: string) => join(out, name);
 const RUN = ['--data', data, '--batch-size', '1', '--epochs', '3', '--lr', '0.01', '--seed', '3', '--record-every', '2000', '--step-variant', 'four-kernels'];
 
 function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, nodeArgs('train', args), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>

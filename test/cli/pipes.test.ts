@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { runCli, withoutLoaderNotice } from '../helpers/cli';
+import { nodeArgs, runCli, withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -24,7 +24,7 @@ const weights = join(out, 'line.bin');
 
 /** `command args` piped into `reader`, under bash: what came out, and each side's status. */
 function commandInto(command: 'predict' | 'train', args: string[], reader: string): { stdout: string; stderr: string; statuses: number[] } {
-  const line = [process.execPath, '--import', 'tsx', `src/cli/${command}.ts`, ...args].map((a) => JSON.stringify(a)).join(' ');
+  const line = [process.execPath, ...nodeArgs(command, args)].map((a) => JSON.stringify(a)).join(' ');
   const r = spawnSync('bash', ['-c', `${line} | ${reader}; echo "statuses \${PIPESTATUS[*]}" >&2`], { encoding: 'utf8', timeout: 120_000 });
   const statuses = /statuses ([\d ]+)/.exec(r.stderr)![1]!.trim().split(' ').map(Number);
   return { stdout: r.stdout, stderr: withoutLoaderNotice(r.stderr.replace(/statuses [\d ]+\n/, '')).trim(), statuses };

@@ -1,6 +1,15 @@
-import { expect } from 'vitest';
+/**
+ * The commands, spawned as a user runs them. They run this test run's build of the commands
+ * (test/helpers/cli-bundle.ts): the package's own bundle of the same source, with the package's
+ * options, which node starts in ~0.1 s where `node --import tsx src/cli/….ts` takes ~0.45 s, a
+ * cost paid by a few hundred spawns. What only `npm run …` and tsx add (npm's process group and
+ * signals, the scripts' lines) is checked through the real scripts: test/commands/documented.test.ts,
+ * startNpm here (test/hostile/signals.test.ts) and test/package.
+ */
+import { expect, inject } from 'vitest';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodeCheckpoint } from '../../src/io/checkpoint';
 
 export interface CliResult {
@@ -20,12 +29,14 @@ export function withoutLoaderNotice(stderr: string): string {
     .join('\n');
 }
 
-/** node's arguments for `npm run <command>`'s script, run directly (node + tsx). */
-function nodeArgs(command: Command, args: string[]): string[] {
-  return ['--import', 'tsx', `src/cli/${command}.ts`, ...args];
+/** node's arguments for `npm run <command>`'s script: this run's build of it (test/helpers/cli-bundle.ts). */
+export function nodeArgs(command: Command | 'bench', args: string[]): string[] {
+  const bundle = inject('cliBundle');
+  if (!bundle) throw new Error('no build of the commands: run the tests through vitest.config.ts (its globalSetup builds them)');
+  return [join(bundle, `${command}.js`), ...args];
 }
 
-/** Runs `npm run <command>`'s script directly (node + tsx), as a user would, and waits. */
+/** Runs `npm run <command>`'s script directly (its build, see above), as a user would, and waits. */
 export function runCli(command: Command, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
   const r = spawnSync(process.execPath, nodeArgs(command, args), {
     encoding: 'utf8',

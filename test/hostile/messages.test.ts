@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { freezeAtCheckpoint, runCli, startCli } from '../helpers/cli';
+import { freezeAtCheckpoint, nodeArgs, runCli, startCli } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -39,14 +39,14 @@ describe('the resume hint works as printed', () => {
 
 describe('Dawn stays out of our lines', () => {
   test('--adapter hardware without a GPU: exactly one line on stderr, nothing from Dawn', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--data', data, '--adapter', 'hardware'], { encoding: 'utf8', env: { ...process.env, VK_ICD_FILENAMES: '', VK_DRIVER_FILES: '' } });
+    const r = spawnSync(process.execPath, nodeArgs('train', ['--data', data, '--adapter', 'hardware']), { encoding: 'utf8', env: { ...process.env, VK_ICD_FILENAMES: '', VK_DRIVER_FILES: '' } });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^train: --adapter hardware: no GPU was found \(no \/dev\/dri\/renderD\* or \/dev\/nvidia\* device with a Vulkan driver manifest, and VK_ICD_FILENAMES is not set\); use --adapter swiftshader or auto/)]);
   });
 
   test('stdout and stderr in one stream: every line is whole, ours or theirs', async () => {
     // both streams to one pipe, as in a terminal or `2>&1 | tee log`
-    const child = spawn('bash', ['-c', `exec ${process.execPath} --import tsx src/cli/train.ts --data ${data} --epochs 2 --batch-size 10 2>&1`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', ['-c', `exec ${[process.execPath, ...nodeArgs('train', ['--data', data, '--epochs', '2', '--batch-size', '10'])].join(' ')} 2>&1`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

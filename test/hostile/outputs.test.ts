@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { IDX_FILES } from '../../src/data/load';
 import { type Output, writeOutputs } from '../../src/io/outputs';
 import { decodeWeights } from '../../src/io/weights';
-import { expectOneLineError, runCli, withoutLoaderNotice } from '../helpers/cli';
+import { type Command, expectOneLineError, nodeArgs, runCli, withoutLoaderNotice } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -186,7 +186,7 @@ describe('found by a hostile user', () => {
   });
 
   test('/dev/tty without a terminal is refused before the run, not after it', () => {
-    const r = spawnSync('setsid', [process.execPath, '--import', 'tsx', 'src/cli/train.ts', ...QUICK, '--json', '/dev/tty'], { encoding: 'utf8' });
+    const r = spawnSync('setsid', [process.execPath, ...nodeArgs('train', [...QUICK, '--json', '/dev/tty'])], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('error: XDG'))).toEqual(['train: cannot write --json /dev/tty: no such device (is there a terminal?)']);
@@ -237,13 +237,13 @@ describe('standard output that cannot be written', () => {
   const regression = path('stdout-line.bin');
   const classifier = path('stdout-classifier.bin');
   const json = path('stdout-train.json');
-  const command = (name: string, args: string[]) => [process.execPath, '--import', 'tsx', `src/cli/${name}.ts`, ...args].map((w) => `'${w}'`).join(' ');
+  const command = (name: Command, args: string[]) => [process.execPath, ...nodeArgs(name, args)].map((w) => `'${w}'`).join(' ');
   const commands = {
     train: command('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--batch-size', 'full', '--epochs', '5', '--backend', 'cpu', '--json', json, '--save', regression]),
     evaluate: command('evaluate', ['--load', classifier, '--data', data, '--backend', 'cpu']),
     'predict --csv': command('predict', ['--load', regression, '--csv', csv]),
     'predict --x': command('predict', ['--load', regression, '--x', '1,2']),
-    bench: [process.execPath, '--import', 'tsx', 'bench/run.ts', '--help'].join(' '),
+    bench: [process.execPath, ...nodeArgs('bench', ['--help'])].join(' '),
   };
   const inBash = (line: string) => {
     const r = spawnSync('bash', ['-c', line], { encoding: 'utf8', timeout: 120_000 });

@@ -22,7 +22,11 @@ export const SHAPES: Shape[] = [
   { name: 'prime 1009 rows, 20 features', count: 1009, features: 20, start: 0, size: 1009 },
 ];
 
-/** The real training-set size, run once per kernel (on random bytes of the same shape). */
+/**
+ * The real training-set size (on random bytes of the same shape), for index overflow and dispatch
+ * limits: once per kernel and variant the engine runs at that size (its tile, its phase count,
+ * each split-K chunk), not per awkward choice, whose arithmetic SHAPES checks in a fraction of the time.
+ */
 export const FULL_MNIST: Shape = { name: 'full MNIST 60000x784', count: 60000, features: 784, start: 0, size: 60000 };
 
 /**

@@ -2,12 +2,12 @@
  * forward_tiled.wgsl (R rows per thread) against the float64 reference on every shape, for every
  * tile the engine uses and awkward ones (1, a prime, a tile wider than the batch), stacked too;
  * and bit for bit against forward.wgsl on the same inputs on a software adapter (the same f32
- * operations in the same order).
+ * operations in the same order). The full 60000×784 runs the tile the engine runs at that size.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Gpu } from '../../src/device/gpu';
 import { forwardKernel, stackedForwardKernel } from '../../src/kernels/forward';
-import { FORWARD_TILES, tiledForwardKernel } from '../../src/kernels/forward-tiled';
+import { FORWARD_TILES, forwardFor, tiledForwardKernel } from '../../src/kernels/forward-tiled';
 import { modelStride } from '../../src/kernels/kernel';
 import { CLASSES, paramLayout } from '../../src/model';
 import { forwardRef } from '../../src/reference/forward';
@@ -22,6 +22,8 @@ beforeAll(async () => (gpu = await testGpu()));
 afterAll(async () => gpu?.destroy());
 
 const TILES = [1, 7, ...FORWARD_TILES, 64];
+/** the tile forwardFor gives 60000 rows (the other tiles' arithmetic is checked on SHAPES) */
+const FULL_SIZE_TILE = FORWARD_TILES[FORWARD_TILES.length - 1]!;
 
 /** The same inputs, reference and forward.wgsl output for every tile of a shape. */
 const inputs = perShape(({ count, features, size }: Shape) => {
@@ -54,7 +56,10 @@ async function check(shape: Shape, tile: number) {
 
 describe('forward_tiled matches its CPU reference, and forward.wgsl bit for bit on a software adapter', () => {
   test.each(SHAPES.flatMap((s) => TILES.map((tile) => ({ ...s, tile }))))('$name, $tile rows per thread', (c) => check(c, c.tile));
-  test.each(FORWARD_TILES.map((tile) => ({ ...FULL_MNIST, tile })))('$name, $tile rows per thread', (c) => check(c, c.tile));
+  test.each([{ ...FULL_MNIST, tile: FULL_SIZE_TILE }])('$name, $tile rows per thread (the engine\'s tile at that size)', async (c) => {
+    expect(forwardFor(1, c.size, true).name).toBe(tiledForwardKernel(c.tile).name);
+    await check(c, c.tile);
+  });
 
   test('3 stacked models, batch 65 of 784 features: each model as alone', async () => {
     const shape = SHAPES[5]!;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { BenchResults } from '../../src/measure/results';
 import { compareThroughput, describeChanges } from '../../src/report/compare';
-import { withoutLoaderNotice } from '../helpers/cli';
+import { nodeArgs, withoutLoaderNotice } from '../helpers/cli';
 
 const COMMITTED = 'bench/results/google-swiftshader-2026-12-01.json';
 const committed = () => JSON.parse(readFileSync(COMMITTED, 'utf8')) as BenchResults;
@@ -96,7 +96,7 @@ describe('npm run bench:report -- RESULTS.json --compare PREVIOUS.json', () => {
 
   test('npm run bench -- --compare reads the previous file before it measures: a missing one is one line, exit 2', () => {
     const missing = join(dir, 'missing.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--engines', 'downhill-cpu', '--out', dir, '--compare', missing], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, nodeArgs('bench', ['--engines', 'downhill-cpu', '--out', dir, '--compare', missing]), { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
     expect(withoutLoaderNotice(r.stderr).trim()).toBe(`bench: cannot read --compare ${missing}: no such file`);
     expect(r.stdout).toBe('');
