@@ -12,7 +12,6 @@ export interface Step {
   start: number;
   /** examples in the batch (the last batch of an epoch may be smaller) */
   size: number;
-  lr: number;
 }
 
 export interface Evaluation {
@@ -35,7 +34,7 @@ export interface BackendData {
 /** One of the K configurations an engine trains side by side: its optimiser and its base rate. */
 export interface ModelConfig {
   optimizer: Optimizer;
-  /** multiplies each update's scheduled rate (setRates); 1 when the rates table holds the full rate */
+  /** the base learning rate, which the schedule scales per update (setRates: src/optim/rates.ts) */
   lr: number;
 }
 
@@ -76,7 +75,7 @@ export interface Backend {
   setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void>;
   /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
   setOrder(order: Uint32Array): void;
-  /** This epoch's per-update table (src/optim/rates.ts): scheduled rate factors and Adam's corrections. */
+  /** This epoch's per-update table (src/optim/rates.ts): each configuration's scheduled rate and Adam's corrections. */
   setRates(rates: Float32Array): void;
   setParams(k: number, params: Float32Array): Promise<void>;
   getParams(k: number): Promise<Float32Array>;

@@ -67,7 +67,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     : parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS)));
   const config = { batchSizes, lrs, optimizers, epochs: o.epochs, seed: o.seed, schedule: o.schedule, constants: o.constants };
   const largest = Math.max(...batchSizes);
-  checkScheduleFits(o.schedule, { epochs: o.epochs, updatesPerEpoch: epochPlan(data.trainCount, largest, 1).length, batchSize: largest, largestOf: batchSizes.length > 1 }, cliNaming(() => undefined, SWEEP_FLAGS));
+  checkScheduleFits(o.schedule, { epochs: o.epochs, updatesPerEpoch: epochPlan(data.trainCount, largest).length, batchSize: largest, largestOf: batchSizes.length > 1 }, cliNaming(() => undefined, SWEEP_FLAGS));
   // the configurations of a batch size are stacked: as many as --lrs × --optimizers
   const { engine, line } = await openEngine(data, { backend: o.backend, adapter: o.adapter, models: sweepModels(config).length }, cliNaming(() => undefined, { models: '--lrs × --optimizers' }));
   try {

@@ -5,13 +5,13 @@
  */
 import type { Step } from '../backend/backend';
 
-export function epochPlan(examples: number, batchSize: number, lr: number): Step[] {
+export function epochPlan(examples: number, batchSize: number): Step[] {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > examples) {
     throw new Error(`batch size ${batchSize} is not in 1..${examples}`);
   }
   const steps: Step[] = [];
   for (let start = 0; start < examples; start += batchSize) {
-    steps.push({ start, size: Math.min(batchSize, examples - start), lr });
+    steps.push({ start, size: Math.min(batchSize, examples - start) });
   }
   return steps;
 }

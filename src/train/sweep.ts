@@ -73,9 +73,9 @@ export async function trainSweep(
     if ((stopped = stopRequested())) break;
     const models = sweepModels(config);
     if (models.length !== engine.models) throw new Error(`the engine stacks ${engine.models} configurations; the sweep has ${models.length}`);
-    // the models carry their rates; the plan's base rate is 1, scaled by the schedule
-    const plan = epochPlan(examples, batchSize, 1);
-    await engine.setOptimizers(models.map((m) => ({ optimizer: { ...constants, kind: m.optimizer }, lr: m.lr })));
+    const plan = epochPlan(examples, batchSize);
+    const configs = models.map((m) => ({ optimizer: { ...constants, kind: m.optimizer }, lr: m.lr }));
+    await engine.setOptimizers(configs);
     for (let k = 0; k < models.length; k++) await engine.setParams(k, initialParams(data));
     await engine.setPlan(plan, () => stopRequested() !== undefined);
     const mine: SweepRun[] = models.map((m) => ({ batchSize, lr: m.lr, optimizer: m.optimizer, history: [], params: new Float32Array(0), diverged: false }));
@@ -103,7 +103,7 @@ export async function trainSweep(
     for (let epoch = 0; epoch < config.epochs && !stopped; epoch++) {
       let t0 = performance.now();
       engine.setOrder(permutation(examples, rng));
-      engine.setRates(epochRates(plan, epoch, config.epochs, { ...constants, kind: 'adam' }, schedule));
+      engine.setRates(epochRates(plan.length, epoch, config.epochs, configs, schedule));
       let s = 0;
       while (s < plan.length) {
         const count = Math.min(chunk, plan.length - s);

@@ -157,14 +157,13 @@ export async function train(
   onProgress: (p: Progress, recorded?: HistoryPoint) => void = () => {},
   control: TrainControl = {},
 ): Promise<TrainResult> {
-  const plan = epochPlan(examples, config.batchSize, config.lr);
+  const plan = epochPlan(examples, config.batchSize);
   const resume = control.resume;
   if (resume && (resume.stepInEpoch < 0 || resume.stepInEpoch >= plan.length || resume.epoch < 0)) {
     throw new UserError(`cannot resume at update ${resume.stepInEpoch} of epoch ${resume.epoch}: an epoch has ${plan.length} updates`);
   }
   if (backend.models !== 1) throw new Error(`train runs one configuration; this engine stacks ${backend.models} (trainSweep runs them)`);
-  // one configuration whose rates table holds the full scheduled rate (base rate 1)
-  await backend.setOptimizers([{ optimizer: config.optimizer ?? SGD, lr: 1 }]);
+  await backend.setOptimizers([{ optimizer: config.optimizer ?? SGD, lr: config.lr }]);
   await backend.setParams(0, initialParams);
   if (control.optimizerState) await backend.setOptimizerState(0, control.optimizerState);
   await backend.setPlan(plan, () => control.stopRequested?.() !== undefined);
@@ -246,7 +245,7 @@ class Run {
     let t0 = performance.now();
     this.epochRng = this.rng.seedState;
     backend.setOrder(config.shuffle === false ? Uint32Array.from({ length: this.examples }, (_, i) => i) : permutation(this.examples, this.rng));
-    backend.setRates(epochRates(plan, epoch, config.epochs, config.optimizer ?? SGD, config.schedule ?? CONSTANT));
+    backend.setRates(epochRates(plan.length, epoch, config.epochs, [{ optimizer: config.optimizer ?? SGD, lr: config.lr }], config.schedule ?? CONSTANT));
     let s = 0;
     if (this.resume && epoch === this.resume.epoch) s = this.resume.stepInEpoch;
     else this.windowFirst = 0;
