@@ -75,7 +75,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     say(line);
     say(`data: ${data.source}`);
     say(`sweep: ${lrs.length * batchSizes.length * optimizers.length} configurations (lrs ${lrs.join(', ')} x batch sizes ${batchSizes.join(', ')} x ${optimizers.join(', ')}), ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}, seed ${o.seed}, schedule ${describeSchedule(o.schedule)}`);
-    const result = await trainSweep(engine, data, config, say, o.stop.requested);
+    const result = await trainSweep(engine, data, config, say, { stopRequested: o.stop.requested });
     // no test set (--test-fraction 0): no test column, as a single run prints no test metrics
     const metric = data.testCount === 0 ? undefined : data.task === 'regression' ? 'test R²' : 'test accuracy';
     const show = (x: number | undefined) => (data.task === 'regression' ? rSquared(x ?? NaN) : percent(x ?? NaN));
