@@ -17,7 +17,8 @@ import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '
 import type { RegressionLoss, RegressionOptions } from '../data/regression';
 import type { DataOrigin, TrainingData } from '../data/training-data';
 import { UserError, check } from '../errors';
-import type { Checkpoint } from '../io/checkpoint';
+import type { Checkpoint, SweepCheckpoint } from '../io/checkpoint';
+import type { AdapterChoice } from '../device/adapter-node';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import { type RunReport, testSummary } from '../io/run-report';
@@ -364,23 +365,7 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const checkpointPath = str('checkpoint') ?? resumePath;
   check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
   if (args.sweep) {
-    // a sweep's own form of an option, where it has one
-    const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };
-    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'events', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
-      check(str(flag) === undefined, `--${flag} does not apply to --sweep${sweepForm[flag] ?? ''}`);
-    }
-    const backend = backendOption(str('backend') ?? savedSweep?.sweep.backend);
-    checkCommonOptions(args, backend);
-    checkSyntheticFits(str, backend);
-    const seed = savedSweep?.sweep.config.seed ?? asked.seed ?? 1;
-    return sweepCommand({
-      lrs: str('lrs'), batchSizes: str('batch-sizes'), optimizers: str('optimizers'), epochs: asked.epochs, seed: asked.seed,
-      schedule: asked.schedule && { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: asked.optimizer && { ...SGD, ...asked.optimizer },
-      inputs: inputFiles(task, str, origin, resumePath), load: (whileLoading) => loadData(task, str, origin, seed, whileLoading, resumePath),
-      backend, adapter: adapterChoice, json: str('json'), stop,
-      checkpoint: checkpointPath === undefined ? undefined : { path: checkpointPath, interval },
-      resume: savedSweep && { path: resumePath!, checkpoint: savedSweep },
-    });
+    return startSweep(args, asked, { task, origin, savedSweep, resumePath, checkpointPath, interval, adapterChoice, stop });
   }
   for (const flag of ['lrs', 'batch-sizes', 'optimizers']) check(str(flag) === undefined, `--${flag} applies to --sweep only`);
   const backendChoice = backendOption(str('backend') ?? saved?.run.backend);
@@ -416,6 +401,32 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   } finally {
     release();
   }
+}
+
+/** train --sweep: its options checked, the sweep started (a resumed one with its checkpoint's lists and data). */
+function startSweep(
+  args: Record<string, string | boolean | undefined>,
+  asked: FitOptions,
+  r: { task: Task; origin: DataOrigin | undefined; savedSweep: SweepCheckpoint | undefined; resumePath: string | undefined; checkpointPath: string | undefined; interval: { everySteps?: number; everyMs?: number }; adapterChoice: AdapterChoice; stop: StopRequests },
+): Promise<void> {
+  const str = (k: string) => args[k] as string | undefined;
+  // a sweep's own form of an option, where it has one
+  const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };
+  for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'events', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
+    check(str(flag) === undefined, `--${flag} does not apply to --sweep${sweepForm[flag] ?? ''}`);
+  }
+  const backend = backendOption(str('backend') ?? r.savedSweep?.sweep.backend);
+  checkCommonOptions(args, backend);
+  checkSyntheticFits(str, backend);
+  const seed = r.savedSweep?.sweep.config.seed ?? asked.seed ?? 1;
+  return sweepCommand({
+    lrs: str('lrs'), batchSizes: str('batch-sizes'), optimizers: str('optimizers'), epochs: asked.epochs, seed: asked.seed,
+    schedule: asked.schedule && { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: asked.optimizer && { ...SGD, ...asked.optimizer },
+    inputs: inputFiles(r.task, str, r.origin, r.resumePath), load: (whileLoading) => loadData(r.task, str, r.origin, seed, whileLoading, r.resumePath),
+    backend, adapter: r.adapterChoice, json: str('json'), stop: r.stop,
+    checkpoint: r.checkpointPath === undefined ? undefined : { path: r.checkpointPath, interval: r.interval },
+    resume: r.savedSweep && { path: r.resumePath!, checkpoint: r.savedSweep },
+  });
 }
 
 /**
