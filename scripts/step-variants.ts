@@ -73,8 +73,7 @@ runCommand('bench:variants', async () => {
 /** Every candidate at one batch size, alternating over `rounds` timed rounds after a warm-up round. */
 async function measureBatch(engine: WebGpuBackend, data: ReturnType<typeof loadMnist>, batchSize: number, rounds: number): Promise<MeasuredBatch> {
   const plan = epochPlan(data.trainCount, batchSize);
-  const last = plan.at(-1)!.size;
-  const shape: PlanShape = { model: 'softmax-classifier', models: 1, largestBatch: batchSize, regularBatch: last <= batchSize ? batchSize : null, plainSgd: true };
+  const shape: PlanShape = { model: 'softmax-classifier', models: 1, batchSize, plainSgd: true };
   const variants = candidates(shape);
   const steps = stepsPerTiming(batchSize, plan.length);
   const times: Record<string, number[]> = {};

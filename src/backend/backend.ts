@@ -14,6 +14,11 @@ export interface Step {
   size: number;
 }
 
+/** One epoch's steps (src/train/plan.ts, epochPlan) and the batch size they were cut at, its one home. */
+export interface Plan extends ReadonlyArray<Step> {
+  readonly batchSize: number;
+}
+
 export interface Evaluation {
   count: number;
   /** mean cross-entropy */
@@ -72,7 +77,7 @@ export interface Backend {
    * The steps of one epoch, identical every epoch; set before training (again for a new run).
    * Work done here that may take long (measuring step variants) ends early once `stopRequested`.
    */
-  setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void>;
+  setPlan(plan: Plan, stopRequested: () => boolean): Promise<void>;
   /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
   setOrder(order: Uint32Array): void;
   /** This epoch's per-update table (src/optim/rates.ts): each configuration's scheduled rate and Adam's corrections. */

@@ -25,7 +25,7 @@ import { linearForwardRows } from '../kernels/linear-regression';
 import type { ParamLayout } from '../model';
 import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
 import type { AdapterReport } from '../device/adapter-info';
-import type { Backend, Evaluation, ModelConfig, Split, Step, VariantReport } from './backend';
+import type { Backend, Evaluation, ModelConfig, Plan, Split, Step, VariantReport } from './backend';
 import { type GpuModel, type StepBuffers, gpuModel } from './gpu-models';
 import { planSpan } from './plan-span';
 import { EVAL_OFFSETS, type Launch, encodeSteps, uploadEvaluationTable, uploadPlan } from './step-encoding';
@@ -59,8 +59,8 @@ export class WebGpuBackend implements Backend {
   private planBuffers: PlanBuffers | undefined;
   private partials: GPUBuffer | undefined;
   private phasePartials: GPUBuffer | undefined;
-  /** the plan's largest batch: it chooses the forward kernel */
-  private largestBatch = 1;
+  /** the plan's batch size: it chooses the forward kernel */
+  private batchSize = 1;
   private fusedTable: GPUBuffer | undefined;
   private readonly launches = new Map<StepVariant, Launch[]>();
   private configs: readonly ModelConfig[];
@@ -218,7 +218,7 @@ export class WebGpuBackend implements Backend {
     this.gpu.write(this.buffers.order, order);
   }
 
-  async setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void> {
+  async setPlan(steps: Plan, stopRequested: () => boolean): Promise<void> {
     if (!this.update) await this.setOptimizers(this.configs);
     const count = this.m.sets.train!.count;
     for (const s of steps) if (s.size < 1 || s.start + s.size > count) throw new Error(`step ${JSON.stringify(s)} is outside the ${count} training examples`);
@@ -229,11 +229,10 @@ export class WebGpuBackend implements Backend {
     this.launches.clear();
     for (const b of [this.partials, this.phasePartials, this.fusedTable]) if (b) this.gpu.free(b);
     [this.partials, this.phasePartials, this.fusedTable] = [undefined, undefined, undefined];
-    const largest = Math.max(1, ...steps.map((s) => s.size));
-    this.largestBatch = largest;
-    await this.sizePlanBuffers(largest);
+    this.batchSize = steps.batchSize;
+    await this.sizePlanBuffers(steps.batchSize);
     const shape: PlanShape = {
-      model: this.m.model.kind, models: this.models, largestBatch: largest, regularBatch: regularBatch(steps, count),
+      model: this.m.model.kind, models: this.models, batchSize: steps.batchSize,
       plainSgd: this.configs.every((c) => c.optimizer.kind === 'sgd'),
     };
     const tuneSteps = Math.min(TUNE_STEPS, steps.length);
@@ -284,7 +283,7 @@ export class WebGpuBackend implements Backend {
       this.launches.set(variant, [{ kernel: sgdFusedKernel, pipeline, bindGroup }]);
       return;
     }
-    const head = [await launch(this.m.forward(K, this.largestBatch), [train.inputs, b.order, b.params, b.outputs]), await launch(this.m.lossHead(K, train.count), this.m.lossBindings(train, b))];
+    const head = [await launch(this.m.forward(K, this.batchSize), [train.inputs, b.order, b.params, b.outputs]), await launch(this.m.lossHead(K, train.count), this.m.lossBindings(train, b))];
     const tail = await launch(u.kernel, [this.tables!.rates, u.kinds, this.buffers.grads, u.s1, u.s2, b.params]);
     if (variant.startsWith('split-k-')) {
       const chunk = Number(variant.slice('split-k-'.length));
@@ -303,7 +302,7 @@ export class WebGpuBackend implements Backend {
       const gradientBuffers = [train.inputs, b.order, b.dOutputs, this.phasePartials];
       // rows per pass change the speed, not the bits: measured once per device
       const candidates = ROWS_PER_PASS_CHOICES.map((r) => gradientBlockedKernel(PHASES, r));
-      const { kernel: gradient } = await fastestKernel(this.gpu, `gradient_blocked/${PHASES}/${this.layout.rowWords}`, candidates, this.layout, this.largestBatch, gradientBuffers);
+      const { kernel: gradient } = await fastestKernel(this.gpu, `gradient_blocked/${PHASES}/${this.layout.rowWords}`, candidates, this.layout, this.batchSize, gradientBuffers);
       this.launches.set(variant, [
         ...head,
         await launch(gradient, gradientBuffers),
@@ -391,11 +390,4 @@ export class WebGpuBackend implements Backend {
   async destroy(): Promise<void> {
     await this.gpu.destroy();
   }
-}
-
-/** The batch size when every step is a regular slice of it (the last may be shorter), else null. */
-function regularBatch(steps: readonly Step[], rows: number): number | null {
-  const batch = steps[0]?.size ?? 0;
-  if (batch < 1) return null;
-  return steps.every((s, i) => s.start === i * batch && s.size === Math.min(batch, rows - i * batch)) ? batch : null;
 }

@@ -11,6 +11,8 @@ describe('epoch plan', () => {
     { n: 60000, b: 7, steps: 8572, last: 60000 - 8571 * 7 },
   ])('$n examples in batches of $b: $steps steps, last of $last', ({ n, b, steps, last }) => {
     const plan = epochPlan(n, b);
+    // the batch size's one home: the engines take it from here, not from the steps' sizes
+    expect(plan.batchSize).toBe(b);
     expect(plan.length).toBe(steps);
     expect(plan.at(-1)!.size).toBe(last);
     // every row of the order is visited exactly once, in order
