@@ -22,7 +22,8 @@ const oldRule = (b: number): StepVariant => (b <= 16 ? 'fused-64' : b >= 8192 ? 
 const newCandidates = (b: number): StepVariant[] => (b <= 16 ? ['fused-64', 'four-kernels'] : b >= 8192 ? ['split-k-512', 'register-blocked'] : ['four-kernels', 'split-k-512', 'register-blocked'].filter((v) => v !== 'split-k-512' || b >= 1024) as StepVariant[]);
 
 for (const batch of batches) {
-  const plan = epochPlan(data.trainCount, batch, 0.1 * Math.min(1, batch / 100));
+  const plan = epochPlan(data.trainCount, batch);
+  const lr = 0.1 * Math.min(1, batch / 100);
   const steps = Math.max(1, Math.min(plan.length, Math.round(200000 / (batch * 40 + 2000))));
   const configs: Array<{ name: string; engine: WebGpuBackend; variant: StepVariant }> = [
     { name: `old ${oldRule(batch)}`, engine: engines.old, variant: oldRule(batch) },
@@ -32,7 +33,7 @@ for (const batch of batches) {
   for (let round = -1; round < ROUNDS; round++) {
     for (const c of configs) {
       c.engine.setVariantChoice(c.variant);
-      const us = await timeSteps(c.engine, data, plan, steps);
+      const us = await timeSteps(c.engine, data, plan, steps, lr);
       if (round >= 0) (times[c.name] ??= []).push(us);
     }
   }

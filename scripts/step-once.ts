@@ -16,11 +16,12 @@ const data = loadMnist();
 const { gpu } = await openNodeDevice('auto');
 const engine = await WebGpuBackend.create(gpu, data);
 for (const batch of batches) {
-  const plan = epochPlan(data.trainCount, batch, 0.1 * Math.min(1, batch / 100));
+  const plan = epochPlan(data.trainCount, batch);
+  const lr = 0.1 * Math.min(1, batch / 100);
   const steps = Math.max(1, Math.min(plan.length, Math.round(400000 / (batch * 40 + 2000))));
   const times: number[] = [];
   const rounds = steps === 1 ? 4 : 2;
-  for (let round = 0; round < rounds; round++) times.push(await timeSteps(engine, data, plan, steps));
+  for (let round = 0; round < rounds; round++) times.push(await timeSteps(engine, data, plan, steps, lr));
   const timed = times.slice(1).sort((a, b) => a - b);
   console.log(`${batch} ${engine.stepVariant} ${timed[timed.length >> 1]!.toFixed(0)}`);
 }

@@ -72,16 +72,15 @@ runCommand('bench:variants', async () => {
 
 /** Every candidate at one batch size, alternating over `rounds` timed rounds after a warm-up round. */
 async function measureBatch(engine: WebGpuBackend, data: ReturnType<typeof loadMnist>, batchSize: number, rounds: number): Promise<MeasuredBatch> {
-  const plan = epochPlan(data.trainCount, batchSize, 0.01);
-  const last = plan.at(-1)!.size;
-  const shape: PlanShape = { model: 'softmax-classifier', models: 1, largestBatch: batchSize, regularBatch: last <= batchSize ? batchSize : null, plainSgd: true };
+  const plan = epochPlan(data.trainCount, batchSize);
+  const shape: PlanShape = { model: 'softmax-classifier', models: 1, batchSize, plainSgd: true };
   const variants = candidates(shape);
   const steps = stepsPerTiming(batchSize, plan.length);
   const times: Record<string, number[]> = {};
   for (let round = -1; round < rounds; round++) {
     for (const variant of variants) {
       engine.setVariantChoice(variant);
-      const us = await timeSteps(engine, data, plan, steps);
+      const us = await timeSteps(engine, data, plan, steps, 0.01);
       if (engine.stepVariant !== variant) throw new UserError(`asked for ${variant} at batch ${batchSize}, the engine ran ${engine.stepVariant}`);
       if (round >= 0) (times[variant] ??= []).push(us);
     }

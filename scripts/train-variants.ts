@@ -41,7 +41,7 @@ function rotated<T>(list: readonly T[], by: number): T[] {
 
 /** The candidates within CONTENDER_FACTOR of the fastest at the nearest measured batch size (the others are left out to keep the run short). */
 function contenders(shape: PlanShape): VariantChoice[] {
-  const times = nearestMeasured(SOFTWARE_TABLE, shape.largestBatch).microsecondsPerStep;
+  const times = nearestMeasured(SOFTWARE_TABLE, shape.batchSize).microsecondsPerStep;
   const all = candidates(shape);
   const fastest = Math.min(...all.map((v) => times[v]?.median ?? Infinity));
   return all.filter((v) => (times[v]?.median ?? 0) <= CONTENDER_FACTOR * fastest);
@@ -51,7 +51,7 @@ console.log('| batch | epochs | auto runs | auto samples/s | fastest forced vari
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const batch of batches) {
   const size = batch === 'full' ? N : Number(batch);
-  const shape: PlanShape = { model: 'softmax-classifier', models: 1, largestBatch: size, regularBatch: size, plainSgd: true };
+  const shape: PlanShape = { model: 'softmax-classifier', models: 1, batchSize: size, plainSgd: true };
   const configs: VariantChoice[] = ['auto', ...contenders(shape)];
   const epochs = epochsOf.get(batch) ?? '2';
   const speeds: Record<string, number[]> = {};

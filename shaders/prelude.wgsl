@@ -5,9 +5,9 @@
 const CLASSES: u32 = 10u;
 
 // The per-step uniform (src/kernels/kernel.ts, writeBatchUniform; 32 bytes bound): the batch is
-// examples order[start .. start + size), lr the plan's base rate, inv_size = 1 / size, and index
-// the step's place in the epoch's plan (its row in the rate table).
-struct Batch { start: u32, size: u32, lr: f32, inv_size: f32, index: u32 }
+// examples order[start .. start + size), inv_size = 1 / size, and index the step's place in the
+// epoch's plan (its rows in the rate table).
+struct Batch { start: u32, size: u32, inv_size: f32, index: u32 }
 
 // Softmax of a row z of C logits, passed as (z0..z3), (z4..z7), (z8, z9): its max m is
 // subtracted before exp so that large logits cannot overflow, softmax(z)_c = exp(z_c - m) / sum,

@@ -14,7 +14,7 @@ override PASSES: u32 = 1024u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let seed = f32(gid.x) * 1e-6 + batch.lr;
+  let seed = f32(gid.x) * 1e-6 + batch.inv_size;
   var a#a = vec4(seed + f32(#a));
   let m#u = vec4(0.9999 - f32(#u) * 1e-6);
   let c = vec4(1e-4);

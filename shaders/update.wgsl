@@ -1,5 +1,5 @@
 // update.wgsl: one optimiser update of K models at once, each with its own rule and rate (a
-// sweep; a single run is K = 1 with a base rate of 1, its rate table holding the full rate).
+// sweep; a single run is K = 1).
 //
 //   sgd       p -= lr·g
 //   momentum  v = μ·v + g;  p -= lr·v                  (heavy ball, as in PyTorch; s1 = v)
@@ -8,11 +8,11 @@
 //             c1 = 1/(1-β1ᵗ), c2 = 1/(1-β2ᵗ) for update t, in float64 on the host  (s1 = m, s2 = v)
 //   rmsprop   v = β2·v + (1-β2)·g²;  p -= lr·g / (sqrt(v) + ε)     (Hinton; PyTorch's, α = β2; s1 = v)
 //
-//   models  (K) struct Model: the model's base rate and its rule (a KIND_ code below; the host's
-//           table: updateCode in src/kernels/update.ts, the kind's place in OPTIMIZER_KINDS); not
-//           read for a single model with its rule compiled in (KIND), the common case
-//   rates   (S) vec4 per update of the epoch: (factor, c1, c2, 0); this one's is rates[batch.index],
-//           and model k's rate is models[k].lr · factor (one schedule and one β1, β2 per sweep)
+//   kinds   (K) u32: each model's rule (a KIND_ code below; the host's table: updateCode in
+//           src/kernels/update.ts, the kind's place in OPTIMIZER_KINDS); not read for a single
+//           model with its rule compiled in (KIND), the common case
+//   rates   (S·K) vec4 per update of the epoch and model: (lr, c1, c2, 0), model k's scheduled
+//           rate (computed in float64 on the host) and Adam's corrections at rates[batch.index·K + k]
 //   grads, params, s1, s2   f32, model k at k·STRIDE; s1, s2 are the rule's state, kept between
 //           updates and starting at 0 (a rule without state never touches them)
 // Dispatch: up to ceil(K·STRIDE / WORKGROUP_SIZE) workgroups (one thread per parameter), fewer on
@@ -40,11 +40,9 @@ const MIXED: u32 = 0xffffffffu;
 override KIND: u32 = MIXED;
 override MODELS: u32 = 1u;
 
-struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
-
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> rates: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> models: array<Model>;
+@group(0) @binding(2) var<storage, read> kinds: array<u32>;
 @group(0) @binding(3) var<storage, read> grads: array<f32>;
 @group(0) @binding(4) var<storage, read_write> s1: array<f32>;
 @group(0) @binding(5) var<storage, read_write> s2: array<f32>;
@@ -54,20 +52,17 @@ struct Model { lr: f32, kind: u32, pad0: u32, pad1: u32 }
 // on a GPU, many on a software adapter (src/kernels/kernel.ts, elementwiseWorkgroups).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let r = rates[batch.index];
-  for (var p = gid.x; p < arrayLength(&params); p += groups.x * WORKGROUP_SIZE) { update_one(p, r); }
+  for (var p = gid.x; p < arrayLength(&params); p += groups.x * WORKGROUP_SIZE) { update_one(p); }
 }
 
 /** Parameter p's update (model p / STRIDE's rule and rate). */
-fn update_one(p: u32, r: vec4<f32>) {
-  // one model: the table's rate is its own (base rate 1, never read); K: base rate x the factor
-  var lr = r.x;
+fn update_one(p: u32) {
+  let k = p / STRIDE;
+  let r = rates[batch.index * MODELS + k];
+  let lr = r.x;
+  // one rule for all: compiled in; else each model's own, from the table
   var kind = KIND;
-  if (MODELS > 1u || KIND == MIXED) {
-    let model = models[p / STRIDE];
-    lr = model.lr * r.x;
-    kind = select(model.kind, KIND, KIND != MIXED);
-  }
+  if (KIND == MIXED) { kind = kinds[k]; }
   let g = grads[p];
   switch kind {
     case KIND_SGD: {

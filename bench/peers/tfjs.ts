@@ -69,6 +69,7 @@ export class TfjsBackend implements Backend {
 
   async setOptimizers(configs: readonly ModelConfig[]): Promise<void> {
     if (configs.length !== 1 || configs[0]!.optimizer.kind !== 'sgd') throw new UserError(`the ${this.name} peer runs one configuration of plain SGD only`);
+    this.lr = configs[0]!.lr;
   }
 
   /** The rate of every update: the peer takes a constant one. */
@@ -112,7 +113,6 @@ export class TfjsBackend implements Backend {
   async setPlan(steps: readonly Step[]): Promise<void> {
     this.plan = steps;
     this.stepLosses = new Float64Array(steps.length);
-    this.lr = steps[0]?.lr ?? 0.1;
     this.optimizer?.dispose();
     this.optimizer = tf.train.sgd(this.lr);
   }

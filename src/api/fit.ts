@@ -115,14 +115,14 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     const r = saved.run;
     checkExtensible(r, o.epochs, resume.name, naming);
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
-    return withinRun(o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length }, naming);
+    return withinRun(o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize).length }, naming);
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
   const batchSize = resolveBatchSize(o.batchSize ?? defaultBatchSize(data.trainCount), data.trainCount, naming);
   const chosen = o.lr === undefined ? checkedDefaultRate(defaultRate(data, optimizer, batchSize), naming) : null;
   const lr = o.lr ?? chosen!.lr;
-  const stepsPerEpoch = epochPlan(data.trainCount, batchSize, lr).length;
+  const stepsPerEpoch = epochPlan(data.trainCount, batchSize).length;
   const epochs = o.epochs ?? 5;
   // a run on a time budget ends when it ends: its epochs are a limit, not its length
   if (o.budgetMs === undefined) checkScheduleFits(schedule, { epochs, updatesPerEpoch: stepsPerEpoch, batchSize }, naming);

@@ -12,7 +12,11 @@ export interface Step {
   start: number;
   /** examples in the batch (the last batch of an epoch may be smaller) */
   size: number;
-  lr: number;
+}
+
+/** One epoch's steps (src/train/plan.ts, epochPlan) and the batch size they were cut at, its one home. */
+export interface Plan extends ReadonlyArray<Step> {
+  readonly batchSize: number;
 }
 
 export interface Evaluation {
@@ -35,7 +39,7 @@ export interface BackendData {
 /** One of the K configurations an engine trains side by side: its optimiser and its base rate. */
 export interface ModelConfig {
   optimizer: Optimizer;
-  /** multiplies each update's scheduled rate (setRates); 1 when the rates table holds the full rate */
+  /** the base learning rate, which the schedule scales per update (setRates: src/optim/rates.ts) */
   lr: number;
 }
 
@@ -73,10 +77,10 @@ export interface Backend {
    * The steps of one epoch, identical every epoch; set before training (again for a new run).
    * Work done here that may take long (measuring step variants) ends early once `stopRequested`.
    */
-  setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void>;
+  setPlan(plan: Plan, stopRequested: () => boolean): Promise<void>;
   /** The order in which the training set is visited this epoch (a permutation of 0..N-1). */
   setOrder(order: Uint32Array): void;
-  /** This epoch's per-update table (src/optim/rates.ts): scheduled rate factors and Adam's corrections. */
+  /** This epoch's per-update table (src/optim/rates.ts): each configuration's scheduled rate and Adam's corrections. */
   setRates(rates: Float32Array): void;
   setParams(k: number, params: Float32Array): Promise<void>;
   getParams(k: number): Promise<Float32Array>;

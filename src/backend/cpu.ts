@@ -105,7 +105,7 @@ export class CpuBackend implements Backend {
   private readonly m: CpuModel;
   private plan: readonly Step[] = [];
   private order: Uint32Array;
-  /** (rate factor, c1, c2, 0) per update of the epoch */
+  /** (lr, c1, c2, 0) per update of the epoch and configuration (src/optim/rates.ts) */
   private rates: Float32Array<ArrayBufferLike> = new Float32Array(0);
   private readonly configurations: Configuration[];
 
@@ -134,7 +134,7 @@ export class CpuBackend implements Backend {
 
   async setPlan(steps: readonly Step[]): Promise<void> {
     this.plan = steps;
-    this.rates = baseRates(steps);
+    this.rates = baseRates(steps.length, this.configurations.map((c) => c.config));
   }
 
   setOrder(order: Uint32Array): void {
@@ -170,13 +170,12 @@ export class CpuBackend implements Backend {
   async runSteps(first: number, count: number): Promise<number[]> {
     for (let s = first; s < first + count; s++) {
       const { start, size } = this.plan[s]!;
-      for (const c of this.configurations) {
+      this.configurations.forEach((c, k) => {
         const { loss, grads } = this.m.step(this.order, start, size, c.params);
         c.losses.set(loss, start);
-        // the configuration's base rate times the update's factor, in float32 as the GPU computes it
-        const lr = c.config.lr === 1 ? this.rates[4 * s]! : Math.fround(Math.fround(c.config.lr) * this.rates[4 * s]!);
-        updateRef(c.config.optimizer, c.params, c.state[0] ?? NO_STATE, c.state[1] ?? NO_STATE, grads, { lr, c1: this.rates[4 * s + 1]!, c2: this.rates[4 * s + 2]! });
-      }
+        const [lr, c1, c2] = this.rates.subarray(4 * (s * this.models + k));
+        updateRef(c.config.optimizer, c.params, c.state[0] ?? NO_STATE, c.state[1] ?? NO_STATE, grads, { lr: lr!, c1: c1!, c2: c2! });
+      });
     }
     return this.batchLoss(first, count);
   }

@@ -46,7 +46,7 @@ export function fastestKernel(gpu: Gpu, family: string, candidates: readonly Ker
 
 async function timeCandidates(gpu: Gpu, candidates: readonly Kernel[], layout: ParamLayout, rows: number, buffers: GPUBuffer[]): Promise<KernelChoice> {
   const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
-  writeBatchUniform(table, 0, { start: 0, size: rows, lr: 0 });
+  writeBatchUniform(table, 0, { start: 0, size: rows });
   const uniform = await gpu.buffer('kernel probe batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
   try {
     const runs = await Promise.all(candidates.map(async (kernel) => {

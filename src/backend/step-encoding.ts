@@ -7,7 +7,7 @@ import { type Gpu, type Pipeline, UNIFORM_STRIDE_BYTES } from '../device/gpu';
 import { type Kernel, writeBatchUniform } from '../kernels/kernel';
 import type { ParamLayout } from '../model';
 import { baseRates } from '../optim/rates';
-import type { Step } from './backend';
+import type { ModelConfig, Step } from './backend';
 
 /** Steps recorded per command buffer: bounds the size of one submission. */
 export const STEPS_PER_SUBMIT = 1024;
@@ -21,14 +21,14 @@ export interface Launch {
 
 /**
  * A plan's step table (each step's Batch uniform, with its index, at UNIFORM_STRIDE_BYTES) and
- * its rate table at base rates (src/optim/rates.ts; each epoch then writes its own).
+ * its rate table at the configurations' base rates (src/optim/rates.ts; each epoch then writes its own).
  */
-export async function uploadPlan(gpu: Gpu, steps: readonly Step[], label: string): Promise<{ stepTable: GPUBuffer; rates: GPUBuffer }> {
+export async function uploadPlan(gpu: Gpu, steps: readonly Step[], configs: readonly ModelConfig[], label: string): Promise<{ stepTable: GPUBuffer; rates: GPUBuffer }> {
   const table = new DataView(new ArrayBuffer(Math.max(1, steps.length) * UNIFORM_STRIDE_BYTES));
   steps.forEach((s, i) => writeBatchUniform(table, i * UNIFORM_STRIDE_BYTES, { ...s, index: i }));
   return {
     stepTable: await gpu.buffer(`${label} step table`, table.byteLength, 'uniform', table),
-    rates: await gpu.buffer(`${label} rates`, Math.max(1, steps.length) * 16, 'storage', baseRates(steps)),
+    rates: await gpu.buffer(`${label} rates`, Math.max(1, steps.length) * configs.length * 16, 'storage', baseRates(steps.length, configs)),
   };
 }
 
@@ -64,7 +64,7 @@ export const EVAL_OFFSETS = { train: 0, test: UNIFORM_STRIDE_BYTES } as const;
 /** The evaluation table: the whole training set, then the whole test set, each as one batch. */
 export function uploadEvaluationTable(gpu: Gpu, trainCount: number, testCount: number): Promise<GPUBuffer> {
   const table = new DataView(new ArrayBuffer(2 * UNIFORM_STRIDE_BYTES));
-  writeBatchUniform(table, EVAL_OFFSETS.train, { start: 0, size: trainCount, lr: 0 });
-  writeBatchUniform(table, EVAL_OFFSETS.test, { start: 0, size: testCount, lr: 0 });
+  writeBatchUniform(table, EVAL_OFFSETS.train, { start: 0, size: trainCount });
+  writeBatchUniform(table, EVAL_OFFSETS.test, { start: 0, size: testCount });
   return gpu.buffer('evaluation batches', table.byteLength, 'uniform', table);
 }

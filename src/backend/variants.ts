@@ -29,9 +29,8 @@ export interface PlanShape {
   model: 'softmax-classifier' | 'linear-regression';
   /** K, the configurations stacked */
   models: number;
-  largestBatch: number;
-  /** the batch size when every step is a regular slice of it (the last may be shorter), else null */
-  regularBatch: number | null;
+  /** the plan's batch size (each step a slice of it, the last one's may be shorter) */
+  batchSize: number;
   /** every configuration is plain SGD (the fused step keeps no optimiser state) */
   plainSgd: boolean;
 }
@@ -45,17 +44,17 @@ interface VariantSpec {
 }
 
 const classifierAlone = (s: PlanShape) => s.model === 'softmax-classifier' && s.models === 1;
-const fusedRuns = (s: PlanShape) => classifierAlone(s) && s.plainSgd && s.regularBatch !== null && s.regularBatch <= FUSED_MAX_BATCH;
+const fusedRuns = (s: PlanShape) => classifierAlone(s) && s.plainSgd && s.batchSize <= FUSED_MAX_BATCH;
 
 export const VARIANTS: readonly VariantSpec[] = [
   { name: 'four-kernels', applies: () => true, canRun: () => true },
   ...SPLIT_CHUNKS.map((chunk): VariantSpec => ({
     name: `split-k-${chunk}`,
-    applies: (s) => classifierAlone(s) && splitChunks(s.largestBatch, chunk) >= SPLIT_MIN_CHUNKS && splitChunks(s.largestBatch, chunk) <= SPLIT_MAX_CHUNKS,
+    applies: (s) => classifierAlone(s) && splitChunks(s.batchSize, chunk) >= SPLIT_MIN_CHUNKS && splitChunks(s.batchSize, chunk) <= SPLIT_MAX_CHUNKS,
     canRun: classifierAlone,
   })),
   // under 2 rows per phase its partials cost more than they save
-  { name: 'register-blocked', applies: (s) => classifierAlone(s) && s.largestBatch >= 2 * PHASES, canRun: classifierAlone },
+  { name: 'register-blocked', applies: (s) => classifierAlone(s) && s.batchSize >= 2 * PHASES, canRun: classifierAlone },
   ...FUSED_WORKGROUP_SIZES.map((w): VariantSpec => ({ name: `fused-${w}`, applies: fusedRuns, canRun: fusedRuns })),
 ];
 
@@ -136,8 +135,8 @@ export async function chooseVariant(choice: VariantChoice, c: ChooseContext): Pr
     return report('four-kernels', 'only', `no other variant applies: the fused step takes batches of at most ${FUSED_MAX_BATCH}, split-K needs ${SPLIT_MIN_CHUNKS} to ${SPLIT_MAX_CHUNKS} chunks, the register-blocked gradient ${2 * PHASES} rows`);
   }
   if (choice === 'auto') {
-    const variant = ruleVariant(choices, shape.largestBatch, c.software);
-    return report(variant, 'rule', `the rule for batch ${shape.largestBatch} on a ${c.software ? 'software' : 'hardware'} adapter; --step-variant tune measures instead`);
+    const variant = ruleVariant(choices, shape.batchSize, c.software);
+    return report(variant, 'rule', `the rule for batch ${shape.batchSize} on a ${c.software ? 'software' : 'hardware'} adapter; --step-variant tune measures instead`);
   }
   const key = tuneKey(c.adapter, shape);
   const known = tuned.get(key);

@@ -4,7 +4,7 @@
  * Data, parameters and every intermediate stay on the GPU. A step is its variant's dispatches
  * (variants.ts: four kernels, split-K, the register-blocked gradient, or many fused steps per dispatch), recorded with many other
  * steps into one compute pass, submitted together and awaited once; each step finds its batch
- * (start, size, lr, index) in a table of uniforms uploaded once per plan, selected with a dynamic
+ * (start, size, index) in a table of uniforms uploaded once per plan, selected with a dynamic
  * offset, so nothing is written or read back per step. Each example's loss stays at its epoch
  * position until a window of them is read back with the completion of the steps.
  *
@@ -20,12 +20,12 @@ import { PHASES, ROWS_PER_PASS_CHOICES, gradientBlockedKernel, phasePartialsByte
 import { fastestKernel } from './kernel-tuner';
 import { type Kernel, modelStride } from '../kernels/kernel';
 import { FUSED_STEPS_PER_DISPATCH, fusedConstants, sgdFusedKernel, writeFusedUniform } from '../kernels/sgd-fused';
-import { modelTable, updateKernel } from '../kernels/update';
+import { kindTable, updateKernel } from '../kernels/update';
 import { linearForwardRows } from '../kernels/linear-regression';
 import type { ParamLayout } from '../model';
 import { type Optimizer, SGD, stateArrays } from '../optim/optimizer';
 import type { AdapterReport } from '../device/adapter-info';
-import type { Backend, Evaluation, ModelConfig, Split, Step, VariantReport } from './backend';
+import type { Backend, Evaluation, ModelConfig, Plan, Split, Step, VariantReport } from './backend';
 import { type GpuModel, type StepBuffers, gpuModel } from './gpu-models';
 import { planSpan } from './plan-span';
 import { EVAL_OFFSETS, type Launch, encodeSteps, uploadEvaluationTable, uploadPlan } from './step-encoding';
@@ -59,13 +59,13 @@ export class WebGpuBackend implements Backend {
   private planBuffers: PlanBuffers | undefined;
   private partials: GPUBuffer | undefined;
   private phasePartials: GPUBuffer | undefined;
-  /** the plan's largest batch: it chooses the forward kernel */
-  private largestBatch = 1;
+  /** the plan's batch size: it chooses the forward kernel */
+  private batchSize = 1;
   private fusedTable: GPUBuffer | undefined;
   private readonly launches = new Map<StepVariant, Launch[]>();
   private configs: readonly ModelConfig[];
   /** the update kernel's constants and state arrays, made by setOptimizers */
-  private update: { kernel: Kernel; pipeline: Pipeline; models: GPUBuffer; s1: GPUBuffer; s2: GPUBuffer } | undefined;
+  private update: { kernel: Kernel; pipeline: Pipeline; kinds: GPUBuffer; s1: GPUBuffer; s2: GPUBuffer } | undefined;
   private report: VariantReport | null = null;
   private readonly stride: number;
   private choice: VariantChoice;
@@ -163,7 +163,7 @@ export class WebGpuBackend implements Backend {
     const shared = configs[0]!.optimizer;
     const same = (o: Optimizer) => o.momentum === shared.momentum && o.beta1 === shared.beta1 && o.beta2 === shared.beta2 && o.epsilon === shared.epsilon;
     if (!configs.every((c) => same(c.optimizer))) throw new UserError('stacked configurations share their momentum, β1, β2 and ε (they are compiled into the update kernel)');
-    if (this.update) for (const b of [this.update.models, this.update.s1, this.update.s2]) this.gpu.free(b);
+    if (this.update) for (const b of [this.update.kinds, this.update.s1, this.update.s2]) this.gpu.free(b);
     // one rule for all (always so for a single run) is compiled in
     const kinds = new Set(configs.map((c) => c.optimizer.kind));
     const kernel = updateKernel(this.models, shared, kinds.size === 1 ? configs[0]!.optimizer.kind : undefined, this.gpu.adapter.software);
@@ -173,7 +173,7 @@ export class WebGpuBackend implements Backend {
     this.update = {
       kernel,
       pipeline: await this.gpu.pipeline(kernel, kernel.constants(this.layout)),
-      models: await this.gpu.buffer('models', this.models * 16, 'storage', modelTable(configs.map((c) => ({ lr: c.lr, kind: c.optimizer.kind })))),
+      kinds: await this.gpu.buffer('optimizer kinds', this.models * 4, 'storage', kindTable(configs.map((c) => c.optimizer.kind))),
       s1: await state('optimizer state 1', 1),
       s2: await state('optimizer state 2', 2),
     };
@@ -208,7 +208,7 @@ export class WebGpuBackend implements Backend {
   }
 
   setRates(rates: Float32Array): void {
-    if (rates.length !== this.plan.length * 4) throw new Error(`rates hold ${rates.length / 4} updates for a plan of ${this.plan.length}`);
+    if (rates.length !== this.plan.length * this.models * 4) throw new Error(`rates hold ${rates.length / 4} rows for a plan of ${this.plan.length} updates of ${this.models} models`);
     this.gpu.write(this.tables!.rates, rates);
   }
 
@@ -218,22 +218,21 @@ export class WebGpuBackend implements Backend {
     this.gpu.write(this.buffers.order, order);
   }
 
-  async setPlan(steps: readonly Step[], stopRequested: () => boolean): Promise<void> {
+  async setPlan(steps: Plan, stopRequested: () => boolean): Promise<void> {
     if (!this.update) await this.setOptimizers(this.configs);
     const count = this.m.sets.train!.count;
     for (const s of steps) if (s.size < 1 || s.start + s.size > count) throw new Error(`step ${JSON.stringify(s)} is outside the ${count} training examples`);
     if (this.tables) for (const b of Object.values(this.tables)) this.gpu.free(b);
-    this.tables = await uploadPlan(this.gpu, steps, 'plan');
+    this.tables = await uploadPlan(this.gpu, steps, this.configs, 'plan');
     this.plan = steps;
     this.gpu.pacer.forget('steps');
     this.launches.clear();
     for (const b of [this.partials, this.phasePartials, this.fusedTable]) if (b) this.gpu.free(b);
     [this.partials, this.phasePartials, this.fusedTable] = [undefined, undefined, undefined];
-    const largest = Math.max(1, ...steps.map((s) => s.size));
-    this.largestBatch = largest;
-    await this.sizePlanBuffers(largest);
+    this.batchSize = steps.batchSize;
+    await this.sizePlanBuffers(steps.batchSize);
     const shape: PlanShape = {
-      model: this.m.model.kind, models: this.models, largestBatch: largest, regularBatch: regularBatch(steps, count),
+      model: this.m.model.kind, models: this.models, batchSize: steps.batchSize,
       plainSgd: this.configs.every((c) => c.optimizer.kind === 'sgd'),
     };
     const tuneSteps = Math.min(TUNE_STEPS, steps.length);
@@ -284,8 +283,8 @@ export class WebGpuBackend implements Backend {
       this.launches.set(variant, [{ kernel: sgdFusedKernel, pipeline, bindGroup }]);
       return;
     }
-    const head = [await launch(this.m.forward(K, this.largestBatch), [train.inputs, b.order, b.params, b.outputs]), await launch(this.m.lossHead(K, train.count), this.m.lossBindings(train, b))];
-    const tail = await launch(u.kernel, [this.tables!.rates, u.models, this.buffers.grads, u.s1, u.s2, b.params]);
+    const head = [await launch(this.m.forward(K, this.batchSize), [train.inputs, b.order, b.params, b.outputs]), await launch(this.m.lossHead(K, train.count), this.m.lossBindings(train, b))];
+    const tail = await launch(u.kernel, [this.tables!.rates, u.kinds, this.buffers.grads, u.s1, u.s2, b.params]);
     if (variant.startsWith('split-k-')) {
       const chunk = Number(variant.slice('split-k-'.length));
       // sized for the most chunks any split-K variant cuts this plan's largest batch into, so that every one prepared shares it
@@ -303,7 +302,7 @@ export class WebGpuBackend implements Backend {
       const gradientBuffers = [train.inputs, b.order, b.dOutputs, this.phasePartials];
       // rows per pass change the speed, not the bits: measured once per device
       const candidates = ROWS_PER_PASS_CHOICES.map((r) => gradientBlockedKernel(PHASES, r));
-      const { kernel: gradient } = await fastestKernel(this.gpu, `gradient_blocked/${PHASES}/${this.layout.rowWords}`, candidates, this.layout, this.largestBatch, gradientBuffers);
+      const { kernel: gradient } = await fastestKernel(this.gpu, `gradient_blocked/${PHASES}/${this.layout.rowWords}`, candidates, this.layout, this.batchSize, gradientBuffers);
       this.launches.set(variant, [
         ...head,
         await launch(gradient, gradientBuffers),
@@ -391,11 +390,4 @@ export class WebGpuBackend implements Backend {
   async destroy(): Promise<void> {
     await this.gpu.destroy();
   }
-}
-
-/** The batch size when every step is a regular slice of it (the last may be shorter), else null. */
-function regularBatch(steps: readonly Step[], rows: number): number | null {
-  const batch = steps[0]?.size ?? 0;
-  if (batch < 1) return null;
-  return steps.every((s, i) => s.start === i * batch && s.size === Math.min(batch, rows - i * batch)) ? batch : null;
 }

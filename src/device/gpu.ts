@@ -58,7 +58,7 @@ export function emptyWorkCounts(): WorkCounts {
 export type BufferRole = 'storage' | 'uniform';
 
 /** Bytes of the prelude's struct Batch as bound (src/kernels/kernel.ts writes it). */
-export const BATCH_UNIFORM_BYTES = 32;
+export const BATCH_UNIFORM_BYTES = 16;
 
 /** Size of one entry in a table of uniforms addressed with dynamic offsets. */
 export const UNIFORM_STRIDE_BYTES = 256;

@@ -19,9 +19,10 @@ import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '
 import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
 import { MODELS, TASKS, type Task } from '../model';
-import { OPTIMIZER_KINDS, type Optimizer, stateArrays } from '../optim/optimizer';
+import { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind, stateArrays } from '../optim/optimizer';
 import { SCHEDULE_KINDS, type Schedule } from '../optim/schedule';
-import type { TrainState } from '../train/trainer';
+import type { StackState, TrainState } from '../train/trainer';
+import { type SweepConfig, type SweepRun, type SweepState, sweepModels } from '../train/sweep';
 import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC } from './container';
 import { isWeightsFile } from './weights';
 
@@ -301,4 +302,111 @@ function differingFields(key: string, was: Record<string, unknown>, is: Record<s
 function differentRun(name: string, fields: Array<[string, unknown, unknown]>, naming: Naming): UserError {
   const each = fields.map(([field, was, is]) => `its ${naming.name(field)} is ${writtenValue(naming, field, was)}, this run's is ${writtenValue(naming, field, is)}`);
   return new UserError(`${name} was written by a different run: ${each.join('; ')}`);
+}
+
+/** What a sweep is: its checkpoint resumes only the same sweep, on the same data and backend. */
+export interface SweepIdentity {
+  config: SweepConfig;
+  task: Task;
+  trainExamples: number;
+  /** crc32 of the training data: the same data, not just the same size */
+  dataCrc32: number;
+  backend: string;
+  /** where the data came from, to load it again on resume */
+  origin: DataOrigin;
+}
+
+/**
+ * A sweep's checkpoint: the same container as a run's (magic "DOWNCKPT"), format
+ * 'downhill-sweep-checkpoint'. Its tensors: each finished configuration's parameters
+ * ('runs[i].params'), then the current batch size's ('current[k].params' and its optimiser's
+ * arrays, 'current[k].m' …); then UTF-8 JSON { sweep, state } with the runs' curves (a diverged
+ * configuration's non-finite values kept, as strings) and the current stack's StackState.
+ */
+export interface SweepCheckpoint {
+  sweep: SweepIdentity;
+  state: SweepState;
+}
+
+const SWEEP_FORMAT = 'downhill-sweep-checkpoint';
+
+/** A SweepState as its checkpoint's JSON holds it: the arrays are tensors. */
+type StoredSweepState = Omit<SweepState, 'runs' | 'current'> & { runs: Array<Omit<SweepRun, 'params'>>; current: { state: StackState } | null };
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+
+/** Whether checkpoint bytes are a sweep's (their header says so). */
+export function isSweepCheckpointFile(bytes: Uint8Array): boolean {
+  if (!isCheckpointFile(bytes)) return false;
+  try {
+    return decodeContainer(bytes, 'checkpoint', MAGIC, 'a downhill checkpoint').header.format === SWEEP_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+export function encodeSweepCheckpoint(c: SweepCheckpoint): Uint8Array {
+  const { runs, current, ...rest } = c.state;
+  const tensors: Array<{ name: string; values: Float32Array }> = runs.map((r, i) => ({ name: `runs[${i}].params`, values: r.params }));
+  current?.params.forEach((params, k) => {
+    tensors.push({ name: `current[${k}].params`, values: params });
+    current.optimizerStates[k]!.forEach((values, i) => tensors.push({ name: `current[${k}].${stateArrays(sweepKind(c.sweep.config, k))[i]}`, values }));
+  });
+  const state = { ...rest, runs: runs.map(({ params: _, ...r }) => r), current: current && { state: current.state } };
+  const meta = new TextEncoder().encode(JSON.stringify({ sweep: c.sweep, state }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+  const floats = tensors.reduce((n, t) => n + t.values.length, 0);
+  const payload = new Uint8Array(floats * 4 + meta.length);
+  let at = 0;
+  for (const t of tensors) {
+    payload.set(new Uint8Array(Float32Array.from(t.values).buffer), at);
+    at += t.values.length * 4;
+  }
+  payload.set(meta, at);
+  return encodeContainer(MAGIC, { format: SWEEP_FORMAT, version: 1, tensors: tensors.map((t) => ({ name: t.name, count: t.values.length })), metaBytes: meta.length }, payload);
+}
+
+export function decodeSweepCheckpoint(bytes: Uint8Array, name: string): SweepCheckpoint {
+  const fail = (why: string): never => {
+    throw new UserError(`${name}: ${why}`);
+  };
+  const { header, payload } = decodeContainer(bytes, name, MAGIC, 'a downhill checkpoint');
+  if (header.format !== SWEEP_FORMAT || header.version !== 1) fail(`unsupported sweep checkpoint (format ${String(header.format)}, version ${String(header.version)})`);
+  const tensors = header.tensors as Array<{ name: string; count: number }>;
+  if (!Array.isArray(tensors) || !tensors.every((t) => isObject(t) && typeof t.name === 'string' && isCount(t.count, 1)) || !isCount(header.metaBytes, 2)) fail('corrupt header (tensors)');
+  const floatBytes = tensors.reduce((n, t) => n + t.count * 4, 0);
+  checkPayload(header, payload, floatBytes + (header.metaBytes as number), name, 'parameters and state');
+  const values = new Map<string, Float32Array>();
+  let at = 0;
+  for (const t of tensors) {
+    // an aligned copy (a Buffer's subarray may sit at any offset in a pool); non-finite values kept: a diverged configuration's
+    const copy = new Uint8Array(t.count * 4);
+    copy.set(payload.subarray(at, at + t.count * 4));
+    values.set(t.name, new Float32Array(copy.buffer));
+    at += t.count * 4;
+  }
+  let meta: { sweep: SweepIdentity; state: StoredSweepState };
+  try {
+    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(floatBytes)), (_, v: unknown) => (typeof v === 'string' && NON_FINITE.has(v) ? Number(v) : v)) as typeof meta;
+  } catch {
+    return fail('corrupt sweep state (not valid JSON)');
+  }
+  const tensor = (key: string): Float32Array => values.get(key) ?? fail(`corrupt sweep checkpoint: no tensor ${key}`);
+  try {
+    const { sweep, state } = meta;
+    const K = sweepModels(sweep.config).length;
+    const runs = state.runs.map((r, i) => ({ ...r, params: tensor(`runs[${i}].params`) }));
+    const current = state.current && {
+      state: state.current.state,
+      params: Array.from({ length: K }, (_, k) => tensor(`current[${k}].params`)),
+      optimizerStates: Array.from({ length: K }, (_, k) => stateArrays(sweepKind(sweep.config, k)).map((array) => tensor(`current[${k}].${array}`))),
+    };
+    return { sweep, state: { ...state, runs, current } };
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    return fail('corrupt sweep state');
+  }
+}
+
+/** The optimiser of a sweep's configuration k, in the order the engine stacks them. */
+function sweepKind(config: SweepConfig, k: number): OptimizerKind {
+  return sweepModels(config)[k]!.optimizer;
 }

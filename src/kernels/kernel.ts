@@ -37,7 +37,7 @@ const SOFTWARE_WORKGROUPS = 4;
 
 /**
  * The per-step uniform every kernel reads (struct Batch in shaders/prelude.wgsl): the batch is rows
- * order[start .. start + size), lr is the plan's base step size, invSize = 1 / size, and index
+ * order[start .. start + size), invSize = 1 / size, and index
  * is the step's place in the epoch's plan (update kernels read that update's scheduled rate
  * from a per-epoch table with it). Every kernel binds all of
  * it: BATCH_UNIFORM_BYTES (src/device/gpu.ts).
@@ -45,14 +45,12 @@ const SOFTWARE_WORKGROUPS = 4;
 export interface BatchUniform {
   start: number;
   size: number;
-  lr: number;
   index?: number;
 }
 
 export function writeBatchUniform(view: DataView, offsetBytes: number, b: BatchUniform): void {
   view.setUint32(offsetBytes, b.start, true);
   view.setUint32(offsetBytes + 4, b.size, true);
-  view.setFloat32(offsetBytes + 8, b.lr, true);
-  view.setFloat32(offsetBytes + 12, 1 / b.size, true);
-  view.setUint32(offsetBytes + 16, b.index ?? 0, true);
+  view.setFloat32(offsetBytes + 8, 1 / b.size, true);
+  view.setUint32(offsetBytes + 12, b.index ?? 0, true);
 }

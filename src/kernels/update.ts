@@ -1,7 +1,7 @@
 /**
  * Host side of shaders/update.wgsl, every optimiser's update in one kernel (CPU reference:
- * src/reference/update.ts). A single run is one model whose base rate is 1 (its rate table holds
- * the full scheduled rate); a sweep stacks K models at modelStride, each with its rate and rule.
+ * src/reference/update.ts). A single run is one model; a sweep stacks K models at modelStride,
+ * each with its rule (the kinds table) and its rates (the epoch's rate table, src/optim/rates.ts).
  * Adding an optimiser: a code here, a `case` in update.wgsl, a rule in the reference.
  */
 import type { ParamLayout } from '../model';
@@ -27,7 +27,7 @@ export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'be
   return {
     name: 'update',
     file: 'update.wgsl',
-    // batch (for its index), rates, models, grads, s1, s2, params
+    // batch (for its index), rates, kinds, grads, s1, s2, params
     bindings: ['uniform-dynamic', 'read', 'read', 'read', 'read-write', 'read-write', 'read-write'],
     constants: (layout) => ({
       WORKGROUP_SIZE, STRIDE: modelStride(layout), MOMENTUM: o.momentum, BETA1: o.beta1, BETA2: o.beta2,
@@ -38,13 +38,7 @@ export function updateKernel(models: number, o: Pick<Optimizer, 'momentum' | 'be
   };
 }
 
-/** The models table update.wgsl reads: per model (lr as f32, kind code, 0, 0). */
-export function modelTable(models: ReadonlyArray<{ lr: number; kind: OptimizerKind }>): Uint32Array {
-  const table = new Uint32Array(models.length * 4);
-  const asFloat = new Float32Array(table.buffer);
-  models.forEach((m, k) => {
-    asFloat[4 * k] = m.lr;
-    table[4 * k + 1] = updateCode(m.kind);
-  });
-  return table;
+/** The kinds table update.wgsl reads when the models' rules differ: each model's rule code. */
+export function kindTable(kinds: readonly OptimizerKind[]): Uint32Array {
+  return Uint32Array.from(kinds, updateCode);
 }

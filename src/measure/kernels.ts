@@ -30,7 +30,7 @@ import { gradientKernel } from '../kernels/gradient';
 import { gradientPartialKernel, partialsBytes, SPLIT_CHUNKS, splitChunks } from '../kernels/gradient-partial';
 import { gradientReduceKernel } from '../kernels/gradient-reduce';
 import { type Kernel, writeBatchUniform } from '../kernels/kernel';
-import { modelTable, updateKernel } from '../kernels/update';
+import { kindTable, updateKernel } from '../kernels/update';
 import { SGD } from '../optim/optimizer';
 import { softmaxXentKernel } from '../kernels/softmax-xent';
 import { CLASSES, IMAGE_FEATURES, paramLayout } from '../model';
@@ -93,8 +93,8 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const confusion = await storage('confusion', new Uint32Array(CLASSES * CLASSES));
   // the update's rate table (src/optim/rates.ts): one row, read at the batch's index 0
   const rates = await storage('rates', Float32Array.of(1e-6, 1, 1, 0));
-  // one model of plain SGD at base rate 1; SGD keeps no state (16-byte placeholders)
-  const models = await storage('models', modelTable([{ lr: 1, kind: 'sgd' }]));
+  // one model of plain SGD (its rule compiled in: the kinds table is not read); SGD keeps no state (16-byte placeholders)
+  const models = await storage('optimizer kinds', kindTable(['sgd']));
   const [s1, s2] = [await storage('s1', new Float32Array(4)), await storage('s2', new Float32Array(4))];
   const maxRows = Math.max(...rowsList);
   const partials = await gpu.buffer('partials', partialsBytes(splitChunks(maxRows, Math.min(...SPLIT_CHUNKS)), layout), 'storage');
@@ -138,7 +138,7 @@ export async function benchKernels(gpu: Gpu, say: (line: string) => void, rowsLi
   const results: KernelResult[] = [];
   for (const rows of rowsList) {
     const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
-    writeBatchUniform(table, 0, { start: 0, size: rows, lr: 1e-6 });
+    writeBatchUniform(table, 0, { start: 0, size: rows });
     const uniform = await gpu.buffer('batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
     const records = [];
     for (const [name, kernel, buffers, model] of bindings) {
@@ -192,7 +192,7 @@ async function measureFmaCeiling(gpu: Gpu, sink: GPUBuffer): Promise<number> {
   const probe = fmaProbe(FMA.passes);
   const pipeline = await gpu.pipeline(probe, probe.constants(paramLayout(4)));
   const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
-  writeBatchUniform(table, 0, { start: 0, size: 1, lr: 1e-3 });
+  writeBatchUniform(table, 0, { start: 0, size: 1 });
   const uniform = await gpu.buffer('probe batch', UNIFORM_STRIDE_BYTES, 'uniform', table);
   const group = gpu.bindGroup(pipeline, [uniform, sink]);
   const [t] = await timeAlternating(gpu, [(encoder) => {

@@ -55,9 +55,9 @@ export async function measureThroughput(
   backend: Backend, data: TrainingData, batchSize: number, lr: number, seed: number, o: ThroughputOptions, countWork?: () => () => WorkCounts,
 ): Promise<Throughput> {
   const examples = data.trainCount;
-  const plan = epochPlan(examples, batchSize, lr);
-  // plain SGD whose rates table holds the plan's rate (base rate 1)
-  await backend.setOptimizers([{ optimizer: SGD, lr: 1 }]);
+  const plan = epochPlan(examples, batchSize);
+  // plain SGD at the base rate (no schedule: the rate table as set with the plan)
+  await backend.setOptimizers([{ optimizer: SGD, lr }]);
   await backend.setParams(0, initialParams(data));
   await backend.setPlan(plan, () => false);
   backend.setOrder(permutation(examples, new Rng(seed)));

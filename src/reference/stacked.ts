@@ -48,21 +48,21 @@ export function stackedGradientRef(images: Uint8Array, features: number, order: 
 
 /**
  * One update of K models at `stride` floats from each other (update.wgsl with K models): model k
- * is updateRef on its slices at rate lr_k · factor, that product rounded to f32 as the kernel's.
+ * is updateRef on its slices with its rule and its row of the rate table, rates[k].
  */
 export function stackedUpdateRef(
-  models: ReadonlyArray<{ lr: number; kind: OptimizerKind }>,
+  kinds: readonly OptimizerKind[],
   o: Pick<Optimizer, 'momentum' | 'beta1' | 'beta2' | 'epsilon'>,
   stride: number,
   params: Float32Array,
   s1: Float32Array,
   s2: Float32Array,
   grads: Float32Array,
-  rate: UpdateRate,
+  rates: readonly UpdateRate[],
 ): void {
-  models.forEach((m, k) => {
+  kinds.forEach((kind, k) => {
     const span = (a: Float32Array) => a.subarray(k * stride, (k + 1) * stride);
-    updateRef({ ...o, kind: m.kind }, span(params), span(s1), span(s2), span(grads), { ...rate, lr: Math.fround(Math.fround(m.lr) * rate.lr) });
+    updateRef({ ...o, kind }, span(params), span(s1), span(s2), span(grads), rates[k]!);
   });
 }
 

@@ -3,15 +3,15 @@
  * order; the last batch keeps the remainder with its true size (its gradient is a mean over that
  * size, not over batchSize).
  */
-import type { Step } from '../backend/backend';
+import type { Plan, Step } from '../backend/backend';
 
-export function epochPlan(examples: number, batchSize: number, lr: number): Step[] {
+export function epochPlan(examples: number, batchSize: number): Plan {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > examples) {
     throw new Error(`batch size ${batchSize} is not in 1..${examples}`);
   }
   const steps: Step[] = [];
   for (let start = 0; start < examples; start += batchSize) {
-    steps.push({ start, size: Math.min(batchSize, examples - start), lr });
+    steps.push({ start, size: Math.min(batchSize, examples - start) });
   }
-  return steps;
+  return Object.assign(steps, { batchSize });
 }

@@ -10,12 +10,9 @@
 import type { Backend } from '../backend/backend';
 import { type TrainingData, initialParams } from '../data/training-data';
 import { type Optimizer, type OptimizerKind, SGD } from '../optim/optimizer';
-import { epochRates } from '../optim/rates';
 import { CONSTANT, type Schedule } from '../optim/schedule';
-import { yieldToEventLoop } from '../event-loop';
-import { epochPlan } from './plan';
-import { Rng, permutation } from '../rng';
-import type { HistoryPoint } from './trainer';
+import { UserError } from '../errors';
+import { type HistoryPoint, type Progress, type SharedConfig, type StackState, TrainingStopped, trainStack } from './trainer';
 
 export interface SweepConfig {
   batchSizes: readonly number[];
@@ -54,77 +51,95 @@ export function sweepModels(config: Pick<SweepConfig, 'lrs' | 'optimizers'>): Ar
   return config.optimizers.flatMap((optimizer) => config.lrs.map((lr) => ({ lr, optimizer })));
 }
 
-/** `engine` must stack sweepModels(config).length configurations. */
+/**
+ * Where a sweep stands, enough to continue it exactly: the batch sizes finished (their runs, with
+ * their parameters, and groups), and the one being trained (its stack's state, parameters and
+ * optimiser state; null between batch sizes). Its position: `groups.length` batch sizes done.
+ */
+export interface SweepState {
+  runs: SweepRun[];
+  groups: SweepResult['groups'];
+  /** evaluation time of the batch sizes finished (the current one's is in its state) */
+  evalMs: number;
+  current: { state: StackState; params: Float32Array[]; optimizerStates: Float32Array[][] } | null;
+}
+
+export interface SweepControl {
+  /** polled at step boundaries: a reason (e.g. 'SIGINT') stops the sweep there (its result says so) */
+  stopRequested?: () => string | undefined;
+  /** continue from this state (a checkpoint's), with the same config */
+  resume?: SweepState;
+  /**
+   * called with the sweep's state as the driver checkpoints (every `everySteps` updates or
+   * `everyMs`, at each epoch's end, at a stop) and once each batch size is finished
+   */
+  checkpoint?: { everySteps?: number; everyMs?: number; write: (state: SweepState) => Promise<void> | void };
+}
+
+/**
+ * Trains every configuration of `config`: the driver (trainStack) once per batch size, in order,
+ * its configurations stacked; one whose loss is not finite is marked diverged and the others go
+ * on. `engine` must stack sweepModels(config).length configurations. Stopped, the result holds the
+ * runs so far (the current batch size's to the last recording) and says why.
+ */
 export async function trainSweep(
   engine: Backend,
   data: TrainingData,
   config: SweepConfig,
   onRecord: (line: string) => void = () => {},
-  stopRequested: () => string | undefined = () => undefined,
+  control: SweepControl = {},
 ): Promise<SweepResult> {
-  const examples = data.trainCount;
-  const schedule = config.schedule ?? CONSTANT;
-  const constants = config.constants ?? SGD;
-  const runs: SweepRun[] = [];
-  const groups: SweepResult['groups'] = [];
-  let evalMs = 0;
+  const models = sweepModels(config);
+  if (models.length !== engine.models) throw new Error(`the engine stacks ${engine.models} configurations; the sweep has ${models.length}`);
+  const configs = models.map((m) => ({ optimizer: { ...(config.constants ?? SGD), kind: m.optimizer }, lr: m.lr }));
+  const sweep: SweepState = control.resume ? resumedSweep(control.resume, config) : { runs: [], groups: [], evalMs: 0, current: null };
+  const stopRequested = control.stopRequested ?? (() => undefined);
   let stopped: string | undefined;
-  for (const batchSize of config.batchSizes) {
+  for (const batchSize of config.batchSizes.slice(sweep.groups.length)) {
     if ((stopped = stopRequested())) break;
-    const models = sweepModels(config);
-    if (models.length !== engine.models) throw new Error(`the engine stacks ${engine.models} configurations; the sweep has ${models.length}`);
-    // the models carry their rates; the plan's base rate is 1, scaled by the schedule
-    const plan = epochPlan(examples, batchSize, 1);
-    await engine.setOptimizers(models.map((m) => ({ optimizer: { ...constants, kind: m.optimizer }, lr: m.lr })));
-    for (let k = 0; k < models.length; k++) await engine.setParams(k, initialParams(data));
-    await engine.setPlan(plan, () => stopRequested() !== undefined);
-    const mine: SweepRun[] = models.map((m) => ({ batchSize, lr: m.lr, optimizer: m.optimizer, history: [], params: new Float32Array(0), diverged: false }));
-    let trainMs = 0;
-    let steps = 0;
-    let samples = 0;
-    const record = async (batchLosses?: number[]) => {
-      const t0 = performance.now();
-      for (const [k, run] of mine.entries()) {
-        const [e, t] = [await engine.evaluate(k, 'train'), data.testCount > 0 ? await engine.evaluate(k, 'test') : undefined];
-        const point: HistoryPoint = { epoch: samples / examples, step: steps, samples, trainMs, loss: e.loss, accuracy: e.accuracy };
-        if (batchLosses) point.batchLoss = batchLosses[k]!;
-        if (t) Object.assign(point, { testLoss: t.loss, testAccuracy: t.accuracy });
-        run.history.push(point);
-        // a loss that overflowed in a step shows in the running batch loss even where the
-        // recorded whole-set loss is still finite
-        run.diverged ||= !Number.isFinite(e.loss) || (batchLosses !== undefined && !Number.isFinite(batchLosses[k]!));
-      }
-      evalMs += performance.now() - t0;
+    const current = sweep.current;
+    const shared: SharedConfig = { batchSize, epochs: config.epochs, seed: config.seed, schedule: config.schedule, recordEvery: Infinity, recordSteps: [], recordTest: data.testCount > 0 };
+    const onProgress = (p: Progress, recorded?: readonly HistoryPoint[]) => {
+      if (recorded && p.step === p.stepsPerEpoch) onRecord(`sweep: batch ${batchSize}, ${models.length} configurations, epoch ${p.epoch}/${config.epochs} (${(p.trainMs / 1000).toFixed(2)} s of training)`);
     };
-    await record();
-    const rng = new Rng(config.seed);
-    // an epoch runs in chunks of about 1% of it, so that a stop request is seen within one
-    const chunk = Math.max(1, Math.ceil(plan.length / 100));
-    for (let epoch = 0; epoch < config.epochs && !stopped; epoch++) {
-      let t0 = performance.now();
-      engine.setOrder(permutation(examples, rng));
-      engine.setRates(epochRates(plan, epoch, config.epochs, { ...constants, kind: 'adam' }, schedule));
-      let s = 0;
-      while (s < plan.length) {
-        const count = Math.min(chunk, plan.length - s);
-        await engine.runSteps(s, count);
-        s += count;
-        steps += count;
-        for (let i = s - count; i < s; i++) samples += plan[i]!.size;
-        trainMs += performance.now() - t0;
-        await yieldToEventLoop();
-        if ((stopped = stopRequested())) break;
-        t0 = performance.now();
-      }
-      await record(await engine.batchLoss(0, s));
-      if (stopped) break;
-      onRecord(`sweep: batch ${batchSize}, ${models.length} configurations, epoch ${epoch + 1}/${config.epochs} (${(trainMs / 1000).toFixed(2)} s of training)`);
+    const checkpoint = control.checkpoint && {
+      ...control.checkpoint,
+      write: (state: StackState, params: Float32Array[], optimizerStates: Float32Array[][]) => control.checkpoint!.write({ ...copy(sweep), current: { state, params, optimizerStates } }),
+    };
+    const stack = configs.map((c, k) => ({ ...c, params: current?.params[k] ?? initialParams(data), optimizerState: current?.optimizerStates[k] }));
+    let result: NonNullable<TrainingStopped['stacked']>;
+    try {
+      result = await trainStack(engine, data.trainCount, stack, shared, onProgress, { resume: current?.state, checkpoint, stopRequested, divergence: 'mark' });
+    } catch (e) {
+      if (!(e instanceof TrainingStopped && e.reason === 'interrupted')) throw e;
+      stopped = stopRequested() ?? 'a stop request';
+      result = e.stacked!;
     }
-    for (const [k, run] of mine.entries()) run.params = await engine.getParams(k);
-    runs.push(...mine);
-    groups.push({ batchSize, models: models.length, trainMs });
+    const params = await Promise.all(models.map((_, k) => engine.getParams(k)));
+    sweep.runs.push(...models.map((m, k) => ({ batchSize, lr: m.lr, optimizer: m.optimizer, history: result.histories[k]!, params: params[k]!, diverged: result.diverged[k]! })));
+    sweep.groups.push({ batchSize, models: models.length, trainMs: result.trainMs });
+    sweep.evalMs += result.evalMs;
+    sweep.current = null;
+    if (stopped) break;
+    await control.checkpoint?.write(copy(sweep));
   }
+  const { runs, groups, evalMs } = sweep;
   return { runs, groups, trainMs: groups.reduce((a, g) => a + g.trainMs, 0), evalMs, ...(stopped ? { stopped } : {}) };
+}
+
+/** A copy of a checkpointed sweep state to continue, refused where it is not one of `config`'s. */
+function resumedSweep(state: SweepState, config: SweepConfig): SweepState {
+  const done = state.groups.map((g) => g.batchSize);
+  const K = sweepModels(config).length;
+  if (done.length >= config.batchSizes.length + (state.current ? 0 : 1) || done.some((b, i) => b !== config.batchSizes[i]) || state.runs.length !== done.length * K || (state.current !== null && state.current.params.length !== K)) {
+    throw new UserError(`cannot resume this sweep from that state: it holds batch sizes ${done.join(', ') || 'none'} done of ${state.runs.length} configurations, not a prefix of batch sizes ${config.batchSizes.join(', ')} with ${K} configurations each`);
+  }
+  return copy(state);
+}
+
+/** A state whose lists the sweep's later progress does not change. */
+function copy(state: SweepState): SweepState {
+  return { runs: state.runs.slice(), groups: state.groups.slice(), evalMs: state.evalMs, current: state.current };
 }
 
 /** The best configuration: the lowest final training loss among those that did not diverge. */

@@ -1,14 +1,16 @@
 /**
- * The scheduler: drives a Backend through epochs of shuffled batches, records the loss on the
- * whole training set at regular intervals, and keeps two clocks. The training clock runs while
+ * The driver: drives a Backend through epochs of shuffled batches for K stacked configurations
+ * that share a batch size (K = 1: a run; K > 1: one batch size of a sweep, src/train/sweep.ts),
+ * records each one's loss on the whole training set at regular intervals, and keeps two clocks. The training clock runs while
  * steps are shuffled, encoded, submitted and completed; evaluation (the recorded losses) runs
  * on its own clock and is excluded, as in the classic batch-size comparison.
  *
  * Reliability lives here too: the run's whole state (TrainState) can be handed to a checkpoint
  * writer at step boundaries and resumed exactly; a stop request (a signal) ends the run at the
- * next step boundary with a last checkpoint; a loss that is not finite ends it at once.
+ * next step boundary with a last checkpoint; a loss that is not finite ends a run at once, and
+ * marks that configuration diverged in a stack, whose others go on.
  */
-import type { Backend, Evaluation, Step } from '../backend/backend';
+import type { Backend, ModelConfig, Step } from '../backend/backend';
 import { ReportedError, UserError } from '../errors';
 import { type Optimizer, SGD } from '../optim/optimizer';
 import { epochRates } from '../optim/rates';
@@ -98,6 +100,12 @@ export interface TrainState {
   history: HistoryPoint[];
 }
 
+/** A stack's TrainState: each configuration's history, and which of them diverged. */
+export interface StackState extends Omit<TrainState, 'history'> {
+  histories: HistoryPoint[][];
+  diverged: boolean[];
+}
+
 export interface TrainControl {
   /** continue from this state (its parameters are the initial ones passed to train) */
   resume?: TrainState;
@@ -114,9 +122,33 @@ export interface TrainControl {
   stopRequested?: () => string | undefined;
 }
 
-/** Why a run ended early; `history` is everything recorded before that. */
+/** A stack's control: TrainControl for K configurations at once (their parameters and optimiser state are in their StackedConfig). */
+export interface StackControl {
+  resume?: StackState;
+  /** as TrainControl's, with every configuration's parameters and optimiser state, k by k */
+  checkpoint?: { everySteps?: number; everyMs?: number; write: (state: StackState, params: Float32Array[], optimizerStates: Float32Array[][]) => Promise<void> | void };
+  stopRequested?: () => string | undefined;
+  /**
+   * what a loss that is not finite does: 'stop' ends the run with TrainingStopped 'diverged' (the
+   * default for K = 1); 'mark' marks that configuration diverged and the others go on (K > 1)
+   */
+  divergence?: 'stop' | 'mark';
+}
+
+/** One of the K stacked configurations: how it learns, and where it starts (resuming: its checkpointed parameters and optimiser state). */
+export interface StackedConfig extends ModelConfig {
+  params: Float32Array;
+  optimizerState?: readonly Float32Array[];
+}
+
+/** What the K stacked configurations share: all of TrainConfig but the rate and the optimiser. */
+export type SharedConfig = Omit<TrainConfig, 'lr' | 'optimizer'>;
+
+/** Why a run ended early; `history` is everything recorded before that (`stacked`: a stack's, each configuration's). */
 export class TrainingStopped extends ReportedError {
   override readonly name = 'TrainingStopped';
+  /** set by trainStack: every configuration's history, which diverged, and the clocks so far */
+  stacked?: Pick<StackResult, 'histories' | 'diverged' | 'trainMs' | 'evalMs'>;
   constructor(
     readonly reason: 'interrupted' | 'diverged' | 'failed',
     message: string,
@@ -144,11 +176,19 @@ export interface TrainResult {
   updatesPerSecond: number;
 }
 
+/** A stack's TrainResult: each configuration's history and parameters, and which diverged. */
+export interface StackResult extends Omit<TrainResult, 'history' | 'params'> {
+  histories: HistoryPoint[][];
+  params: Float32Array[];
+  diverged: boolean[];
+}
+
 /** Updates between progress callbacks: about 100 per epoch, never more often than each record. */
 function progressChunk(stepsPerEpoch: number, recordEvery: number): number {
   return Math.max(1, Math.min(recordEvery, Math.ceil(stepsPerEpoch / 100)));
 }
 
+/** One configuration's run: trainStack with K = 1, whose loss that is not finite ends it. */
 export async function train(
   backend: Backend,
   examples: number,
@@ -157,30 +197,61 @@ export async function train(
   onProgress: (p: Progress, recorded?: HistoryPoint) => void = () => {},
   control: TrainControl = {},
 ): Promise<TrainResult> {
-  const plan = epochPlan(examples, config.batchSize, config.lr);
+  const { lr, optimizer = SGD, ...shared } = config;
+  const { checkpoint, resume } = control;
+  const r = await trainStack(backend, examples, [{ optimizer, lr, params: initialParams, optimizerState: control.optimizerState }], shared, (p, recorded) => onProgress(p, recorded?.[0]), {
+    resume: resume && { ...resume, histories: [resume.history], diverged: [false] },
+    checkpoint: checkpoint && { ...checkpoint, write: (state, params, states) => checkpoint.write(runState(state), params[0]!, states[0]!) },
+    stopRequested: control.stopRequested,
+    divergence: 'stop',
+  });
+  const { histories: [history], params: [params], diverged: _, ...counts } = r;
+  return { history: history!, params: params!, ...counts };
+}
+
+/** A stack's state of one configuration as a run's (the same keys, in the same order). */
+function runState({ histories, diverged: _, ...position }: StackState): TrainState {
+  return { ...position, history: histories[0]! };
+}
+
+/**
+ * K configurations trained side by side on `backend` (which stacks K): the same plan, order and
+ * schedule, each with its own optimiser, rate, parameters and history.
+ */
+export async function trainStack(
+  backend: Backend,
+  examples: number,
+  configs: readonly StackedConfig[],
+  shared: SharedConfig,
+  onProgress: (p: Progress, recorded?: readonly HistoryPoint[]) => void = () => {},
+  control: StackControl = {},
+): Promise<StackResult> {
+  const plan = epochPlan(examples, shared.batchSize);
   const resume = control.resume;
   if (resume && (resume.stepInEpoch < 0 || resume.stepInEpoch >= plan.length || resume.epoch < 0)) {
     throw new UserError(`cannot resume at update ${resume.stepInEpoch} of epoch ${resume.epoch}: an epoch has ${plan.length} updates`);
   }
-  if (backend.models !== 1) throw new Error(`train runs one configuration; this engine stacks ${backend.models} (trainSweep runs them)`);
-  // one configuration whose rates table holds the full scheduled rate (base rate 1)
-  await backend.setOptimizers([{ optimizer: config.optimizer ?? SGD, lr: 1 }]);
-  await backend.setParams(0, initialParams);
-  if (control.optimizerState) await backend.setOptimizerState(0, control.optimizerState);
+  if (backend.models !== configs.length) throw new Error(`${configs.length} configurations for an engine that stacks ${backend.models}`);
+  await backend.setOptimizers(configs.map(({ optimizer, lr }) => ({ optimizer, lr })));
+  for (const [k, c] of configs.entries()) {
+    await backend.setParams(k, c.params);
+    if (c.optimizerState) await backend.setOptimizerState(k, c.optimizerState);
+  }
   await backend.setPlan(plan, () => control.stopRequested?.() !== undefined);
-  const run = new Run(backend, examples, plan, config, onProgress, control);
+  const run = new Run(backend, examples, plan, configs, shared, onProgress, control);
   try {
     await run.all();
   } catch (e) {
     if (e instanceof TrainingStopped) throw e;
     // a GPU fault (or a checkpoint that cannot be written): keep what was recorded
-    if (e instanceof ReportedError) throw new TrainingStopped('failed', e.message, run.history, run.steps, e.exitCode, { cause: e });
+    if (e instanceof ReportedError) throw run.stopped('failed', e.message, run.steps, e.exitCode, { cause: e });
     throw e;
   }
   const seconds = run.trainMs / 1000;
   return {
-    history: run.history,
-    params: await backend.getParams(0),
+    histories: run.histories,
+    params: await run.allParams(),
+    diverged: run.diverged,
     steps: run.steps,
     samples: run.samples,
     trainMs: run.trainMs,
@@ -190,9 +261,10 @@ export async function train(
   };
 }
 
-/** One run in progress: its counters, clocks and history, and what it does at each step boundary. */
+/** One run of K stacked configurations in progress: its counters, clocks and histories, and what it does at each step boundary. */
 class Run {
-  readonly history: HistoryPoint[];
+  readonly histories: HistoryPoint[][];
+  readonly diverged: boolean[];
   trainMs: number;
   evalMs: number;
   steps: number;
@@ -209,19 +281,21 @@ class Run {
   private epochRng: number;
   private lastCheckpointSteps: number;
   private lastCheckpointAt = performance.now();
-  private readonly resume: TrainState | undefined;
+  private readonly resume: StackState | undefined;
 
   constructor(
     private readonly backend: Backend,
     private readonly examples: number,
     private readonly plan: readonly Step[],
-    private readonly config: TrainConfig,
-    private readonly onProgress: (p: Progress, recorded?: HistoryPoint) => void,
-    private readonly control: TrainControl,
+    private readonly configs: readonly StackedConfig[],
+    private readonly config: SharedConfig,
+    private readonly onProgress: (p: Progress, recorded?: readonly HistoryPoint[]) => void,
+    private readonly control: StackControl,
   ) {
     const resume = (this.resume = control.resume);
     this.rng = new Rng(resume?.rngState ?? config.seed);
-    this.history = resume ? resume.history.slice() : [];
+    this.histories = configs.map((_, k) => resume?.histories[k]?.slice() ?? []);
+    this.diverged = configs.map((_, k) => resume?.diverged[k] ?? false);
     this.trainMs = resume?.trainMs ?? 0;
     this.evalMs = resume?.evalMs ?? 0;
     this.steps = resume?.steps ?? 0;
@@ -238,6 +312,19 @@ class Run {
     for (; this.epoch < this.config.epochs && !this.overBudget(); this.epoch++) await this.oneEpoch();
   }
 
+  async allParams(): Promise<Float32Array[]> {
+    const params: Float32Array[] = [];
+    for (let k = 0; k < this.configs.length; k++) params.push(await this.backend.getParams(k));
+    return params;
+  }
+
+  /** A TrainingStopped carrying the stack so far. */
+  stopped(reason: TrainingStopped['reason'], message: string, step: number, exitCode: number, options?: ErrorOptions): TrainingStopped {
+    const e = new TrainingStopped(reason, message, this.histories[0]!, step, exitCode, options);
+    e.stacked = { histories: this.histories, diverged: this.diverged, trainMs: this.trainMs, evalMs: this.evalMs };
+    return e;
+  }
+
   /** The current epoch, from its first step or (resuming) where it stopped. */
   private async oneEpoch(): Promise<void> {
     const { backend, plan, config } = this;
@@ -246,22 +333,22 @@ class Run {
     let t0 = performance.now();
     this.epochRng = this.rng.seedState;
     backend.setOrder(config.shuffle === false ? Uint32Array.from({ length: this.examples }, (_, i) => i) : permutation(this.examples, this.rng));
-    backend.setRates(epochRates(plan, epoch, config.epochs, config.optimizer ?? SGD, config.schedule ?? CONSTANT));
+    backend.setRates(epochRates(plan.length, epoch, config.epochs, this.configs, config.schedule ?? CONSTANT));
     let s = 0;
     if (this.resume && epoch === this.resume.epoch) s = this.resume.stepInEpoch;
     else this.windowFirst = 0;
     while (s < plan.length && !this.overBudget()) {
       const count = Math.min(chunk, this.untilRecord(), this.untilCheckpoint(), plan.length - s);
-      const [mean] = await backend.runSteps(s, count);
+      const means = await backend.runSteps(s, count);
       for (let i = s; i < s + count; i++) this.samples += plan[i]!.size;
       s += count;
       this.steps += count;
-      await this.checkFinite(s - count, count, mean!);
+      await this.checkFinite(s - count, count, means);
       this.trainMs += performance.now() - t0;
       if (this.isRecordStep() || this.isRecordedEpochEnd(s) || this.overBudget()) {
         await this.record(epoch + 1, s);
       } else {
-        const last = this.history[this.history.length - 1]!;
+        const last = this.histories[0]!.at(-1)!;
         this.onProgress({ epoch: epoch + 1, epochs: config.epochs, step: s, stepsPerEpoch: plan.length, samples: this.samples, trainMs: this.trainMs, loss: last.loss });
       }
       // a stop after the very last update is the caller's to handle: training is complete
@@ -272,41 +359,52 @@ class Run {
     }
   }
 
-  /** Records the whole training set's loss (and the test set's if asked), off the training clock. */
+  /** Records each configuration's loss on the whole training set (and the test set's if asked), off the training clock. */
   private async record(epoch: number, stepInEpoch: number): Promise<void> {
     const { backend, config } = this;
     const t0 = performance.now();
-    const e: Evaluation = await backend.evaluate(0, 'train');
-    if (!Number.isFinite(e.loss)) this.diverged(this.steps, `the training-set loss is ${e.loss} at update ${this.steps}`);
-    const point: HistoryPoint = { epoch: this.samples / this.examples, step: this.steps, samples: this.samples, trainMs: this.trainMs, loss: e.loss, accuracy: e.accuracy };
-    if (stepInEpoch > this.windowFirst) point.batchLoss = (await backend.batchLoss(this.windowFirst, stepInEpoch - this.windowFirst))[0]!;
+    const batchLosses = stepInEpoch > this.windowFirst ? await backend.batchLoss(this.windowFirst, stepInEpoch - this.windowFirst) : undefined;
     this.windowFirst = stepInEpoch;
-    if (config.recordTest) {
-      const t = await backend.evaluate(0, 'test');
-      point.testLoss = t.loss;
-      point.testAccuracy = t.accuracy;
+    const points: HistoryPoint[] = [];
+    for (let k = 0; k < this.configs.length; k++) {
+      const e = await backend.evaluate(k, 'train');
+      if (!Number.isFinite(e.loss)) this.divergedAt(k, this.steps, `the training-set loss is ${e.loss} at update ${this.steps}`);
+      const point: HistoryPoint = { epoch: this.samples / this.examples, step: this.steps, samples: this.samples, trainMs: this.trainMs, loss: e.loss, accuracy: e.accuracy };
+      if (batchLosses) point.batchLoss = batchLosses[k]!;
+      if (config.recordTest) {
+        const t = await backend.evaluate(k, 'test');
+        point.testLoss = t.loss;
+        point.testAccuracy = t.accuracy;
+      }
+      points.push(point);
     }
     this.evalMs += performance.now() - t0;
-    this.history.push(point);
-    this.onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: this.plan.length, samples: this.samples, trainMs: this.trainMs, loss: e.loss }, point);
+    points.forEach((point, k) => this.histories[k]!.push(point));
+    this.onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: this.plan.length, samples: this.samples, trainMs: this.trainMs, loss: points[0]!.loss }, points);
   }
 
-  private diverged(step: number, what: string): never {
-    const { lr, batchSize } = this.config;
-    throw new TrainingStopped(
-      'diverged',
-      `training diverged: ${what}; the learning rate ${lr} is too large for batch ${batchSize}, ${tryTenthOf(lr)}`,
-      this.history, step, 3,
-    );
+  /** Configuration k's loss is not finite: the run ends (divergence 'stop'), or k is marked and the others go on. */
+  private divergedAt(k: number, step: number, what: string): void {
+    if ((this.control.divergence ?? (this.configs.length === 1 ? 'stop' : 'mark')) === 'mark') {
+      this.diverged[k] = true;
+      return;
+    }
+    const lr = this.configs[k]!.lr;
+    throw this.stopped('diverged', `training diverged: ${what}; the learning rate ${lr} is too large for batch ${this.config.batchSize}, ${tryTenthOf(lr)}`, step, 3);
   }
 
-  /** After plan steps [s, s + count) ran with mean loss `mean`: stop at the first one whose loss is not finite. */
-  private async checkFinite(s: number, count: number, mean: number): Promise<void> {
-    if (Number.isFinite(mean)) return;
-    for (let i = s; i < s + count; i++) {
-      const loss = (await this.backend.batchLoss(i, 1))[0]!;
-      const update = this.steps - count + (i - s) + 1;
-      if (!Number.isFinite(loss)) this.diverged(update, `the loss became ${loss} at update ${update} (update ${i + 1} of epoch ${this.epoch + 1})`);
+  /** After plan steps [s, s + count) ran with each configuration's mean loss `means`: at the first one whose loss is not finite. */
+  private async checkFinite(s: number, count: number, means: readonly number[]): Promise<void> {
+    for (const [k, mean] of means.entries()) {
+      if (Number.isFinite(mean) || this.diverged[k]) continue;
+      for (let i = s; i < s + count; i++) {
+        const loss = (await this.backend.batchLoss(i, 1))[k]!;
+        const update = this.steps - count + (i - s) + 1;
+        if (!Number.isFinite(loss)) {
+          this.divergedAt(k, update, `the loss became ${loss} at update ${update} (update ${i + 1} of epoch ${this.epoch + 1})`);
+          break;
+        }
+      }
     }
   }
 
@@ -331,17 +429,21 @@ class Run {
   }
 
   /** The whole state at the boundary before plan step s of the current epoch. */
-  private stateAt(s: number): TrainState {
+  private stateAt(s: number): StackState {
     const { steps, samples, trainMs, evalMs } = this;
+    const histories = this.histories.map((h) => h.slice());
+    const diverged = this.diverged.slice();
     return s === this.plan.length
-      ? { epoch: this.epoch + 1, stepInEpoch: 0, steps, samples, trainMs, evalMs, rngState: this.rng.seedState, windowFirst: 0, history: this.history.slice() }
-      : { epoch: this.epoch, stepInEpoch: s, steps, samples, trainMs, evalMs, rngState: this.epochRng, windowFirst: this.windowFirst, history: this.history.slice() };
+      ? { epoch: this.epoch + 1, stepInEpoch: 0, steps, samples, trainMs, evalMs, rngState: this.rng.seedState, windowFirst: 0, histories, diverged }
+      : { epoch: this.epoch, stepInEpoch: s, steps, samples, trainMs, evalMs, rngState: this.epochRng, windowFirst: this.windowFirst, histories, diverged };
   }
 
   private async writeCheckpoint(s: number): Promise<void> {
     const ckpt = this.control.checkpoint;
     if (!ckpt) return;
-    await ckpt.write(this.stateAt(s), await this.backend.getParams(0), await this.backend.getOptimizerState(0));
+    const states: Float32Array[][] = [];
+    for (let k = 0; k < this.configs.length; k++) states.push(await this.backend.getOptimizerState(k));
+    await ckpt.write(this.stateAt(s), await this.allParams(), states);
     this.lastCheckpointSteps = this.steps;
     this.lastCheckpointAt = performance.now();
   }
@@ -366,7 +468,7 @@ class Run {
     if (!stop) return;
     if (ranSteps) await this.writeCheckpoint(s);
     const where = ranSteps ? `after update ${this.steps}` : `before its first update${this.resume ? ` (at update ${this.steps}, where it resumed)` : ''}`;
-    throw new TrainingStopped('interrupted', `stopped by ${stop} ${where}`, this.history, this.steps, SIGNAL_EXIT[stop] ?? 1);
+    throw this.stopped('interrupted', `stopped by ${stop} ${where}`, this.steps, SIGNAL_EXIT[stop] ?? 1);
   }
 }
 

@@ -1,12 +1,13 @@
 /** train --sweep through the real command: the table, the best configuration, the JSON, and its bad input. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseLearningRate, parseList } from '../../src/command/args';
 import { UserError } from '../../src/errors';
 import { OPTIMIZER_KINDS } from '../../src/optim/optimizer';
-import { runCli } from '../helpers/cli';
+import { decodeSweepCheckpoint } from '../../src/io/checkpoint';
+import { runCli, startCli, waitFor } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
 
@@ -23,6 +24,42 @@ describe('a list option', () => {
   test('distinct values are kept in order; repeats where allowed', () => {
     expect(parseList('--lrs', '0.5, 0.1', parseLearningRate)).toEqual([0.5, 0.1]);
     expect(parseList('--lrs', '0.1,0.1', parseLearningRate, 'allowed')).toEqual([0.1, 0.1]);
+  });
+});
+
+/** A sweep checkpoint's state, or undefined while none is written (writes are atomic). */
+const sweepState = (file: string) => (existsSync(file) ? decodeSweepCheckpoint(readFileSync(file), file).state : undefined);
+
+/** What a sweep's end must not change: the curves (but the clocks and running batch losses), the best, and every run's weights' bytes. */
+function sweepEnd(json: string, checkpoint: string) {
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  const runs = report.runs.map((r: { history: Array<Record<string, number>> }) => ({ ...r, history: r.history.map(({ trainMs: _, batchLoss: __, ...h }) => h) }));
+  return { runs, best: report.best, weights: sweepState(checkpoint)!.runs.map((r) => Buffer.from(r.params.buffer).toString('base64')) };
+}
+
+describe('train --sweep --checkpoint, --resume', () => {
+  test('stopped mid-way (SIGTERM) and resumed, it ends as the sweep that ran through', async () => {
+    const small = writeIdxFolder(head(mnist().train, 300), head(mnist().test, 30));
+    const args = ['--sweep', '--data', small, '--lrs', '0.05,0.5', '--batch-sizes', '50,10', '--optimizers', 'sgd,adam', '--epochs', '2', '--checkpoint-every', '5'];
+    const [through, stopped] = [join(out, 'through.ckpt'), join(out, 'stopped.ckpt')];
+    expect(runCli('train', [...args, '--checkpoint', through, '--json', `${through}.json`]).code).toBe(0);
+    const run = startCli('train', [...args, '--checkpoint', stopped, '--json', `${stopped}.json`]);
+    // frozen once the second batch size is under way, so that the stop lands there however fast the run is
+    await waitFor('a checkpoint inside the second batch size', () => (sweepState(stopped)?.groups.length ?? 0) === 1 && sweepState(stopped)!.current !== null || run.child.exitCode !== null);
+    run.child.kill('SIGSTOP');
+    run.child.kill('SIGTERM');
+    run.child.kill('SIGCONT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toContain(`--sweep --resume ${stopped} continues it`);
+    expect(sweepState(stopped)!.current).not.toBeNull();
+    const resumed = runCli('train', ['--sweep', '--resume', stopped, '--json', `${stopped}.json`]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`^resuming from ${stopped}: 1 of 2 batch sizes done, batch 10 at update \\d+$`, 'm'));
+    expect(sweepEnd(`${stopped}.json`, stopped)).toEqual(sweepEnd(`${through}.json`, through));
+    // a sweep's checkpoint is not a run's, and a resume names what differs
+    expect(runCli('train', ['--resume', stopped]).stderr).toContain(`is a sweep's checkpoint: `);
+    expect(runCli('train', ['--sweep', '--resume', stopped, '--lrs', '0.1']).stderr).toMatch(/was written by a different sweep: its --lrs are \[0\.05,0\.5\], this one's \[0\.1\]/);
   });
 });
 

@@ -18,7 +18,7 @@ async function check({ count, start, size }: Shape) {
   const labels = randomLabels(rng, count);
   const order = permutation(count, rng);
   const groups = evaluateKernel.workgroups(size, paramLayout(4));
-  const [, , , sums, confusion] = await runKernel(gpu, evaluateKernel, paramLayout(4), { start, size, lr: 0 }, [
+  const [, , , sums, confusion] = await runKernel(gpu, evaluateKernel, paramLayout(4), { start, size }, [
     logits, Uint32Array.from(labels), order, { outputBytes: groups * 4 }, new Uint32Array(CLASSES * CLASSES),
   ]);
   const ref = evaluateRef(logits, labels, order, start, size);

@@ -39,14 +39,14 @@ const reference = perShape((shape: Shape) => {
 
 const plainForward = perShape(async (shape: Shape) => {
   const { layout, images, order, params } = inputs(shape);
-  const [, , , plain] = await runKernel(gpu, forwardKernel, layout, { start: shape.start, size: shape.size, lr: 0 }, [images, order, params, { outputBytes: shape.size * CLASSES * 4 }]);
+  const [, , , plain] = await runKernel(gpu, forwardKernel, layout, { start: shape.start, size: shape.size }, [images, order, params, { outputBytes: shape.size * CLASSES * 4 }]);
   return new Uint32Array(plain!);
 });
 
 async function check(shape: Shape, tile: number) {
   const { start, size } = shape;
   const { layout, images, order, params } = inputs(shape);
-  const batch = { start, size, lr: 0 };
+  const batch = { start, size };
   const [, , , tiled] = await runKernel(gpu, tiledForwardKernel(tile), layout, batch, [images, order, params, { outputBytes: size * CLASSES * 4 }]);
   // f32 dot products of up to 784 terms of magnitude <= 0.1, as forward.test.ts
   expect(new Float32Array(tiled!)).toBeAllclose(reference(shape), { atol: 2e-5, rtol: 1e-5 });
@@ -70,7 +70,7 @@ describe('forward_tiled matches its CPU reference, and forward.wgsl bit for bit 
     const order = permutation(130, rng);
     const stride = modelStride(layout);
     const params = randomFloats(rng, models * stride, 0.1);
-    const batch = { start: shape.start, size: shape.size, lr: 0 };
+    const batch = { start: shape.start, size: shape.size };
     const out = { outputBytes: shape.size * models * CLASSES * 4 };
     const [, , , tiled] = await runKernel(gpu, tiledForwardKernel(8, models), layout, batch, [images, order, params, out]);
     expect(new Float32Array(tiled!)).toBeAllclose(stackedForwardRef(images, 784, order, shape.start, shape.size, params, models, stride, layout.paddedCount), { atol: 2e-5, rtol: 1e-5 });

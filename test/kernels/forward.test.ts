@@ -18,7 +18,7 @@ async function check({ count, features, start, size }: Shape) {
   const images = randomImages(rng, count, features);
   const order = permutation(count, rng);
   const params = randomFloats(rng, layout.paddedCount, 0.1);
-  const [, , , logits] = await runKernel(gpu, forwardKernel, layout, { start, size, lr: 0 }, [
+  const [, , , logits] = await runKernel(gpu, forwardKernel, layout, { start, size }, [
     images, order, params, { outputBytes: size * CLASSES * 4 },
   ]);
   // f32 dot products of up to 784 terms of magnitude <= 0.1: atol covers the rounding

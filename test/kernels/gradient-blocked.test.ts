@@ -41,7 +41,7 @@ const CHECKED_ROWS_PER_PASS = ROWS_PER_PASS_CHOICES[ROWS_PER_PASS_CHOICES.length
 
 async function partials(shape: Shape, phases: number, rowsPerPass: number = CHECKED_ROWS_PER_PASS) {
   const { layout, images, order, dlogits } = inputs(shape);
-  const [, , , out] = await runKernel(gpu, gradientBlockedKernel(phases, rowsPerPass), layout, { start: shape.start, size: shape.size, lr: 0 }, [images, order, dlogits, { outputBytes: phasePartialsBytes(phases, layout) }]);
+  const [, , , out] = await runKernel(gpu, gradientBlockedKernel(phases, rowsPerPass), layout, { start: shape.start, size: shape.size }, [images, order, dlogits, { outputBytes: phasePartialsBytes(phases, layout) }]);
   return { layout, images, order, dlogits, out: new Float32Array(out!) };
 }
 
@@ -61,14 +61,14 @@ describe('register-blocked gradient matches its CPU references', () => {
   test.each(cases(SHAPES).flatMap((c) => [false, true].map((software) => ({ ...c, software }))))('gradient_reduce over the phases: $name, $phases phases, software adapter\'s dispatch $software', async ({ features, start, size, phases, software }) => {
     const layout = paramLayout(features);
     const slots = randomFloats(new Rng(size), phases * layout.paddedCount, 50);
-    const [, grads] = await runKernel(gpu, phaseReduceKernel(phases, software), layout, { start, size, lr: 0 }, [slots, { outputBytes: layout.paddedCount * 4 }]);
+    const [, grads] = await runKernel(gpu, phaseReduceKernel(phases, software), layout, { start, size }, [slots, { outputBytes: layout.paddedCount * 4 }]);
     // `phases` terms of magnitude <= 50 added in f32 (cancellation is possible): their rounding, / B
     expect(new Float32Array(grads!)).toBeAllclose(gradientReduceRef(slots, phases, layout.paddedCount, size), { atol: (phases * 50 * 2 ** -23) / size, rtol: 1e-4 });
   });
 
   test.each([...cases([SHAPES[6]!, SHAPES[7]!]), FULL_SIZE])('phases then reduce equals the gradient: $name, $phases phases', async (shape) => {
     const { layout, out } = await partials(shape, shape.phases);
-    const batch = { start: shape.start, size: shape.size, lr: 0 };
+    const batch = { start: shape.start, size: shape.size };
     const [, grads] = await runKernel(gpu, phaseReduceKernel(shape.phases, true), layout, batch, [out, { outputBytes: layout.paddedCount * 4 }]);
     expect(new Float32Array(grads!)).toBeAllclose(gradientOf(shape), { atol: 1e-6, rtol: 1e-4 });
   });

@@ -37,7 +37,7 @@ async function checkPartial(shape: Shape, chunk: number) {
   const { start, size, features } = shape;
   const { layout, images, order, dlogits } = inputs(shape);
   const chunks = splitChunks(size, chunk);
-  const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk), layout, { start, size, lr: 0 }, [
+  const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk), layout, { start, size }, [
     images, order, dlogits, { outputBytes: partialsBytes(chunks, layout) },
   ]);
   // each chunk is a sum of at most `chunk` terms in [-1, 1], in f32, in index order
@@ -49,7 +49,7 @@ async function checkReduce(shape: Shape, chunk: number, software: boolean) {
   const layout = paramLayout(shape.features);
   const chunks = splitChunks(size, chunk);
   const partials = randomFloats(new Rng(size + chunk), chunks * layout.paddedCount, 50);
-  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk, software), layout, { start, size, lr: 0 }, [partials, { outputBytes: layout.paddedCount * 4 }]);
+  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk, software), layout, { start, size }, [partials, { outputBytes: layout.paddedCount * 4 }]);
   expect(new Float32Array(grads!)).toBeAllclose(gradientReduceRef(partials, chunks, layout.paddedCount, size), { atol: 1e-6, rtol: 1e-4 });
 }
 
@@ -57,10 +57,10 @@ async function checkReduce(shape: Shape, chunk: number, software: boolean) {
 async function checkComposed(shape: Shape, chunk: number) {
   const { start, size } = shape;
   const { layout, images, order, dlogits } = inputs(shape);
-  const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk), layout, { start, size, lr: 0 }, [
+  const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk), layout, { start, size }, [
     images, order, dlogits, { outputBytes: partialsBytes(splitChunks(size, chunk), layout) },
   ]);
-  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk, false), layout, { start, size, lr: 0 }, [new Float32Array(partials!), { outputBytes: layout.paddedCount * 4 }]);
+  const [, grads] = await runKernel(gpu, gradientReduceKernel(chunk, false), layout, { start, size }, [new Float32Array(partials!), { outputBytes: layout.paddedCount * 4 }]);
   expect(new Float32Array(grads!)).toBeAllclose(gradientOf(shape), { atol: 1e-6, rtol: 1e-4 });
 }
 

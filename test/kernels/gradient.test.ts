@@ -18,7 +18,7 @@ async function check({ count, features, start, size }: Shape) {
   const images = randomImages(rng, count, features);
   const order = permutation(count, rng);
   const dlogits = randomFloats(rng, size * CLASSES, 1);
-  const [, , , grads] = await runKernel(gpu, gradientKernel, layout, { start, size, lr: 0 }, [
+  const [, , , grads] = await runKernel(gpu, gradientKernel, layout, { start, size }, [
     images, order, dlogits, { outputBytes: layout.paddedCount * 4 },
   ]);
   // a mean of `size` terms in [-1, 1], summed in f32 in index order: the error grows like

@@ -35,7 +35,7 @@ describe('linear-regression kernels match their CPU references', () => {
     const targets = randomFloats(rng, count, 3);
     const order = permutation(count, rng);
     const params = randomFloats(rng, layout.paddedCount, 1).fill(0, layout.count);
-    const batch = { start, size, lr: 0 };
+    const batch = { start, size };
 
     const [, , , pred] = await runKernel(gpu, linearForwardKernel, layout, batch, [features, order, params, { outputBytes: size * 4 }]);
     const predRef = linearForwardRef(features, dims, order, start, size, params);
@@ -72,7 +72,7 @@ describe('linear-regression kernels with K models match K copies of their CPU re
     const order = permutation(count, rng);
     const params = new Float32Array(models * stride);
     for (let k = 0; k < models; k++) params.set(randomFloats(rng, layout.count, 1), k * stride);
-    const batch = { start, size, lr: 0 };
+    const batch = { start, size };
 
     const [, , , pred] = await runKernel(gpu, stackedLinearForwardKernel(models), layout, batch, [features, order, params, { outputBytes: size * models * 4 }]);
     const predRef = stackedLinearForwardRef(features, dims, order, start, size, params, models, stride);
@@ -112,7 +112,7 @@ describe('squared_error with mse and linear_gradient without an intercept match 
     const targets = randomFloats(rng, count, 3);
     const order = permutation(count, rng);
     const pred = randomFloats(rng, size * models, 4);
-    const batch = { start, size, lr: 0 };
+    const batch = { start, size };
     const factor = kind === 'mse' ? 2 : 1;
 
     const [, , , residual, loss] = await runKernel(gpu, stackedSquaredErrorKernel(models, count, kind), layout, batch, [pred, targets, order, { outputBytes: size * models * 4 }, { outputBytes: models * count * 4 }]);

@@ -17,7 +17,7 @@ async function check({ count, start, size }: Shape, logitScale = 5) {
   const logits = randomFloats(rng, size * CLASSES, logitScale);
   const labels = randomLabels(rng, count);
   const order = permutation(count, rng);
-  const [, , , loss, dlogits] = await runKernel(gpu, softmaxXentKernel, paramLayout(4), { start, size, lr: 0 }, [
+  const [, , , loss, dlogits] = await runKernel(gpu, softmaxXentKernel, paramLayout(4), { start, size }, [
     logits, Uint32Array.from(labels), order, { outputBytes: (start + size) * 4 }, { outputBytes: size * CLASSES * 4 },
   ]);
   const ref = softmaxXentRef(logits, labels, order, start, size);

@@ -36,7 +36,7 @@ describe('stacked kernels match K copies of the single-model references', () => 
     const order = permutation(count, rng);
     const params = new Float32Array(models * stride);
     for (let k = 0; k < models; k++) params.set(randomFloats(rng, layout.count, 0.05), k * stride);
-    const batch = { start, size, lr: 0 };
+    const batch = { start, size };
 
     const [, , , logits] = await runKernel(gpu, stackedForwardKernel(models), layout, batch, [images, order, params, { outputBytes: size * models * CLASSES * 4 }]);
     const logitsRef = stackedForwardRef(images, features, order, start, size, params, models, stride, layout.paddedCount);
@@ -65,7 +65,7 @@ describe('stacked kernels match K copies of the single-model references', () => 
     const dlogits = randomFloats(rng, size * models * CLASSES, 1);
     const chunks = splitChunks(size, chunk);
     const P = layout.paddedCount;
-    const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk, models), layout, { start, size, lr: 0 }, [images, order, dlogits, { outputBytes: chunks * models * P * 4 }]);
+    const [, , , partials] = await runKernel(gpu, gradientPartialKernel(chunk, models), layout, { start, size }, [images, order, dlogits, { outputBytes: chunks * models * P * 4 }]);
     const out = new Float32Array(partials!);
     for (let k = 0; k < models; k++) {
       const mine = Float32Array.from({ length: size * CLASSES }, (_, j) => dlogits[(Math.floor(j / CLASSES) * models + k) * CLASSES + (j % CLASSES)]!);

@@ -29,7 +29,7 @@ async function device(timestamps: boolean): Promise<Gpu> {
 /** the forward kernel over ROWS rows, as the microbenchmark records it */
 async function forward(gpu: Gpu): Promise<Recorder> {
   const table = new DataView(new ArrayBuffer(UNIFORM_STRIDE_BYTES));
-  writeBatchUniform(table, 0, { start: 0, size: ROWS, lr: 0 });
+  writeBatchUniform(table, 0, { start: 0, size: ROWS });
   const storage = async (bytes: number) => gpu.buffer('b', bytes, 'storage');
   const pipeline = await gpu.pipeline(forwardKernel, forwardKernel.constants(layout));
   const group = gpu.bindGroup(pipeline, [

@@ -29,15 +29,26 @@ describe('learning-rate schedules', () => {
     expect(rate(cos, 1)).toBeCloseTo(0.5 * 0.5 * (1 + Math.cos(Math.PI / 40)) * (2 / 4), 12);
   });
   test('the per-epoch table: update t of the run, Adam corrections for t + 1', () => {
-    const plan = epochPlan(25, 10, 0.5); // 3 updates per epoch, the last of 5 examples
+    const updates = epochPlan(25, 10).length; // 3 updates per epoch, the last of 5 examples
     const adam = { ...SGD, kind: 'adam' as const };
-    const second = epochRates(plan, 1, 2, adam, { kind: 'cosine', every: 1, factor: 1, warmup: 0 });
+    const second = epochRates(updates, 1, 2, [{ optimizer: adam, lr: 0.5 }], { kind: 'cosine', every: 1, factor: 1, warmup: 0 });
     expect(second).toHaveLength(12);
     for (let s = 0; s < 3; s++) {
       const t = 3 + s;
       const [c1, c2] = adamCorrections(adam, t + 1);
       expect(Array.from(second.subarray(4 * s, 4 * s + 4))).toEqual(Array.from(new Float32Array([0.25 * (1 + Math.cos((Math.PI * t) / 6)), c1, c2, 0])));
     }
-    expect(Array.from(epochRates(plan, 0, 2, SGD, CONSTANT))).toEqual([0.5, 1, 1, 0, 0.5, 1, 1, 0, 0.5, 1, 1, 0]);
+    expect(Array.from(epochRates(updates, 0, 2, [{ optimizer: SGD, lr: 0.5 }], CONSTANT))).toEqual([0.5, 1, 1, 0, 0.5, 1, 1, 0, 0.5, 1, 1, 0]);
+  });
+  test('stacked configurations: row s·K + k is configuration k\'s own table, its rate computed in float64 and rounded once', () => {
+    const cosine: Schedule = { kind: 'cosine', every: 1, factor: 1, warmup: 2 };
+    const configs = [{ optimizer: SGD, lr: 0.3 }, { optimizer: { ...SGD, kind: 'adam' as const }, lr: 0.007 }, { optimizer: SGD, lr: 1.1 }];
+    const stacked = epochRates(7, 1, 3, configs, cosine);
+    configs.forEach((config, k) => {
+      const alone = epochRates(7, 1, 3, [config], cosine);
+      for (let s = 0; s < 7; s++) expect(stacked.subarray(4 * (s * 3 + k), 4 * (s * 3 + k) + 4)).toEqual(alone.subarray(4 * s, 4 * s + 4));
+    });
+    // the full rate in float64, rounded once (not f32(lr) · f32(factor))
+    expect(stacked[4 * (3 * 3 + 2)]).toBe(Math.fround(scheduledRate(1.1, cosine, 7 + 3, 7, 21)));
   });
 });

@@ -10,7 +10,9 @@ describe('epoch plan', () => {
     { n: 10, b: 10, steps: 1, last: 10 },
     { n: 60000, b: 7, steps: 8572, last: 60000 - 8571 * 7 },
   ])('$n examples in batches of $b: $steps steps, last of $last', ({ n, b, steps, last }) => {
-    const plan = epochPlan(n, b, 0.1);
+    const plan = epochPlan(n, b);
+    // the batch size's one home: the engines take it from here, not from the steps' sizes
+    expect(plan.batchSize).toBe(b);
     expect(plan.length).toBe(steps);
     expect(plan.at(-1)!.size).toBe(last);
     // every row of the order is visited exactly once, in order
@@ -23,8 +25,8 @@ describe('epoch plan', () => {
   });
 
   test('rejects impossible batch sizes', () => {
-    expect(() => epochPlan(10, 0, 0.1)).toThrow(/not in 1..10/);
-    expect(() => epochPlan(10, 11, 0.1)).toThrow(/not in 1..10/);
+    expect(() => epochPlan(10, 0)).toThrow(/not in 1..10/);
+    expect(() => epochPlan(10, 11)).toThrow(/not in 1..10/);
   });
 });
 

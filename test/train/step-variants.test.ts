@@ -158,7 +158,7 @@ describe('every step variant follows the CPU reference', () => {
   test('auto follows a fixed rule of the batch and the adapter: no measurement, the same choice every time', async () => {
     for (const [batchSize, data, lr] of [[1, mnistTiny, 0.01], [16, mnistTiny, 0.1], [32, mnistTiny, 0.3], [200, mnistMid, 0.5], [1000, mnistLarge, 0.5]] as const) {
       const { variant, software } = await trainWith(data, 'auto', { batchSize, lr, epochs: 1, recordEvery: 100, seed: 1 });
-      const shape = { model: 'softmax-classifier', models: 1, largestBatch: batchSize, regularBatch: batchSize, plainSgd: true } as const;
+      const shape = { model: 'softmax-classifier', models: 1, batchSize, plainSgd: true } as const;
       const expected = ruleVariant(candidates(shape), batchSize, software);
       expect(variant.variant).toBe(expected);
       const note = `the rule for batch ${batchSize} on a (software|hardware) adapter; --step-variant tune measures instead`;

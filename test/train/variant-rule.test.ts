@@ -10,7 +10,7 @@ import { coveredRanges, nearestMeasured } from '../../src/backend/variant-table'
 import { type PlanShape, SOFTWARE_TABLE, type StepVariant, candidates, ruleVariant } from '../../src/backend/variants';
 import { runCli } from '../helpers/cli';
 
-const shape = (batch: number, plainSgd: boolean): PlanShape => ({ model: 'softmax-classifier', models: 1, largestBatch: batch, regularBatch: batch, plainSgd });
+const shape = (batch: number, plainSgd: boolean): PlanShape => ({ model: 'softmax-classifier', models: 1, batchSize: batch, plainSgd });
 const measured = SOFTWARE_TABLE.batches.map((b) => b.batchSize);
 
 describe('the step-variant rule on software adapters', () => {
