@@ -63,6 +63,7 @@ export interface FitResult extends TrainResult {
 
 /** The reason a signal was aborted with, as a word: 'SIGINT' from the CLI, 'abort' otherwise. */
 export function abortReason(signal: AbortSignal): string {
+  demand(isObject(signal) && typeof signal.aborted === 'boolean', 'signal', signal, 'an AbortSignal');
   return typeof signal.reason === 'string' ? signal.reason : 'abort';
 }
 

@@ -4,7 +4,8 @@
  * that describes them, and the checksum a resume must match. Pure: the browser builds these too.
  */
 import { UserError } from '../errors';
-import { demandObject, demandText } from '../fields';
+import { demand, demandObject, demandText } from '../fields';
+import { checkTrainingData, demandDataShape } from './check';
 import { crc32 } from '../io/crc32';
 import { MODELS, type Model } from '../model';
 import type { Dataset } from './dataset';
@@ -62,6 +63,13 @@ export function classificationData(train: Dataset, test: Dataset | null, origin:
 export function regressionData(
   split: RegressionSplit, origin: DataOrigin, source: string, names: string[], target: string, truth?: RegressionTaskData['truth'], objective: RegressionObjective = DEFAULT_OBJECTIVE,
 ): RegressionTaskData {
+  demandObject('split', split, 'the train and test sets ({ train, test, featureScale, targetScale })');
+  demandObject('split.train', split.train, 'a regression set ({ features, targets, count, dims })');
+  demandObject('split.test', split.test, 'a regression set ({ features, targets, count, dims })');
+  demandObject('origin', origin, "a data origin ({ kind: 'arrays' } for data handed in)");
+  demandText('source', source, 'a non-empty string saying where the data came from');
+  demand(Array.isArray(names) && names.every((n) => typeof n === 'string'), 'names', names, 'a list of the feature column names');
+  demandText('target', target, "the target column's name");
   return {
     task: 'regression', split, objective, origin, source, names, target, ...(truth ? { truth } : {}),
     trainCount: split.train.count, testCount: split.test.count, features: split.train.dims,
@@ -69,6 +77,7 @@ export function regressionData(
 }
 
 export function modelOf(data: TrainingData): Model {
+  demandDataShape(data);
   return MODELS[data.task];
 }
 
@@ -84,6 +93,7 @@ const checksums = new WeakMap<TrainingData, number>();
 export function dataChecksum(data: TrainingData): number {
   let sum = checksums.get(data);
   if (sum === undefined) {
+    checkTrainingData(data);
     sum = data.task === 'classification' ? crc32(data.train.images, data.train.labels) : crc32(bytesOf(data.split.train.features), bytesOf(data.split.train.targets));
     checksums.set(data, sum);
   }
