@@ -11,6 +11,7 @@
  * touches the process (no exit codes, no signals, no files).
  */
 import type { Backend, Evaluation } from '../backend/backend';
+import { demandDataShape } from '../data/check';
 import { paddedParams, storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
@@ -22,7 +23,7 @@ import { type Schedule, dependsOnRunLength } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { checkedDefaultRate, defaultRate, safeRate } from '../train/default-rate';
 import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkScheduleFits, checkTrainOptions, defaultBatchSize, defaultRecordEvery, resolveBatchSize } from '../train/options';
-import { takeEngine } from './engine';
+import { demandEngine, takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
 import { epochPlan } from '../train/plan';
@@ -100,6 +101,8 @@ export function objectiveOf(data: TrainingData): RegressionObjective | null {
 
 /** The run's settings: the options over their defaults, or the resumed checkpoint's. */
 export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions, naming: Naming = FIELDS): { config: FitResult['config']; stepsPerEpoch: number } {
+  demandDataShape(data);
+  demandEngine(engine, 'resolveConfig');
   checkFitOptions(o);
   check(o.test !== true || data.testCount > 0, `${naming.name('test')}: true but the data has no test set`);
   const resume = o.resume;

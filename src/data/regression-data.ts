@@ -9,7 +9,7 @@ import { firstNotFinite } from './check';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, checkColumnNames, type RegressionOptions, type SyntheticRows, splitAndStandardise, syntheticRegression, syntheticRegressionInSlices } from './regression';
 
 export type { RegressionOptions };
-import { type DataOrigin, type RegressionTaskData, regressionData } from './training-data';
+import { type DataOrigin, type RegressionTaskData, demandOrigin, regressionData } from './training-data';
 
 /** 20% of the rows, after a seeded shuffle, are held out as the test set. */
 export const TEST_FRACTION = 0.2;
@@ -34,6 +34,8 @@ export function regressionFromRows(
 ): RegressionTaskData {
   demandSeed(seed);
   checkGivenRows(rows);
+  demandOrigin(origin);
+  demandText('from', from, 'a non-empty string saying where the rows came from');
   demand(Array.isArray(names) && names.every((n) => typeof n === 'string'), 'names', names, 'a list of the feature column names');
   demandText('target', target, "the target column's name");
   check(names.length === rows.dims, `names holds ${names.length} names; the rows have ${rows.dims} features (dims)`);

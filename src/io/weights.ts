@@ -23,7 +23,7 @@
  * Encoding and decoding are pure (no file system), so the browser can use them too.
  */
 import { UserError, check } from '../errors';
-import { demand, demandBytes } from '../fields';
+import { demand, demandBytes, demandName, isObject } from '../fields';
 import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
 import { checkPayload, decodeContainer, demandFinite, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC, WEIGHTS_MAGIC } from './container';
 import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors } from './safetensors';
@@ -95,6 +95,7 @@ interface ParsedWeights extends Omit<StoredWeights, 'description'> {
 }
 
 function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
+  demandName('name', name);
   demand(bytes instanceof Uint8Array, 'bytes', bytes, "a weights file's bytes as a Uint8Array (e.g. readFileSync(path))");
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
@@ -107,12 +108,13 @@ function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
 
 /** Returns `model`'s parameters in the padded layout for `features` from either format, or throws a UserError naming the problem. */
 export function decodeWeights(bytes: Uint8Array, name: string, model: Model, features: number): Float32Array {
-  demandModelOf(model, features);
+  demandModel(model);
   const w = parseWeights(bytes, name);
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
   if (w.model.kind !== model.kind) fail(`weights are for a ${w.model.kind} model; this needs a ${model.kind}`);
+  demandFeatures(model, features);
   const layout = model.layout(features);
   if (w.features !== features) {
     fail(`weights are for ${w.model.outputs} outputs x ${w.features} features (${w.values.length} values); this data needs ${model.outputs} x ${features} (${layout.count})`);
@@ -131,7 +133,8 @@ export function isWeightsFile(bytes: Uint8Array): boolean {
 /** The layout of `model` for `features`, once the arguments of an encoder are known to describe weights it can write. */
 function checkEncodable(params: Float32Array | Float64Array, model: Model, features: number): ReturnType<Model['layout']> {
   demand(params instanceof Float32Array || params instanceof Float64Array, 'params', params, 'a Float32Array or Float64Array');
-  demandModelOf(model, features);
+  demandModel(model);
+  demandFeatures(model, features);
   const layout = model.layout(features);
   const lengths = layout.paddedCount === layout.count ? `${layout.count}` : `${layout.count} (or ${layout.paddedCount}, padded)`;
   check(params.length === layout.count || params.length === layout.paddedCount, `params holds ${params.length} values; a ${model.kind} of ${features} features has ${lengths}`);
@@ -139,11 +142,14 @@ function checkEncodable(params: Float32Array | Float64Array, model: Model, featu
   return layout;
 }
 
-/** Refuses a `model` that is not one of MODELS, or `features` it cannot have, naming the argument. */
-function demandModelOf(model: unknown, features: unknown): asserts model is Model {
-  const known = model === SOFTMAX_CLASSIFIER || model === LINEAR_REGRESSION;
-  demand(known, 'model', model, 'SOFTMAX_CLASSIFIER or LINEAR_REGRESSION (MODELS)');
-  demand(validFeatures(model as Model, features), 'features', features, `a whole number from 1 to 1e8${(model as Model).task === 'classification' ? ', a multiple of 4' : ''}`);
+/** Refuses a `model` that is not one of MODELS, naming the argument. */
+function demandModel(model: unknown): asserts model is Model {
+  demand(model === SOFTMAX_CLASSIFIER || model === LINEAR_REGRESSION, 'model', model, 'SOFTMAX_CLASSIFIER or LINEAR_REGRESSION (MODELS)');
+}
+
+/** Refuses `features` that `model` cannot have, naming the argument. */
+function demandFeatures(model: Model, features: unknown): asserts features is number {
+  demand(validFeatures(model, features), 'features', features, `a whole number from 1 to 1e8${model.task === 'classification' ? ', a multiple of 4' : ''}`);
 }
 
 function validFeatures(model: Model, features: unknown): features is number {
@@ -201,6 +207,7 @@ function regressionDescription(d: Partial<RegressionDescription>, features: numb
  */
 export function encodeSafetensorsWeights(params: Float32Array | Float64Array, model: Model, features: number, description: RegressionDescription | undefined, config: unknown): Uint8Array {
   const layout = checkEncodable(params, model, features);
+  demand(description === undefined || isObject(description), 'description', description, "a regression's description { units, names, target, intercept }, or undefined");
   const outputs = model.outputs;
   const values = params.slice(0, layout.count);
   const metadata: Record<string, string> = {

@@ -194,7 +194,7 @@ describe('the library\'s loaders and readers refuse bad arguments, naming them',
 
 describe.each(['cpu', 'webgpu'])('one engine, one run at a time, on %s', (backend) => {
   const data = classifier();
-  const engineFor = async (d: TrainingData): Promise<Engine> => createEngine(d, backend === 'cpu' ? 'cpu' : await testGpu(), { stepVariant: 'four-kernels' });
+  const engineFor = async (d: TrainingData): Promise<Engine> => (backend === 'cpu' ? createEngine(d, 'cpu') : createEngine(d, await testGpu(), { stepVariant: 'four-kernels' }));
   const options: FitOptions = { batchSize: 4, epochs: 2, lr: 0.01 };
 
   test('a second fit while one runs is refused, and the first trains as it would alone', async () => {
