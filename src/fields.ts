@@ -52,6 +52,11 @@ export function demandText(field: string, value: unknown, what = 'a non-empty st
   demand(typeof value === 'string' && value !== '', field, value, what);
 }
 
+/** Refuses a name for messages (a file's name or path) that is not a non-empty string. */
+export function demandName(field: string, value: unknown): asserts value is string {
+  demandText(field, value, 'a non-empty string naming the input in messages (e.g. its path)');
+}
+
 /** Refuses anything but an object (not null, not an array), naming `field`. */
 export function demandObject(field: string, value: unknown, what: string, naming: Naming = FIELDS): asserts value is Record<string, unknown> {
   demand(isObject(value), field, value, what, naming);

@@ -16,7 +16,7 @@ import type { TrainingData } from '../data/training-data';
 import type { Gpu } from '../device/gpu';
 import { UserError } from '../errors';
 import { FIELDS, type Naming, demand } from '../fields';
-import { checkEngineShape, checkModels } from './options';
+import { checkCpuOptions, checkEngineShape, checkModels } from './options';
 
 export { BACKEND_CHOICES, type BackendChoice } from './options';
 
@@ -38,6 +38,7 @@ export async function createEngine(data: TrainingData, device: Gpu | 'cpu', o: E
   try {
     checkTrainingData(data);
     checkEngineShape(o, naming);
+    if (device === 'cpu') checkCpuOptions(o, naming);
     checkModels(data, o.models ?? 1, device === 'cpu' ? 'cpu' : device.limits, naming);
     const engine = device === 'cpu' ? new CpuBackend(data, o.models ?? 1) : await WebGpuBackend.create(device, data, o);
     return guarded(engine, data);
@@ -91,9 +92,7 @@ export interface EngineLease {
  * (when `data` is given) data that is not the engine's.
  */
 export function takeEngine(engine: Backend, data: TrainingData | null, user: string): EngineLease {
-  if (typeof engine !== 'object' || engine === null || typeof engine.runSteps !== 'function') {
-    throw new UserError(`${user}: engine must be an engine from createEngine or openEngine, got ${engine === null ? 'null' : typeof engine}`);
-  }
+  demandEngine(engine, user);
   const use = useOf(engine);
   if (use.destroying || use.destroyed) throw new UserError(`${user}: the engine was destroyed; create another with createEngine or openEngine`);
   if (use.user !== null) throw new UserError(`${user}: the engine is in use by a ${use.user} that has not returned; an engine runs one thing at a time (await it, or create another engine)`);
@@ -110,6 +109,13 @@ export function takeEngine(engine: Backend, data: TrainingData | null, user: str
     },
     stopRequested: () => (use.destroying ? 'destroy()' : undefined),
   };
+}
+
+/** Refuses an `engine` that is not one from createEngine or openEngine, naming `user` ('fit', 'evaluate', 'resolveConfig'). */
+export function demandEngine(engine: unknown, user: string): asserts engine is Backend {
+  if (typeof engine !== 'object' || engine === null || typeof (engine as Backend).runSteps !== 'function') {
+    throw new UserError(`${user}: engine must be an engine from createEngine or openEngine, got ${engine === null ? 'null' : typeof engine}`);
+  }
 }
 
 /** The data `engine` was created with (createEngine); null for an engine built elsewhere (a benchmark's peer). */

@@ -11,10 +11,11 @@
  * touches the process (no exit codes, no signals, no files).
  */
 import type { Backend, Evaluation } from '../backend/backend';
+import { demandDataShape } from '../data/check';
 import { paddedParams, storedParams } from '../data/parameters';
 import type { RegressionObjective } from '../data/regression';
 import { type TrainingData, dataChecksum, initialParams, modelOf } from '../data/training-data';
-import { UserError, check } from '../errors';
+import { ReportedError, UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandKnownKeys, isObject } from '../fields';
 import { type Checkpoint, type RunIdentity, checkCheckpoint, checkResumable, positionProblem } from '../io/checkpoint';
 import { type Optimizer, SGD } from '../optim/optimizer';
@@ -22,7 +23,7 @@ import { type Schedule, dependsOnRunLength } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { checkedDefaultRate, defaultRate, safeRate } from '../train/default-rate';
 import { DEFAULT_SCHEDULE, TRAIN_OPTION_KEYS, type TrainOptionValues, checkRecordSteps, checkScheduleFits, checkTrainOptions, defaultBatchSize, defaultRecordEvery, resolveBatchSize } from '../train/options';
-import { takeEngine } from './engine';
+import { demandEngine, takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
 import { epochPlan } from '../train/plan';
@@ -63,6 +64,7 @@ export interface FitResult extends TrainResult {
 
 /** The reason a signal was aborted with, as a word: 'SIGINT' from the CLI, 'abort' otherwise. */
 export function abortReason(signal: AbortSignal): string {
+  demand(isObject(signal) && typeof signal.aborted === 'boolean', 'signal', signal, 'an AbortSignal');
   return typeof signal.reason === 'string' ? signal.reason : 'abort';
 }
 
@@ -99,6 +101,8 @@ export function objectiveOf(data: TrainingData): RegressionObjective | null {
 
 /** The run's settings: the options over their defaults, or the resumed checkpoint's. */
 export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions, naming: Naming = FIELDS): { config: FitResult['config']; stepsPerEpoch: number } {
+  demandDataShape(data);
+  demandEngine(engine, 'resolveConfig');
   checkFitOptions(o);
   check(o.test !== true || data.testCount > 0, `${naming.name('test')}: true but the data has no test set`);
   const resume = o.resume;
@@ -175,13 +179,15 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
     origin: data.origin, stepVariant: engine.stepVariant,
   });
   const signal = o.signal;
-  const stopRequested = () => (signal?.aborted ? abortReason(signal) : destroyRequested());
-  const write = o.checkpoint?.write;
+  const callbacks = new Callbacks();
+  const stopRequested = () => (callbacks.failure ? 'a callback failed' : signal?.aborted ? abortReason(signal) : destroyRequested());
+  const write = o.checkpoint?.write && callbacks.guard('checkpoint.write', o.checkpoint.write);
+  const onProgress = o.onProgress && callbacks.guardUnawaited('onProgress', o.onProgress);
   const trainConfig: TrainConfig = {
     ...settings, ...(o.recordSteps ? { recordSteps: o.recordSteps } : {}), ...(o.recordTest ? { recordTest: true } : {}), ...(o.budgetMs !== undefined ? { maxTrainMs: o.budgetMs } : {}),
   };
   const start = saved ? paddedParams(data, saved.params, 'resume.checkpoint.params') : o.init ? storedParams(data, o.init, naming.name('init')) : initialParams(data);
-  const result = await train(engine, data.trainCount, start, trainConfig, o.onProgress, {
+  const result = await train(engine, data.trainCount, start, trainConfig, onProgress, {
     resume: saved?.state,
     optimizerState: saved?.optimizerState.map((a, i) => paddedParams(data, a, `resume.checkpoint.optimizerState[${i}]`)),
     stopRequested,
@@ -189,15 +195,77 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
       ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }
       : {}),
   }).catch((e: unknown) => {
+    callbacks.rethrow(e instanceof TrainingStopped ? e : null);
     throw o.init !== undefined && !saved && divergedBeforeAnyUpdate(e) ? new UserError(`${naming.name('init')}: the initial parameters give a training-set loss that is not finite, before any update (not the learning rate's doing); start from smaller values`) : e;
   });
   // a stop asked for after the last update skips the test evaluation: the trained model is kept
   await yieldToEventLoop();
+  callbacks.rethrow(null, result);
   const stoppedAfterTraining = stopRequested() ?? null;
   const t0 = performance.now();
   const wantTest = (o.test ?? true) && data.testCount > 0 && stoppedAfterTraining === null;
   const test = wantTest ? await engine.evaluate(0, 'test') : null;
   return { ...result, config, run: run(), stepsPerEpoch, test, testEvalMs: performance.now() - t0, stoppedAfterTraining, warnings: historyWarnings(data, config, result.history) };
+}
+
+/**
+ * A callback of fit's (onProgress, checkpoint.write) threw or rejected: what it threw is the cause.
+ * A ReportedError (the CLI's checkpoint that cannot be written) keeps its one line and exit code.
+ */
+class CallbackFailed extends ReportedError {
+  override readonly name = 'CallbackFailed';
+  readonly exitCode: number;
+  constructor(readonly callback: string, cause: unknown) {
+    const reported = cause instanceof ReportedError ? cause : null;
+    super(reported ? reported.message : `${callback} failed: ${cause instanceof Error ? cause.message : String(cause)}`.split('\n')[0]!, { cause });
+    this.exitCode = reported ? reported.exitCode : 1;
+  }
+}
+
+/**
+ * fit's callbacks, guarded: whatever one throws, synchronously or by a rejected promise, stops the
+ * run at its next step boundary and makes fit reject with TrainingStopped 'failed' (the history so
+ * far, `cause` what the callback threw), never with the raw error.
+ */
+class Callbacks {
+  failure: CallbackFailed | null = null;
+
+  /** `f` awaited (checkpoint.write): a rejection rejects the returned promise. */
+  guard<A extends unknown[]>(callback: string, f: (...a: A) => unknown): (...a: A) => Promise<void> {
+    return async (...a: A) => {
+      try {
+        await f(...a);
+      } catch (e) {
+        throw this.failed(callback, e);
+      }
+    };
+  }
+
+  /** `f` not awaited (onProgress): a synchronous throw throws; a rejection is kept, and the run stops at its next step boundary. */
+  guardUnawaited<A extends unknown[]>(callback: string, f: (...a: A) => unknown): (...a: A) => void {
+    return (...a: A) => {
+      let out: unknown;
+      try {
+        out = f(...a);
+      } catch (e) {
+        throw this.failed(callback, e);
+      }
+      if (out instanceof Promise) out.catch((e: unknown) => this.failed(callback, e));
+    };
+  }
+
+  private failed(callback: string, e: unknown): CallbackFailed {
+    this.failure ??= new CallbackFailed(callback, e);
+    return this.failure;
+  }
+
+  /** Throws TrainingStopped 'failed' once a callback failed: with `stopped`'s history, or the finished run's. */
+  rethrow(stopped: TrainingStopped | null, finished?: { history: HistoryPoint[]; steps: number }): void {
+    const f = this.failure;
+    if (!f) return;
+    const { history, steps } = stopped ? { history: stopped.history, steps: stopped.step } : finished!;
+    throw new TrainingStopped('failed', f.message, history, steps, f.exitCode, { cause: f.cause });
+  }
 }
 
 /** A loss that was not finite at the first recording, before any update: the starting parameters', whatever the rate. */

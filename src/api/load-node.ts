@@ -8,9 +8,9 @@ import { resolve } from 'node:path';
 import { defaultMnistDir, loadSplit } from '../data/load-node';
 import { parseCsv } from '../data/regression';
 import { DEFAULT_REGRESSION, type RegressionOptions, TEST_FRACTION, nonDefault, regressionFromRows, syntheticData, syntheticDataInSlices } from '../data/regression-data';
-import { type ClassificationData, type DataOrigin, type RegressionTaskData, type TrainingData, classificationData } from '../data/training-data';
+import { type ClassificationData, type DataOrigin, type RegressionTaskData, type TrainingData, classificationData, demandOrigin } from '../data/training-data';
 import { UserError, check } from '../errors';
-import { FIELDS, type Naming, demandChoice, demandObject, demandText } from '../fields';
+import { FIELDS, type Naming, demand, demandObject, demandText } from '../fields';
 import { count } from '../format';
 import { readInput } from '../io/files';
 
@@ -35,6 +35,7 @@ export async function loadCsv(
 ): Promise<RegressionTaskData> {
   demandText('path', path, "a CSV file's path (a non-empty string)");
   demandText('target', target, "the target column's name (a non-empty string)");
+  demandLoadArguments(whileLoading, options);
   const t = await parseCsv(readInput(path, `${naming.name('csv')} ${path}`), path, target, whileLoading);
   const testFraction = options.testFraction ?? DEFAULT_REGRESSION.testFraction;
   check(t.rows >= 2 || testFraction === 0, `${path}: needs at least 2 rows (one to train on, one to test), or ${naming.name('testFraction')} 0`);
@@ -49,14 +50,20 @@ export async function loadCsv(
 export async function loadOrigin(
   origin: DataOrigin, seed: number, whileLoading: () => void = () => {}, overrides: Partial<RegressionOptions> = {}, naming: Naming = FIELDS,
 ): Promise<TrainingData> {
-  demandObject('origin', origin, "a data origin { kind, ... } (a checkpoint's run.origin)");
-  demandChoice('origin.kind', origin.kind, ['mnist', 'csv', 'synthetic', 'arrays']);
+  demandOrigin(origin, "a data origin { kind, ... } (a checkpoint's run.origin)");
+  demandLoadArguments(whileLoading, overrides);
   switch (origin.kind) {
     case 'mnist': return loadMnist(origin.dir ?? undefined);
     case 'csv': return loadCsv(origin.path, origin.target, seed, whileLoading, { ...origin.options, ...overrides }, naming);
     case 'synthetic': return syntheticDataInSlices(origin.rows, origin.features, origin.noise, seed, whileLoading, { ...origin.options, ...overrides });
     case 'arrays': throw new UserError("origin.kind 'arrays': data handed in as arrays cannot be loaded again; hand in the same arrays");
   }
+}
+
+/** A loader's callback between slices and its regression options, refused naming them. */
+function demandLoadArguments(whileLoading: unknown, options: unknown): void {
+  demand(typeof whileLoading === 'function', 'whileLoading', whileLoading, 'a function (called between slices of a large file)');
+  demandObject('options', options, 'an object of regression options');
 }
 
 export { TEST_FRACTION, syntheticData, syntheticDataInSlices };

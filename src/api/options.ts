@@ -33,9 +33,19 @@ export function checkEngineShape(o: { models?: unknown; stepVariant?: unknown },
 export function checkEngineOptions(o: { backend?: unknown; adapter?: unknown; models?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS): void {
   checkEngineShape(o, naming, ENGINE_OPTION_KEYS);
   if (o.backend !== undefined) demandChoice('backend', o.backend, BACKEND_CHOICES, naming);
-  if (o.adapter !== undefined) demandChoice('adapter', o.adapter, ADAPTER_CHOICES, naming);
-  if (o.backend === 'cpu' && o.adapter !== undefined && o.adapter !== 'auto') throw new UserError(`${naming.name('adapter')} applies to ${naming.name('backend')} webgpu only`);
-  if (o.backend === 'cpu' && o.stepVariant !== undefined) throw new UserError(`${naming.name('stepVariant')} applies to ${naming.name('backend')} webgpu only`);
+  if (o.adapter !== undefined) demandAdapter(o.adapter, naming);
+  if (o.backend === 'cpu') checkCpuOptions(o, naming);
+}
+
+/** An adapter choice (openEngine's option, openNodeDevice's argument), refused naming `adapter`. */
+export function demandAdapter(adapter: unknown, naming: Naming = FIELDS): void {
+  demandChoice('adapter', adapter, ADAPTER_CHOICES, naming);
+}
+
+/** Refuses the options the CPU engine has no use for (openEngine with backend 'cpu', createEngine on 'cpu'). */
+export function checkCpuOptions(o: { adapter?: unknown; stepVariant?: unknown }, naming: Naming = FIELDS): void {
+  if (o.adapter !== undefined && o.adapter !== 'auto') throw new UserError(`${naming.name('adapter')} applies to ${naming.name('backend')} webgpu only`);
+  if (o.stepVariant !== undefined) throw new UserError(`${naming.name('stepVariant')} applies to ${naming.name('backend')} webgpu only`);
 }
 
 /** What the CPU engine may hold for its stacked configurations: a sane share of a machine's memory (2 GiB). */

@@ -6,7 +6,7 @@
  * an engine whatever built it: the wrong array types, counts that disagree with the arrays, labels
  * outside the classes, values that are not finite, zero rows.
  */
-import { UserError, check } from '../errors';
+import { check } from '../errors';
 import { CLASSES } from '../model';
 import type { Dataset } from './dataset';
 import { REGRESSION_LOSSES, type RegressionSet } from './regression';
@@ -24,12 +24,26 @@ function wholeCount(field: string, n: unknown, min: number): number {
   return n as number;
 }
 
+/**
+ * The cheap check of every function taking TrainingData (modelOf, parametersOf, weightsFile...):
+ * an object of a known task, holding its task's sets, refused naming `field`. checkTrainingData
+ * checks the arrays too, before an engine holds them.
+ */
+export function demandDataShape(data: unknown, field = 'data'): asserts data is TrainingData {
+  check(typeof data === 'object' && data !== null, `${field} must be TrainingData (from loadMnist, loadCsv, syntheticData, classificationData or regressionData), got ${kindOf(data)}`);
+  const { task } = data as { task?: unknown };
+  check(task === 'classification' || task === 'regression', `${field}.task must be 'classification' or 'regression', got ${typeof task === 'string' ? `'${task}'` : String(task)}`);
+  const sets = task === 'classification' ? 'train' : 'split';
+  const held = (data as Record<string, unknown>)[sets];
+  check(typeof held === 'object' && held !== null, `${field}.${sets} must be an object (${task === 'classification' ? 'a Dataset' : 'the train and test sets'}), got ${kindOf(held)}`);
+  wholeCount(`${field}.features`, (data as { features?: unknown }).features, 1);
+}
+
 /** Refuses data no engine can train on; returns it unchanged. */
 export function checkTrainingData(data: TrainingData): TrainingData {
-  check(typeof data === 'object' && data !== null, `data must be TrainingData (from loadMnist, loadCsv, syntheticData, classificationData or regressionData), got ${kindOf(data)}`);
+  demandDataShape(data);
   if (data.task === 'classification') checkClassification(data);
-  else if (data.task === 'regression') checkRegression(data);
-  else throw new UserError(`data.task must be 'classification' or 'regression', got ${String((data as { task: unknown }).task)}`);
+  else checkRegression(data);
   return data;
 }
 

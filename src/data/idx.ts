@@ -6,7 +6,7 @@
  * data is returned as a view into the file: a corrupt header can never cause a large allocation.
  */
 import { UserError } from '../errors';
-import { demandBytes } from '../fields';
+import { demandBytes, demandName } from '../fields';
 
 export interface IdxArray {
   dims: number[];
@@ -18,6 +18,7 @@ const MAX_DIMS = 4;
 
 export function parseIdx(bytes: Uint8Array, name = 'IDX bytes'): IdxArray {
   demandBytes('bytes', bytes, "an IDX file's bytes");
+  demandName('name', name);
   if (bytes.length < 4) throw new UserError(`${name}: not an IDX file (only ${bytes.length} bytes)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new UserError(`${name}: not an IDX file (bad magic number 0x${hex(bytes, 0, 4)}; expected 0x0000080N)`);

@@ -7,7 +7,8 @@
  * Pure: the browser uses it too.
  */
 import { UserError, check } from '../errors';
-import { demand } from '../fields';
+import { demand, demandChoice, demandText } from '../fields';
+import { demandDataShape } from './check';
 import { firstNotFinite } from './check';
 import { encodeSafetensorsWeights, encodeWeights } from '../io/weights';
 import { CLASSES } from '../model';
@@ -50,7 +51,9 @@ export function frobeniusNorm(W: number[][]): number {
 }
 
 /** The trained `params` (the engine's padded layout, as stored) in the data's units. */
-export function parametersOf(data: TrainingData, params: Float32Array): Parameters {
+export function parametersOf(data: TrainingData, given: Float32Array): Parameters {
+  demandDataShape(data);
+  const params = paddedParams(data, given, 'params');
   const features = data.features;
   if (data.task === 'classification') {
     const W = Array.from({ length: CLASSES }, (_, c) => Array.from(params.subarray(c * features, (c + 1) * features)));
@@ -89,10 +92,10 @@ function demandParamVector(field: string, values: unknown, lengths: ReadonlyArra
 }
 
 /** `values` as float32, refused naming `field` where one is beyond float32's range (it would be infinite there). */
-function inFloat32(field: string, values: ArrayLike<number>, into: Float32Array): Float32Array {
+function inFloat32(field: string, values: ArrayLike<number>, into: Float32Array, as = ''): Float32Array {
   into.set(Array.from(values));
   const lost = firstNotFinite(into);
-  check(lost < 0, `${field}[${lost}] is ${values[lost]}, beyond float32's range (the engines compute in float32)`);
+  check(lost < 0, `${field}[${lost}] is ${values[lost]}${as}, beyond float32's range (the engines compute in float32)`);
   return into;
 }
 
@@ -115,34 +118,35 @@ export function paddedParams(data: TrainingData, values: ArrayLike<number>, fiel
  * be 0); the classifier, whose units are the engine's, takes what paddedParams takes.
  */
 export function storedParams(data: TrainingData, values: ArrayLike<number>, name: string): Float32Array {
+  demandDataShape(data);
+  demandText('name', name, 'a non-empty string naming the values in messages');
   if (data.task === 'classification') return paddedParams(data, values, name);
   const d = data.features;
   demandParamVector(name, values, data.objective.intercept
     ? [[d + 1, 'a weight per feature, then the intercept'], [d, 'the weights; intercept 0']]
     : [[d, 'a weight per feature; the model has no intercept']]);
-  return storedRegression(data, values);
+  return storedRegression(data, values, name);
 }
 
 const valueCount = (n: number) => `${n} value${n === 1 ? '' : 's'}`;
 
-function storedRegression(data: RegressionTaskData, values: ArrayLike<number>): Float32Array {
+function storedRegression(data: RegressionTaskData, values: ArrayLike<number>, name: string): Float32Array {
   const d = data.features;
   const w = Array.from(values).slice(0, d);
   const b = values.length > d ? values[d]! : 0;
   const { featureScale, targetScale } = data.split;
   const stored = w.map((wj, j) => (wj * featureScale[j]!.sd) / targetScale.sd);
   stored[d] = (b + w.reduce((a, wj, j) => a + wj * featureScale[j]!.mean, 0) - targetScale.mean) / targetScale.sd;
-  // beyond float32 here is left to fit, which says the loss is not finite before any update
-  const padded = new Float32Array(modelOf(data).layout(d).paddedCount);
-  padded.set(stored);
-  return padded;
+  return inFloat32(name, stored, new Float32Array(modelOf(data).layout(d).paddedCount), ' as the engine stores it (on standardised columns)');
 }
 
 /** How weights are written: downhill's own file, or safetensors (which PyTorch and others read). */
-export type WeightsFormat = 'downhill' | 'safetensors';
+export const WEIGHTS_FORMATS = ['downhill', 'safetensors'] as const;
+export type WeightsFormat = (typeof WEIGHTS_FORMATS)[number];
 
 /** The format a --save path asks for: safetensors for a name ending in .safetensors, else downhill's. */
 export function weightsFormatOf(path: string): WeightsFormat {
+  demandText('path', path);
   return path.toLowerCase().endsWith('.safetensors') ? 'safetensors' : 'downhill';
 }
 
@@ -151,6 +155,7 @@ export function weightsFormatOf(path: string): WeightsFormat {
  * A safetensors file also carries `config` (the training configuration) in its metadata.
  */
 export function weightsFile(data: TrainingData, params: Float32Array, format: WeightsFormat = 'downhill', config?: unknown): Uint8Array {
+  demandChoice('format', format, WEIGHTS_FORMATS);
   const p = parametersOf(data, params);
   const description = data.task === 'regression' ? { units: 'data' as const, names: data.names, target: data.target, intercept: data.objective.intercept } : undefined;
   const flat = flatParameters(p);

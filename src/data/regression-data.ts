@@ -3,13 +3,13 @@
  * seeded synthetic generator, and the description and checks every regression dataset gets.
  */
 import { UserError, check } from '../errors';
-import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
+import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, demandText, isObject, isWhole } from '../fields';
 import { FLOAT32_MIN_NORMAL, count } from '../format';
 import { firstNotFinite } from './check';
-import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionOptions, type SyntheticRows, splitAndStandardise, syntheticRegression, syntheticRegressionInSlices } from './regression';
+import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, checkColumnNames, type RegressionOptions, type SyntheticRows, splitAndStandardise, syntheticRegression, syntheticRegressionInSlices } from './regression';
 
 export type { RegressionOptions };
-import { type DataOrigin, type RegressionTaskData, regressionData } from './training-data';
+import { type DataOrigin, type RegressionTaskData, demandOrigin, regressionData } from './training-data';
 
 /** 20% of the rows, after a seeded shuffle, are held out as the test set. */
 export const TEST_FRACTION = 0.2;
@@ -34,6 +34,12 @@ export function regressionFromRows(
 ): RegressionTaskData {
   demandSeed(seed);
   checkGivenRows(rows);
+  demandOrigin(origin);
+  demandText('from', from, 'a non-empty string saying where the rows came from');
+  demand(Array.isArray(names) && names.every((n) => typeof n === 'string'), 'names', names, 'a list of the feature column names');
+  demandText('target', target, "the target column's name");
+  check(names.length === rows.dims, `names holds ${names.length} names; the rows have ${rows.dims} features (dims)`);
+  checkColumnNames([...names, target], from);
   const o = regressionOptions(options);
   const split = splitAndStandardise(rows.x, rows.y, rows.count, rows.dims, o.testFraction, seed, { standardize: o.standardize, center: o.intercept });
   checkNoUnderflow(rows, split, [...names, target], from, naming);

@@ -168,8 +168,8 @@ function openCsv(input: Uint8Array, name: string): { records: Generator<{ fields
   return { records, header };
 }
 
-/** Every column named, each name once: the target and the features are found by name. */
-function checkColumnNames(header: readonly string[], name: string): void {
+/** Every column named, each name once: the target and the features are found by name (a CSV's header, regressionFromRows' names and target). */
+export function checkColumnNames(header: readonly string[], name: string): void {
   for (const [k, h] of header.entries()) {
     if (h === '') throw new UserError(`${name}: column ${k + 1} of the header has no name; every column needs one`);
     const again = header.indexOf(h, k + 1);

@@ -4,7 +4,8 @@
  * that describes them, and the checksum a resume must match. Pure: the browser builds these too.
  */
 import { UserError } from '../errors';
-import { demandObject, demandText } from '../fields';
+import { demand, demandChoice, demandObject, demandText } from '../fields';
+import { checkTrainingData, demandDataShape } from './check';
 import { crc32 } from '../io/crc32';
 import { MODELS, type Model } from '../model';
 import type { Dataset } from './dataset';
@@ -18,6 +19,15 @@ export type DataOrigin =
   | { kind: 'synthetic'; rows: number; features: number; noise: number; options?: Partial<RegressionOptions> }
   /** handed in as arrays through the library: a resume must hand in the same ones */
   | { kind: 'arrays' };
+
+/** What an origin's kind may be, each loadable again except 'arrays'. */
+export const ORIGIN_KINDS = ['mnist', 'csv', 'synthetic', 'arrays'] as const;
+
+/** A data origin of a known kind, refused naming `origin`. */
+export function demandOrigin(origin: unknown, what = "a data origin ({ kind: 'arrays' } for data handed in)"): asserts origin is DataOrigin {
+  demandObject('origin', origin, what);
+  demandChoice('origin.kind', origin.kind, ORIGIN_KINDS);
+}
 
 interface Common {
   origin: DataOrigin;
@@ -53,7 +63,7 @@ export function classificationData(train: Dataset, test: Dataset | null, origin:
   const DATASET = 'a Dataset ({ images, labels, count, features })';
   demandObject('train', train, DATASET);
   if (test !== null && test !== undefined) demandObject('test', test, `${DATASET}, or null for none`);
-  demandObject('origin', origin, "a data origin ({ kind: 'arrays' } for data handed in)");
+  demandOrigin(origin);
   demandText('source', source, 'a non-empty string saying where the data came from');
   if (test && test.features !== train.features) throw new UserError(`test.features is ${test.features}; train.features is ${train.features}: both sets hold the same features`);
   return { task: 'classification', train, test, origin, source, trainCount: train.count, testCount: test?.count ?? 0, features: train.features };
@@ -62,6 +72,13 @@ export function classificationData(train: Dataset, test: Dataset | null, origin:
 export function regressionData(
   split: RegressionSplit, origin: DataOrigin, source: string, names: string[], target: string, truth?: RegressionTaskData['truth'], objective: RegressionObjective = DEFAULT_OBJECTIVE,
 ): RegressionTaskData {
+  demandObject('split', split, 'the train and test sets ({ train, test, featureScale, targetScale })');
+  demandObject('split.train', split.train, 'a regression set ({ features, targets, count, dims })');
+  demandObject('split.test', split.test, 'a regression set ({ features, targets, count, dims })');
+  demandOrigin(origin);
+  demandText('source', source, 'a non-empty string saying where the data came from');
+  demand(Array.isArray(names) && names.every((n) => typeof n === 'string'), 'names', names, 'a list of the feature column names');
+  demandText('target', target, "the target column's name");
   return {
     task: 'regression', split, objective, origin, source, names, target, ...(truth ? { truth } : {}),
     trainCount: split.train.count, testCount: split.test.count, features: split.train.dims,
@@ -69,6 +86,7 @@ export function regressionData(
 }
 
 export function modelOf(data: TrainingData): Model {
+  demandDataShape(data);
   return MODELS[data.task];
 }
 
@@ -84,6 +102,7 @@ const checksums = new WeakMap<TrainingData, number>();
 export function dataChecksum(data: TrainingData): number {
   let sum = checksums.get(data);
   if (sum === undefined) {
+    checkTrainingData(data);
     sum = data.task === 'classification' ? crc32(data.train.images, data.train.labels) : crc32(bytesOf(data.split.train.features), bytesOf(data.split.train.targets));
     checksums.set(data, sum);
   }

@@ -3,6 +3,7 @@
  * gives one device), its device with the WGSL read from shaders/, and a line saying which adapter
  * was chosen and why. Used by the CLI, the benchmarks and the test helpers.
  */
+import { demandAdapter } from '../api/options';
 import { FIELDS, type Naming } from '../fields';
 import { adapterLabel } from './adapter-info';
 import { type AdapterChoice, acquireNodeAdapter } from './adapter-node';
@@ -15,6 +16,7 @@ import type { ShaderSource } from './shader-source';
  * own); `naming`: how a failure names the adapter option (a shell passes its flag's).
  */
 export async function openNodeDevice(adapter: AdapterChoice, shaders: ShaderSource = nodeShaderFiles, naming: Naming = FIELDS): Promise<{ gpu: Gpu; line: string }> {
+  demandAdapter(adapter, naming);
   const found = await acquireNodeAdapter(adapter, naming);
   return { gpu: await Gpu.create(found.adapter, found.report, shaders), line: `backend: webgpu on ${adapterLabel(found.report)}; ${found.note}` };
 }

@@ -14,7 +14,7 @@
  * Pure (no file system).
  */
 import { UserError, check } from '../errors';
-import { FIELDS, type Naming, demand, demandBytes, demandKnownKeys, isObject, shownValue, writtenValue } from '../fields';
+import { FIELDS, type Naming, demand, demandBytes, demandKnownKeys, demandName, isObject, shownValue, writtenValue } from '../fields';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, type RegressionObjective } from '../data/regression';
 import { regressionOptions } from '../data/regression-data';
 import type { DataOrigin } from '../data/training-data';
@@ -112,6 +112,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
 
 export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint bytes'): Checkpoint {
   demandBytes('bytes', bytes, "a checkpoint's bytes");
+  demandName('name', name);
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };

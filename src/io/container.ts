@@ -72,6 +72,11 @@ export function readFloats(bytes: Uint8Array, into: Float32Array | Float64Array,
   const copy = new Uint8Array(bytes.length); // aligned copy: `bytes` may sit at any offset in a pool
   copy.set(bytes);
   const values = into instanceof Float64Array ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
-  if (!values.every(Number.isFinite)) throw new UserError(`${name}: ${what} include numbers that are not finite (NaN or infinity)`);
+  demandFinite(values, name, what);
   into.set(values);
+}
+
+/** The one rule of every file's values, written or read: finite numbers only, refused naming `name` and `what`. */
+export function demandFinite(values: Float32Array | Float64Array, name: string, what: string): void {
+  if (!values.every(Number.isFinite)) throw new UserError(`${name}: ${what} include numbers that are not finite (NaN or infinity)`);
 }

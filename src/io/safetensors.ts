@@ -12,9 +12,9 @@
  * and offset against the file before using it, so that a corrupt file can neither allocate much
  * nor read out of bounds, and names the problem. Pure (no file system), so the browser can use it.
  */
-import { UserError } from '../errors';
-import { demandBytes } from '../fields';
-import { jsonObject, readFloats } from './container';
+import { UserError, check } from '../errors';
+import { demand, demandBytes, isObject } from '../fields';
+import { demandFinite, jsonObject, readFloats } from './container';
 
 export interface Tensor {
   shape: number[];
@@ -26,9 +26,25 @@ export interface Tensor {
 const DTYPES = { F32: Float32Array, F64: Float64Array } as const;
 type Dtype = keyof typeof DTYPES;
 
-function dtypeOf(values: Float32Array | Float64Array): Dtype {
-  return values instanceof Float64Array ? 'F64' : 'F32';
+/** The dtype of `values`' array; undefined for any other kind of array (whose bits would be misread as floats). */
+function dtypeOf(values: unknown): Dtype | undefined {
+  return values instanceof Float64Array ? 'F64' : values instanceof Float32Array ? 'F32' : undefined;
 }
+
+/** The key of the header that holds the metadata: no tensor may be named so. */
+const METADATA_KEY = '__metadata__';
+
+/** A shape both ways: a list of whole numbers, none negative. */
+function isShape(shape: unknown): shape is number[] {
+  return Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0);
+}
+
+/** Metadata both ways: an object whose values are all strings. */
+function isMetadata(meta: unknown): meta is Record<string, string> {
+  return isObject(meta) && Object.values(meta).every((v) => typeof v === 'string');
+}
+
+const elementCount = (shape: number[]) => shape.reduce((a, d) => a * d, 1);
 
 export interface Safetensors {
   tensors: Map<string, Tensor>;
@@ -42,15 +58,27 @@ export function looksLikeSafetensors(bytes: Uint8Array): boolean {
   return bytes.length >= 10 && bytes[8] === 0x7b;
 }
 
+/**
+ * The bytes of a safetensors file holding `tensors`, in order, and `metadata`; refuses (a UserError)
+ * what decodeSafetensors would refuse to read back, by the same rules.
+ */
 export function encodeSafetensors(tensors: ReadonlyArray<[string, Tensor]>, metadata: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  demand(Array.isArray(tensors), 'tensors', tensors, 'a list of [name, { shape, values }] pairs');
+  demand(isMetadata(metadata), 'metadata', metadata, 'an object whose values are strings');
+  const header: Record<string, unknown> = { [METADATA_KEY]: metadata };
   let offset = 0;
-  for (const [name, t] of tensors) {
-    const count = t.shape.reduce((a, d) => a * d, 1);
-    if (count !== t.values.length) throw new Error(`tensor ${name}: shape [${t.shape}] holds ${count} values, given ${t.values.length}`);
-    header[name] = { dtype: dtypeOf(t.values), shape: t.shape, data_offsets: [offset, offset + t.values.byteLength] };
+  tensors.forEach((pair, i) => {
+    const [name, t] = Array.isArray(pair) ? pair : [];
+    demand(typeof name === 'string' && name !== METADATA_KEY && !Object.hasOwn(header, name), `tensors[${i}][0]`, name, `a tensor name, a string other than '${METADATA_KEY}' and the other tensors' names`);
+    demand(isObject(t), `tensors[${i}][1]`, t, 'a tensor ({ shape, values })');
+    const dtype = dtypeOf(t.values);
+    demand(dtype !== undefined, `tensor ${name}: values`, t.values, 'a Float32Array or Float64Array');
+    demand(isShape(t.shape), `tensor ${name}: shape`, t.shape, 'a list of whole numbers, none negative');
+    check(elementCount(t.shape) === t.values.length, `tensor ${name}: shape [${t.shape}] holds ${elementCount(t.shape)} values, given ${t.values.length}`);
+    demandFinite(t.values, `tensor ${name}`, 'the values');
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + t.values.byteLength] };
     offset += t.values.byteLength;
-  }
+  });
   const json = JSON.stringify(header);
   const padded = json + ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
   const text = new TextEncoder().encode(padded);
@@ -77,7 +105,7 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors bytes')
   if (length > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) fail(`corrupt safetensors header length ${length} (file has ${bytes.length} bytes)`);
   const headerEnd = 8 + Number(length);
   const data = bytes.subarray(headerEnd);
-  const { __metadata__: meta, ...entries } = jsonObject(bytes.subarray(8, headerEnd), 'safetensors header', fail);
+  const { [METADATA_KEY]: meta, ...entries } = jsonObject(bytes.subarray(8, headerEnd), 'safetensors header', fail);
   const metadata = readMetadata(meta, fail);
   const spans: Array<[number, number, string]> = [];
   const tensors = new Map<string, Tensor>();
@@ -87,10 +115,10 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors bytes')
     const offsets = e?.data_offsets;
     if (!Object.hasOwn(DTYPES, String(e?.dtype))) fail(`tensor ${tensor} has dtype ${String(e?.dtype)}; downhill reads F32 and F64 only`);
     const Values = DTYPES[e!.dtype as Dtype];
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor ${tensor}: corrupt shape`);
+    if (!isShape(shape)) fail(`tensor ${tensor}: corrupt shape`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) fail(`tensor ${tensor}: corrupt data_offsets`);
     const [begin, end] = offsets as [number, number];
-    const count = (shape as number[]).reduce((a, d) => a * d, 1);
+    const count = elementCount(shape as number[]);
     const bytesNeeded = Values.BYTES_PER_ELEMENT * count;
     if (end - begin !== bytesNeeded) fail(`tensor ${tensor}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes; shape [${shape}] needs ${bytesNeeded}`);
     if (end > data.length) fail(`tensor ${tensor} ends at byte ${end} of the data; the file has ${data.length} (truncated)`);
@@ -111,8 +139,6 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors bytes')
 
 function readMetadata(meta: unknown, fail: (why: string) => never): Record<string, string> {
   if (meta === undefined) return {};
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) fail('corrupt __metadata__ (not a JSON object)');
-  const entries = Object.entries(meta as Record<string, unknown>);
-  if (!entries.every(([, v]) => typeof v === 'string')) fail('corrupt __metadata__ (its values must be strings)');
-  return Object.fromEntries(entries) as Record<string, string>;
+  if (!isMetadata(meta)) return fail('corrupt __metadata__ (not a JSON object of strings)');
+  return meta;
 }

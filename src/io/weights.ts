@@ -23,9 +23,9 @@
  * Encoding and decoding are pure (no file system), so the browser can use them too.
  */
 import { UserError, check } from '../errors';
-import { demand } from '../fields';
+import { demand, demandBytes, demandName, isObject } from '../fields';
 import { LINEAR_REGRESSION, type Model, SOFTMAX_CLASSIFIER } from '../model';
-import { checkPayload, decodeContainer, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC, WEIGHTS_MAGIC } from './container';
+import { checkPayload, decodeContainer, demandFinite, encodeContainer, readFloats, startsWithMagic, CHECKPOINT_MAGIC, WEIGHTS_MAGIC } from './container';
 import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors } from './safetensors';
 
 const MAGIC = WEIGHTS_MAGIC;
@@ -95,6 +95,7 @@ interface ParsedWeights extends Omit<StoredWeights, 'description'> {
 }
 
 function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
+  demandName('name', name);
   demand(bytes instanceof Uint8Array, 'bytes', bytes, "a weights file's bytes as a Uint8Array (e.g. readFileSync(path))");
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
@@ -107,11 +108,13 @@ function parseWeights(bytes: Uint8Array, name: string): ParsedWeights {
 
 /** Returns `model`'s parameters in the padded layout for `features` from either format, or throws a UserError naming the problem. */
 export function decodeWeights(bytes: Uint8Array, name: string, model: Model, features: number): Float32Array {
+  demandModel(model);
   const w = parseWeights(bytes, name);
   const fail = (why: string): never => {
     throw new UserError(`${name}: ${why}`);
   };
   if (w.model.kind !== model.kind) fail(`weights are for a ${w.model.kind} model; this needs a ${model.kind}`);
+  demandFeatures(model, features);
   const layout = model.layout(features);
   if (w.features !== features) {
     fail(`weights are for ${w.model.outputs} outputs x ${w.features} features (${w.values.length} values); this data needs ${model.outputs} x ${features} (${layout.count})`);
@@ -123,17 +126,30 @@ export function decodeWeights(bytes: Uint8Array, name: string, model: Model, fea
 
 /** true when `bytes` start as a weights file of either format would (readWeights then says what is wrong, if anything). */
 export function isWeightsFile(bytes: Uint8Array): boolean {
+  demandBytes('bytes', bytes);
   return startsWithMagic(bytes, MAGIC) || (!startsWithMagic(bytes, CHECKPOINT_MAGIC) && looksLikeSafetensors(bytes));
 }
 
 /** The layout of `model` for `features`, once the arguments of an encoder are known to describe weights it can write. */
 function checkEncodable(params: Float32Array | Float64Array, model: Model, features: number): ReturnType<Model['layout']> {
   demand(params instanceof Float32Array || params instanceof Float64Array, 'params', params, 'a Float32Array or Float64Array');
-  demand(model === SOFTMAX_CLASSIFIER || model === LINEAR_REGRESSION, 'model', model, 'SOFTMAX_CLASSIFIER or LINEAR_REGRESSION (MODELS)');
-  demand(validFeatures(model, features), 'features', features, `a whole number from 1 to 1e8${model.task === 'classification' ? ', a multiple of 4' : ''}`);
+  demandModel(model);
+  demandFeatures(model, features);
   const layout = model.layout(features);
-  check(params.length >= layout.count, `params holds ${params.length} values; a ${model.kind} of ${features} features has ${layout.count}`);
+  const lengths = layout.paddedCount === layout.count ? `${layout.count}` : `${layout.count} (or ${layout.paddedCount}, padded)`;
+  check(params.length === layout.count || params.length === layout.paddedCount, `params holds ${params.length} values; a ${model.kind} of ${features} features has ${lengths}`);
+  demandFinite(params, 'params', 'the values');
   return layout;
+}
+
+/** Refuses a `model` that is not one of MODELS, naming the argument. */
+function demandModel(model: unknown): asserts model is Model {
+  demand(model === SOFTMAX_CLASSIFIER || model === LINEAR_REGRESSION, 'model', model, 'SOFTMAX_CLASSIFIER or LINEAR_REGRESSION (MODELS)');
+}
+
+/** Refuses `features` that `model` cannot have, naming the argument. */
+function demandFeatures(model: Model, features: unknown): asserts features is number {
+  demand(validFeatures(model, features), 'features', features, `a whole number from 1 to 1e8${model.task === 'classification' ? ', a multiple of 4' : ''}`);
 }
 
 function validFeatures(model: Model, features: unknown): features is number {
@@ -191,17 +207,30 @@ function regressionDescription(d: Partial<RegressionDescription>, features: numb
  */
 export function encodeSafetensorsWeights(params: Float32Array | Float64Array, model: Model, features: number, description: RegressionDescription | undefined, config: unknown): Uint8Array {
   const layout = checkEncodable(params, model, features);
+  demand(description === undefined || isObject(description), 'description', description, "a regression's description { units, names, target, intercept }, or undefined");
   const outputs = model.outputs;
   const values = params.slice(0, layout.count);
   const metadata: Record<string, string> = {
     format: 'downhill-weights', version: '1', model: model.kind, features: String(features), layout: model.layoutText,
     ...(description ? { units: description.units, names: JSON.stringify(description.names), target: description.target, intercept: String(description.intercept) } : {}),
-    ...(config === undefined ? {} : { config: JSON.stringify(config) }),
+    ...(config === undefined ? {} : { config: configJson(config) }),
   };
   return encodeSafetensors([
     ['weight', { shape: [outputs, features], values: values.subarray(0, outputs * features) }],
     ['bias', { shape: [outputs], values: values.subarray(outputs * features) }],
   ], metadata);
+}
+
+/** `config` as JSON text, refused naming `config` where it has none (a cycle, a BigInt). */
+function configJson(config: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(config);
+  } catch {
+    json = undefined;
+  }
+  demand(json !== undefined, 'config', config, 'a value JSON can hold (no cycles, functions or BigInts)');
+  return json;
 }
 
 function readSafetensorsWeights(bytes: Uint8Array, name: string, fail: (why: string) => never): ParsedWeights {

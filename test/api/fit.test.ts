@@ -19,7 +19,7 @@ const DATA: Record<string, () => TrainingData> = {
 };
 
 async function engineFor(data: TrainingData, backend: string): Promise<Engine> {
-  return createEngine(data, backend === 'cpu' ? 'cpu' : await testGpu(), { stepVariant: 'four-kernels' });
+  return backend === 'cpu' ? createEngine(data, 'cpu') : createEngine(data, await testGpu(), { stepVariant: 'four-kernels' });
 }
 
 async function withEngine<T>(data: TrainingData, backend: string, body: (engine: Engine) => Promise<T>): Promise<T> {

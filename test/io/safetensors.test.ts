@@ -98,7 +98,7 @@ describe('corrupt files are refused, naming the problem', () => {
     { name: 'no bias', bytes: writeSafetensorsIndependently([['weight', [10, 4], w]]), error: /holds tensors weight; downhill's weights are 'weight' \(outputs, features\) and 'bias' \(outputs\)/ },
     { name: 'mismatched shapes', bytes: writeSafetensorsIndependently([['weight', [10, 4], w], ['bias', [5], b.slice(0, 5)]]), error: /weight has shape \[10,4\] and bias \[5\]/ },
     { name: 'three outputs', bytes: writeSafetensorsIndependently([['weight', [3, 4], w.slice(0, 12)], ['bias', [3], b.slice(0, 3)]]), error: /weight has 3 outputs; a softmax-classifier has 10/ },
-    { name: 'metadata that is not strings', bytes: withHeader({ weight: entry([10, 4], 0, 160), bias: entry([10], 160, 200), __metadata__: { features: 4 } }), error: /corrupt __metadata__ \(its values must be strings\)/ },
+    { name: 'metadata that is not strings', bytes: withHeader({ weight: entry([10, 4], 0, 160), bias: entry([10], 160, 200), __metadata__: { features: 4 } }), error: /corrupt __metadata__ \(not a JSON object of strings\)/ },
     { name: 'a value that is not finite', bytes: nan, error: /tensor weight's values include numbers that are not finite/ },
   ])('$name', ({ bytes, error }) => {
     expect(() => readWeights(bytes, 'm.safetensors')).toThrow(UserError);
