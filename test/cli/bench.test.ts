@@ -43,6 +43,13 @@ describe('bench --out', () => {
     expect(r.stdout).not.toContain('bench: downhill-cpu');
   });
 
+  // /proc/x: Node 20's mkdirSync({recursive}) loops forever there; the folders are made one level at a time
+  test.each(['bench/run.ts', 'bench/optimizers.ts', 'bench/regression.ts', 'bench/sweep.ts', 'bench/default-rates.ts'])('%s --out /proc/x is refused at once', (script) => {
+    const data = script === 'bench/regression.ts' ? [] : script === 'bench/run.ts' ? ['--data', subset, '--engines', 'downhill-cpu', '--batch-sizes', '10'] : ['--data', subset];
+    const r = bench([...data, '--out', '/proc/x/y'], script);
+    expectOneLine(r, /^bench(:\w+)?: cannot write --out \/proc\/x\/y: folders cannot be created in \/proc$/);
+  });
+
   test('a second run on the same day writes beside the first, never over it', () => {
     const out = mkdtempSync(join(tmpdir(), 'downhill-bench-twice-'));
     const args = ['--data', subset, '--engines', 'downhill-cpu', '--batch-sizes', '10', '--reps', '3', '--out', out];
