@@ -14,7 +14,7 @@ import type { Optimizer } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
 import { checkScheduleFits, defaultBatchSize, resolveBatchSize } from '../train/options';
 import { epochPlan } from '../train/plan';
-import { cliNaming, parseBatchSize, parseLearningRate, parseList, parseOptimizerKind } from '../command/args';
+import { cliNaming, parseBatchSize, parseList, parseOptimizerKind, rateList } from '../command/args';
 import { bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, rSquared, seconds } from './format';
@@ -57,7 +57,7 @@ export async function sweepCommand(o: SweepOptions): Promise<void> {
 async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
   const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
-  const lrs = parseList('--lrs', o.lrs, (s) => parseLearningRate(s, '--lrs'));
+  const lrs = rateList('--lrs', o.lrs, []);
   const optimizers = parseList('--optimizers', o.optimizers, (s) => parseOptimizerKind(s, '--optimizers'));
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
