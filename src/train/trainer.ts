@@ -131,7 +131,7 @@ export class TrainingStopped extends ReportedError {
 }
 
 /** exit code for a stop by signal: 128 + its number */
-export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export interface TrainResult {
   history: HistoryPoint[];
