@@ -208,6 +208,6 @@ function divergedBeforeAnyUpdate(e: unknown): boolean {
 /** A training loss that rose over a whole epoch, with the rate the data's curvature calls safe. */
 function historyWarnings(data: TrainingData, config: FitResult['config'], history: readonly HistoryPoint[]): string[] {
   const rises = lossRises(history, uninformedLoss(data.task, modelOf(data).outputs, history));
-  const warning = riseWarning(rises, config.lr, safeRate(data, config.optimizer, config.batchSize));
+  const warning = riseWarning(rises, config.lr, safeRate(data, config.optimizer, config.batchSize), config.optimizer);
   return warning === null ? [] : [warning];
 }

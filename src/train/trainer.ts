@@ -16,7 +16,8 @@ import { CONSTANT, type Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { epochPlan } from './plan';
 import { Rng, permutation } from '../rng';
-import { NO_SMALLER_RATE, smallerRate } from './options';
+import { ADAPTIVE_REASON, NO_SMALLER_RATE, rateToTry } from './options';
+import { shown } from '../format';
 
 export interface TrainConfig {
   /** examples per update, 1..N */
@@ -292,10 +293,10 @@ class Run {
   }
 
   private diverged(step: number, what: string): never {
-    const { lr, batchSize } = this.config;
+    const { lr, batchSize, optimizer } = this.config;
     throw new TrainingStopped(
       'diverged',
-      `training diverged: ${what}; the learning rate ${lr} is too large for batch ${batchSize}, ${tryTenthOf(lr)}`,
+      `training diverged: ${what}; the learning rate ${shown(lr)} is too large for batch ${batchSize}, ${tryTenthOf(lr, optimizer)}`,
       this.history, step, 3,
     );
   }
@@ -370,8 +371,9 @@ class Run {
   }
 }
 
-/** A diverged run's hint: a tenth of the rate, unless float32 cannot hold it (the checks would refuse it). */
-function tryTenthOf(lr: number): string {
-  const smaller = smallerRate(lr, 10, 12);
-  return smaller === null ? NO_SMALLER_RATE : `try a smaller one (lr ${smaller})`;
+/** A diverged run's hint: a tenth of the rate (Adam's and RMSprop's default above it), unless float32 cannot hold it (the checks would refuse it). */
+export function tryTenthOf(lr: number, optimizer: Optimizer = SGD): string {
+  const next = rateToTry(lr, 10, 12, optimizer);
+  if (next === null) return NO_SMALLER_RATE;
+  return next.adaptive ? `try ${optimizer.kind}'s default (lr ${shown(next.lr)}): ${ADAPTIVE_REASON}` : `try a smaller one (lr ${shown(next.lr)})`;
 }
