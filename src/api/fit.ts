@@ -26,6 +26,7 @@ import { takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
 import { epochPlan } from '../train/plan';
+import { type VariantChoice, forcedVariantProblem, regularBatch } from '../backend/variants';
 import { lossRises, riseWarning, uninformedLoss } from '../train/rises';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, TrainingStopped, train } from '../train/trainer';
 
@@ -115,7 +116,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     const r = saved.run;
     checkExtensible(r, o.epochs, resume.name, naming);
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
-    return withinRun(o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length }, naming);
+    return withinRun(data, engine, o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize, config.lr).length }, naming);
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
@@ -130,13 +131,30 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true,
     lrReason: chosen?.reason ?? null,
   };
-  return withinRun(o, { config, stepsPerEpoch }, naming);
+  return withinRun(data, engine, o, { config, stepsPerEpoch }, naming);
 }
 
-/** The resolved run, once the recordings asked for are known to fall within it. */
-function withinRun<T extends { config: { epochs: number }; stepsPerEpoch: number }>(o: FitOptions, resolved: T, naming: Naming): T {
+/** The resolved run, once the recordings asked for fall within it and the engine's forced step variant can run it. */
+function withinRun<T extends { config: Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'optimizer'>; stepsPerEpoch: number }>(data: TrainingData, engine: Backend, o: FitOptions, resolved: T, naming: Naming): T {
   checkRecordSteps(o.recordSteps, resolved.config.epochs * resolved.stepsPerEpoch, naming);
+  checkForcedVariant(data, engine, resolved.config, naming);
   return resolved;
+}
+
+/**
+ * Refuses a step variant asked for by name (not 'auto' or 'tune') that cannot run this run's plan
+ * (the fused step at batch 100), which would otherwise run another variant in silence.
+ */
+function checkForcedVariant(data: TrainingData, engine: Backend, config: Pick<TrainConfig, 'batchSize' | 'lr' | 'optimizer'>, naming: Naming): void {
+  const choice = engine.variantChoice as VariantChoice | undefined;
+  if (choice === undefined) return;
+  const steps = epochPlan(data.trainCount, config.batchSize, config.lr);
+  const kind = (config.optimizer ?? SGD).kind;
+  const why = forcedVariantProblem(choice, {
+    model: modelOf(data).kind, models: engine.models, largestBatch: Math.max(...steps.map((s) => s.size)), regularBatch: regularBatch(steps, data.trainCount),
+    plainSgd: kind === 'sgd',
+  });
+  if (why !== null) throw new UserError(`${naming.name('stepVariant')} ${choice} cannot run batch ${config.batchSize} with ${kind}: ${why}; use auto, or a batch size and optimiser it runs at`);
 }
 
 /**

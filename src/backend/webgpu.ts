@@ -29,7 +29,7 @@ import type { Backend, Evaluation, ModelConfig, Split, Step, VariantReport } fro
 import { type GpuModel, type StepBuffers, gpuModel } from './gpu-models';
 import { planSpan } from './plan-span';
 import { EVAL_OFFSETS, type Launch, encodeSteps, uploadEvaluationTable, uploadPlan } from './step-encoding';
-import { type PlanShape, type StepVariant, type VariantChoice, TUNE_STEPS, chooseVariant } from './variants';
+import { type PlanShape, type StepVariant, type VariantChoice, TUNE_STEPS, chooseVariant, regularBatch } from './variants';
 
 export { STEP_VARIANTS, type StepVariant, type VariantChoice } from './variants';
 
@@ -132,6 +132,10 @@ export class WebGpuBackend implements Backend {
 
   get variant(): VariantReport | null {
     return this.report;
+  }
+
+  get variantChoice(): VariantChoice {
+    return this.choice;
   }
 
   get stepVariant(): string | null {
@@ -393,9 +397,3 @@ export class WebGpuBackend implements Backend {
   }
 }
 
-/** The batch size when every step is a regular slice of it (the last may be shorter), else null. */
-function regularBatch(steps: readonly Step[], rows: number): number | null {
-  const batch = steps[0]?.size ?? 0;
-  if (batch < 1) return null;
-  return steps.every((s, i) => s.start === i * batch && s.size === Math.min(batch, rows - i * batch)) ? batch : null;
-}

@@ -10,6 +10,7 @@ import {
   classificationData, createEngine, evaluate, fit, loadCsv, openEngine, readWeights, regressionData, regressionFromRows, syntheticData,
 } from '../../src/index';
 import { testGpu } from '../helpers/gpu';
+import type { VariantChoice } from '../../src/backend/variants';
 
 const N = 40;
 const F = 784;
@@ -236,5 +237,21 @@ describe.each(['cpu', 'webgpu'])('one engine, one run at a time, on %s', (backen
     await destroyed;
     expectFieldError(await refusal(() => fit(engine, data, options)), /^fit: the engine was destroyed; create another with createEngine or openEngine$/);
     await engine.destroy(); // a second destroy is harmless
+  });
+});
+
+describe('a step variant asked for by name that cannot run the run is refused, never replaced in silence', () => {
+  test.each<[string, () => TrainingData, VariantChoice, FitOptions, RegExp]>([
+    ['fused at batch 17', classifier, 'fused-32', { epochs: 1, batchSize: 17, lr: 0.1 }, /^stepVariant fused-32 cannot run batch 17 with sgd: the fused step runs the classifier alone with plain SGD, at batch sizes 1 to 16; use auto/],
+    ['fused with adam', classifier, 'fused-256', { epochs: 1, batchSize: 8, lr: 0.001, optimizer: { kind: 'adam' } }, /^stepVariant fused-256 cannot run batch 8 with adam: /],
+    ['split-K on regression', regression, 'split-k-64', { epochs: 1, batchSize: 10, lr: 0.1 }, /^stepVariant split-k-64 cannot run batch 10 with sgd: split-k-64 runs the classifier alone; use auto/],
+  ])('%s', async (_name, data, stepVariant, options, field) => {
+    const d = data();
+    const engine = await createEngine(d, await testGpu(), { stepVariant });
+    try {
+      expectFieldError(await refusal(() => fit(engine, d, options)), field);
+    } finally {
+      await engine.destroy();
+    }
   });
 });
