@@ -207,7 +207,7 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
       ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }
       : {}),
   }).catch((e: unknown) => {
-    throw o.init !== undefined && !saved && divergedBeforeAnyUpdate(e) ? new UserError(`${naming.name('init')}: the initial parameters give a training-set loss that is not finite, before any update (not the learning rate's doing); start from smaller values`) : e;
+    throw o.init !== undefined && !saved && divergedBeforeAnyUpdate(e) ? new UserError(`${naming.name('init')}: the initial parameters give a training-set loss that is not finite in float32, before any update (not the learning rate's doing); start from smaller values`) : e;
   });
   // a stop asked for after the last update skips the test evaluation: the trained model is kept
   await yieldToEventLoop();

@@ -17,7 +17,7 @@ import { yieldToEventLoop } from '../event-loop';
 import { epochPlan } from './plan';
 import { Rng, permutation } from '../rng';
 import { ADAPTIVE_REASON, NO_SMALLER_RATE, rateToTry } from './options';
-import { shown } from '../format';
+import { FLOAT32_MAX, shown } from '../format';
 
 export interface TrainConfig {
   /** examples per update, 1..N */
@@ -278,7 +278,13 @@ class Run {
     const { backend, config } = this;
     const t0 = performance.now();
     const e: Evaluation = await backend.evaluate(0, 'train');
-    if (!Number.isFinite(e.loss)) this.diverged(this.steps, `the training-set loss is ${e.loss} at update ${this.steps}`);
+    // a loss float32 cannot hold (the CPU evaluates in float64) overflows the kernels' float32 squared errors at the next update
+    if (!(Math.abs(e.loss) <= FLOAT32_MAX)) {
+      const what = `the training-set loss is ${e.loss} at update ${this.steps}${Number.isFinite(e.loss) ? ", beyond float32's range" : ''}`;
+      // before any update no rate is to blame: the starting parameters or the data's scale are
+      if (this.history.length === 0) throw new TrainingStopped('diverged', `training diverged: ${what}, before any update (not the learning rate's doing: the starting parameters, or the data's scale, are too large for float32)`, this.history, this.steps, 3);
+      this.diverged(this.steps, what);
+    }
     const point: HistoryPoint = { epoch: this.samples / this.examples, step: this.steps, samples: this.samples, trainMs: this.trainMs, loss: e.loss, accuracy: e.accuracy };
     if (stepInEpoch > this.windowFirst) point.batchLoss = (await backend.batchLoss(this.windowFirst, stepInEpoch - this.windowFirst))[0]!;
     this.windowFirst = stepInEpoch;

@@ -120,7 +120,9 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     // a schedule the run is too short for (48 training rows: 5 updates per epoch at batch 10)
     { options: { epochs: 1, batchSize: 10, lr: 0.1, schedule: { kind: 'cosine', warmup: 5 } }, field: /^schedule\.warmup 5 is not shorter than the run's 5 updates \(1 epoch of 5 at batch 10\): the rate would never reach its base; give fewer updates of warm-up or more epochs$/ },
     { options: { epochs: 2, lr: 0.1, schedule: { kind: 'step', every: 2 } }, field: /^schedule\.every 2 is not shorter than the run's 2 epochs: the rate would never decay; decay more often or give more epochs$/ },
-    { options: { init: [1e300, 1e300, 1e300, 1e300], lr: 1e-6 }, field: /^init: the initial parameters give a training-set loss that is not finite, before any update/ },
+    { options: { init: [1e300, 1e300, 1e300, 1e300], lr: 1e-6 }, field: /^init: the initial parameters give a training-set loss that is not finite in float32, before any update/ },
+    // a loss float64 holds but float32 does not (its squared errors overflow at update 1): the init's doing, whatever the rate
+    { options: { init: [1e20, 1e20, 1e20, 0], lr: 1e-30 }, field: /^init: the initial parameters give a training-set loss that is not finite in float32, before any update/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });
