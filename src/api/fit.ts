@@ -203,6 +203,7 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
     resume: saved?.state,
     optimizerState: saved?.optimizerState.map((a, i) => paddedParams(data, a, `resume.checkpoint.optimizerState[${i}]`)),
     stopRequested,
+    lossScale: data.task === 'regression' ? data.split.targetScale.sd ** 2 : 1,
     ...(o.checkpoint && write
       ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }
       : {}),

@@ -113,6 +113,8 @@ export interface TrainControl {
   checkpoint?: { everySteps?: number; everyMs?: number; write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => Promise<void> | void };
   /** polled at step boundaries: a reason (e.g. 'SIGINT') stops the run there */
   stopRequested?: () => string | undefined;
+  /** the recorded loss over the loss the kernels compute in float32 (a standardised target's variance; 1 by default) */
+  lossScale?: number;
 }
 
 /** Why a run ended early; `history` is everything recorded before that. */
@@ -278,8 +280,8 @@ class Run {
     const { backend, config } = this;
     const t0 = performance.now();
     const e: Evaluation = await backend.evaluate(0, 'train');
-    // a loss float32 cannot hold (the CPU evaluates in float64) overflows the kernels' float32 squared errors at the next update
-    if (!(Math.abs(e.loss) <= FLOAT32_MAX)) {
+    // a loss the kernels' float32 cannot hold (the CPU evaluates in float64) overflows their squared errors at the next update
+    if (!(Math.abs(e.loss) / (this.control.lossScale ?? 1) <= FLOAT32_MAX)) {
       const what = `the training-set loss is ${e.loss} at update ${this.steps}${Number.isFinite(e.loss) ? ", beyond float32's range" : ''}`;
       // before any update no rate is to blame: the starting parameters or the data's scale are
       if (this.history.length === 0) throw new TrainingStopped('diverged', `training diverged: ${what}, before any update (not the learning rate's doing: the starting parameters, or the data's scale, are too large for float32)`, this.history, this.steps, 3);
