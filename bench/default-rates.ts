@@ -8,7 +8,7 @@
  * the raw numbers to bench/results/<adapter>-<date>-default-rates.{md,json}.
  */
 import { createEngine } from '../src/api/engine';
-import { BENCH_OPTIONS, cliNaming, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseWholeNumber } from '../src/command/args';
+import { BENCH_OPTIONS, cliNaming, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseWholeNumber, rateList } from '../src/command/args';
 import { resolveBatchSize } from '../src/train/options';
 import { runCommand } from '../src/command/run';
 import type { Dataset } from '../src/data/dataset';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const str = (k: string) => args[k] as string | undefined;
   const epochs = parseWholeNumber('--epochs', str('epochs') ?? '5', 1);
   const batchSizeOption = parseBatchSize(str('batch-size') ?? '100');
-  const grid = listOption('--grid', str('grid'), [0.03, 0.1, 0.3, 1], (s) => parseLearningRate(s, '--grid'));
+  const grid = rateList('--grid', str('grid'), [0.03, 0.1, 0.3, 1]);
   const only = listOption('--only', str('only'), VARIANTS.map((v) => v.name), (name) => {
     check(VARIANTS.some((v) => v.name === name), `unknown dataset '${name}' (one of ${VARIANTS.map((v) => v.name).join(', ')})`);
     return name;

@@ -8,7 +8,7 @@
  */
 import { createEngine } from '../src/api/engine';
 import { fit } from '../src/api/fit';
-import { BENCH_OPTIONS, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseLearningRate, parseOptimizerKind, parseWholeNumber } from '../src/command/args';
+import { BENCH_OPTIONS, listOption, parseAdapterChoice, parseBatchSize, parseCommandLine, parseOptimizerKind, parseWholeNumber, rateList } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { defaultMnistDir, loadSplit } from '../src/data/load-node';
 import { classificationData } from '../src/data/training-data';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const str = (k: string) => args[k] as string | undefined;
   const examples = parseWholeNumber('--examples', str('examples') ?? '12000', 1);
   const batchSizes = listOption('--batch-sizes', str('batch-sizes'), [1, 10, 100], (s) => batchSizeWithin(s, examples));
-  const lrs = listOption('--lrs', str('lrs'), [0.01, 0.05, 0.2], (s) => parseLearningRate(s, '--lrs'));
+  const lrs = rateList('--lrs', str('lrs'), [0.01, 0.05, 0.2]);
   const optimizers = listOption<OptimizerKind>('--optimizers', str('optimizers'), ['sgd', 'momentum'], (s) => parseOptimizerKind(s, '--optimizers'));
   const epochs = parseWholeNumber('--epochs', str('epochs') ?? '1', 1);
   const adapterChoice = parseAdapterChoice(str('adapter'));

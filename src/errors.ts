@@ -5,7 +5,7 @@
  * and exits with their code. Anything else is a bug and keeps its stack.
  *
  * Exit codes: 2 bad input (UserError), 3 training diverged, 4 GPU fault (device lost, out of
- * memory), 128 + signal number when interrupted (130 for SIGINT, 143 for SIGTERM).
+ * memory), 128 + signal number when interrupted (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
  */
 export abstract class ReportedError extends Error {
   abstract readonly exitCode: number;

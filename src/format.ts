@@ -12,6 +12,11 @@ export function fixed4(x: number): string {
   return Math.abs(x) >= 1e6 ? x.toPrecision(4) : x.toFixed(4);
 }
 
+/** A rate or other number in a message as a user would type it: 2.5e9, not 2500000000. */
+export function shown(x: number): string {
+  return Math.abs(x) >= 1e6 ? x.toExponential().replace('e+', 'e') : String(x);
+}
+
 /** A decimal number as people write it (12, -0.5, 1e-3): not hex, binary, octal or Infinity. */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 

@@ -27,6 +27,7 @@ import { demandEngine, takeEngine } from './engine';
 
 export { DEFAULT_SCHEDULE };
 import { epochPlan } from '../train/plan';
+import { type VariantChoice, forcedVariantProblem } from '../backend/variants';
 import { lossRises, riseWarning, uninformedLoss } from '../train/rises';
 import { type HistoryPoint, type Progress, type TrainConfig, type TrainResult, type TrainState, TrainingStopped, train } from '../train/trainer';
 
@@ -119,7 +120,7 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     const r = saved.run;
     checkExtensible(r, o.epochs, resume.name, naming);
     const config = { batchSize: r.batchSize, epochs: o.epochs ?? r.epochs, lr: r.lr, seed: r.seed, recordEvery: r.recordEvery, optimizer: r.optimizer, schedule: r.schedule, shuffle: r.shuffle, lrReason: null };
-    return withinRun(o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize).length }, naming);
+    return withinRun(data, engine, o, { config, stepsPerEpoch: epochPlan(data.trainCount, config.batchSize).length }, naming);
   }
   const optimizer: Optimizer = { ...SGD, ...o.optimizer };
   const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...o.schedule };
@@ -134,13 +135,26 @@ export function resolveConfig(data: TrainingData, engine: Backend, o: FitOptions
     batchSize, epochs, lr, seed: o.seed ?? 1, recordEvery: o.recordEvery ?? defaultRecordEvery(stepsPerEpoch, epochs), optimizer, schedule, shuffle: o.shuffle ?? true,
     lrReason: chosen?.reason ?? null,
   };
-  return withinRun(o, { config, stepsPerEpoch }, naming);
+  return withinRun(data, engine, o, { config, stepsPerEpoch }, naming);
 }
 
-/** The resolved run, once the recordings asked for are known to fall within it. */
-function withinRun<T extends { config: { epochs: number }; stepsPerEpoch: number }>(o: FitOptions, resolved: T, naming: Naming): T {
+/** The resolved run, once the recordings asked for fall within it and the engine's forced step variant can run it. */
+function withinRun<T extends { config: Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'optimizer'>; stepsPerEpoch: number }>(data: TrainingData, engine: Backend, o: FitOptions, resolved: T, naming: Naming): T {
   checkRecordSteps(o.recordSteps, resolved.config.epochs * resolved.stepsPerEpoch, naming);
+  checkForcedVariant(data, engine, resolved.config, naming);
   return resolved;
+}
+
+/**
+ * Refuses a step variant asked for by name (not 'auto' or 'tune') that cannot run this run's plan
+ * (the fused step at batch 100), which would otherwise run another variant in silence.
+ */
+function checkForcedVariant(data: TrainingData, engine: Backend, config: Pick<TrainConfig, 'batchSize' | 'lr' | 'optimizer'>, naming: Naming): void {
+  const choice = engine.variantChoice as VariantChoice | undefined;
+  if (choice === undefined) return;
+  const kind = (config.optimizer ?? SGD).kind;
+  const why = forcedVariantProblem(choice, { model: modelOf(data).kind, models: engine.models, batchSize: epochPlan(data.trainCount, config.batchSize).batchSize, plainSgd: kind === 'sgd' });
+  if (why !== null) throw new UserError(`${naming.name('stepVariant')} ${choice} cannot run batch ${config.batchSize} with ${kind}: ${why}; use auto, or a batch size and optimiser it runs at`);
 }
 
 /**
@@ -191,12 +205,13 @@ async function fitTaken(engine: Backend, data: TrainingData, o: FitOptions, dest
     resume: saved?.state,
     optimizerState: saved?.optimizerState.map((a, i) => paddedParams(data, a, `resume.checkpoint.optimizerState[${i}]`)),
     stopRequested,
+    lossScale: data.task === 'regression' ? data.split.targetScale.sd ** 2 : 1,
     ...(o.checkpoint && write
       ? { checkpoint: { everySteps: o.checkpoint.everySteps, everyMs: o.checkpoint.everyMs, write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => write({ run: run(), state, params, optimizerState }) } }
       : {}),
   }).catch((e: unknown) => {
     callbacks.rethrow(e instanceof TrainingStopped ? e : null);
-    throw o.init !== undefined && !saved && divergedBeforeAnyUpdate(e) ? new UserError(`${naming.name('init')}: the initial parameters give a training-set loss that is not finite, before any update (not the learning rate's doing); start from smaller values`) : e;
+    throw o.init !== undefined && !saved && divergedBeforeAnyUpdate(e) ? new UserError(`${naming.name('init')}: the initial parameters give a training-set loss that is not finite in float32, before any update (not the learning rate's doing); start from smaller values`) : e;
   });
   // a stop asked for after the last update skips the test evaluation: the trained model is kept
   await yieldToEventLoop();
@@ -276,6 +291,6 @@ function divergedBeforeAnyUpdate(e: unknown): boolean {
 /** A training loss that rose over a whole epoch, with the rate the data's curvature calls safe. */
 function historyWarnings(data: TrainingData, config: FitResult['config'], history: readonly HistoryPoint[]): string[] {
   const rises = lossRises(history, uninformedLoss(data.task, modelOf(data).outputs, history));
-  const warning = riseWarning(rises, config.lr, safeRate(data, config.optimizer, config.batchSize));
+  const warning = riseWarning(rises, config.lr, safeRate(data, config.optimizer, config.batchSize), config.optimizer);
   return warning === null ? [] : [warning];
 }

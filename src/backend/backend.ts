@@ -69,6 +69,8 @@ export interface Backend {
   readonly models: number;
   /** how the current plan's steps run (null before a plan is set) */
   readonly variant: VariantReport | null;
+  /** how the engine was asked to choose its step variant (a WebGPU engine's; undefined: it has one way) */
+  readonly variantChoice?: string;
   /** the step variant a resumed run must run again (null: the engine has one way) */
   readonly stepVariant: string | null;
   /** Each configuration's optimiser and base rate; their state starts at zero. Set before the plan. */

@@ -60,6 +60,14 @@ export const VARIANTS: readonly VariantSpec[] = [
 
 export const STEP_VARIANTS: readonly VariantChoice[] = ['auto', 'tune', ...VARIANTS.map((v) => v.name)];
 
+/** Why the variant named `choice` cannot run plans of this shape, or null where it can ('auto' and 'tune' always can). */
+export function forcedVariantProblem(choice: VariantChoice, shape: PlanShape): string | null {
+  if (choice === 'auto' || choice === 'tune' || VARIANTS.find((v) => v.name === choice)!.canRun(shape)) return null;
+  return choice.startsWith('fused')
+    ? `the fused step runs the classifier alone with plain SGD, at batch sizes 1 to ${FUSED_MAX_BATCH}`
+    : `${choice} runs the classifier alone`;
+}
+
 /** The variants that the rule or a measurement may choose for this shape (four kernels first). */
 export function candidates(shape: PlanShape): StepVariant[] {
   return VARIANTS.filter((v) => v.applies(shape)).map((v) => v.name);
@@ -123,12 +131,9 @@ export async function chooseVariant(choice: VariantChoice, c: ChooseContext): Pr
   const report = (variant: StepVariant, how: VariantReport['how'], note: string, timesUs: Record<string, number> | null = null): VariantReport =>
     ({ variant, how, timesUs, note: `${variant} (${note})` });
   if (choice !== 'auto' && choice !== 'tune') {
-    const spec = VARIANTS.find((v) => v.name === choice)!;
-    if (spec.canRun(shape)) return report(choice, 'forced', 'forced');
-    const why = choice.startsWith('fused')
-      ? `the fused step takes plain SGD on regular batches of at most ${FUSED_MAX_BATCH}`
-      : `${choice} runs the classifier alone`;
-    return report('four-kernels', 'forced', `${choice} was asked for, but ${why}`);
+    // fit refuses a variant that cannot run (checkForcedVariant); the benchmarks' setVariantChoice may still ask
+    const why = forcedVariantProblem(choice, shape);
+    return why === null ? report(choice, 'forced', 'forced') : report('four-kernels', 'forced', `${choice} was asked for, but ${why}`);
   }
   const choices = candidates(shape);
   if (choices.length === 1) {

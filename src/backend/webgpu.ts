@@ -134,6 +134,10 @@ export class WebGpuBackend implements Backend {
     return this.report;
   }
 
+  get variantChoice(): VariantChoice {
+    return this.choice;
+  }
+
   get stepVariant(): string | null {
     return this.report?.variant ?? null;
   }

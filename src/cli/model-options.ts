@@ -112,7 +112,9 @@ export function equationDigits(data: TrainingData, p: Parameters): number {
   if (largestTerms === 0) return 6;
   // terms that cancel to 0 everywhere: every digit matters
   const cancelled = largestPrediction === 0 ? Infinity : largestTerms / largestPrediction;
-  return cancelled <= 10 ? 6 : Math.min(17, 7 + Math.ceil(Math.log10(cancelled)));
+  // terms beyond float64 (NaN, Infinity: the data check refuses them) print every digit, never throw
+  if (!(cancelled <= 10)) return Number.isFinite(cancelled) ? Math.min(17, 7 + Math.ceil(Math.log10(cancelled))) : 17;
+  return 6;
 }
 
 /** The learned parameters as the train command prints them: an equation for regression, a summary of W and b for the classifier. */

@@ -19,7 +19,7 @@ import { type Optimizer, SGD } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
 import { checkScheduleFits, defaultBatchSize, resolveBatchSize } from '../train/options';
 import { epochPlan } from '../train/plan';
-import { cliNaming, parseBatchSize, parseLearningRate, parseList, parseOptimizerKind } from '../command/args';
+import { cliNaming, parseBatchSize, parseList, parseOptimizerKind, rateList } from '../command/args';
 import { type SweepConfig, type SweepState, bestRun, sweepModels, sweepReport, trainSweep } from '../train/sweep';
 import { SIGNAL_EXIT, TrainingStopped } from '../train/trainer';
 import { count, fixed4, percent, rSquared, seconds } from './format';
@@ -117,7 +117,7 @@ async function sweep(o: SweepOptions, json: Output | undefined, checkpointOutput
 function sweepConfig(o: SweepOptions, data: TrainingData): Required<SweepConfig> {
   const saved = o.resume?.checkpoint.sweep.config;
   const given: Partial<SweepConfig> = {
-    ...(o.lrs === undefined ? {} : { lrs: parseList('--lrs', o.lrs, (s) => parseLearningRate(s, '--lrs')) }),
+    ...(o.lrs === undefined ? {} : { lrs: rateList('--lrs', o.lrs, []) }),
     ...(o.batchSizes === undefined ? {} : { batchSizes: parseList('--batch-sizes', o.batchSizes, (s) => resolveBatchSize(parseBatchSize(s, '--batch-sizes'), data.trainCount, cliNaming(() => s, SWEEP_FLAGS))) }),
     ...(o.optimizers === undefined ? {} : { optimizers: parseList('--optimizers', o.optimizers, (s) => parseOptimizerKind(s, '--optimizers')) }),
     ...(o.epochs === undefined ? {} : { epochs: o.epochs }),

@@ -88,7 +88,7 @@ const HELP = `usage: ${commandLine('train')} [options]
   --save PATH        write the trained weights (see README, "Weights file"); a PATH ending in
                      .safetensors writes safetensors (weight, bias), which PyTorch loads as it is
   --checkpoint PATH  keep the full training state in PATH (atomic writes), at each epoch's end,
-                     every --checkpoint-every, and when stopped by Ctrl-C or SIGTERM
+                     every --checkpoint-every, and when stopped by Ctrl-C, SIGTERM or SIGHUP
   --checkpoint-every N | Ns   updates (500) or seconds (30s) between checkpoints. Default 60s
   --resume PATH      continue the run saved in checkpoint PATH exactly where it stopped (its
                      options, --data and --backend apply; --epochs may extend it, unless its
@@ -131,7 +131,7 @@ const HELP = `usage: ${commandLine('train')} [options]
                      dispatch). Default auto
   -h, --help         this text
 
-exit codes: 0 done, 2 bad input, 3 training diverged, 4 GPU fault, 130/143 stopped by SIGINT/SIGTERM`;
+exit codes: 0 done, 2 bad input, 3 training diverged, 4 GPU fault, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,

@@ -108,7 +108,7 @@ export function cliNaming(text: (name: string) => string | undefined, flags: Rec
  * list's flag unless it names it already), and no value twice (a sweep would train it twice)
  * unless `repeats` allows it (a rate for each batch size).
  */
-export function parseList<T>(flag: string, text: string, parse: (item: string) => T, repeats: 'refused' | 'allowed' = 'refused'): T[] {
+export function parseList<T>(flag: string, text: string, parse: (item: string) => T, repeats: 'refused' | 'allowed' = 'refused', trainedAs: (value: T) => unknown = (v) => v): T[] {
   const items = text.split(',').map((s) => s.trim());
   check(items.every((s) => s !== ''), `${flag} must be a comma-separated list, got '${text}'`);
   const values = items.map((item) => {
@@ -119,14 +119,21 @@ export function parseList<T>(flag: string, text: string, parse: (item: string) =
       throw e;
     }
   });
-  const repeated = values.findIndex((v, i) => values.indexOf(v) !== i);
-  check(repeats === 'allowed' || repeated < 0, `${flag} lists ${items[repeated]} twice`);
-  return values;
+  const keys = values.map(trainedAs);
+  const repeated = keys.findIndex((k, i) => keys.indexOf(k) !== i);
+  if (repeats === 'allowed' || repeated < 0) return values;
+  const first = keys.indexOf(keys[repeated]);
+  throw new UserError(values[first] === values[repeated] ? `${flag} lists ${items[repeated]} twice` : `${flag} lists ${items[first]} and ${items[repeated]}, the same value in float32 (it would be trained twice)`);
 }
 
 /** A comma-separated option by parseList, or `fallback` where it was not given. */
 export function listOption<T>(flag: string, text: string | undefined, fallback: T[], parse: (item: string) => T, repeats: 'refused' | 'allowed' = 'refused'): T[] {
   return text === undefined ? fallback : parseList(flag, text, parse, repeats);
+}
+
+/** A comma-separated list of learning rates (a sweep's --lrs, bench:defaults' --grid): rates that float32 holds as one value are the same rate. */
+export function rateList(flag: string, text: string | undefined, fallback: number[]): number[] {
+  return text === undefined ? fallback : parseList(flag, text, (s) => parseLearningRate(s, flag), 'refused', Math.fround);
 }
 
 /** One option from its text, checked by the shared checks and refused in `flag`'s name (a sweep's lists, the benchmarks). */

@@ -1,7 +1,7 @@
 /**
- * Stop requests for a command: from its first line to its last, SIGINT and SIGTERM ask the work
+ * Stop requests for a command: from its first line to its last, SIGINT, SIGTERM and SIGHUP ask the work
  * to stop at the next boundary (a training step, the end of a phase); a second request ends the
- * process at once (exit 130 or 143), as users expect of a second Ctrl-C.
+ * process at once (exit 130, 143 or 129), as users expect of a second Ctrl-C.
  *
  * One request can arrive as several copies, and a copy is no second request. A terminal's Ctrl-C,
  * a service manager and `kill -- -PGID` signal the whole process group; GNU `timeout` signals its
@@ -38,6 +38,12 @@ export interface StopRequests {
   throwIfRequested(when: string): void;
 }
 
+/**
+ * The signals that ask to stop: Ctrl-C, a manager's SIGTERM, and SIGHUP (the terminal closed, an
+ * ssh session dropped), whose default action would kill the run with its locks left behind.
+ */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** How long after the first signal is handled the same signal counts as a copy of it (real time). */
 export const COPY_WINDOW_MS = 1000;
 
@@ -56,8 +62,7 @@ export function stopOnSignals(stopsWhere: string): StopRequests {
       process.exit(SIGNAL_EXIT[signal] ?? 1);
     }
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return {
     signal: controller.signal,
     requested: () => requested,

@@ -4,7 +4,7 @@
  */
 import { UserError, check } from '../errors';
 import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, demandText, isObject, isWhole } from '../fields';
-import { FLOAT32_MIN_NORMAL, count } from '../format';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, count } from '../format';
 import { firstNotFinite } from './check';
 import { DEFAULT_OBJECTIVE, REGRESSION_LOSSES, checkColumnNames, type RegressionOptions, type SyntheticRows, splitAndStandardise, syntheticRegression, syntheticRegressionInSlices } from './regression';
 
@@ -42,7 +42,8 @@ export function regressionFromRows(
   checkColumnNames([...names, target], from);
   const o = regressionOptions(options);
   const split = splitAndStandardise(rows.x, rows.y, rows.count, rows.dims, o.testFraction, seed, { standardize: o.standardize, center: o.intercept });
-  checkNoUnderflow(rows, split, [...names, target], from, naming);
+  checkFloat32Range(rows, split, [...names, target], from, naming);
+  checkWeightsInDataUnits(split, names, from);
   const data = regressionData(split, origin, describeRows(split, target, from, o), names, target, truth, { loss: o.loss, intercept: o.intercept });
   return checkedRegression(data, from);
 }
@@ -53,23 +54,42 @@ export function standardizeOn(naming: Naming): string {
   return name.startsWith('--') ? `${name} on` : `${name}: true`;
 }
 
-/** A value float32 (the kernels' precision) holds as 0 or a subnormal, though it is not 0. */
-const underflows = (v: number) => v !== 0 && Math.abs(v) < FLOAT32_MIN_NORMAL;
+/** Why float32 (the kernels' precision) cannot hold a value: 0 or a subnormal though it is not 0, or beyond its largest; null where it can. */
+function float32Problem(v: number): string | null {
+  if (v !== 0 && Math.abs(v) < FLOAT32_MIN_NORMAL) return `(the kernels' precision, smallest normal ${FLOAT32_MIN_NORMAL.toPrecision(3)}) makes 0`;
+  if (!(Math.abs(v) <= FLOAT32_MAX)) return `(the kernels' precision, largest ${FLOAT32_MAX.toPrecision(3)}) makes Infinity`;
+  return null;
+}
 
 /**
- * Refuses a nonzero value that float32 would hold as 0 once scaled as the split scales it (1e-300
- * unstandardised): the model would train on zeros, silently. `columns`: the features' names, then the target's.
+ * Refuses a value that float32 cannot hold once scaled as the split scales it (1e-300 or 1.7e308
+ * unstandardised): the model would train on zeros or fail on Infinity. `columns`: the features' names, then the target's.
  */
-function checkNoUnderflow(rows: { x: Float64Array; y: Float64Array; count: number; dims: number }, split: RegressionTaskData['split'], columns: readonly string[], from: string, naming: Naming): void {
-  const refuse = (column: number, value: number) => {
-    throw new UserError(`${from}: column '${columns[column]}' holds ${value}, which float32 (the kernels' precision, smallest normal ${FLOAT32_MIN_NORMAL.toPrecision(3)}) makes 0: standardise the columns (${standardizeOn(naming)}) or scale it`);
+function checkFloat32Range(rows: { x: Float64Array; y: Float64Array; count: number; dims: number }, split: RegressionTaskData['split'], columns: readonly string[], from: string, naming: Naming): void {
+  const check = (column: number, value: number, scaled: number) => {
+    const why = float32Problem(scaled);
+    if (why !== null) throw new UserError(`${from}: column '${columns[column]}' holds ${value}, which float32 ${why}: standardise the columns (${standardizeOn(naming)}) or scale it`);
   };
   const { featureScale: f, targetScale: t } = split;
   for (let i = 0; i < rows.x.length; i++) {
     const j = i % rows.dims;
-    if (underflows((rows.x[i]! - f[j]!.mean) / f[j]!.sd)) refuse(j, rows.x[i]!);
+    check(j, rows.x[i]!, (rows.x[i]! - f[j]!.mean) / f[j]!.sd);
   }
-  for (let i = 0; i < rows.y.length; i++) if (underflows((rows.y[i]! - t.mean) / t.sd)) refuse(rows.dims, rows.y[i]!);
+  for (let i = 0; i < rows.y.length; i++) check(rows.dims, rows.y[i]!, (rows.y[i]! - t.mean) / t.sd);
+}
+
+/**
+ * Refuses a standardised column whose spread is so small (1e-310) that a weight in the data's
+ * units, the trained weight × the target's spread / the column's, overflows float64: the saved
+ * model, the printed equation and parametersOf would hold Infinity.
+ */
+function checkWeightsInDataUnits(split: RegressionTaskData['split'], names: readonly string[], from: string): void {
+  const { featureScale: f, targetScale: t } = split;
+  f.forEach((s, j) => {
+    if (s.sd !== 1 && !Number.isFinite(Math.max(1, t.sd) / s.sd)) {
+      throw new UserError(`${from}: column '${names[j]}' spreads only ${s.sd.toPrecision(3)}: a weight in the data's units (divided by that spread) would overflow float64: scale the column up`);
+    }
+  });
 }
 
 /** The seed of the split (and of synthetic rows): a 32-bit unsigned whole number. */

@@ -143,17 +143,49 @@ function checkCreatable(flag: string, path: string, target: string): void {
 }
 
 /**
+ * Creates `dir` and its missing parents one level at a time, from its nearest existing ancestor.
+ * Not mkdirSync's recursive mode: Node 20 loops forever on it under /proc (`/proc/x`), where a
+ * plain mkdir fails at once (ENOENT: the folder takes no new entries).
+ */
+function createFolders(flag: string, dir: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  let s = lstatOrUndefined(at);
+  while (!s && dirname(at) !== at) {
+    missing.unshift(at);
+    at = dirname(at);
+    s = lstatOrUndefined(at);
+  }
+  // the nearest existing ancestor (s) must be a folder, links followed
+  if (s && !statSync(at, { throwIfNoEntry: false })?.isDirectory()) refuse(flag, dir, 'it, or a folder above it, is not a folder');
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(folder).isDirectory()) continue; // made meanwhile by another process
+      refuse(flag, dir, code === 'ENOENT' ? `folders cannot be created in ${dirname(folder)}` : code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder above it, is not a folder' : `cannot create it: ${describeFileError(e)}`);
+    }
+  }
+}
+
+/** The entry at `path` (a link itself, not followed), or undefined where there is none (a file above it included). */
+function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/**
  * Checks an output folder (the benchmarks' --out) before any work: created where missing, then
  * refused with one line unless it is a folder in which files can be created.
  */
 export function checkOutputFolder(flag: string, dir: string): void {
   if (dir === '') refuse(flag, "''", 'the path is empty');
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    refuse(flag, dir, code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder above it, is not a folder' : `cannot create it: ${describeFileError(e)}`);
-  }
+  createFolders(flag, dir);
   const real = realpathSync(dir);
   const s = statSync(real);
   if (!s.isDirectory()) refuse(flag, dir, `it is ${describeKind(s)}, not a folder`);

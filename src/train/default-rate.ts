@@ -41,7 +41,7 @@ import { CLASSES } from '../model';
 import { type Optimizer, RULES } from '../optim/optimizer';
 import { UserError } from '../errors';
 import { FIELDS, type Naming } from '../fields';
-import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isFloat32Rate } from './options';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, adaptiveDefaultRate, isFloat32Rate } from './options';
 import { standardizeOn } from '../data/regression-data';
 
 export interface DefaultRate {
@@ -100,7 +100,7 @@ export function safeRate(data: TrainingData, optimizer: Optimizer, batchSize: nu
 
 /** Whether the optimiser's default rate follows plain SGD's (momentum, Nesterov) or is a constant (Adam, RMSprop). */
 function scalesWithSgd(o: Optimizer): boolean {
-  return RULES[o.kind].defaultRate(1, o) !== RULES[o.kind].defaultRate(2, o);
+  return adaptiveDefaultRate(o) === null;
 }
 
 /** The default rate for the optimiser on this data at this batch size, and the line that says why. */

@@ -38,6 +38,30 @@ export function smallerRate(lr: number, by: number, digits: number): number | nu
   return isFloat32Rate(smaller) ? smaller : null;
 }
 
+/**
+ * The constant default rate of an optimiser whose steps are about lr per parameter whatever the
+ * data's scale (Adam, RMSprop: 0.001), or null for one whose rate follows plain SGD's 1/L.
+ */
+export function adaptiveDefaultRate(o: Optimizer = SGD): number | null {
+  const rule = RULES[o.kind];
+  return rule.defaultRate(1, o) === rule.defaultRate(2, o) ? rule.defaultRate(1, o) : null;
+}
+
+/**
+ * The rate a hint suggests after `lr` proved too large: for Adam and RMSprop above their default,
+ * that default (`adaptive`: a fraction of a rate like 1e10 is no better, the 1/L rule is SGD's);
+ * else `lr / by` to `digits` digits; null where float32 holds no smaller rate.
+ */
+export function rateToTry(lr: number, by: number, digits: number, o: Optimizer = SGD): { lr: number; adaptive: boolean } | null {
+  const constant = adaptiveDefaultRate(o);
+  if (constant !== null && lr > constant) return { lr: constant, adaptive: true };
+  const smaller = smallerRate(lr, by, digits);
+  return smaller === null ? null : { lr: smaller, adaptive: false };
+}
+
+/** Why an adaptive optimiser's default is suggested rather than a fraction of the rate. */
+export const ADAPTIVE_REASON = "its steps are about lr per parameter whatever the data's scale (the 1/L rule is SGD's)";
+
 /** What a hint says where no smaller rate fits float32: the data's scale is the trouble. */
 export const NO_SMALLER_RATE = "float32 holds no smaller rate: the data's scale is too large; standardise the features";
 

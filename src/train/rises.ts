@@ -6,7 +6,9 @@
  * not assumed).
  */
 import type { HistoryPoint } from './trainer';
-import { NO_SMALLER_RATE, isFloat32Rate, smallerRate } from './options';
+import { ADAPTIVE_REASON, NO_SMALLER_RATE, isFloat32Rate, rateToTry } from './options';
+import { shown } from '../format';
+import { type Optimizer, SGD } from '../optim/optimizer';
 
 export interface Rise {
   /** the epoch (1-based) the rise ended in */
@@ -77,17 +79,18 @@ export function lossRises(history: readonly Pick<HistoryPoint, 'epoch' | 'loss'>
  * the rate used (the curvature grew past the zero start's, or the optimiser, Adam or RMSprop,
  * has no curvature-derived rate: `safe` null).
  */
-export function riseWarning(rises: readonly Rise[], lr: number, safe: number | null): string | null {
+export function riseWarning(rises: readonly Rise[], lr: number, safe: number | null, optimizer: Optimizer = SGD): string | null {
   if (rises.length === 0) return null;
   const worst = rises.reduce((a, b) => (b.to / b.from > a.to / a.from ? b : a));
   const epochs = rises.length === 1 ? `epoch ${worst.epoch}` : `epochs ${listed(rises.map((r) => String(r.epoch)))}`;
   const most = rises.length === 1 ? '' : `most over epoch ${worst.epoch}: `;
   const loss = (x: number) => x.toPrecision(3);
-  const smaller = smallerRate(lr, 4, 3);
-  const tryIt = smaller === null ? NO_SMALLER_RATE : `try --lr ${smaller}`;
-  const verdict = safe === null || !isFloat32Rate(safe) ? `lr ${lr} is too large for this data; ${tryIt}`
-    : safe < lr ? `lr ${lr} is too large for this data; 1/L = ${safe} would be safe (--lr ${safe})`
-    : `lr ${lr} is within the start's 1/L = ${safe}, so the curvature grew past the start's: ${tryIt}`;
+  const next = rateToTry(lr, 4, 3, optimizer);
+  const tryIt = next === null ? NO_SMALLER_RATE : `try --lr ${shown(next.lr)}${next.adaptive ? `, ${optimizer.kind}'s default: ${ADAPTIVE_REASON}` : ''}`;
+  const rate = shown(lr);
+  const verdict = safe === null || !isFloat32Rate(safe) ? `lr ${rate} is too large for this data; ${tryIt}`
+    : safe < lr ? `lr ${rate} is too large for this data; 1/L = ${shown(safe)} would be safe (--lr ${shown(safe)})`
+    : `lr ${rate} is within the start's 1/L = ${shown(safe)}, so the curvature grew past the start's: ${tryIt}`;
   return `warning: the training loss rose over ${epochs} (${most}${loss(worst.from)} → ${loss(worst.to)}): ${verdict}`;
 }
 

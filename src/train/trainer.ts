@@ -18,7 +18,8 @@ import { CONSTANT, type Schedule } from '../optim/schedule';
 import { yieldToEventLoop } from '../event-loop';
 import { epochPlan } from './plan';
 import { Rng, permutation } from '../rng';
-import { NO_SMALLER_RATE, smallerRate } from './options';
+import { ADAPTIVE_REASON, NO_SMALLER_RATE, rateToTry } from './options';
+import { FLOAT32_MAX, shown } from '../format';
 
 export interface TrainConfig {
   /** examples per update, 1..N */
@@ -120,6 +121,8 @@ export interface TrainControl {
   checkpoint?: { everySteps?: number; everyMs?: number; write: (state: TrainState, params: Float32Array, optimizerState: Float32Array[]) => Promise<void> | void };
   /** polled at step boundaries: a reason (e.g. 'SIGINT') stops the run there */
   stopRequested?: () => string | undefined;
+  /** the recorded loss over the loss the kernels compute in float32 (a standardised target's variance; 1 by default) */
+  lossScale?: number;
 }
 
 /** A stack's control: TrainControl for K configurations at once (their parameters and optimiser state are in their StackedConfig). */
@@ -133,6 +136,8 @@ export interface StackControl {
    * default for K = 1); 'mark' marks that configuration diverged and the others go on (K > 1)
    */
   divergence?: 'stop' | 'mark';
+  /** the recorded loss over the loss the kernels compute in float32 (a standardised target's variance; 1 by default) */
+  lossScale?: number;
 }
 
 /** One of the K stacked configurations: how it learns, and where it starts (resuming: its checkpointed parameters and optimiser state). */
@@ -163,7 +168,7 @@ export class TrainingStopped extends ReportedError {
 }
 
 /** exit code for a stop by signal: 128 + its number */
-export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export interface TrainResult {
   history: HistoryPoint[];
@@ -204,6 +209,7 @@ export async function train(
     checkpoint: checkpoint && { ...checkpoint, write: (state, params, states) => checkpoint.write(runState(state), params[0]!, states[0]!) },
     stopRequested: control.stopRequested,
     divergence: 'stop',
+    lossScale: control.lossScale,
   });
   const { histories: [history], params: [params], diverged: _, ...counts } = r;
   return { history: history!, params: params!, ...counts };
@@ -368,7 +374,8 @@ class Run {
     const points: HistoryPoint[] = [];
     for (let k = 0; k < this.configs.length; k++) {
       const e = await backend.evaluate(k, 'train');
-      if (!Number.isFinite(e.loss)) this.divergedAt(k, this.steps, `the training-set loss is ${e.loss} at update ${this.steps}`);
+      // a loss the kernels' float32 cannot hold (the CPU evaluates in float64) overflows their squared errors at the next update
+      if (!(Math.abs(e.loss) / (this.control.lossScale ?? 1) <= FLOAT32_MAX)) this.lossOutOfRange(k, e.loss);
       const point: HistoryPoint = { epoch: this.samples / this.examples, step: this.steps, samples: this.samples, trainMs: this.trainMs, loss: e.loss, accuracy: e.accuracy };
       if (batchLosses) point.batchLoss = batchLosses[k]!;
       if (config.recordTest) {
@@ -383,14 +390,23 @@ class Run {
     this.onProgress({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: this.plan.length, samples: this.samples, trainMs: this.trainMs, loss: points[0]!.loss }, points);
   }
 
+  /** Configuration k's recorded loss is beyond float32's range: before any update no rate is to blame (the starting parameters or the data's scale are). */
+  private lossOutOfRange(k: number, loss: number): void {
+    const what = `the training-set loss is ${loss} at update ${this.steps}${Number.isFinite(loss) ? ", beyond float32's range" : ''}`;
+    if (this.histories[k]!.length === 0 && this.configs.length === 1) {
+      throw this.stopped('diverged', `training diverged: ${what}, before any update (not the learning rate's doing: the starting parameters, or the data's scale, are too large for float32)`, this.steps, 3);
+    }
+    this.divergedAt(k, this.steps, what);
+  }
+
   /** Configuration k's loss is not finite: the run ends (divergence 'stop'), or k is marked and the others go on. */
   private divergedAt(k: number, step: number, what: string): void {
     if ((this.control.divergence ?? (this.configs.length === 1 ? 'stop' : 'mark')) === 'mark') {
       this.diverged[k] = true;
       return;
     }
-    const lr = this.configs[k]!.lr;
-    throw this.stopped('diverged', `training diverged: ${what}; the learning rate ${lr} is too large for batch ${this.config.batchSize}, ${tryTenthOf(lr)}`, step, 3);
+    const { lr, optimizer } = this.configs[k]!;
+    throw this.stopped('diverged', `training diverged: ${what}; the learning rate ${shown(lr)} is too large for batch ${this.config.batchSize}, ${tryTenthOf(lr, optimizer)}`, step, 3);
   }
 
   /** After plan steps [s, s + count) ran with each configuration's mean loss `means`: at the first one whose loss is not finite. */
@@ -472,8 +488,9 @@ class Run {
   }
 }
 
-/** A diverged run's hint: a tenth of the rate, unless float32 cannot hold it (the checks would refuse it). */
-function tryTenthOf(lr: number): string {
-  const smaller = smallerRate(lr, 10, 12);
-  return smaller === null ? NO_SMALLER_RATE : `try a smaller one (lr ${smaller})`;
+/** A diverged run's hint: a tenth of the rate (Adam's and RMSprop's default above it), unless float32 cannot hold it (the checks would refuse it). */
+export function tryTenthOf(lr: number, optimizer: Optimizer = SGD): string {
+  const next = rateToTry(lr, 10, 12, optimizer);
+  if (next === null) return NO_SMALLER_RATE;
+  return next.adaptive ? `try ${optimizer.kind}'s default (lr ${shown(next.lr)}): ${ADAPTIVE_REASON}` : `try a smaller one (lr ${shown(next.lr)})`;
 }

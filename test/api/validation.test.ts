@@ -10,6 +10,7 @@ import {
   classificationData, createEngine, evaluate, fit, loadCsv, openEngine, readWeights, regressionData, regressionFromRows, syntheticData,
 } from '../../src/index';
 import { testGpu } from '../helpers/gpu';
+import type { VariantChoice } from '../../src/backend/variants';
 
 const N = 40;
 const F = 784;
@@ -120,6 +121,8 @@ describe('invalid options are refused, naming the field (the checks the CLI runs
     { options: { epochs: 1, batchSize: 10, lr: 0.1, schedule: { kind: 'cosine', warmup: 5 } }, field: /^schedule\.warmup 5 is not shorter than the run's 5 updates \(1 epoch of 5 at batch 10\): the rate would never reach its base; give fewer updates of warm-up or more epochs$/ },
     { options: { epochs: 2, lr: 0.1, schedule: { kind: 'step', every: 2 } }, field: /^schedule\.every 2 is not shorter than the run's 2 epochs: the rate would never decay; decay more often or give more epochs$/ },
     { options: { init: [1e300, 1e300, 1e300, 1e300], lr: 1e-6 }, field: /^init\[0\] is [0-9.e+]+ as the engine stores it \(on standardised columns\), beyond float32's range/ },
+    // a loss float64 holds but float32 does not (its squared errors overflow at update 1): the init's doing, whatever the rate
+    { options: { init: [1e20, 1e20, 1e20, 0], lr: 1e-30 }, field: /^init: the initial parameters give a training-set loss that is not finite in float32, before any update/ },
   ] as Array<{ options: FitOptions; field: RegExp }>)('$options', async ({ options, field }) => {
     expectFieldError(await refusal(() => onCpu(data, options)), field);
   });
@@ -236,5 +239,21 @@ describe.each(['cpu', 'webgpu'])('one engine, one run at a time, on %s', (backen
     await destroyed;
     expectFieldError(await refusal(() => fit(engine, data, options)), /^fit: the engine was destroyed; create another with createEngine or openEngine$/);
     await engine.destroy(); // a second destroy is harmless
+  });
+});
+
+describe('a step variant asked for by name that cannot run the run is refused, never replaced in silence', () => {
+  test.each<[string, () => TrainingData, VariantChoice, FitOptions, RegExp]>([
+    ['fused at batch 17', classifier, 'fused-32', { epochs: 1, batchSize: 17, lr: 0.1 }, /^stepVariant fused-32 cannot run batch 17 with sgd: the fused step runs the classifier alone with plain SGD, at batch sizes 1 to 16; use auto/],
+    ['fused with adam', classifier, 'fused-256', { epochs: 1, batchSize: 8, lr: 0.001, optimizer: { kind: 'adam' } }, /^stepVariant fused-256 cannot run batch 8 with adam: /],
+    ['split-K on regression', regression, 'split-k-64', { epochs: 1, batchSize: 10, lr: 0.1 }, /^stepVariant split-k-64 cannot run batch 10 with sgd: split-k-64 runs the classifier alone; use auto/],
+  ])('%s', async (_name, data, stepVariant, options, field) => {
+    const d = data();
+    const engine = await createEngine(d, await testGpu(), { stepVariant });
+    try {
+      expectFieldError(await refusal(() => fit(engine, d, options)), field);
+    } finally {
+      await engine.destroy();
+    }
   });
 });

@@ -67,6 +67,7 @@ describe('train rejects impossible options', () => {
     // options that conflict
     { args: ['--checkpoint-every', '100'], error: /--checkpoint-every needs --checkpoint PATH \(or --resume PATH\)/ },
     { args: ['--backend', 'cpu', '--step-variant', 'fused-32'], error: /--step-variant applies to --backend webgpu only/ },
+    { args: ['--step-variant', 'fused-32'], error: /^train: --step-variant fused-32 cannot run batch 100 with sgd: the fused step runs the classifier alone with plain SGD, at batch sizes 1 to 16; use auto, or a batch size and optimiser it runs at$/ },
     { args: ['--backend', 'cpu', '--adapter', 'swiftshader'], error: /--adapter applies to --backend webgpu only/ },
     { args: ['--save', json], error: /--json .*run\.json and --save .*run\.json are the same file/ },
     { args: ['--checkpoint', json], error: /--json .*run\.json and --checkpoint .*run\.json are the same file/ },

@@ -43,6 +43,13 @@ describe('bench --out', () => {
     expect(r.stdout).not.toContain('bench: downhill-cpu');
   });
 
+  // /proc/x: Node 20's mkdirSync({recursive}) loops forever there; the folders are made one level at a time
+  test.each(['bench/run.ts', 'bench/optimizers.ts', 'bench/regression.ts', 'bench/sweep.ts', 'bench/default-rates.ts'])('%s --out /proc/x is refused at once', (script) => {
+    const data = script === 'bench/regression.ts' ? [] : script === 'bench/run.ts' ? ['--data', subset, '--engines', 'downhill-cpu', '--batch-sizes', '10'] : ['--data', subset];
+    const r = bench([...data, '--out', '/proc/x/y'], script);
+    expectOneLine(r, /^bench(:\w+)?: cannot write --out \/proc\/x\/y: folders cannot be created in \/proc$/);
+  });
+
   test('a second run on the same day writes beside the first, never over it', () => {
     const out = mkdtempSync(join(tmpdir(), 'downhill-bench-twice-'));
     const args = ['--data', subset, '--engines', 'downhill-cpu', '--batch-sizes', '10', '--reps', '3', '--out', out];
@@ -87,6 +94,8 @@ describe('the other benchmarks\' bad options', () => {
     ['bench/default-rates.ts', ['--only', 'mnist,fashion'], /^bench:defaults: --only: unknown dataset 'fashion' \(one of mnist, /],
     ['bench/default-rates.ts', ['--only', 'mnist,mnist'], /^bench:defaults: --only lists mnist twice$/],
     ['bench/default-rates.ts', ['--grid', '0.1,0.1'], /^bench:defaults: --grid lists 0.1 twice$/],
+    ['bench/sweep.ts', ['--lrs', '0.1,0.1000000001'], /^bench:sweep: --lrs lists 0.1 and 0.1000000001, the same value in float32/],
+    ['bench/default-rates.ts', ['--grid', '0.3,0.30000000001'], /^bench:defaults: --grid lists 0.3 and 0.30000000001, the same value in float32/],
     ['bench/regression.ts', ['--rows', '5', '--out', '/proc/self'], /^bench:regression: --rows must be a whole number from 10 to 100000000, got '5'$/],
     ['bench/regression.ts', ['--rows', '1e9'], /^bench:regression: --rows must be a whole number from 10 to 100000000, got '1e9'$/],
     ['bench/regression.ts', ['--features', '0'], /^bench:regression: --features must be a whole number of at least 1, got '0'$/],

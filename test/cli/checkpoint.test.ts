@@ -138,7 +138,7 @@ describe('divergence', () => {
     const json = path('diverge.json');
     const r = runCli('train', ['--data', data, '--batch-size', '10', '--lr', '1e38', '--epochs', '1', '--checkpoint', ckpt, '--checkpoint-every', '1', '--json', json]);
     expect(r.code).toBe(3);
-    expect(r.stderr.trim()).toMatch(/^train: training diverged: the loss became (NaN|Infinity|-Infinity) at update (\d+) \(update \d+ of epoch 1\); the learning rate 1e\+38 is too large for batch 10, try a smaller one \(--lr 1e\+37\)/);
+    expect(r.stderr.trim()).toMatch(/^train: training diverged: the loss became (NaN|Infinity|-Infinity) at update (\d+) \(update \d+ of epoch 1\); the learning rate 1e38 is too large for batch 10, try a smaller one \(--lr 1e37\)/);
     const step = Number(/at update (\d+)/.exec(r.stderr)![1]);
     const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
     expect(report.stopped).toMatchObject({ reason: 'diverged', step });

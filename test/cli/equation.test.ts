@@ -45,4 +45,11 @@ describe('the parameters line', () => {
     expect(equationDigits(data, p)).toBe(6);
     expect(describeParameters(p, equationDigits(data, p))).toMatch(/^parameters: y = -?\d\.\d{5}·x0 [+-] \d\.\d{5}·x1 [+-] \d\.\d{5}$/);
   });
+
+  test('weights that are not finite (terms NaN) give a digit count toPrecision takes, never a RangeError', async () => {
+    const data = syntheticData(20, 2, 0.5, 1);
+    const p = { ...(await trained(data, 1)), weights: [Infinity, 0.3], intercept: -Infinity };
+    expect(equationDigits(data, p)).toBe(17);
+    expect(() => describeParameters(p, equationDigits(data, p))).not.toThrow();
+  });
 });

@@ -186,6 +186,7 @@ describe('bad model options are refused with one line and nothing written', () =
     { args: [...regression, '--init', join(dir, 'none.w')], error: /cannot read --init .*none\.w/ },
     { args: [...regression, '--init', ''], error: /^train: cannot read --init '': the path is empty$/ },
     { args: [...regression, '--init', '[1e300, 1e300, 1e300]', '--backend', 'cpu'], error: /^train: --init \[1e300, 1e300, 1e300\]\[0\] is [0-9.e+]+ as the engine stores it \(on standardised columns\), beyond float32's range/ },
+    { args: ['--task', 'regression', '--synthetic', '10,2', '--batch-size', 'full', '--loss', 'mse', '--intercept', 'off', '--standardize', 'off', '--init', '[1e20,1e20]', '--epochs', '1', '--lr', '1e-30', '--backend', 'cpu'], error: /^train: --init: the initial parameters give a training-set loss that is not finite in float32, before any update \(not the learning rate's doing\)/ },
     { args: ['--test-fraction', '0.1'], error: /--test-fraction applies to --task regression only/ },
     { args: ['--loss', 'mse'], error: /--loss applies to --task regression only/ },
     { args: [...regression, '--sweep', '--init', '[1]'], error: /--init does not apply to --sweep/ },

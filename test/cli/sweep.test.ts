@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseLearningRate, parseList } from '../../src/command/args';
+import { parseLearningRate, parseList, rateList } from '../../src/command/args';
 import { UserError } from '../../src/errors';
 import { OPTIMIZER_KINDS } from '../../src/optim/optimizer';
 import { decodeSweepCheckpoint } from '../../src/io/checkpoint';
@@ -21,6 +21,10 @@ describe('a list option', () => {
     { flag: '--optimizers', text: 'sgd,adam,sgd', parse: (s: string) => s, error: '--optimizers lists sgd twice' },
     { flag: '--lrs', text: '0.1,', parse: parseLearningRate, error: "--lrs must be a comma-separated list, got '0.1,'" },
   ])('$flag $text: $error', ({ flag, text, parse, error }) => expect(() => parseList<unknown>(flag, text, parse)).toThrow(new UserError(error)));
+  test.each([
+    ['--lrs', '0.1,0.1000000001', "--lrs lists 0.1 and 0.1000000001, the same value in float32 (it would be trained twice)"],
+    ['--lrs', '0.1, 0.10', '--lrs lists 0.10 twice'],
+  ])('rateList %s %s: %s', (flag, text, error) => expect(() => rateList(flag, text, [])).toThrow(new UserError(error)));
   test('distinct values are kept in order; repeats where allowed', () => {
     expect(parseList('--lrs', '0.5, 0.1', parseLearningRate)).toEqual([0.5, 0.1]);
     expect(parseList('--lrs', '0.1,0.1', parseLearningRate, 'allowed')).toEqual([0.1, 0.1]);
@@ -124,6 +128,7 @@ describe('train --sweep', () => {
     { args: ['--sweep', '--optimizers', 'sgd,adam', '--momentum', '0.5'], error: /^train: --momentum applies to --optimizers momentum or nesterov only$/ },
     { args: ['--sweep', '--step-variant', 'tune'], error: /--step-variant does not apply to --sweep/ },
     { args: ['--sweep', '--batch-sizes', '100,20,100'], error: /^train: --batch-sizes lists 100 twice$/ },
+    { args: ['--sweep', '--lrs', '0.1,0.1000000001'], error: /^train: --lrs lists 0\.1 and 0\.1000000001, the same value in float32 \(it would be trained twice\)$/ },
   ])('$error', ({ args, error }) => {
     const r = runCli('train', ['--data', data, ...args]);
     expect(r.code).toBe(2);

@@ -117,6 +117,17 @@ describe('values float32 would make 0 are refused, naming the column', () => {
     // zeros are zeros: nothing is lost
     expect(load(rows([0, 2, 3, 4], [0, 2, 3, 4]), false).split.train.features[0]).toBe(0);
   });
+
+  test.each([
+    ['a feature beyond float32, unstandardised', 'a,y\n1.7e308,3\n1.6e308,5\n', false, /^rows: column 'a' holds 1\.7e\+308, which float32 \(the kernels' precision, largest 3\.40e\+38\) makes Infinity: standardise the columns \(standardize: true\) or scale it$/],
+    ['a target beyond float32, unstandardised', 'a,y\n1,1e149\n2,-1e149\n', false, /^rows: column 'y' holds 1e\+149, which float32 \(the kernels' precision, largest 3\.40e\+38\) makes Infinity/],
+    ['a feature spread over 1e-310, standardised', 'a,b,y\n1e-310,2,3\n2e-310,3,5\n3e-310,5,8\n4e-310,4,8\n5e-310,1,6\n', true, /^rows: column 'a' spreads only 1\.41e-310: a weight in the data's units \(divided by that spread\) would overflow float64: scale the column up$/],
+  ])("%s is refused before training, naming the column (the page's path: parseCsv, regressionFromRows)", async (_what, csv, standardize, message) => {
+    const t = await parseCsv(csv, 'rows', 'y');
+    const make = () => regressionFromRows({ x: t.x, y: t.y, count: t.rows, dims: t.columns }, 1, { standardize, testFraction: 0 }, { kind: 'arrays' }, 'rows', t.names, 'y');
+    expect(make).toThrow(UserError);
+    expect(make).toThrow(message);
+  });
 });
 
 describe('synthetic rows generated in slices (a stop request is taken between them)', () => {

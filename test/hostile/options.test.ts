@@ -17,6 +17,8 @@ const path = (name: string) => join(out, name);
 const data = writeIdxFolder(head(mnist().train, 120), head(mnist().test, 20));
 writeFileSync(path('ok.csv'), 'a,y\n1,2\n2,4\n3,6\n4,8\n5,10\n6,12\n');
 writeFileSync(path('tiny.csv'), 'a,y\n1e-300,1\n2e-300,2\n3e-300,3\n4e-300,4\n');
+writeFileSync(path('subnorm.csv'), 'a,b,y\n1e-310,2,3\n2e-310,3,5\n3e-310,5,8\n4e-310,4,8\n5e-310,1,6\n');
+writeFileSync(path('ovsum.csv'), 'a,b,y\n1.7e308,2,3\n1.6e308,3,5\n1.5e308,5,8\n');
 writeFileSync(path('huge.csv'), 'a,b,y\n1,2,3\n2,1e38,5\n3,5,8\n4,1e38,5\n');
 
 /** One line, exit 2, and refused before any work: not even the adapter line was printed. */
@@ -37,6 +39,8 @@ describe('refused before any work', () => {
     { name: 'an epsilon beyond float32', args: ['--data', data, '--optimizer', 'adam', '--epsilon', '1e300'], error: /^train: --epsilon must be a positive number float32 can hold/ },
     { name: 'a sweep: an epsilon beyond float32', args: ['--sweep', '--data', data, '--optimizers', 'adam', '--epsilon', '1e300'], error: /^train: --epsilon must be a positive number float32 can hold/ },
     { name: 'a default rate that underflows float32', args: ['--task', 'regression', '--csv', path('huge.csv'), '--target', 'y', '--standardize', 'off', '--test-fraction', '0', '--backend', 'cpu', '--save', path('huge.w')], error: /^train: the data's scale makes the default learning rate \(4e-77\) underflow float32, which holds 1\.18e-38 to 3\.40e\+38: standardise the features \(--standardize on\)$/ },
+    { name: 'a column whose weight in its units overflows float64', args: ['--task', 'regression', '--csv', path('subnorm.csv'), '--target', 'y', '--test-fraction', '0', '--backend', 'cpu', '--save', path('sn.bin')], error: /^train: .*subnorm\.csv: column 'a' spreads only 1\.41e-310: a weight in the data's units \(divided by that spread\) would overflow float64: scale the column up$/ },
+    { name: 'features float32 makes Infinity', args: ['--task', 'regression', '--csv', path('ovsum.csv'), '--target', 'y', '--standardize', 'off', '--backend', 'cpu'], error: /^train: .*ovsum\.csv: column 'a' holds 1\.7e\+308, which float32 \(the kernels' precision, largest 3\.40e\+38\) makes Infinity: standardise the columns \(--standardize on\) or scale it$/ },
     { name: 'features float32 makes 0', args: ['--task', 'regression', '--csv', path('tiny.csv'), '--target', 'y', '--standardize', 'off', '--test-fraction', '0', '--backend', 'cpu'], error: /^train: .*tiny\.csv: column 'a' holds 1e-300, which float32 \(the kernels' precision, smallest normal 1\.18e-38\) makes 0: standardise the columns \(--standardize on\) or scale it$/ },
     { name: 'a warm-up as long as the run', args: ['--data', data, '--backend', 'cpu', '--epochs', '1', '--schedule', 'cosine', '--warmup', '1000000'], error: /^train: --warmup 1000000 is not shorter than the run's 2 updates \(1 epoch of 2 at batch 100\): the rate would never reach its base; give fewer updates of warm-up or more --epochs$/ },
     { name: 'step decay after the run', args: ['--data', data, '--backend', 'cpu', '--epochs', '1', '--schedule', 'step', '--decay-every', '1000'], error: /^train: --decay-every 1000 is not shorter than the run's 1 epoch: the rate would never decay; decay more often or give more --epochs$/ },
@@ -82,7 +86,7 @@ describe('resumed runs', () => {
     const r = runCli('train', ['--data', data, '--batch-size', '10', '--epochs', '3', '--lr', '1e37', '--checkpoint', dv, '--checkpoint-every', '1']);
     expect(r.code).toBe(3);
     const line = r.stderr.trim();
-    expect(line).toMatch(/^train: training diverged: .*try a smaller one \(--lr 1e\+36\); checkpoint .*dv\.ckpt holds update \d+, from before the divergence \(resuming it would diverge again: start a new run with a smaller --lr\)$/);
+    expect(line).toMatch(/^train: training diverged: .*try a smaller one \(--lr 1e36\); checkpoint .*dv\.ckpt holds update \d+, from before the divergence \(resuming it would diverge again: start a new run with a smaller --lr\)$/);
     expect(line).not.toContain('continue with');
   });
 });

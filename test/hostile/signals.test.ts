@@ -29,7 +29,8 @@ function stopLine(stderr: string): string {
 }
 
 describe('the CPU backend stops at a step boundary', () => {
-  test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s: exit %i, checkpoint and JSON so far written', async (signal, code) => {
+  // SIGHUP: a closed terminal or a dropped ssh session, handled the same way (no locks left behind)
+  test.each([['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s: exit %i, checkpoint and JSON so far written', async (signal, code) => {
     const ckpt = path(`cpu-${signal}.ckpt`);
     const json = path(`cpu-${signal}.json`);
     const run = startCli('train', ['--data', small, '--backend', 'cpu', '--batch-size', '1', '--epochs', '50', '--optimizer', 'adam', '--checkpoint', ckpt, '--checkpoint-every', '50', '--json', json]);
@@ -48,6 +49,7 @@ describe('the CPU backend stops at a step boundary', () => {
     const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
     expect(report.stopped).toMatchObject({ reason: 'interrupted', step: steps });
     expect(steps).toBeLessThan(50 * 300);
+    expect(existsSync(`${ckpt}.lock`) || existsSync(`${json}.lock`)).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { HALF_MSE, SOFTMAX_XENT, batchCurvature, defaultRate, roundRate, safeRat
 import { classifierData } from '../helpers/data';
 import { createEngine } from '../../src/api/engine';
 import { fit, resolveConfig } from '../../src/api/fit';
-import { TrainingStopped } from '../../src/train/trainer';
+import { TrainingStopped, tryTenthOf } from '../../src/train/trainer';
 import { regressionFromRows } from '../../src/data/regression-data';
 import { UserError } from '../../src/errors';
 import { riseWarning } from '../../src/train/rises';
@@ -100,6 +100,14 @@ describe('a default rate float32 cannot hold is refused, and no hint suggests on
     } finally {
       await engine.destroy();
     }
+  });
+
+  test.each([
+    ['sgd', 1e10, 'try a smaller one (lr 1e9)'],
+    ['adam', 1e10, "try adam's default (lr 0.001): its steps are about lr per parameter whatever the data's scale (the 1/L rule is SGD's)"],
+    ['rmsprop', 0.0004, 'try a smaller one (lr 0.00004)'],
+  ] as const)('the divergence hint for %s at lr %s: %s', (kind, lr, hint) => {
+    expect(tryTenthOf(lr, { ...SGD, kind })).toBe(hint);
   });
 
   test('the hints name a smaller rate only where float32 holds it, else say to standardise', () => {

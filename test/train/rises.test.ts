@@ -1,6 +1,7 @@
 /** A training loss that rises over a whole epoch, found from the history, and the warning. */
 import { describe, expect, test } from 'vitest';
 import { lossRises as risesAgainst, riseWarning, uninformedLoss } from '../../src/train/rises';
+import { SGD } from '../../src/optim/optimizer';
 
 /** Rises in a history that starts from an uninformed model (its first loss is the scale). */
 const lossRises = (h: ReadonlyArray<{ epoch: number; loss: number }>) => risesAgainst(h, h[0]!.loss);
@@ -75,5 +76,17 @@ describe('riseWarning', () => {
     );
     expect(riseWarning(rises, 0.01, null)).toMatch(/lr 0\.01 is too large for this data; try --lr 0\.0025$/);
     expect(riseWarning([], 0.5, 0.1)).toBeNull();
+  });
+
+  // a rate like 1e10 prints as typed, never as 11 digits; Adam's and RMSprop's steps do not scale with 1/L
+  test.each([
+    ['sgd', 1e10, null, 'lr 1e10 is too large for this data; try --lr 2.5e9'],
+    ['momentum', 1e10, null, 'lr 1e10 is too large for this data; try --lr 2.5e9'],
+    ['adam', 1e10, null, "lr 1e10 is too large for this data; try --lr 0.001, adam's default: its steps are about lr per parameter whatever the data's scale (the 1/L rule is SGD's)"],
+    ['rmsprop', 0.5, null, "lr 0.5 is too large for this data; try --lr 0.001, rmsprop's default: its steps are about lr per parameter whatever the data's scale (the 1/L rule is SGD's)"],
+    ['adam', 0.0004, null, 'lr 0.0004 is too large for this data; try --lr 0.0001'],
+    ['sgd', 1e10, 1.23456e7, 'lr 1e10 is too large for this data; 1/L = 1.23456e7 would be safe (--lr 1.23456e7)'],
+  ] as const)('%s at lr %s: %s', (kind, lr, safe, verdict) => {
+    expect(riseWarning([{ epoch: 2, from: 1, to: 2 }], lr, safe, { ...SGD, kind })).toBe(`warning: the training loss rose over epoch 2 (1.00 → 2.00): ${verdict}`);
   });
 });

@@ -126,7 +126,7 @@ describe('every step variant follows the CPU reference', () => {
 
   test('a fused variant asked for on large batches falls back to four kernels, and says so', async () => {
     const { variant } = await trainWith(mnistSmall, 'fused-64', { batchSize: 100, lr: 0.5, epochs: 1, recordEvery: 100, seed: 1 });
-    expect(variant.note).toBe('four-kernels (fused-64 was asked for, but the fused step takes plain SGD on regular batches of at most 16)');
+    expect(variant.note).toBe('four-kernels (fused-64 was asked for, but the fused step runs the classifier alone with plain SGD, at batch sizes 1 to 16)');
   });
 
   test('tune measures the candidates and records its choice', async () => {
