@@ -30,7 +30,8 @@ export function openEventLog(output: Output, metric: 'accuracy' | 'r2', before: 
   let fd = -1;
   let lines = 0;
   try {
-    fd = openSync(output.target, 'w');
+    // a stream (--events /dev/stderr) is written through its descriptor, as it stands
+    fd = output.kind === 'stream' ? output.fd! : openSync(output.target, 'w');
   } catch (e) {
     fail(e);
   }
@@ -46,7 +47,7 @@ export function openEventLog(output: Output, metric: 'accuracy' | 'r2', before: 
     },
     lines: () => lines,
     close() {
-      if (fd >= 0) closeSync(fd);
+      if (fd >= 0 && output.kind !== 'stream') closeSync(fd);
       fd = -1;
     },
   };

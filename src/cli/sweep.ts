@@ -9,7 +9,7 @@ import type { BackendChoice } from '../api/engine';
 import type { TrainingData } from '../data/training-data';
 import type { AdapterChoice } from '../device/adapter-node';
 import { nodeEnvironment } from '../io/environment';
-import { type InputRequest, type Output, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
+import { type InputRequest, type Output, checkOutputs, lockOutputs, toStandardOutput, writeOutputs } from '../io/outputs';
 import type { Optimizer } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
 import { checkScheduleFits, defaultBatchSize, resolveBatchSize } from '../train/options';
@@ -55,7 +55,7 @@ export async function sweepCommand(o: SweepOptions): Promise<void> {
 }
 
 async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
-  const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
+  const log = (json !== undefined && toStandardOutput(json)) ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
   const lrs = parseList('--lrs', o.lrs, (s) => parseLearningRate(s, '--lrs'));
   const optimizers = parseList('--optimizers', o.optimizers, (s) => parseOptimizerKind(s, '--optimizers'));
@@ -93,7 +93,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     if (json) {
       const report = sweepReport(result, { ...config, task: data.task, data: data.source, backend: engine.name }, engine.adapter, nodeEnvironment(), message);
       writeOutputs([{ output: json, data: () => `${JSON.stringify(report, null, 2)}\n` }]);
-      if (json.kind !== 'stdout') say(`wrote --json ${json.path}`);
+      if (!toStandardOutput(json)) say(`wrote --json ${json.path}`);
     }
     if (stopped) throw new TrainingStopped('interrupted', `${message}${json ? `; results so far in --json ${json.path}` : ''}`, [], 0, SIGNAL_EXIT[stopped] ?? 1);
   } finally {

@@ -19,7 +19,7 @@ import type { TrainingData } from '../data/training-data';
 import { UserError, check } from '../errors';
 import type { Checkpoint } from '../io/checkpoint';
 import { nodeEnvironment } from '../io/environment';
-import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
+import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, toStandardOutput, writeOutputs } from '../io/outputs';
 import { type RunReport, testSummary } from '../io/run-report';
 import { TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type OptimizerConstant, type OptimizerKind, RULES, SGD, describeOptimizer } from '../optim/optimizer';
@@ -458,7 +458,7 @@ async function run(r: RunSetup): Promise<void> {
   const { data, engine, saved, resumePath, checkpointPath, outputs, stop } = r;
   const output = (flag: string) => outputs.find((o) => o.flag === flag);
   const json = output('--json');
-  const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
+  const log = (json !== undefined && toStandardOutput(json)) ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
   // --quiet: the result only (parameters, test metrics, warnings); errors still say everything
   const note = r.quiet ? () => {} : say;
@@ -557,7 +557,7 @@ async function run(r: RunSetup): Promise<void> {
   if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
   const save = output('--save');
   if (save) items.push({ output: save, data: () => weightsFile(data, result.params, weightsFormatOf(save.path), full.config) });
-  for (const o of writeOutputs(items, writtenAlong())) if (o.kind !== 'stdout') note(`wrote ${o.flag} ${o.path}`);
+  for (const o of writeOutputs(items, writtenAlong())) if (!toStandardOutput(o)) note(`wrote ${o.flag} ${o.path}`);
   if (eventsOutput) note(`wrote --events ${eventsOutput.path} (${events!.lines()} recordings)`);
   if (checkpointPath && writer?.holds() !== undefined) note(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
   await yieldToEventLoop();
