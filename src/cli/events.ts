@@ -12,6 +12,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { describeFileError } from '../io/files';
 import type { Output } from '../io/outputs';
+import { reportJson } from '../io/run-report';
 import type { HistoryPoint } from '../train/trainer';
 import { UserError } from '../errors';
 
@@ -39,7 +40,7 @@ export function openEventLog(output: Output, metric: 'accuracy' | 'r2', before: 
     record(p) {
       const line = { step: p.step, epoch: p.epoch, examples: p.samples, trainSeconds: p.trainMs / 1000, loss: p.loss, batchLoss: p.batchLoss ?? null, [metric]: p.accuracy };
       try {
-        writeSync(fd, `${JSON.stringify(line)}\n`);
+        writeSync(fd, `${reportJson(line)}\n`);
         lines++;
       } catch (e) {
         fail(e);

@@ -9,6 +9,7 @@ import type { BackendChoice } from '../api/engine';
 import type { TrainingData } from '../data/training-data';
 import type { AdapterChoice } from '../device/adapter-node';
 import { nodeEnvironment } from '../io/environment';
+import { reportJson } from '../io/run-report';
 import { type InputRequest, type Output, checkOutputs, lockOutputs, toStandardOutput, writeOutputs } from '../io/outputs';
 import type { Optimizer } from '../optim/optimizer';
 import { type Schedule, describeSchedule } from '../optim/schedule';
@@ -92,7 +93,7 @@ async function sweep(o: SweepOptions, json: Output | undefined): Promise<void> {
     const message = stopped ? `stopped by ${stopped}: ${result.runs.length} of ${lrs.length * batchSizes.length * optimizers.length} configurations trained, the last ones partly` : undefined;
     if (json) {
       const report = sweepReport(result, { ...config, task: data.task, data: data.source, backend: engine.name }, engine.adapter, nodeEnvironment(), message);
-      writeOutputs([{ output: json, data: () => `${JSON.stringify(report, null, 2)}\n` }]);
+      writeOutputs([{ output: json, data: () => `${reportJson(report, 2)}\n` }]);
       if (!toStandardOutput(json)) say(`wrote --json ${json.path}`);
     }
     if (stopped) throw new TrainingStopped('interrupted', `${message}${json ? `; results so far in --json ${json.path}` : ''}`, [], 0, SIGNAL_EXIT[stopped] ?? 1);

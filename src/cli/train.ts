@@ -20,7 +20,7 @@ import { UserError, check } from '../errors';
 import type { Checkpoint } from '../io/checkpoint';
 import { nodeEnvironment } from '../io/environment';
 import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, toStandardOutput, writeOutputs } from '../io/outputs';
-import { type RunReport, testSummary } from '../io/run-report';
+import { type RunReport, reportJson, testSummary } from '../io/run-report';
 import { TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type OptimizerConstant, type OptimizerKind, RULES, SGD, describeOptimizer } from '../optim/optimizer';
 import { type ScheduleKind, describeSchedule } from '../optim/schedule';
@@ -520,7 +520,7 @@ async function run(r: RunSetup): Promise<void> {
     // keep what was learned: the history so far in --json, and say where the last checkpoint is
     let wrote = '';
     if (json) {
-      writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }], writtenAlong());
+      writeOutputs([{ output: json, data: () => `${reportJson({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, 2)}\n` }], writtenAlong());
       wrote = `; history so far in --json ${json.path}`;
     }
     if (eventsOutput) wrote += `; ${events!.lines()} recordings in --events ${eventsOutput.path}`;
@@ -554,7 +554,7 @@ async function run(r: RunSetup): Promise<void> {
     },
   };
   const items = [];
-  if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
+  if (json) items.push({ output: json, data: () => `${reportJson(full, 2)}\n` });
   const save = output('--save');
   if (save) items.push({ output: save, data: () => weightsFile(data, result.params, weightsFormatOf(save.path), full.config) });
   for (const o of writeOutputs(items, writtenAlong())) if (!toStandardOutput(o)) note(`wrote ${o.flag} ${o.path}`);
