@@ -15,7 +15,7 @@
  * time, created whole or not at all, and for a file that exists one named by its inode: inodeLockPath) so that two runs never write the same file and
  * both report success.
  */
-import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors';
@@ -167,20 +167,18 @@ function checkCreatable(flag: string, path: string, target: string): void {
 }
 
 /**
- * Checks an output folder (the benchmarks' --out) before any work: created where missing, then
- * refused with one line unless it is a folder in which files can be created.
+ * Checks an output folder (the benchmarks' --out) before any work, without creating it (a run that
+ * measures nothing leaves no empty folder; the writer makes it: unusedBase): refused with one line
+ * unless it is a folder in which files can be created, or a missing one whose nearest existing
+ * folder above takes new files (where it will be made).
  */
 export function checkOutputFolder(flag: string, dir: string): void {
   if (dir === '') refuse(flag, "''", 'the path is empty');
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    refuse(flag, dir, code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder above it, is not a folder' : `cannot create it: ${describeFileError(e)}`);
-  }
-  const real = realpathSync(dir);
+  let existing = resolve(dir);
+  while (!existsSync(existing)) existing = dirname(existing);
+  const real = realpathSync(existing);
   const s = statSync(real);
-  if (!s.isDirectory()) refuse(flag, dir, `it is ${describeKind(s)}, not a folder`);
+  if (!s.isDirectory()) refuse(flag, dir, existing === resolve(dir) ? `it is ${describeKind(s)}, not a folder` : 'it, or a folder above it, is not a folder');
   checkCreatable(flag, dir, join(real, 'downhill-output'));
 }
 

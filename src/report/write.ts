@@ -1,5 +1,5 @@
 /** Writes reports and their SVG plots beside their results (Node): the batch-size comparison's and a methods comparison's. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../io/files';
 import type { MethodsBench } from '../measure/methods';
@@ -18,6 +18,8 @@ const METHODS_FILES = ['.json', '.md', '-loss-vs-time.svg', '-loss-vs-samples.sv
  * each suffix) exists, so that a second run on the same day never overwrites the first's results.
  */
 export function unusedBase(dir: string, name: string, suffixes: readonly string[]): string {
+  // made only now that something is written (checkOutputFolder checked it and left it uncreated)
+  mkdirSync(dir, { recursive: true });
   for (let n = 1; ; n++) {
     const base = join(dir, n === 1 ? name : `${name}-${n}`);
     if (!suffixes.some((s) => existsSync(`${base}${s}`))) return base;
