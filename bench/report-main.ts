@@ -10,9 +10,14 @@ import { reportComparison } from './compare';
 import { readResults, renderedResults } from '../src/report/results-file';
 
 const USAGE = 'usage: npm run bench:report -- bench/results/NAME.json [--compare bench/results/PREVIOUS.json]';
+const HELP = `${USAGE}
+Regenerates the markdown report and plots beside a benchmark's results file; with --compare, also
+compares its throughput with a previous run's (exit 1 when one is slower beyond both runs' spread).`;
 
 runCommand('bench:report', async () => {
-  const [path, flag, previousPath, ...rest] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  if (argv.some((a) => a === '--help' || a === '-h')) return void console.log(HELP);
+  const [path, flag, previousPath, ...rest] = argv;
   if (!path || (flag !== undefined && (flag !== '--compare' || !previousPath)) || rest.length > 0) throw new UserError(USAGE);
   if (!path.endsWith('.json')) throw new UserError(`${path}: not a results file (NAME.json); ${USAGE}`);
   const results = readResults(path);

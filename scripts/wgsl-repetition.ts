@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../src/command/args';
 import { runCommand } from '../src/command/run';
 import { check } from '../src/errors';
+import { describeKind } from '../src/io/files';
 
 const HELP = `usage: npm run wgsl:repetition -- [SHADER_FOLDER]
 The share of WGSL code lines that stand word for word in another shader file. Default folder: shaders/`;
@@ -47,8 +48,12 @@ runCommand('wgsl:repetition', async () => {
   const folders = argv.filter((a) => !a.startsWith('-'));
   check(folders.length <= 1, `one shader folder at most, got ${folders.length}`);
   const dir = folders[0] ?? fileURLToPath(new URL('../shaders/', import.meta.url));
-  check(statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true, `${dir}: no such folder`);
+  check(dir !== '', "the shader folder '' is empty: name a folder");
+  const s = statSync(dir, { throwIfNoEntry: false });
+  check(s !== undefined, `${dir}: no such folder`);
+  check(s.isDirectory(), `${dir}: not a folder (it is ${describeKind(s)})`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.wgsl')).sort();
+  check(files.length > 0, `${dir}: no .wgsl files in this folder`);
   const lines = new Map(files.map((f) => [f, countedLines(readFileSync(join(dir, f), 'utf8'))]));
   const rows = files.map((file) => {
     const elsewhere = new Set(files.filter((g) => g !== file).flatMap((g) => lines.get(g)!));

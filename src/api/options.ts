@@ -4,7 +4,7 @@
  * adapter, the step variant and the number of stacked configurations.
  */
 import { STEP_VARIANTS } from '../backend/webgpu';
-import { ADAPTER_CHOICES } from '../device/adapter-info';
+import { demandAdapter } from '../device/adapter-info';
 import { type TrainingData, modelOf } from '../data/training-data';
 import { UserError } from '../errors';
 import { FIELDS, type Naming, demand, demandChoice, demandKnownKeys, isObject, isWhole } from '../fields';
@@ -35,11 +35,6 @@ export function checkEngineOptions(o: { backend?: unknown; adapter?: unknown; mo
   if (o.backend !== undefined) demandChoice('backend', o.backend, BACKEND_CHOICES, naming);
   if (o.adapter !== undefined) demandAdapter(o.adapter, naming);
   if (o.backend === 'cpu') checkCpuOptions(o, naming);
-}
-
-/** An adapter choice (openEngine's option, openNodeDevice's argument), refused naming `adapter`. */
-export function demandAdapter(adapter: unknown, naming: Naming = FIELDS): void {
-  demandChoice('adapter', adapter, ADAPTER_CHOICES, naming);
 }
 
 /** Refuses the options the CPU engine has no use for (openEngine with backend 'cpu', createEngine on 'cpu'). */

@@ -12,6 +12,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { describeFileError } from '../io/files';
 import type { Output } from '../io/outputs';
+import { reportJson } from '../io/run-report';
 import type { HistoryPoint } from '../train/trainer';
 import { UserError } from '../errors';
 
@@ -30,7 +31,8 @@ export function openEventLog(output: Output, metric: 'accuracy' | 'r2', before: 
   let fd = -1;
   let lines = 0;
   try {
-    fd = openSync(output.target, 'w');
+    // a stream (--events /dev/stderr) is written through its descriptor, as it stands
+    fd = output.kind === 'stream' ? output.fd! : openSync(output.target, 'w');
   } catch (e) {
     fail(e);
   }
@@ -38,7 +40,7 @@ export function openEventLog(output: Output, metric: 'accuracy' | 'r2', before: 
     record(p) {
       const line = { step: p.step, epoch: p.epoch, examples: p.samples, trainSeconds: p.trainMs / 1000, loss: p.loss, batchLoss: p.batchLoss ?? null, [metric]: p.accuracy };
       try {
-        writeSync(fd, `${JSON.stringify(line)}\n`);
+        writeSync(fd, `${reportJson(line)}\n`);
         lines++;
       } catch (e) {
         fail(e);
@@ -46,7 +48,7 @@ export function openEventLog(output: Output, metric: 'accuracy' | 'r2', before: 
     },
     lines: () => lines,
     close() {
-      if (fd >= 0) closeSync(fd);
+      if (fd >= 0 && output.kind !== 'stream') closeSync(fd);
       fd = -1;
     },
   };

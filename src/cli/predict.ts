@@ -109,6 +109,7 @@ function printClassifier(path: string, firstText: string | undefined, values: Fl
   const idx = parseImages(readIdxFile(path), path);
   const count = idx.dims[0]!;
   check(idx.dims[1]! * idx.dims[2]! === features, `${path}: images of ${idx.dims.slice(1).join('x')} pixels; the weights take ${features}`);
+  check(firstText === undefined || first <= count, `--first ${first}: ${path} holds only ${count} images`);
   const n = Math.min(first, count);
   const logits = forwardRef(idx.data, features, Uint32Array.from({ length: n }, (_, i) => i), 0, n, values);
   for (let i = 0; i < n; i++) {

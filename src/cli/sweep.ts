@@ -9,7 +9,8 @@ import type { BackendChoice } from '../api/engine';
 import type { TrainingData } from '../data/training-data';
 import type { AdapterChoice } from '../device/adapter-node';
 import { nodeEnvironment } from '../io/environment';
-import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutput, writeOutputs } from '../io/outputs';
+import { reportJson } from '../io/run-report';
+import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, toStandardOutput, writeOutput, writeOutputs } from '../io/outputs';
 import { type SweepCheckpoint, type SweepIdentity, encodeSweepCheckpoint } from '../io/checkpoint';
 import { DEFAULT_SCHEDULE } from '../api/fit';
 import { dataChecksum } from '../data/training-data';
@@ -66,7 +67,7 @@ export async function sweepCommand(o: SweepOptions): Promise<void> {
 }
 
 async function sweep(o: SweepOptions, json: Output | undefined, checkpointOutput: Output | undefined): Promise<void> {
-  const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
+  const log = (json !== undefined && toStandardOutput(json)) ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
   const whileLoading = () => o.stop.throwIfRequested('while loading the data (nothing was written)');
   const data = await o.load(whileLoading);
@@ -103,8 +104,8 @@ async function sweep(o: SweepOptions, json: Output | undefined, checkpointOutput
     const message = stopped ? `stopped by ${stopped}: ${result.runs.length} of ${lrs.length * batchSizes.length * optimizers.length} configurations trained, the last ones partly` : undefined;
     if (json) {
       const report = sweepReport(result, { ...config, task: data.task, data: data.source, backend: engine.name }, engine.adapter, nodeEnvironment(), message);
-      writeOutputs([{ output: json, data: () => `${JSON.stringify(report, null, 2)}\n` }]);
-      if (json.kind !== 'stdout') say(`wrote --json ${json.path}`);
+      writeOutputs([{ output: json, data: () => `${reportJson(report, 2)}\n` }]);
+      if (!toStandardOutput(json)) say(`wrote --json ${json.path}`);
     }
     const resumable = checkpointOutput ? `; ${commandLine('train')} --sweep --resume ${checkpointOutput.path} continues it` : '';
     if (stopped) throw new TrainingStopped('interrupted', `${message}${json ? `; results so far in --json ${json.path}` : ''}${resumable}`, [], 0, SIGNAL_EXIT[stopped] ?? 1);

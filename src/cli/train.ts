@@ -20,8 +20,8 @@ import { UserError, check } from '../errors';
 import type { Checkpoint, SweepCheckpoint } from '../io/checkpoint';
 import type { AdapterChoice } from '../device/adapter-node';
 import { nodeEnvironment } from '../io/environment';
-import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, writeOutputs } from '../io/outputs';
-import { type RunReport, testSummary } from '../io/run-report';
+import { type InputRequest, type Output, type OutputRequest, checkOutputs, lockOutputs, toStandardOutput, writeOutputs } from '../io/outputs';
+import { type RunReport, reportJson, testSummary } from '../io/run-report';
 import { TASKS, type Task } from '../model';
 import { OPTIMIZER_KINDS, type OptimizerConstant, type OptimizerKind, RULES, SGD, describeOptimizer } from '../optim/optimizer';
 import { type ScheduleKind, describeSchedule } from '../optim/schedule';
@@ -472,7 +472,7 @@ async function run(r: RunSetup): Promise<void> {
   const { data, engine, saved, resumePath, checkpointPath, outputs, stop } = r;
   const output = (flag: string) => outputs.find((o) => o.flag === flag);
   const json = output('--json');
-  const log = json?.kind === 'stdout' ? process.stderr : process.stdout;
+  const log = (json !== undefined && toStandardOutput(json)) ? process.stderr : process.stdout;
   const say = (line: string) => log.write(`${line}\n`);
   // --quiet: the result only (parameters, test metrics, warnings); errors still say everything
   const note = r.quiet ? () => {} : say;
@@ -534,7 +534,7 @@ async function run(r: RunSetup): Promise<void> {
     // keep what was learned: the history so far in --json, and say where the last checkpoint is
     let wrote = '';
     if (json) {
-      writeOutputs([{ output: json, data: () => `${JSON.stringify({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, null, 2)}\n` }], writtenAlong());
+      writeOutputs([{ output: json, data: () => `${reportJson({ ...report(e.history), stopped: { reason: e.reason, step: e.step, message: e.message } }, 2)}\n` }], writtenAlong());
       wrote = `; history so far in --json ${json.path}`;
     }
     if (eventsOutput) wrote += `; ${events!.lines()} recordings in --events ${eventsOutput.path}`;
@@ -568,10 +568,10 @@ async function run(r: RunSetup): Promise<void> {
     },
   };
   const items = [];
-  if (json) items.push({ output: json, data: () => `${JSON.stringify(full, null, 2)}\n` });
+  if (json) items.push({ output: json, data: () => `${reportJson(full, 2)}\n` });
   const save = output('--save');
   if (save) items.push({ output: save, data: () => weightsFile(data, result.params, weightsFormatOf(save.path), full.config) });
-  for (const o of writeOutputs(items, writtenAlong())) if (o.kind !== 'stdout') note(`wrote ${o.flag} ${o.path}`);
+  for (const o of writeOutputs(items, writtenAlong())) if (!toStandardOutput(o)) note(`wrote ${o.flag} ${o.path}`);
   if (eventsOutput) note(`wrote --events ${eventsOutput.path} (${events!.lines()} recordings)`);
   if (checkpointPath && writer?.holds() !== undefined) note(`checkpoint ${checkpointPath} (update ${writer.holds()})`);
   await yieldToEventLoop();

@@ -8,7 +8,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { check } from '../errors';
-import type { Output } from '../io/outputs';
+import { type Output, toStandardOutput } from '../io/outputs';
 
 const O_ACCMODE = 0o3;
 const O_RDWR = 0o2;
@@ -19,7 +19,7 @@ export function checkStandardOutputOpen(product: string): void {
 
 /** The output among `outputs` that goes to standard output (`--json -`), if one does, is a product. */
 export function checkOutputsToStandardOutput(outputs: readonly Output[]): void {
-  const o = outputs.find((x) => x.kind === 'stdout');
+  const o = outputs.find((x) => toStandardOutput(x));
   if (o) checkStandardOutputOpen(`${o.flag} output`);
 }
 

@@ -265,7 +265,7 @@ function* csvRecords(bytes: Uint8Array, name: string): Generator<{ fields: strin
         blank = false;
       } else {
         const from = i;
-        while (i < n && bytes[i] !== COMMA && bytes[i] !== LF && !(bytes[i] === CR && bytes[i + 1] === LF)) i++;
+        while (i < n && bytes[i] !== COMMA && bytes[i] !== LF && bytes[i] !== CR) i++;
         field = text(from, i);
         if (field.trim() !== '') blank = false;
       }
@@ -275,7 +275,10 @@ function* csvRecords(bytes: Uint8Array, name: string): Generator<{ fields: strin
         blank = false;
         continue;
       }
-      if (i < n && bytes[i] === CR) i++;
+      if (i < n && bytes[i] === CR) {
+        if (bytes[i + 1] !== LF) throw new UserError(`${name}:${line}: a line ends with a lone CR (old Mac line endings), which is not read; save the file with LF or CRLF line endings`);
+        i++;
+      }
       if (i < n && bytes[i] === LF) {
         i++;
         line++;

@@ -1,8 +1,14 @@
 /** What we report about the adapter a run used: printed by the CLI, stored in JSON results. */
+import { FIELDS, type Naming, demandChoice } from '../fields';
 
 /** Which adapter Node asks Dawn for (adapter-node.ts); here, with no platform imports, so that the library's option checks can name the choices in the browser too. */
 export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader';
 export const ADAPTER_CHOICES: readonly AdapterChoice[] = ['auto', 'hardware', 'swiftshader'];
+
+/** An adapter choice (openEngine's option, openNodeDevice's argument), refused naming `adapter`. */
+export function demandAdapter(adapter: unknown, naming: Naming = FIELDS): void {
+  demandChoice('adapter', adapter, ADAPTER_CHOICES, naming);
+}
 
 export interface AdapterReport {
   vendor: string;

@@ -6,9 +6,11 @@
  * WebGPU implementation on the CPU; the loader is pointed at it with VK_ICD_FILENAMES, which must
  * be set before Dawn creates its Vulkan instance, i.e. before `create()`.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { UserError } from '../errors';
+import { environmentValue } from '../environment-variables';
+import { describeFileError } from '../io/files';
 import { FIELDS, type Naming } from '../fields';
 import { type AdapterChoice, type AdapterReport, describeAdapter } from './adapter-info';
 
@@ -31,15 +33,34 @@ export interface NodeAdapter {
 }
 
 function findSwiftShaderManifest(): string | undefined {
-  const fromEnv = process.env.DOWNHILL_SWIFTSHADER_ICD;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  const fromEnv = environmentValue(ICD_VARIABLE);
+  if (fromEnv) return existsSync(fromEnv) ? checkedManifest(fromEnv) : undefined;
   return SWIFTSHADER_MANIFESTS.find((p) => existsSync(p));
+}
+
+const ICD_VARIABLE = 'DOWNHILL_SWIFTSHADER_ICD';
+
+/**
+ * The manifest the variable names, refused before Dawn sees it unless it has a Vulkan driver
+ * manifest's shape (a JSON object with ICD.library_path): Vulkan printed four lines of its own,
+ * with a C++ source path, then a line that did not name the variable.
+ */
+function checkedManifest(path: string): string {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${ICD_VARIABLE}=${path}: not a Vulkan driver manifest (${e instanceof SyntaxError ? 'not JSON' : describeFileError(e)})`);
+  }
+  const icd = (manifest as { ICD?: { library_path?: unknown } } | null)?.ICD;
+  if (typeof icd?.library_path !== 'string') throw new UserError(`${ICD_VARIABLE}=${path}: not a Vulkan driver manifest (a JSON object with ICD.library_path)`);
+  return path;
 }
 
 /** Where SwiftShader's manifest was looked for, for messages: the variable that overrides the standard places, if set. */
 function whereSwiftShaderWasSought(): string {
-  const fromEnv = process.env.DOWNHILL_SWIFTSHADER_ICD;
-  return fromEnv ? `DOWNHILL_SWIFTSHADER_ICD=${fromEnv}, which ${existsSync(fromEnv) ? 'Vulkan did not accept' : 'does not exist'}` : `looked for ${SWIFTSHADER_MANIFESTS.join(', ')}`;
+  const fromEnv = environmentValue(ICD_VARIABLE);
+  return fromEnv ? `${ICD_VARIABLE}=${fromEnv}, which ${existsSync(fromEnv) ? 'Vulkan did not accept' : 'does not exist'}` : `looked for ${SWIFTSHADER_MANIFESTS.join(', ')}`;
 }
 
 function listDir(dir: string): string[] {

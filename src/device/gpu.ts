@@ -4,6 +4,7 @@
  * raw WebGPU objects itself.
  */
 import { GpuFault, UserError } from '../errors';
+import { environmentChoice } from '../environment-variables';
 import type { AdapterReport } from './adapter-info';
 import { type PassTimer, passTimer } from './pass-timer';
 import { type ShaderSource, kernelModule } from './shader-source';
@@ -83,7 +84,7 @@ export class Gpu {
   ) {
     Gpu.alive.devices++;
     // DOWNHILL_WAIT_PACER=off: to measure what the pacer saves (Node only; browsers never need it)
-    this.pacer = new WaitPacer(adapter.runtime === 'dawn-node' && globalThis.process?.env?.DOWNHILL_WAIT_PACER !== 'off');
+    this.pacer = new WaitPacer(adapter.runtime === 'dawn-node' && environmentChoice('DOWNHILL_WAIT_PACER', ['on', 'off']) !== 'off');
     void device.lost.then((info) => {
       if (!this.destroyed) this.lostMessage = `the GPU device was lost (${info.reason}): ${oneLine(info.message) || 'no message'}`;
     });

@@ -3,9 +3,8 @@
  * gives one device), its device with the WGSL read from shaders/, and a line saying which adapter
  * was chosen and why. Used by the CLI, the benchmarks and the test helpers.
  */
-import { demandAdapter } from '../api/options';
 import { FIELDS, type Naming } from '../fields';
-import { adapterLabel } from './adapter-info';
+import { adapterLabel, demandAdapter } from './adapter-info';
 import { type AdapterChoice, acquireNodeAdapter } from './adapter-node';
 import { Gpu } from './gpu';
 import { nodeShaderFiles } from './shader-files-node';

@@ -1,7 +1,10 @@
 /**
  * A command's output files, checked once, before any work starts, and written together at the
  * end. Each output path is resolved to what will really be written:
- *   - '-' (or /dev/stdout) is standard output, where the output allows it (--json -);
+ *   - a name of one of this process's descriptors (/dev/stdout, /dev/stderr, /dev/fd/N,
+ *     /proc/self/fd/N) is written through that descriptor, whatever it is (a pipe, a terminal, a
+ *     file: appended where it stands); '-' is descriptor 1, standard output, which only the outputs
+ *     that allow it may name (--json -);
  *   - a symlink is followed: its target is replaced and the link kept;
  *   - a character device (/dev/null) is written through, in place;
  *   - a folder, a FIFO, a socket or a block device is refused, as are an empty path, a path that
@@ -12,7 +15,7 @@
  * time, created whole or not at all, and for a file that exists one named by its inode: inodeLockPath) so that two runs never write the same file and
  * both report success.
  */
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors';
@@ -37,9 +40,16 @@ export interface Output {
   flag: string;
   /** as the user gave it, for messages */
   path: string;
-  kind: 'stdout' | 'file' | 'device';
-  /** the real path written (a link's target, a file beside an existing real folder) */
+  kind: 'stream' | 'file' | 'device';
+  /** the real path written (a link's target, a file beside an existing real folder); for a stream, its descriptor's name */
   target: string;
+  /** a stream's descriptor (1 for standard output) */
+  fd?: number;
+}
+
+/** Whether `o` goes to standard output (descriptor 1). */
+export function toStandardOutput(o: Output): boolean {
+  return o.kind === 'stream' && o.fd === 1;
 }
 
 interface Identity {
@@ -78,8 +88,16 @@ function same(a: Identity, b: Identity): boolean {
   return a.target === b.target || (a.inode !== undefined && a.inode === b.inode);
 }
 
-/** Names of this process's standard output: a pipe behind them has no path to write through. */
-const STDOUT_NAMES = ['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
+/**
+ * The descriptor a path names, if it names one of this process's: a pipe behind it has no path
+ * to write through, and a file behind it is the one the shell opened (2>log), to add to, not replace.
+ */
+function descriptorNamed(path: string): number | undefined {
+  if (path === '-' || path === '/dev/stdout') return 1;
+  if (path === '/dev/stderr') return 2;
+  const n = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(path)?.[1];
+  return n === undefined ? undefined : Number(n);
+}
 
 /** The lock file that keeps another run off the output `target`. */
 export function lockPath(target: string): string {
@@ -100,9 +118,15 @@ export function inodeLockPath(target: string): string | undefined {
 function checkOne(o: OutputRequest): Output {
   const { flag, path } = o;
   if (path === '') refuse(flag, "''", 'the path is empty');
-  if (STDOUT_NAMES.includes(path)) {
-    if (!o.stdoutAllowed) refuse(flag, path, `${flag} cannot go to standard output`);
-    return { flag, path, kind: 'stdout', target: '-' };
+  const fd = descriptorNamed(path);
+  if (fd !== undefined) {
+    if (fd === 1 && !o.stdoutAllowed) refuse(flag, path, `${flag} cannot go to standard output`);
+    try {
+      fstatSync(fd);
+    } catch {
+      refuse(flag, path, `descriptor ${fd} is not open`);
+    }
+    return { flag, path, kind: 'stream', target: `/dev/fd/${fd}`, fd };
   }
   if (path.endsWith('/')) refuse(flag, path, 'the path ends with / (it names a folder)');
   let target: string;
@@ -147,7 +171,7 @@ function checkCreatable(flag: string, path: string, target: string): void {
  * Not mkdirSync's recursive mode: Node 20 loops forever on it under /proc (`/proc/x`), where a
  * plain mkdir fails at once (ENOENT: the folder takes no new entries).
  */
-function createFolders(flag: string, dir: string): void {
+export function createFolders(flag: string, dir: string): void {
   const missing: string[] = [];
   let at = resolve(dir);
   let s = lstatOrUndefined(at);
@@ -180,15 +204,18 @@ function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefine
 }
 
 /**
- * Checks an output folder (the benchmarks' --out) before any work: created where missing, then
- * refused with one line unless it is a folder in which files can be created.
+ * Checks an output folder (the benchmarks' --out) before any work, without creating it (a run that
+ * measures nothing leaves no empty folder; the writer makes it: unusedBase): refused with one line
+ * unless it is a folder in which files can be created, or a missing one whose nearest existing
+ * folder above takes new files (where it will be made).
  */
 export function checkOutputFolder(flag: string, dir: string): void {
   if (dir === '') refuse(flag, "''", 'the path is empty');
-  createFolders(flag, dir);
-  const real = realpathSync(dir);
+  let existing = resolve(dir);
+  while (!existsSync(existing)) existing = dirname(existing);
+  const real = realpathSync(existing);
   const s = statSync(real);
-  if (!s.isDirectory()) refuse(flag, dir, `it is ${describeKind(s)}, not a folder`);
+  if (!s.isDirectory()) refuse(flag, dir, existing === resolve(dir) ? `it is ${describeKind(s)}, not a folder` : 'it, or a folder above it, is not a folder');
   checkCreatable(flag, dir, join(real, 'downhill-output'));
 }
 
@@ -208,7 +235,9 @@ export function checkOutputs(requests: readonly OutputRequest[], inputs: readonl
       const [a, b] = [ids[i], ids[j]];
       if (a && b && same(a, b)) throw new UserError(`${outputs[i]!.flag} ${outputs[i]!.path} and ${outputs[j]!.flag} ${outputs[j]!.path} are the same file`);
     }
-    if (outputs[i]!.kind === 'stdout' && outputs.some((o, j) => j !== i && o.kind === 'stdout')) throw new UserError('only one output can go to standard output (-)');
+    const a = outputs[i]!;
+    const b = outputs.find((o, j) => j > i && a.kind === 'stream' && o.fd === a.fd);
+    if (b) throw new UserError(a.fd === 1 ? 'only one output can go to standard output (-)' : `${a.flag} ${a.path} and ${b.flag} ${b.path} both go to descriptor ${a.fd}`);
   }
   for (const input of inputs) {
     let id: Identity;
@@ -235,7 +264,7 @@ export function standardOutputWasCut(): boolean {
 }
 
 /**
- * Writes one output: atomically for a file, in place for a device, to standard output for '-'.
+ * Writes one output: atomically for a file, in place for a device, through its descriptor for a stream.
  * Standard output's reader gone (EPIPE) is no failure of the run (the other outputs are written);
  * it is recorded for the command's exit status (standardOutputWasCut).
  */
@@ -243,9 +272,9 @@ export function writeOutput(o: Output, data: Uint8Array | string): void {
   if (o.kind === 'file') return writeFileAtomic(o.target, data, o.flag);
   try {
     if (o.kind === 'device') writeFileSync(o.target, data);
-    else writeAllSync(1, typeof data === 'string' ? Buffer.from(data) : data);
+    else writeAllSync(o.fd!, typeof data === 'string' ? Buffer.from(data) : data);
   } catch (e) {
-    if (o.kind === 'stdout' && (e as NodeJS.ErrnoException).code === 'EPIPE') {
+    if (toStandardOutput(o) && (e as NodeJS.ErrnoException).code === 'EPIPE') {
       standardOutputCut = true;
       return;
     }

@@ -75,3 +75,24 @@ export function testSummary(e: Evaluation): NonNullable<RunReport['final']>['tes
   // regression has no confusion matrix; an undefined R² (targets that do not vary) is null
   return { loss: e.loss, accuracy: Number.isNaN(e.accuracy) ? null : e.accuracy, confusion: e.confusion.length > 0 ? confusionRows(e.confusion) : null };
 }
+
+/** Decimal places kept in a time field: milliseconds to the microsecond, seconds likewise. */
+const TIME_DECIMALS: ReadonlyArray<[suffix: string, decimals: number]> = [['Ms', 3], ['Seconds', 6]];
+
+/**
+ * A JSON.stringify replacer for what the commands write (--json, --events): a time field (a key
+ * ending in Ms or Seconds) is rounded to the microsecond, so that it reads 0.867, not the float
+ * noise of a subtraction (0.8670640000000276). Losses, metrics and parameters are written exactly.
+ */
+export function roundTimes(key: string, value: unknown): unknown {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value;
+  const decimals = TIME_DECIMALS.find(([suffix]) => key.endsWith(suffix))?.[1];
+  if (decimals === undefined) return value;
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/** The JSON text of a report or event: times rounded (roundTimes), the rest exact. */
+export function reportJson(value: unknown, space?: number): string {
+  return JSON.stringify(value, roundTimes, space);
+}

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../io/files';
+import { createFolders } from '../io/outputs';
 import type { MethodsBench } from '../measure/methods';
 import type { BenchResults } from '../measure/results';
 import { type PlotFiles, markdownReport, plots } from './bench-report';
@@ -18,6 +19,9 @@ const METHODS_FILES = ['.json', '.md', '-loss-vs-time.svg', '-loss-vs-samples.sv
  * each suffix) exists, so that a second run on the same day never overwrites the first's results.
  */
 export function unusedBase(dir: string, name: string, suffixes: readonly string[]): string {
+  // made only now that something is written (checkOutputFolder checked it and left it uncreated),
+  // a level at a time (createFolders: not mkdirSync's recursive mode, which loops under /proc)
+  createFolders('--out', dir);
   for (let n = 1; ; n++) {
     const base = join(dir, n === 1 ? name : `${name}-${n}`);
     if (!suffixes.some((s) => existsSync(`${base}${s}`))) return base;

@@ -20,7 +20,7 @@ interface Layer {
 }
 
 const LAYERS: ReadonlyArray<readonly Layer[]> = [
-  [{ name: 'base', paths: ['src/errors.ts', 'src/fields.ts', 'src/format.ts', 'src/model.ts', 'src/rng.ts', 'src/event-loop.ts'] }],
+  [{ name: 'base', paths: ['src/errors.ts', 'src/fields.ts', 'src/format.ts', 'src/model.ts', 'src/rng.ts', 'src/event-loop.ts', 'src/environment-variables.ts'] }],
   // the optimisers' definitions are the spec the update rules' references implement
   [{ name: 'optim', paths: ['src/optim/'] }],
   [

@@ -130,6 +130,18 @@ describe('no adapter', () => {
   test('--adapter swiftshader without SwiftShader says what to install', () =>
     expectUserError('train', ['--adapter', 'swiftshader', '--batch-size', '10', '--data', tiny, '--json', json], /--adapter swiftshader: SwiftShader's Vulkan driver was not found \(DOWNHILL_SWIFTSHADER_ICD=.*missing_icd\.json, which does not exist\); apt-get install chromium/, noSwiftShader));
 
+  test.each([
+    { name: 'a JSON object without ICD.library_path', text: '{"format":"base"}', why: /not a Vulkan driver manifest \(a JSON object with ICD\.library_path\)$/ },
+    { name: 'not JSON', text: 'plain text', why: /not a Vulkan driver manifest \(not JSON\)$/ },
+  ])('DOWNHILL_SWIFTSHADER_ICD naming $name: one line naming the variable, nothing from Vulkan', ({ name, text, why }) => {
+    const manifest = join(out, `${name.replace(/\W+/g, '-')}.json`);
+    writeFileSync(manifest, text);
+    expectUserError('train', ['--adapter', 'swiftshader', '--batch-size', '10', '--data', tiny, '--json', json], new RegExp(`^train: DOWNHILL_SWIFTSHADER_ICD=${manifest}: ${why.source}`), { DOWNHILL_SWIFTSHADER_ICD: manifest });
+  });
+
+  test('DOWNHILL_WAIT_PACER other than on or off: one line naming the variable and its values', () =>
+    expectUserError('train', ['--backend', 'webgpu', '--batch-size', '10', '--data', tiny, '--json', json], /^train: DOWNHILL_WAIT_PACER=bogus: expected on or off \(or leave it unset\)$/, { DOWNHILL_WAIT_PACER: 'bogus' }));
+
   const gpuVisible = existsSync('/dev/dri') || readdirSync('/dev').some((f) => /^nvidia\d+$/.test(f));
   test.skipIf(gpuVisible)('auto with no GPU and no SwiftShader says what to install', () =>
     expectUserError('train', ['--batch-size', '10', '--data', tiny, '--json', json], /no WebGPU adapter could be created \(no hardware adapter; SwiftShader: DOWNHILL_SWIFTSHADER_ICD=.*missing_icd\.json, which does not exist\): install the Vulkan loader and SwiftShader \(apt-get install libvulkan1 chromium\)/, noSwiftShader));

@@ -51,7 +51,7 @@ describe('bench --out', () => {
   });
 
   test('a second run on the same day writes beside the first, never over it', () => {
-    const out = mkdtempSync(join(tmpdir(), 'downhill-bench-twice-'));
+    const out = join(mkdtempSync(join(tmpdir(), 'downhill-bench-twice-')), 'results', 'new'); // made when written
     const args = ['--data', subset, '--engines', 'downhill-cpu', '--batch-sizes', '10', '--reps', '3', '--out', out];
     const first = bench(args);
     expect(first.code, first.stderr).toBe(0);
@@ -65,11 +65,11 @@ describe('bench --out', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('.json'))).toHaveLength(2);
   });
 
-  test.skipIf('python' in findTorchPython(pythonCandidates()))('a run whose engines were all skipped (PyTorch not installed) says so in one line and writes nothing', () => {
-    const out = mkdtempSync(join(tmpdir(), 'downhill-bench-skipped-'));
-    const r = bench(['--data', subset, '--engines', 'pytorch-cpu', '--batch-sizes', '10', '--reps', '3', '--out', out]);
+  test.skipIf('python' in findTorchPython(pythonCandidates()))('a run whose engines were all skipped (PyTorch not installed) says so in one line and writes nothing, not even its --out folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'downhill-bench-skipped-'));
+    const r = bench(['--data', subset, '--engines', 'pytorch-cpu', '--batch-sizes', '10', '--reps', '3', '--out', join(dir, 'results')]);
     expectOneLine(r, /^bench: nothing was measured, no file written: pytorch-cpu: no Python could import torch/);
-    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]); // not even an empty results folder
   });
 });
 

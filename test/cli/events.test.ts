@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import type { RunReport } from '../../src/io/run-report';
+import { type RunReport, roundTimes } from '../../src/io/run-report';
 import { freezeAtCheckpoint, runCli, startCli, waitFor } from '../helpers/cli';
 import { head, writeIdxFolder } from '../helpers/idx';
 import { mnist } from '../helpers/mnist';
@@ -23,7 +23,7 @@ const lines = (file: string) => {
 
 /** The --json history as the event lines of a classifier run should hold it. */
 const asEventLines = (history: RunReport['history']) =>
-  history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: h.trainMs / 1000, loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy }));
+  history.map((h) => ({ step: h.step, epoch: h.epoch, examples: h.samples, trainSeconds: roundTimes('trainSeconds', h.trainMs / 1000), loss: h.loss, batchLoss: h.batchLoss ?? null, accuracy: h.accuracy }));
 
 test.each(['cpu', 'webgpu'])('%s: one line per recording, the --json history\'s, with the same fields on every line', (backend) => {
   const r = runCli('train', ['--data', data, '--backend', backend, '--batch-size', '30', '--epochs', '2', '--events', path(`${backend}.jsonl`), '--json', path(`${backend}.json`)]);
@@ -83,4 +83,22 @@ test('a bad --events path is refused before any work, and --events does not appl
   expect(existsSync(path('x.json'))).toBe(false);
   const sweep = runCli('train', ['--sweep', '--data', data, '--events', path('s.jsonl')]);
   expect(sweep.stderr.trim()).toBe('train: --events does not apply to --sweep: its curves are in --json');
+});
+
+/** Every number under a key ending in `suffix`, at any depth. */
+function timesIn(value: unknown, suffix: string): number[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => (typeof v === 'number' && k.endsWith(suffix) ? [v] : timesIn(v, suffix)));
+}
+
+test('times are written to the microsecond, without float noise (trainMs 0.8670640000000276); losses exactly', () => {
+  const r = runCli('train', ['--task', 'regression', '--synthetic', '200,2', '--backend', 'cpu', '--epochs', '1', '--events', path('t.jsonl'), '--json', path('t.json')]);
+  expect(r.code, r.stderr).toBe(0);
+  const decimals = (x: number) => (String(x).split('.')[1] ?? '').length;
+  const report = JSON.parse(readFileSync(path('t.json'), 'utf8')) as RunReport;
+  const ms = timesIn(report, 'Ms');
+  expect(ms.length).toBeGreaterThan(5);
+  for (const t of ms) expect(decimals(t), String(t)).toBeLessThanOrEqual(3);
+  for (const line of lines(path('t.jsonl'))) expect(decimals(line.trainSeconds!), String(line.trainSeconds)).toBeLessThanOrEqual(6);
+  expect(report.history.some((h) => decimals(h.loss) > 6)).toBe(true);
 });

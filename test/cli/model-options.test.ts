@@ -237,12 +237,14 @@ describe('npm run predict', () => {
     { args: ['--load', written, '--csv', path('huge.csv')], error: /^predict: --csv .*huge\.csv, row 2: the prediction is not finite \(it overflows float64\)$/ },
     { args: ['--load', path('standardised-units.w'), '--x', '1'], error: /was written before regression weights were saved in the data's units/ },
     { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-images-idx3-ubyte'), '--first', '0'], error: /--first must be a whole number of at least 1, got '0'/ },
+    { args: ['--load', classifierFile, '--images', path('wide.idx').replace('wide', 'hundred'), '--first', '101'], error: /^predict: --first 101: .*hundred\.idx holds only 100 images$/ },
     { args: ['--load', classifierFile, '--images', join(defaultMnistDir(), 't10k-labels-idx1-ubyte')], error: /t10k-labels-idx1-ubyte: expected images of 28x28 \(dimensions Nx28x28\), found 10000$/ },
     { args: ['--load', classifierFile, '--images', path('wide.idx')], error: /^predict: .*wide\.idx: expected images of 28x28 \(dimensions Nx28x28\), found 300x14x56$/ },
   ])('refused: $error', ({ args, error }) => {
     writeFileSync(join(dir, 'only-a.csv'), 'a,y\n1,2\n');
     writeFileSync(path('huge.csv'), 'a,b\n1,2\n1e308,1e308\n');
     writeFileSync(path('wide.idx'), encodeIdx([300, 14, 56], new Uint8Array(300 * 14 * 56)));
+    writeFileSync(path('hundred.idx'), encodeIdx([100, 28, 28], new Uint8Array(100 * 28 * 28)));
     // a regression file as the last stop wrote them: no units
     writeFileSync(path('standardised-units.w'), encodeWeights(new Float32Array(4), LINEAR_REGRESSION, 1));
     expect(expectOneLineError('predict', args, error).stdout).toBe('');

@@ -20,6 +20,22 @@ test('wgsl:repetition given a folder that is not there', () => {
   expect(r).toEqual({ code: 2, stderr: 'wgsl:repetition: /nonexistent-shaders: no such folder' });
 });
 
+test.each([
+  ['an empty path', () => '', () => "wgsl:repetition: the shader folder '' is empty: name a folder"],
+  ['a regular file', (dir: string) => write(dir, 'a.wgsl', 'fn f() {}\n'), (dir: string) => `wgsl:repetition: ${dir}/a.wgsl: not a folder (it is a regular file)`],
+  ['a folder without .wgsl files', (dir: string) => dir, (dir: string) => `wgsl:repetition: ${dir}: no .wgsl files in this folder`],
+])('wgsl:repetition given %s: one line, exit 2', (_what, path, message) => {
+  const dir = mkdtempSync(join(tmpdir(), 'downhill-no-shaders-'));
+  const r = script('scripts/wgsl-repetition.ts', [path(dir)]);
+  expect(r).toEqual({ code: 2, stderr: message(dir) });
+});
+
+test('bench:report --help prints its usage, exit 0', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/report-main.ts', '--help'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^usage: npm run bench:report -- /);
+});
+
 test('bench:report given a results file whose fields have the wrong shape', () => {
   const dir = mkdtempSync(join(tmpdir(), 'downhill-bad-results-'));
   const file = join(dir, 'r.json');

@@ -27,6 +27,9 @@ describe('CSV for regression', () => {
     { text: 'a,y\n', error: /f.csv: expected a header line and at least one row of numbers/ },
     { text: ',b,y\n1,2,3\n', error: /^f.csv: column 1 of the header has no name; every column needs one$/ },
     { text: 'a, ,y\n1,2,3\n', error: /^f.csv: column 2 of the header has no name/ },
+    { text: 'a,b,y\r1,2,3\r2,3,5\r', error: /^f.csv:1: a line ends with a lone CR \(old Mac line endings\), which is not read; save the file with LF or CRLF line endings$/ },
+    { text: 'a,y\r\n1,2\r3,4\r\n', error: /^f.csv:2: a line ends with a lone CR/ },
+    { text: 'a,y\n"1",2\r', error: /^f.csv:2: a line ends with a lone CR/ },
     { text: Uint8Array.from([...Buffer.from('caf'), 0xe9, ...Buffer.from(',y\n1,2\n')]), error: /^f.csv: not UTF-8 text \(save the file as UTF-8\)$/ },
   ])('$error', async ({ text, target, error }) => {
     await expect(parseCsv(text, 'f.csv', target ?? 'y')).rejects.toThrow(UserError);

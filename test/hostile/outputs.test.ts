@@ -192,10 +192,25 @@ describe('found by a hostile user', () => {
     expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('error: XDG'))).toEqual(['train: cannot write --json /dev/tty: no such device (is there a terminal?)']);
   });
 
-  test('/dev/stdout into a pipe is standard output', () => {
-    const r = runCli('train', [...QUICK, '--json', '/dev/stdout']);
+  test.each([
+    { name: '/dev/stdout', stream: 'stdout' as const },
+    { name: '/dev/stderr', stream: 'stderr' as const },
+    { name: '/dev/fd/2', stream: 'stderr' as const },
+  ])('$name into a pipe is written through its descriptor', ({ name, stream }) => {
+    const r = runCli('train', [...QUICK, '--quiet', '--json', name]);
     expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { schema: string }).schema).toBe('downhill-run/1');
+    const text = r[stream];
+    expect((JSON.parse(text.slice(text.search(/^\{/m))) as { schema: string }).schema).toBe('downhill-run/1');
+  });
+
+  test('--events /dev/stderr into a pipe gets one line per recording', () => {
+    const r = runCli('train', [...QUICK, '--quiet', '--events', '/dev/stderr']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('{"step":')).length).toBeGreaterThan(1);
+  });
+
+  test('two outputs to one descriptor are refused', () => {
+    refused([...QUICK, '--json', '/dev/stderr', '--events', '/dev/fd/2'], /^train: --json \/dev\/stderr and --events \/dev\/fd\/2 both go to descriptor 2$/);
   });
 
   test.each([
