@@ -21,7 +21,6 @@ export { encodeWeights, encodeSafetensorsWeights, decodeWeights, readWeights, is
 export { encodeSafetensors, decodeSafetensors, type Safetensors, type Tensor } from './io/safetensors';
 export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type RunIdentity } from './io/checkpoint';
 export { TrainingStopped, type HistoryPoint, type Progress } from './train/trainer';
-export { trainSweep, sweepModels, bestRun, sweepReport, type SweepConfig, type SweepControl, type SweepResult, type SweepRun, type SweepState } from './train/sweep';
 export { ReportedError, UserError, GpuFault } from './errors';
 export { IDX_FILES, datasetFromIdx } from './data/load';
 export { parseIdx, type IdxArray } from './data/idx';

@@ -47,7 +47,7 @@ describe('bench --out', () => {
   test.each(['bench/run.ts', 'bench/optimizers.ts', 'bench/regression.ts', 'bench/sweep.ts', 'bench/default-rates.ts'])('%s --out /proc/x is refused at once', (script) => {
     const data = script === 'bench/regression.ts' ? [] : script === 'bench/run.ts' ? ['--data', subset, '--engines', 'downhill-cpu', '--batch-sizes', '10'] : ['--data', subset];
     const r = bench([...data, '--out', '/proc/x/y'], script);
-    expectOneLine(r, /^bench(:\w+)?: cannot write --out \/proc\/x\/y: folders cannot be created in \/proc$/);
+    expectOneLine(r, /^bench(:\w+)?: cannot write --out \/proc\/x\/y: (files|folders) cannot be created in \/proc$/);
   });
 
   test('a second run on the same day writes beside the first, never over it', () => {

@@ -98,12 +98,12 @@ test('files written before (float32 regression values) load as they are, in both
   }
 });
 
-test('weights that overflow float64 in the data\'s units are refused at save time with one line, no file written', () => {
+test('weights that would overflow float64 in the data\'s units are refused before training with one line, no file written', () => {
   const csv = path('tiny.csv');
   writeFileSync(csv, `x,y\n${Array.from({ length: 50 }, (_, i) => `${Math.sin(i * 1.7) * 1e-305},${Math.sin(i * 1.7) * 1e10}`).join('\n')}\n`);
   const save = path('tiny.bin');
   const r = runCli('train', ['--task', 'regression', '--csv', csv, '--target', 'y', '--backend', 'cpu', '--batch-size', 'full', '--lr', '0.5', '--epochs', '5', '--save', save, '--quiet']);
   expect(r.code).toBe(2);
-  expect(r.stderr.trim()).toMatch(/^train: cannot save the weights: in the data's units they overflow float64 .*; rescale the columns \(nothing else was written\)$/);
+  expect(r.stderr.trim()).toMatch(/^train: .*tiny\.csv: column 'x' spreads only [0-9.e+-]+: a weight in the data's units \(divided by that spread\) would overflow float64: scale the column up$/);
   expect(existsSync(save)).toBe(false);
 });
