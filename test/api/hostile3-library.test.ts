@@ -11,27 +11,10 @@ import { checkInitWithResume } from '../../src/api/fit';
 import { modelLimit } from '../../src/api/options';
 import { cliNaming } from '../../src/command/args';
 import {
-  type Checkpoint, type ClassificationData, type Engine, SOFTMAX_CLASSIFIER, UserError, classificationData, createEngine, datasetFromIdx, decodeCheckpoint, decodeSafetensors,
+  type Checkpoint, type ClassificationData, type Engine, SOFTMAX_CLASSIFIER, classificationData, createEngine, datasetFromIdx, decodeCheckpoint, decodeSafetensors,
   encodeCheckpoint, encodeWeights, evaluate, fit, loadCsv, loadMnist, loadOrigin, openEngine, parseIdx, regressionOptions, syntheticData,
 } from '../../src/index';
-
-/** A UserError of one line whose message matches `message` and names no --flag. */
-function expectUserError(e: unknown, message: RegExp): void {
-  expect(e).toBeInstanceOf(UserError);
-  const text = (e as Error).message;
-  expect(text).toMatch(message);
-  expect(text).not.toMatch(/--[a-z]/);
-  expect(text.split('\n')).toHaveLength(1);
-}
-
-async function refusal(body: () => unknown): Promise<unknown> {
-  try {
-    await body();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a refusal');
-}
+import { expectFieldError, refusal } from '../helpers/refusal';
 
 const csvFile = (): string => {
   const path = join(mkdtempSync(join(tmpdir(), 'hostile3-')), 'ok.csv');
@@ -65,12 +48,12 @@ describe('every exported function refuses arguments of the wrong type, naming th
     { call: 'parseIdx(4 bytes), no name', run: () => parseIdx(new Uint8Array(2)), message: /^IDX bytes: not an IDX file/ },
     { call: 'datasetFromIdx(null, null)', run: () => datasetFromIdx(anyArg(null), anyArg(null), anyArg(undefined), anyArg(undefined)), message: /^imageBytes must be .*got null$/ },
   ])('$call', async ({ run, message }) => {
-    expectUserError(await refusal(run), message);
+    expectFieldError(await refusal(run), message);
   });
 
   test('decodeCheckpoint of a weights file, given no name, says what it was given (not "undefined")', async () => {
     const weights = encodeWeights(new Float32Array(7852), SOFTMAX_CLASSIFIER, 784);
-    expectUserError(await refusal(() => decodeCheckpoint(weights)), /^checkpoint bytes: is a weights file/);
+    expectFieldError(await refusal(() => decodeCheckpoint(weights)), /^checkpoint bytes: is a weights file/);
   });
 });
 
@@ -124,7 +107,7 @@ describe('one check of a parameter vector for evaluate, fit init and a resumed c
       message: /^resume\.checkpoint\.optimizerState\[0\]: holds 5 values/,
     },
   ])('$name', async ({ run, message }) => {
-    await withRun(async (engine, data, saved) => expectUserError(await refusal(() => run(engine, data, saved)), message));
+    await withRun(async (engine, data, saved) => expectFieldError(await refusal(() => run(engine, data, saved)), message));
   });
 });
 
@@ -143,13 +126,13 @@ describe('a checkpoint edited into an impossible one is refused, naming the fiel
   ])('$name', async ({ edit, message }) => {
     await withRun(async (engine, data, saved) => {
       expect(saved.state).toMatchObject({ epoch: 0, stepInEpoch: 2, steps: 2 });
-      expectUserError(await refusal(() => fit(engine, data, { epochs: 2, resume: { checkpoint: edit(saved) as never, name: 'x' } })), message);
+      expectFieldError(await refusal(() => fit(engine, data, { epochs: 2, resume: { checkpoint: edit(saved) as never, name: 'x' } })), message);
     });
   });
 
   test('init with resume is refused (the CLI refuses --init with --resume through the same check)', async () => {
     await withRun(async (engine, data, saved) => {
-      expectUserError(await refusal(() => fit(engine, data, { epochs: 2, init: new Float32Array(7850), resume: { checkpoint: saved, name: 'x' } })), /^init does not apply to resume \(the run goes on from the checkpoint's parameters\)$/);
+      expectFieldError(await refusal(() => fit(engine, data, { epochs: 2, init: new Float32Array(7850), resume: { checkpoint: saved, name: 'x' } })), /^init does not apply to resume \(the run goes on from the checkpoint's parameters\)$/);
     });
     expect(() => checkInitWithResume(true, true, cliNaming(() => undefined))).toThrow(/^--init does not apply to --resume \(the run goes on from the checkpoint's parameters\)$/);
   });
@@ -162,7 +145,7 @@ describe('options of the wrong shape, unknown keys and impossible recordings are
     { name: 'recordSteps with a duplicate', options: { recordSteps: [20, 5, 5] }, message: /^recordSteps lists 5 twice$/ },
     { name: 'recordSteps beyond the run', options: { recordSteps: [1, 1e9] }, message: /^recordSteps asks for update 1000000000, beyond the run's 4 updates$/ },
   ])('fit: $name', async ({ options, message }) => {
-    await withRun(async (engine, data) => expectUserError(await refusal(() => fit(engine, data, { epochs: 1, batchSize: 10, lr: 0.01, ...options })), message));
+    await withRun(async (engine, data) => expectFieldError(await refusal(() => fit(engine, data, { epochs: 1, batchSize: 10, lr: 0.01, ...options })), message));
   });
 
   test('recordSteps up to the run\'s last update are recorded', async () => {
@@ -177,7 +160,7 @@ describe('options of the wrong shape, unknown keys and impossible recordings are
     { call: 'regressionOptions({ standardise: true })', run: () => regressionOptions(anyArg({ standardise: true })), message: /^standardise is not an option \(did you mean standardize\?\)/ },
     { call: 'regressionOptions([])', run: () => regressionOptions(anyArg([])), message: /^options must be an object of regression options, got \[\]$/ },
   ])('$call', async ({ run, message }) => {
-    expectUserError(await refusal(run), message);
+    expectFieldError(await refusal(run), message);
   });
 });
 
@@ -191,7 +174,7 @@ describe('models has an upper bound, from what the buffers hold, refused before 
       message: /^models must be at most 33 for this data \(each adds 31,488 bytes \(its parameters\) to a stacked buffer; this device's buffers hold at most 1,048,576\), got 40$/,
     },
   ])('$name', async ({ run, message }) => {
-    expectUserError(await refusal(run), message);
+    expectFieldError(await refusal(run), message);
   });
 
   test('as many as the limit are accepted', async () => {

@@ -6,11 +6,12 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  type Engine, type FitOptions, type TrainingData, TrainingStopped, UserError,
+  type Engine, type FitOptions, type TrainingData, TrainingStopped,
   classificationData, createEngine, evaluate, fit, loadCsv, openEngine, readWeights, regressionData, regressionFromRows, syntheticData,
 } from '../../src/index';
 import { testGpu } from '../helpers/gpu';
 import type { VariantChoice } from '../../src/backend/variants';
+import { expectFieldError, refusal } from '../helpers/refusal';
 
 const N = 40;
 const F = 784;
@@ -19,24 +20,6 @@ const images = () => Uint8Array.from({ length: N * F }, (_, i) => (i * 7) % 256)
 const dataset = (o: Record<string, unknown> = {}) => ({ images: images(), labels: labels(), count: N, features: F, ...o }) as never;
 const classifier = (train: never = dataset(), test: never | null = null) => classificationData(train, test, { kind: 'arrays' }, 'arrays');
 const regression = () => syntheticData(60, 3, 0.1, 1);
-
-/** A UserError whose message names `field` and no --flag. */
-function expectFieldError(e: unknown, field: RegExp): void {
-  expect(e).toBeInstanceOf(UserError);
-  const message = (e as Error).message;
-  expect(message).toMatch(field);
-  expect(message).not.toMatch(/--[a-z]/);
-  expect(message.split('\n')).toHaveLength(1);
-}
-
-async function refusal(body: () => unknown): Promise<unknown> {
-  try {
-    await body();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a refusal');
-}
 
 async function onCpu(data: TrainingData, options: FitOptions): Promise<unknown> {
   const engine = await createEngine(data, 'cpu');
